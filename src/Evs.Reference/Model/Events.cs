@@ -1,0 +1,59 @@
+// Section 2: "The specification of extended virtual synchrony is defined in terms of four
+// types of events": deliver_conf_p(c), send_p(m, c), deliver_p(m, c) and fail_p(c).
+// A history H is a set of these events; a trace (TRACE.md) writes it down.
+using System.Collections.Immutable;
+
+namespace Evs.Reference.Model;
+
+/// <summary>
+/// One event of one process. <see cref="Index"/> is the process's own event counter
+/// (Specification 1.2: the events of a process are totally ordered), never reused, also
+/// across a crash. <see cref="Time"/> is in milliseconds and only informational.
+/// </summary>
+public abstract record EvsEvent(ProcessId Process, long Index, double Time)
+{
+    /// <summary>The configuration the event belongs to: the c of the paper's notation.</summary>
+    public abstract ConfigurationId Configuration { get; }
+
+    /// <summary>How a report names this event: <c>p3#41</c>.</summary>
+    public string Witness => $"{Process}#{Index}";
+}
+
+/// <summary>deliver_conf_p(c): p delivers a configuration change message initiating c, of which p is a member.</summary>
+public sealed record DeliverConf(
+    ProcessId Process, long Index, double Time,
+    ConfigurationId Conf, ConfigurationKind Kind, ImmutableArray<ProcessId> Members,
+    ConfigurationId? PreviousRegular = null, bool? Primary = null)
+    : EvsEvent(Process, Index, Time)
+{
+    /// <inheritdoc/>
+    public override ConfigurationId Configuration => Conf;
+}
+
+/// <summary>send_p(m, c): p sends (originates) m while a member of the regular configuration c.</summary>
+public sealed record Send(
+    ProcessId Process, long Index, double Time,
+    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null)
+    : EvsEvent(Process, Index, Time)
+{
+    /// <inheritdoc/>
+    public override ConfigurationId Configuration => Conf;
+}
+
+/// <summary>deliver_p(m, c): p delivers m while a member of c, regular or transitional.</summary>
+public sealed record Deliver(
+    ProcessId Process, long Index, double Time,
+    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null)
+    : EvsEvent(Process, Index, Time)
+{
+    /// <inheritdoc/>
+    public override ConfigurationId Configuration => Conf;
+}
+
+/// <summary>fail_p(c): p fails while a member of c.</summary>
+public sealed record Fail(ProcessId Process, long Index, double Time, ConfigurationId Conf)
+    : EvsEvent(Process, Index, Time)
+{
+    /// <inheritdoc/>
+    public override ConfigurationId Configuration => Conf;
+}

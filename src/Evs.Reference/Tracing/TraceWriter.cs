@@ -1,0 +1,123 @@
+// TRACE.md, written: the simulator and the real nodes both write traces through this class,
+// so that the field names and their order are spelled in one place only.
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Evs.Reference.Model;
+
+namespace Evs.Reference.Tracing;
+
+/// <summary>
+/// Writes a trace as JSON Lines. Output is byte-for-byte determined by the events given:
+/// fields in a fixed order, invariant number formatting, no indentation.
+/// </summary>
+public sealed class TraceWriter : IDisposable
+{
+    private static readonly JsonWriterOptions Options = new()
+    {
+        Indented = false,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = false,
+    };
+
+    private readonly Stream _output;
+    private readonly bool _ownsStream;
+    private readonly ArrayBufferWriter<byte> _line = new(256);
+    private readonly Utf8JsonWriter _json;
+
+    /// <summary>Writes to <paramref name="output"/>; disposes it with this writer when <paramref name="ownsStream"/>.</summary>
+    public TraceWriter(Stream output, bool ownsStream = true)
+    {
+        _output = output;
+        _ownsStream = ownsStream;
+        _json = new Utf8JsonWriter(_line, Options);
+    }
+
+    /// <summary>Writes the header line.</summary>
+    public void WriteHeader(TraceHeader header)
+    {
+        Line(w =>
+        {
+            w.WriteString("e", "run");
+            w.WriteString("format", TraceHeader.FormatName);
+            w.WriteString("source", header.Source);
+            if (header.Seed is { } seed) w.WriteNumber("seed", seed);
+            if (header.Scenario is { } scenario) w.WriteString("scenario", scenario);
+            w.WriteBoolean("quiescent", header.Quiescent);
+        });
+    }
+
+    /// <summary>Writes one event line.</summary>
+    public void Write(EvsEvent e)
+    {
+        Line(w =>
+        {
+            w.WriteString("p", e.Process.Name);
+            w.WriteNumber("i", e.Index);
+            w.WritePropertyName("t");
+            w.WriteRawValue(FormatTime(e.Time), skipInputValidation: true);
+            switch (e)
+            {
+                case DeliverConf c:
+                    w.WriteString("e", "deliver_conf");
+                    w.WriteString("c", c.Conf.Name);
+                    w.WriteString("kind", c.Kind == ConfigurationKind.Regular ? "regular" : "transitional");
+                    if (c.PreviousRegular is { } reg) w.WriteString("reg", reg.Name);
+                    w.WriteStartArray("members");
+                    foreach (var m in c.Members) w.WriteStringValue(m.Name);
+                    w.WriteEndArray();
+                    if (c.Primary is { } primary) w.WriteBoolean("primary", primary);
+                    break;
+                case Send s:
+                    WriteMessage(w, "send", s.Message, s.Conf, s.Service, s.Hash);
+                    break;
+                case Deliver d:
+                    WriteMessage(w, "deliver", d.Message, d.Conf, d.Service, d.Hash);
+                    break;
+                case Fail f:
+                    w.WriteString("e", "fail");
+                    w.WriteString("c", f.Conf.Name);
+                    break;
+                default:
+                    throw new ArgumentException($"unknown event {e.GetType().Name}", nameof(e));
+            }
+        });
+    }
+
+    /// <summary>Pushes written lines to the stream and the disk (for a real node, before it acts).</summary>
+    public void Flush() => _output.Flush();
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _output.Flush();
+        _json.Dispose();
+        if (_ownsStream) _output.Dispose();
+    }
+
+    /// <summary>Milliseconds, shortest round-trip form, always invariant: <c>5012.5</c>.</summary>
+    public static string FormatTime(double milliseconds) =>
+        Math.Round(milliseconds, 3).ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static void WriteMessage(Utf8JsonWriter w, string kind, MessageId m, ConfigurationId c, DeliveryService svc, string? hash)
+    {
+        w.WriteString("e", kind);
+        w.WriteString("m", m.Name);
+        w.WriteString("c", c.Name);
+        w.WriteString("svc", svc.ToName());
+        if (hash is not null) w.WriteString("h", hash);
+    }
+
+    private void Line(Action<Utf8JsonWriter> body)
+    {
+        _line.ResetWrittenCount();
+        _json.Reset(_line);
+        _json.WriteStartObject();
+        body(_json);
+        _json.WriteEndObject();
+        _json.Flush();
+        _output.Write(_line.WrittenSpan);
+        _output.WriteByte((byte)'\n');
+    }
+}
