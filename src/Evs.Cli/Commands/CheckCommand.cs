@@ -1,0 +1,2 @@
+namespace Evs.Cli.Commands;
+internal static class CheckCommand { public static System.CommandLine.Command Create() => new("check"); }

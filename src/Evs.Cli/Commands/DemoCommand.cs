@@ -1,0 +1,2 @@
+namespace Evs.Cli.Commands;
+internal static class DemoCommand { public static System.CommandLine.Command Create() => new("demo"); }

@@ -1,0 +1,54 @@
+// Step 1: "holding in a message buffer any messages that it has received but cannot yet
+// deliver". The same buffer serves retransmission requests of others, and forgets a message
+// only once every process has received it and this process has delivered it.
+namespace Evs.Reference.Ordering;
+
+/// <summary>
+/// The messages of one ring that this process holds, by ordinal. <see cref="MyAru"/> is the
+/// highest ordinal up to which it holds (or has already discarded) every message.
+/// </summary>
+public sealed class ReceiveBuffer
+{
+    private readonly Dictionary<long, RegularMessage> _messages = new();
+    private long _discardedUpTo;
+
+    /// <summary>Every message with an ordinal up to this one has been received.</summary>
+    public long MyAru { get; private set; }
+
+    /// <summary>The highest ordinal received so far.</summary>
+    public long HighestSeen { get; private set; }
+
+    /// <summary>How many messages are held now.</summary>
+    public int Count => _messages.Count;
+
+    /// <summary>Stores a message; false when it is a duplicate or was discarded already.</summary>
+    public bool Add(RegularMessage message)
+    {
+        if (message.Seq <= _discardedUpTo || _messages.ContainsKey(message.Seq)) return false;
+        _messages.Add(message.Seq, message);
+        HighestSeen = Math.Max(HighestSeen, message.Seq);
+        while (_messages.ContainsKey(MyAru + 1)) MyAru++;
+        return true;
+    }
+
+    /// <summary>Whether the message with this ordinal is held (so it can be retransmitted).</summary>
+    public bool Holds(long seq) => _messages.ContainsKey(seq);
+
+    /// <summary>The held message with this ordinal, or null.</summary>
+    public RegularMessage? Get(long seq) => _messages.GetValueOrDefault(seq);
+
+    /// <summary>The ordinals after <see cref="MyAru"/> and up to <paramref name="upTo"/> that are missing.</summary>
+    public IEnumerable<long> Missing(long upTo)
+    {
+        for (long seq = MyAru + 1; seq <= upTo; seq++)
+            if (!_messages.ContainsKey(seq)) yield return seq;
+    }
+
+    /// <summary>Forgets every message up to <paramref name="seq"/>: received by all and delivered here.</summary>
+    public void DiscardUpTo(long seq)
+    {
+        for (long s = _discardedUpTo + 1; s <= seq; s++) _messages.Remove(s);
+        _discardedUpTo = Math.Max(_discardedUpTo, seq);
+        MyAru = Math.Max(MyAru, _discardedUpTo);
+    }
+}

@@ -1,0 +1,37 @@
+// Totem single-ring protocol (Amir, Moser, Melliar-Smith, Agarwal, Ciarfella, TOCS 1995),
+// the paper's reference [3]: the token that circulates around the logical ring. Only the
+// process holding it may broadcast new messages, which is what gives them a total order.
+using System.Collections.Immutable;
+using Evs.Reference.Model;
+using Evs.Reference.Node;
+
+namespace Evs.Reference.Ordering;
+
+/// <summary>
+/// The regular token of a Totem ring.
+/// <list type="bullet">
+/// <item><see cref="TokenSeq"/>: incremented at every hop, so a process accepts a token only if it
+/// is newer than the last one it accepted; stale and duplicated tokens are dropped.</item>
+/// <item><see cref="Seq"/>: the highest sequence number of any message broadcast on the ring.
+/// The next new message gets <c>Seq + 1</c>: these ordinals impose the total order.</item>
+/// <item><see cref="Aru"/> ("all received up to") and <see cref="AruSetter"/>: a lower bound on
+/// what every process has received; see <see cref="AruRule"/>.</item>
+/// <item><see cref="RetransmissionRequests"/>: sequence numbers some process is missing.</item>
+/// <item><see cref="FlowControlCount"/>: messages broadcast (new and retransmitted) by all
+/// processes during the last rotation; see <see cref="FlowControl"/>.</item>
+/// </list>
+/// </summary>
+public sealed record Token(
+    ProcessId Sender,
+    RingId Ring,
+    long TokenSeq,
+    long Seq,
+    long Aru,
+    ProcessId? AruSetter,
+    ImmutableArray<long> RetransmissionRequests,
+    int FlowControlCount) : Packet(Sender, Ring)
+{
+    /// <summary>The token the representative creates when a ring is formed: nothing broadcast yet.</summary>
+    public static Token Initial(ProcessId representative, RingId ring) =>
+        new(representative, ring, TokenSeq: 0, Seq: 0, Aru: 0, AruSetter: null, ImmutableArray<long>.Empty, FlowControlCount: 0);
+}

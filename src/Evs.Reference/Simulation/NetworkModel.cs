@@ -1,0 +1,78 @@
+// The simulated network (SCENARIOS.md "network"): one-way delay drawn uniformly, loss and
+// duplication per packet, and components that no packet crosses. Reordering follows from
+// the random delays. All randomness comes from the simulator's one seeded source.
+using Evs.Reference.Model;
+
+namespace Evs.Reference.Simulation;
+
+/// <summary>Decides, for each packet sent, whether and when copies of it arrive.</summary>
+public sealed class NetworkModel
+{
+    private readonly DeterministicRandom _random;
+    private readonly IReadOnlyList<ProcessId> _processes;
+    private readonly Dictionary<ProcessId, int> _componentOf = new();
+
+    /// <summary>A network of <paramref name="processes"/> with the given starting conditions, all in one component.</summary>
+    public NetworkModel(DeterministicRandom random, NetworkConditions conditions, IReadOnlyList<ProcessId> processes)
+    {
+        _random = random;
+        Conditions = conditions;
+        _processes = processes;
+        Heal();
+    }
+
+    /// <summary>Delay, loss and duplication now in force.</summary>
+    public NetworkConditions Conditions { get; set; }
+
+    /// <summary>Packets handed to the network.</summary>
+    public long PacketsSent { get; private set; }
+
+    /// <summary>Packets lost (by the loss probability or a partition).</summary>
+    public long PacketsLost { get; private set; }
+
+    /// <summary>Extra copies delivered.</summary>
+    public long PacketsDuplicated { get; private set; }
+
+    /// <summary>Splits the processes into components; a process in none is alone.</summary>
+    public void Partition(IEnumerable<IEnumerable<ProcessId>> components)
+    {
+        _componentOf.Clear();
+        int index = 0;
+        foreach (var component in components)
+        {
+            foreach (var p in component) _componentOf[p] = index;
+            index++;
+        }
+        foreach (var p in _processes)
+            if (!_componentOf.ContainsKey(p)) _componentOf[p] = index++;
+    }
+
+    /// <summary>Everybody in one component again.</summary>
+    public void Heal()
+    {
+        foreach (var p in _processes) _componentOf[p] = 0;
+    }
+
+    /// <summary>Whether a packet from <paramref name="from"/> can reach <paramref name="to"/> now.</summary>
+    public bool Connected(ProcessId from, ProcessId to) => from == to || _componentOf[from] == _componentOf[to];
+
+    /// <summary>
+    /// The delays, in microseconds, after which copies of one packet from <paramref name="from"/>
+    /// arrive at <paramref name="to"/>: none if it is lost, two if it is duplicated.
+    /// </summary>
+    public IEnumerable<long> Transmit(ProcessId from, ProcessId to)
+    {
+        PacketsSent++;
+        if (!Connected(from, to) || _random.Chance(Conditions.Loss))
+        {
+            PacketsLost++;
+            return [];
+        }
+        long first = Delay();
+        if (!_random.Chance(Conditions.Duplicate)) return [first];
+        PacketsDuplicated++;
+        return [first, Delay()];
+    }
+
+    private long Delay() => (long)Math.Round(_random.Uniform(Conditions.MinDelayMs, Conditions.MaxDelayMs) * 1000);
+}

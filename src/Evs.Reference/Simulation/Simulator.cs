@@ -1,0 +1,285 @@
+// The deterministic simulator (TigerBeetle's VOPR, MIT's labrpc): the real protocol nodes,
+// driven on a virtual clock by one event queue, with faults from a scenario and every random
+// choice from one seeded source. Same scenario and seed, same trace, byte for byte.
+using System.Collections.Immutable;
+using Evs.Reference.Model;
+using Evs.Reference.Node;
+using Evs.Reference.Ordering;
+using Evs.Reference.Storage;
+using Evs.Reference.Tracing;
+
+namespace Evs.Reference.Simulation;
+
+/// <summary>How to run a scenario.</summary>
+/// <param name="Seed">The one seed every random choice comes from.</param>
+/// <param name="Settings">The protocol's settings; null for the defaults.</param>
+/// <param name="SettleLimitMs">After the stop step, how long the run may take to become quiescent.</param>
+/// <param name="StopAtMs">When given, the stop step happens at this time instead (longer or shorter runs of a built-in scenario).</param>
+public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null);
+
+/// <summary>What a run produced: its trace and a summary.</summary>
+public sealed record SimulationResult(Trace Trace, SimulationSummary Summary);
+
+/// <summary>Numbers about a run, for people: nothing here goes into the trace.</summary>
+public sealed record SimulationSummary(
+    int Configurations,
+    IReadOnlyDictionary<DeliveryService, long> Sent,
+    IReadOnlyDictionary<DeliveryService, long> Delivered,
+    double VirtualMs,
+    TimeSpan Wall,
+    long PacketsSent,
+    long PacketsLost,
+    long PacketsDuplicated,
+    long TokenRetransmissions,
+    long Retransmissions,
+    bool Quiescent);
+
+/// <summary>Runs a scenario on the real protocol nodes in virtual time.</summary>
+public sealed class Simulator
+{
+    private abstract record Happening;
+    private sealed record Arrival(ProcessId To, Packet Packet) : Happening;
+    private sealed record TimerFires(ProcessId Process, TimerKind Timer, long Generation) : Happening;
+    private sealed record TrafficTick(ProcessId Process) : Happening;
+    private sealed record StepHappens(ScenarioStep Step) : Happening;
+
+    private readonly Scenario _scenario;
+    private readonly SimulationOptions _options;
+    private readonly DeterministicRandom _random;
+    private readonly NetworkModel _network;
+    private readonly PriorityQueue<Happening, (long Time, long Order)> _queue = new();
+    private readonly Dictionary<ProcessId, TotemNode> _nodes = new();
+    private readonly Dictionary<(ProcessId, TimerKind), long> _timerGenerations = new();
+    private readonly Dictionary<ProcessId, long> _eventIndex = new();
+    private readonly List<EvsEvent> _events = new();
+    private readonly Dictionary<DeliveryService, long> _sent = new();
+    private readonly Dictionary<DeliveryService, long> _delivered = new();
+    private readonly HashSet<ConfigurationId> _configurations = new();
+    private long _order;
+    private long _now;
+    private long _originated;
+    private bool _trafficOn = true;
+
+    private Simulator(Scenario scenario, SimulationOptions options)
+    {
+        _scenario = options.StopAtMs is { } stopAt ? WithStopAt(scenario, stopAt) : scenario;
+        _options = options;
+        _random = new DeterministicRandom(options.Seed);
+        _network = new NetworkModel(_random, _scenario.Network, _scenario.Processes);
+    }
+
+    /// <summary>
+    /// Why this simulator cannot run <paramref name="scenario"/>, or null if it can. Without the
+    /// membership algorithm (issue #3) the ring is fixed for the whole run, so a scenario may not
+    /// partition, heal, crash or recover, nor start in several components.
+    /// </summary>
+    public static string? Refusal(Scenario scenario)
+    {
+        if (scenario.Start.Length > 1)
+            return "\"start\" has several components, which would have to merge; that needs the membership algorithm (issue #3), not built yet";
+        foreach (var step in scenario.Steps)
+        {
+            string? what = step switch
+            {
+                PartitionStep => "partition",
+                HealStep => "heal",
+                CrashStep => "crash",
+                RecoverStep => "recover",
+                StopStep { RecoverAll: true } => "stop with recover_all",
+                _ => null,
+            };
+            if (what is not null)
+                return $"{step.Describe()}: {what} needs the membership algorithm (issue #3), not built yet; this version runs a fixed ring";
+        }
+        return null;
+    }
+
+    /// <summary>Runs <paramref name="scenario"/> to its end and returns the trace.</summary>
+    /// <exception cref="ScenarioException">The simulator cannot run this scenario (see <see cref="Refusal"/>).</exception>
+    public static SimulationResult Run(Scenario scenario, SimulationOptions options)
+    {
+        if (Refusal(scenario) is { } why) throw new ScenarioException(scenario.Name, 0, why);
+        return new Simulator(scenario, options).Run();
+    }
+
+    private SimulationResult Run()
+    {
+        var wall = System.Diagnostics.Stopwatch.StartNew(); // for the summary only; never in the trace
+        foreach (var p in _scenario.Processes)
+        {
+            _nodes[p] = new TotemNode(p, new InMemoryStableStorage(), _options.Settings);
+            _eventIndex[p] = 0;
+        }
+        foreach (var step in _scenario.Steps) Schedule(Micro(step.At), new StepHappens(step));
+        FormInitialRings();
+        if (_scenario.Traffic.Rate > 0)
+            foreach (var p in _scenario.Processes) Schedule(_now + NextTrafficGap(), new TrafficTick(p));
+
+        long stopAt = Micro(_scenario.Stop.At);
+        long settleLimit = stopAt + Micro(_options.SettleLimitMs);
+        bool quiescent = false;
+        while (_queue.TryDequeue(out var happening, out var when))
+        {
+            if (when.Time > settleLimit) break;
+            _now = when.Time;
+            Happen(happening);
+            if (_now >= stopAt && !_trafficOn && IsQuiescent())
+            {
+                quiescent = true;
+                break;
+            }
+        }
+        var header = new TraceHeader("sim", _options.Seed, _scenario.Name, quiescent);
+        var summary = new SimulationSummary(
+            _configurations.Count, _sent, _delivered, _now / 1000.0, wall.Elapsed,
+            _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
+            _nodes.Values.Sum(n => n.Regular?.Counters.TokenRetransmissions ?? 0),
+            _nodes.Values.Sum(n => n.Regular?.Counters.Retransmissions ?? 0),
+            quiescent);
+        return new SimulationResult(new Trace(header, _events), summary);
+    }
+
+    // "Before the first step every component forms its own regular configuration." Here the one
+    // component forms ring 1, represented by its lowest process id.
+    private void FormInitialRings()
+    {
+        foreach (var component in _scenario.Start)
+        {
+            var members = component.OrderBy(p => p, ProcessId.Ordinal).ToImmutableArray();
+            var ring = new RingId(1, members[0]);
+            foreach (var p in members) Apply(p, _nodes[p].Handle(new StartInRing(ring, members)));
+        }
+    }
+
+    private void Happen(Happening happening)
+    {
+        switch (happening)
+        {
+            case Arrival arrival:
+                Apply(arrival.To, _nodes[arrival.To].Handle(new PacketArrived(arrival.Packet)));
+                break;
+            case TimerFires timer when _timerGenerations.GetValueOrDefault((timer.Process, timer.Timer)) == timer.Generation:
+                Apply(timer.Process, _nodes[timer.Process].Handle(new TimerExpired(timer.Timer)));
+                break;
+            case TimerFires:
+                break; // stopped or restarted since
+            case TrafficTick tick when _trafficOn:
+                RequestSend(tick.Process, DrawService(), _scenario.Traffic.Size);
+                Schedule(_now + NextTrafficGap(), tick);
+                break;
+            case TrafficTick:
+                break;
+            case StepHappens { Step: var step }:
+                Perform(step);
+                break;
+        }
+    }
+
+    private void Perform(ScenarioStep step)
+    {
+        switch (step)
+        {
+            case NetworkStep n:
+                var c = _network.Conditions;
+                _network.Conditions = new NetworkConditions(n.MinDelayMs ?? c.MinDelayMs, n.MaxDelayMs ?? c.MaxDelayMs, n.Loss ?? c.Loss, n.Duplicate ?? c.Duplicate);
+                break;
+            case SendStep send:
+                for (int i = 0; i < send.Count; i++) RequestSend(send.From, send.Service, _scenario.Traffic.Size);
+                break;
+            case StopStep:
+                _trafficOn = false;
+                _network.Heal();
+                break;
+            default:
+                throw new InvalidOperationException($"{step.Describe()} cannot run here: {Refusal(_scenario)}");
+        }
+    }
+
+    private void RequestSend(ProcessId from, DeliveryService service, int size)
+    {
+        var payload = new byte[size];
+        _random.Fill(payload);
+        Apply(from, _nodes[from].Handle(new SendRequested(payload, service)));
+    }
+
+    /// <summary>Carries out a node's outputs: the network, the timers, and the trace.</summary>
+    private void Apply(ProcessId p, IReadOnlyList<NodeOutput> outputs)
+    {
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case Broadcast b:
+                    foreach (var to in _scenario.Processes)
+                        if (to != p) Transmit(p, to, b.Packet);
+                    break;
+                case Unicast u:
+                    Transmit(p, u.To, u.Packet);
+                    break;
+                case StartTimer t:
+                {
+                    long generation = _timerGenerations.GetValueOrDefault((p, t.Timer)) + 1;
+                    _timerGenerations[(p, t.Timer)] = generation;
+                    Schedule(_now + Micro(t.DelayMs), new TimerFires(p, t.Timer, generation));
+                    break;
+                }
+                case StopTimer t:
+                    _timerGenerations[(p, t.Timer)] = _timerGenerations.GetValueOrDefault((p, t.Timer)) + 1;
+                    break;
+                case MessageSent s:
+                    _originated++;
+                    Count(_sent, s.Service);
+                    Record(new Send(p, NextIndex(p), _now / 1000.0, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
+                    break;
+                case MessageDelivered d:
+                    Count(_delivered, d.Service);
+                    Record(new Deliver(p, NextIndex(p), _now / 1000.0, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
+                    break;
+                case ConfigurationDelivered { Configuration: var c }:
+                    _configurations.Add(c.Id);
+                    Record(new DeliverConf(p, NextIndex(p), _now / 1000.0, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary));
+                    break;
+            }
+        }
+    }
+
+    private void Transmit(ProcessId from, ProcessId to, Packet packet)
+    {
+        foreach (var delay in _network.Transmit(from, to))
+            Schedule(_now + delay, new Arrival(to, packet));
+    }
+
+    // Quiescent (TRACE.md): traffic stopped, nothing waiting to be sent, and every process has
+    // delivered every message originated in the ring.
+    private bool IsQuiescent() =>
+        _nodes.Values.All(n => n.PendingCount == 0 && n.Regular is { } r && r.DeliveredUpTo == _originated);
+
+    private DeliveryService DrawService()
+    {
+        var t = _scenario.Traffic;
+        double x = _random.NextDouble() * (t.CausalWeight + t.AgreedWeight + t.SafeWeight);
+        return x < t.CausalWeight ? DeliveryService.Causal
+            : x < t.CausalWeight + t.AgreedWeight ? DeliveryService.Agreed
+            : DeliveryService.Safe;
+    }
+
+    private long NextTrafficGap() => Math.Max(1, (long)Math.Round(_random.Exponential(1_000_000.0 / _scenario.Traffic.Rate)));
+
+    private void Schedule(long time, Happening happening) => _queue.Enqueue(happening, (time, _order++));
+
+    private long NextIndex(ProcessId p) => _eventIndex[p]++;
+
+    private void Record(EvsEvent e) => _events.Add(e);
+
+    private static void Count(Dictionary<DeliveryService, long> counts, DeliveryService service) =>
+        counts[service] = counts.GetValueOrDefault(service) + 1;
+
+    private static long Micro(double milliseconds) => (long)Math.Round(milliseconds * 1000);
+
+    private static Scenario WithStopAt(Scenario scenario, double stopAt)
+    {
+        var steps = scenario.Steps.Where(s => s is not StopStep && s.At <= stopAt).ToImmutableArray();
+        var stop = scenario.Stop with { At = Math.Max(stopAt, steps.IsEmpty ? 0 : steps[^1].At) };
+        return scenario with { Steps = steps.Add(stop) };
+    }
+}

@@ -1,0 +1,35 @@
+// Section 2: "A process may fail and may subsequently recover after an arbitrary amount of
+// time with its stable storage intact." What a node keeps there, and how, is behind this
+// interface, which the driver supplies: memory that survives a simulated crash, or a file.
+namespace Evs.Reference.Storage;
+
+/// <summary>
+/// What a process keeps across a crash. <see cref="HighestRingSequence"/> is the highest ring
+/// sequence number it has seen, so that a ring identifier is never used twice.
+/// </summary>
+public sealed record StableState(long HighestRingSequence);
+
+/// <summary>
+/// A process's stable storage. <see cref="Save"/> is atomic: after a crash at any moment,
+/// <see cref="Load"/> returns the state of the last completed save (or of the one before).
+/// </summary>
+public interface IStableStorage
+{
+    /// <summary>The last saved state, or null on a process's first start.</summary>
+    StableState? Load();
+
+    /// <summary>Replaces the saved state, atomically.</summary>
+    void Save(StableState state);
+}
+
+/// <summary>Stable storage in memory: what the simulator gives a node; it survives the simulated crash.</summary>
+public sealed class InMemoryStableStorage : IStableStorage
+{
+    private StableState? _state;
+
+    /// <inheritdoc/>
+    public StableState? Load() => _state;
+
+    /// <inheritdoc/>
+    public void Save(StableState state) => _state = state;
+}

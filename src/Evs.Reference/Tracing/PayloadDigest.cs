@@ -1,0 +1,18 @@
+// TRACE.md: "h: optional, a hex digest of the payload; where present, a checker compares it
+// with the h of every delivery of m". Computed from the bytes at each end, so a payload
+// changed on the way is caught.
+using System.Security.Cryptography;
+
+namespace Evs.Reference.Tracing;
+
+/// <summary>The <c>h</c> field: the first four bytes of the payload's SHA-256, in hex.</summary>
+public static class PayloadDigest
+{
+    /// <summary>The digest of <paramref name="payload"/>, e.g. <c>9f1c02aa</c>.</summary>
+    public static string Of(ReadOnlySpan<byte> payload)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(payload, hash);
+        return Convert.ToHexStringLower(hash[..4]);
+    }
+}
