@@ -1,0 +1,105 @@
+// SCENARIOS.md: "A scenario that names an unknown process, overlaps components, or places
+// steps out of order is refused with a message that names the offending step; nothing runs."
+using Evs.Reference.Model;
+using Evs.Reference.Simulation;
+using Xunit;
+
+namespace SpecTests.Simulation;
+
+public class ScenarioReaderTests
+{
+    private static string With(string steps, string extra = "") => $$"""
+        {
+          "name": "t",
+          "processes": ["p", "q", "r"],{{extra}}
+          "steps": [
+            {{steps}}
+          ]
+        }
+        """;
+
+    private static ScenarioException Refused(string text) =>
+        Assert.Throws<ScenarioException>(() => ScenarioReader.Parse(text, "t.json"));
+
+    [Fact]
+    public void A_complete_scenario_is_read_with_every_step()
+    {
+        var s = ScenarioReader.Parse(With("""
+            { "at": 10, "loss": 0.2, "duplicate": 0.1 },
+            { "at": 20, "send": { "from": "q", "svc": "safe", "count": 3 } },
+            { "at": 30, "stop": true }
+            """, """
+             "traffic": { "rate": 40, "size": 32, "mix": { "agreed": 1, "safe": 2 } },
+             "network": { "delay_ms": [0.5, 1.5], "loss": 0.01 },
+            """), "t.json");
+        Assert.Equal(["p", "q", "r"], s.Processes.Select(p => p.Name));
+        Assert.Equal(new Traffic(40, 32, 0, 1, 2), s.Traffic);
+        Assert.Equal(new NetworkConditions(0.5, 1.5, 0.01, 0), s.Network);
+        Assert.Equal(new NetworkStep(10, 1, 6, 0.2, null, null, 0.1), s.Steps[0]);
+        Assert.Equal(new SendStep(20, 2, 7, new ProcessId("q"), DeliveryService.Safe, 3), s.Steps[1]);
+        Assert.IsType<StopStep>(s.Steps[2]);
+    }
+
+    [Fact]
+    public void An_unknown_process_is_refused_naming_the_step_and_its_line()
+    {
+        var e = Refused(With("""
+            { "at": 10, "crash": "q" },
+            { "at": 20, "crash": "x" },
+            { "at": 30, "stop": true }
+            """));
+        Assert.Equal(6, e.Line);
+        Assert.Contains("t.json:6: step 2 (at 20 ms)", e.Message);
+        Assert.Contains("unknown process \"x\"", e.Message);
+    }
+
+    [Fact]
+    public void Overlapping_components_are_refused() =>
+        Assert.Contains("components overlap: \"q\"", Refused(With("""{ "at": 10, "partition": [["p", "q"], ["q", "r"]] }, { "at": 30, "stop": true }""")).Message);
+
+    [Fact]
+    public void Steps_out_of_order_are_refused() =>
+        Assert.Contains("step 2 (at 5 ms) is out of order", Refused(With("""{ "at": 10, "heal": true }, { "at": 5, "stop": true }""")).Message);
+
+    [Fact]
+    public void A_scenario_without_a_stop_step_is_refused() =>
+        Assert.Contains("must end with a stop step", Refused(With("""{ "at": 10, "heal": true }""")).Message);
+
+    [Fact]
+    public void A_step_after_stop_is_refused() =>
+        Assert.Contains("comes after the stop step", Refused(With("""{ "at": 10, "stop": true }, { "at": 20, "heal": true }""")).Message);
+
+    [Fact]
+    public void A_misspelt_key_is_refused_not_ignored() =>
+        Assert.Contains("unknown key \"losss\"", Refused(With("""{ "at": 10, "losss": 0.2 }, { "at": 20, "stop": true }""")).Message);
+
+    [Fact]
+    public void Recovering_a_process_that_never_crashed_is_refused() =>
+        Assert.Contains("\"p\" cannot recover: it has not crashed", Refused(With("""{ "at": 10, "recover": "p" }, { "at": 20, "stop": true }""")).Message);
+
+    [Fact]
+    public void A_probability_of_one_or_more_is_refused() =>
+        Assert.Contains("probability below 1", Refused(With("""{ "at": 10, "loss": 1.5 }, { "at": 20, "stop": true }""")).Message);
+
+    [Fact]
+    public void Broken_json_names_its_line()
+    {
+        var e = Refused("{\n  \"processes\": [\"p\",\n  \"steps\": ]\n}");
+        Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
+    public void Every_built_in_scenario_reads()
+    {
+        Assert.Equal(["burst", "lossy", "steady"], BuiltInScenarios.Names);
+        foreach (var name in BuiltInScenarios.Names) Assert.Equal(name, BuiltInScenarios.Get(name).Name);
+    }
+
+    [Fact]
+    public void Until_membership_exists_a_partition_is_refused_before_anything_runs()
+    {
+        var s = ScenarioReader.Parse(With("""{ "at": 10, "partition": [["p"], ["q", "r"]] }, { "at": 30, "stop": true }"""), "t.json");
+        var e = Assert.Throws<ScenarioException>(() => Simulator.Run(s, new SimulationOptions(1)));
+        Assert.Contains("step 1 (at 10 ms, line 5): partition needs the membership algorithm", e.Message);
+    }
+}
