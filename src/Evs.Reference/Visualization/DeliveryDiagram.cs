@@ -1,0 +1,122 @@
+// A picture of a history for people: one column per process, one row per logical event —
+// a configuration change, a message's deliveries, a failure. Rows follow the paper's ord
+// function (Specifications 6.1 and 6.2: deliveries of one message, and deliveries of one
+// configuration change, happen at one logical time), found by a topological sort of the
+// processes' local orders, so every column reads top to bottom in that process's own order.
+using Evs.Reference.Model;
+using Evs.Reference.Tracing;
+
+namespace Evs.Reference.Visualization;
+
+/// <summary>What a row of the diagram shows.</summary>
+public enum DiagramRowKind
+{
+    /// <summary>A regular configuration is installed.</summary>
+    RegularConfiguration,
+
+    /// <summary>A transitional configuration is installed.</summary>
+    TransitionalConfiguration,
+
+    /// <summary>A message is sent and delivered.</summary>
+    Message,
+
+    /// <summary>A process fails.</summary>
+    Failure,
+}
+
+/// <summary>One row: a logical event and what each process did in it (no cell: nothing).</summary>
+public sealed record DiagramRow(double Time, DiagramRowKind Kind, string Label, IReadOnlyDictionary<ProcessId, string> Cells);
+
+/// <summary>The whole diagram: its columns and rows.</summary>
+public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOnlyList<DiagramRow> Rows)
+{
+    /// <summary>Builds the diagram of a trace.</summary>
+    public static DeliveryDiagram Of(Trace trace)
+    {
+        var byProcess = trace.Events.GroupBy(e => e.Process)
+            .OrderBy(g => g.Key, ProcessId.Ordinal)
+            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Index).ToList());
+        var transitional = trace.Events.OfType<DeliverConf>()
+            .Where(c => c.Kind == ConfigurationKind.Transitional).Select(c => c.Conf).ToHashSet();
+        var rows = new Dictionary<string, RowBuilder>();
+        var sequences = new List<List<string>>();
+        foreach (var (process, events) in byProcess)
+        {
+            var sequence = new List<string>();
+            foreach (var e in events)
+            {
+                var (key, kind, label) = RowOf(e);
+                if (!rows.TryGetValue(key, out var row)) rows[key] = row = new RowBuilder(key, kind, label, e.Time, rows.Count);
+                row.Time = Math.Min(row.Time, e.Time);
+                row.Add(process, CellOf(e, row.Cells.GetValueOrDefault(process), transitional));
+                if (sequence.Count == 0 || sequence[^1] != key) sequence.Add(key);
+            }
+            sequences.Add(sequence);
+        }
+        var ordered = TopologicalOrder(rows, sequences);
+        return new DeliveryDiagram(byProcess.Keys.ToList(),
+            ordered.Select(r => new DiagramRow(r.Time, r.Kind, r.Label, r.Cells)).ToList());
+    }
+
+    private static (string Key, DiagramRowKind Kind, string Label) RowOf(EvsEvent e) => e switch
+    {
+        DeliverConf { Kind: ConfigurationKind.Regular } c => ("c:" + c.Conf.Name, DiagramRowKind.RegularConfiguration,
+            $"regular {c.Conf} {{{string.Join(",", c.Members)}}}{(c.Primary is { } primary ? primary ? " primary" : " non-primary" : "")}"),
+        DeliverConf c => ("c:" + c.Conf.Name, DiagramRowKind.TransitionalConfiguration, $"transitional {c.Conf} {{{string.Join(",", c.Members)}}}"),
+        Send s => ("m:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()}"),
+        Deliver d => ("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}"),
+        Fail f => ($"f:{f.Process}#{f.Index}", DiagramRowKind.Failure, $"{f.Process} fails in {f.Conf}"),
+        _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
+    };
+
+    // A cell says what the process did in this row: installed the configuration, sent the message,
+    // delivered it (and in which kind of configuration), or failed.
+    private static string CellOf(EvsEvent e, string? before, HashSet<ConfigurationId> transitional) => e switch
+    {
+        DeliverConf { Kind: ConfigurationKind.Regular } => "══ regular ══",
+        DeliverConf => "── transitional ──",
+        Send => "sent",
+        Deliver d when transitional.Contains(d.Conf) => Join(before, "✓ in " + d.Conf),
+        Deliver => Join(before, "✓"),
+        Fail => "✗ fails",
+        _ => "?",
+    };
+
+    private static string Join(string? before, string now) => before is null ? now : $"{before}, {now}";
+
+    // Kahn's algorithm over "row a comes before row b at some process"; among the rows that
+    // are free, the earliest in virtual time first. Rows on a cycle (a broken history) follow
+    // in time order, so a diagram is drawn even of a trace that the checker rejects.
+    private static List<RowBuilder> TopologicalOrder(Dictionary<string, RowBuilder> rows, List<List<string>> sequences)
+    {
+        foreach (var sequence in sequences)
+            for (int i = 1; i < sequence.Count; i++)
+                if (rows[sequence[i - 1]].Next.Add(sequence[i])) rows[sequence[i]].Waiting++;
+        var free = new PriorityQueue<RowBuilder, (double, int)>();
+        foreach (var row in rows.Values.Where(r => r.Waiting == 0)) free.Enqueue(row, (row.Time, row.FirstSeen));
+        var ordered = new List<RowBuilder>();
+        while (free.TryDequeue(out var row, out _))
+        {
+            ordered.Add(row);
+            foreach (var next in row.Next)
+                if (--rows[next].Waiting == 0) free.Enqueue(rows[next], (rows[next].Time, rows[next].FirstSeen));
+        }
+        var placed = ordered.Select(r => r.Key).ToHashSet();
+        ordered.AddRange(rows.Values.Where(r => !placed.Contains(r.Key)).OrderBy(r => r.Time).ThenBy(r => r.FirstSeen));
+        return ordered;
+    }
+
+    private sealed class RowBuilder(string key, DiagramRowKind kind, string label, double time, int firstSeen)
+    {
+        public string Key { get; } = key;
+        public DiagramRowKind Kind { get; } = kind;
+        public string Label { get; } = label;
+        public double Time { get; set; } = time;
+        public int FirstSeen { get; } = firstSeen;
+        public Dictionary<ProcessId, string> Cells { get; } = new();
+        public HashSet<string> Next { get; } = new();
+        public int Waiting { get; set; }
+
+        public void Add(ProcessId process, string cell) => Cells[process] = cell;
+    }
+}
