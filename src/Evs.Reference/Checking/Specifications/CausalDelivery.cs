@@ -1,0 +1,105 @@
+// Section 2.1, "Causal Delivery", Specification 5: causality is local to one configuration;
+// if m is sent before m' in c and a process delivers m', it delivered m first.
+using Evs.Reference.Model;
+
+namespace Evs.Reference.Checking.Specifications;
+
+/// <summary>
+/// Specification 5: "If there exist send_p(m, c), send_q(m', c) and deliver_r(m', com_r(c)) such
+/// that send_p(m, c) -> send_q(m', c), then there exists deliver_r(m, com_r(c)) such that
+/// deliver_r(m, com_r(c)) -> deliver_r(m', com_r(c))."
+/// <para>The paper notes that this precedence "is contained in the transitive closure of the
+/// precedes relations established by Specifications 1.1-1.3", so it is read from layer 1 of
+/// <see cref="PrecedesRelation"/>, without a transitive closure: the vector clock of send_q(m', c)
+/// gives, for every process p, the last event of p that precedes it, so the sends of p in c that
+/// precede it are a prefix of p's sends in c. Walking r's deliveries in com_r(c) in local order
+/// while tracking, per sender, how long a prefix of its sends in c r has delivered, each
+/// delivery of m' needs every such prefix delivered already. Not judged when layer 1 has a
+/// cycle (1.1), since -> is then no order.</para>
+/// </summary>
+internal sealed class Spec5CausalDelivery : Specification
+{
+    public override string Spec => "5";
+    public override string Title => "If m is sent before m' in c, whoever delivers m' delivered m before it";
+
+    public override Violation? Check(CheckContext context)
+    {
+        var h = context.History;
+        if (context.Precedes.Basic.Order is null) return null;
+        var clocks = context.SendClocks;
+        var sends = new SendsByConfiguration(h);
+        for (int r = 0; r < h.Processes.Length; r++)
+        {
+            var prefixes = new Dictionary<int, DeliveredPrefixes>();
+            for (int e = h.ProcessStart[r]; e < h.ProcessStart[r + 1]; e++)
+            {
+                if (h.Events[e] is not Deliver) continue;
+                int s = h.SendOf[h.MessageOf[e]], c = h.RegularOf[h.ConfigOf[e]];
+                if (s < 0 || h.ConfigOf[s] != c) continue; // not sent in reg(c): 1.3's to report
+                if (!prefixes.TryGetValue(c, out var delivered)) prefixes[c] = delivered = new DeliveredPrefixes(sends.Of(c));
+                if (delivered.FirstMissingBefore(h, s, clocks[s]!) is { } missing)
+                    return context.Violation(this, $"send of {h.Messages[h.MessageOf[missing]]} -> send of {h.Messages[h.MessageOf[s]]} in {h.Configurations[c]}, but {h.Processes[r]} delivers the latter without having delivered the former", missing, s, e);
+                delivered.Add(h, s);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The send events of each configuration, per sending process, in local order.</summary>
+    private sealed class SendsByConfiguration(History h)
+    {
+        private readonly Dictionary<int, List<int>[]> _byConfiguration = Build(h);
+
+        public List<int>[] Of(int c) => _byConfiguration[c];
+
+        private static Dictionary<int, List<int>[]> Build(History h)
+        {
+            var result = new Dictionary<int, List<int>[]>();
+            for (int e = 0; e < h.Count; e++)
+            {
+                if (h.Events[e] is not Send) continue;
+                if (!result.TryGetValue(h.ConfigOf[e], out var perProcess))
+                {
+                    result[h.ConfigOf[e]] = perProcess = new List<int>[h.Processes.Length];
+                    for (int p = 0; p < perProcess.Length; p++) perProcess[p] = [];
+                }
+                perProcess[h.ProcessOf[e]].Add(e);
+            }
+            return result;
+        }
+    }
+
+    /// <summary>What one process has delivered of one configuration's sends: per sender, which, and how long a prefix without gaps.</summary>
+    private sealed class DeliveredPrefixes(List<int>[] sends)
+    {
+        private readonly HashSet<int> _delivered = [];
+        private readonly int[] _prefix = new int[sends.Length];
+
+        /// <summary>The first send that precedes send <paramref name="s"/> (by its vector clock) and is not delivered yet.</summary>
+        public int? FirstMissingBefore(History h, int s, int[] clock)
+        {
+            for (int p = 0; p < sends.Length; p++)
+            {
+                // The sender's own earlier sends precede s; for the others the clock says how far.
+                int last = p == h.ProcessOf[s] ? s - 1 : clock[p];
+                int needed = CountUpTo(sends[p], last);
+                if (_prefix[p] < needed) return sends[p][_prefix[p]];
+            }
+            return null;
+        }
+
+        public void Add(History h, int s)
+        {
+            _delivered.Add(s);
+            int p = h.ProcessOf[s];
+            while (_prefix[p] < sends[p].Count && _delivered.Contains(sends[p][_prefix[p]])) _prefix[p]++;
+        }
+
+        /// <summary>How many of the ascending <paramref name="events"/> are at most <paramref name="last"/>.</summary>
+        private static int CountUpTo(List<int> events, int last)
+        {
+            int index = events.BinarySearch(last);
+            return index >= 0 ? index + 1 : ~index;
+        }
+    }
+}
