@@ -73,8 +73,8 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
     // delivered it (and in which kind of configuration), or failed.
     private static string CellOf(EvsEvent e, string? before, HashSet<ConfigurationId> transitional) => e switch
     {
-        DeliverConf { Kind: ConfigurationKind.Regular } => "══ regular ══",
-        DeliverConf => "── transitional ──",
+        DeliverConf { Kind: ConfigurationKind.Regular } => "═══════",
+        DeliverConf => "───────",
         Send => "sent",
         Deliver d when transitional.Contains(d.Conf) => Join(before, "✓ in " + d.Conf),
         Deliver => Join(before, "✓"),
@@ -82,7 +82,7 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
         _ => "?",
     };
 
-    private static string Join(string? before, string now) => before is null ? now : $"{before}, {now}";
+    private static string Join(string? before, string now) => before is null ? now : $"{before} {now}";
 
     // Kahn's algorithm over "row a comes before row b at some process"; among the rows that
     // are free, the earliest in virtual time first. Rows on a cycle (a broken history) follow

@@ -3,14 +3,12 @@
 using Evs.Reference.Model;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace SpecTests.Properties;
 
-[Properties(Arbitrary = [typeof(FaultSchedules)], MaxTest = 40)]
 public class RingProperties
 {
-    [Property]
+    [SpecProperty]
     public Property Every_message_sent_is_delivered_by_every_process_in_one_total_order(GeneratedScenario run)
     {
         var events = run.Result.Trace.Events;

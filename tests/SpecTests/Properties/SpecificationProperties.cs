@@ -4,11 +4,9 @@
 using Evs.Reference.Checking;
 using FsCheck;
 using FsCheck.Fluent;
-using FsCheck.Xunit;
 
 namespace SpecTests.Properties;
 
-[Properties(Arbitrary = [typeof(FaultSchedules)], MaxTest = 25)]
 public class SpecificationProperties
 {
     private static Property Holds(GeneratedScenario run, string spec)
@@ -20,22 +18,22 @@ public class SpecificationProperties
                 : $"the run never became quiescent\n{run}");
     }
 
-    [Property] public Property Spec_1_1_PrecedesIsAPartialOrder(GeneratedScenario run) => Holds(run, "1.1");
-    [Property] public Property Spec_1_2_EventsOfAProcessAreTotallyOrdered(GeneratedScenario run) => Holds(run, "1.2");
-    [Property] public Property Spec_1_3_DeliveryFollowsSendInItsRegularConfiguration(GeneratedScenario run) => Holds(run, "1.3");
-    [Property] public Property Spec_1_4_MessagesAreSentAndDeliveredOnce(GeneratedScenario run) => Holds(run, "1.4");
-    [Property] public Property Spec_2_1_MembersInstallTheSameConfigurations(GeneratedScenario run) => Holds(run, "2.1");
-    [Property] public Property Spec_2_2_EveryEventHappensInTheCurrentConfiguration(GeneratedScenario run) => Holds(run, "2.2");
-    [Property] public Property Spec_2_3_WhatFollowsAConfigurationChangeFollowsItEverywhere(GeneratedScenario run) => Holds(run, "2.3");
-    [Property] public Property Spec_2_4_WhatPrecedesAConfigurationChangePrecedesItEverywhere(GeneratedScenario run) => Holds(run, "2.4");
-    [Property] public Property Spec_3_SelfDelivery(GeneratedScenario run) => Holds(run, "3");
-    [Property] public Property Spec_4_FailureAtomicity(GeneratedScenario run) => Holds(run, "4");
-    [Property] public Property Spec_5_CausalDelivery(GeneratedScenario run) => Holds(run, "5");
-    [Property] public Property Spec_6_1_OrdRespectsPrecedes(GeneratedScenario run) => Holds(run, "6.1");
-    [Property] public Property Spec_6_2_DeliveriesAreAtOneLogicalTime(GeneratedScenario run) => Holds(run, "6.2");
-    [Property] public Property Spec_6_3_TotallyOrderedDelivery(GeneratedScenario run) => Holds(run, "6.3");
-    [Property] public Property Spec_7_1_SafeDelivery(GeneratedScenario run) => Holds(run, "7.1");
-    [Property] public Property Spec_7_2_SafeDeliveryMeansEveryMemberInstalledTheConfiguration(GeneratedScenario run) => Holds(run, "7.2");
-    [Property] public Property PC_1_PrimaryComponentUniqueness(GeneratedScenario run) => Holds(run, "PC.1");
-    [Property] public Property PC_2_PrimaryComponentContinuity(GeneratedScenario run) => Holds(run, "PC.2");
+    [SpecProperty] public Property Spec_1_1_PrecedesIsAPartialOrder(GeneratedScenario run) => Holds(run, "1.1");
+    [SpecProperty] public Property Spec_1_2_EventsOfAProcessAreTotallyOrdered(GeneratedScenario run) => Holds(run, "1.2");
+    [SpecProperty] public Property Spec_1_3_DeliveryFollowsSendInItsRegularConfiguration(GeneratedScenario run) => Holds(run, "1.3");
+    [SpecProperty] public Property Spec_1_4_MessagesAreSentAndDeliveredOnce(GeneratedScenario run) => Holds(run, "1.4");
+    [SpecProperty] public Property Spec_2_1_MembersInstallTheSameConfigurations(GeneratedScenario run) => Holds(run, "2.1");
+    [SpecProperty] public Property Spec_2_2_EveryEventHappensInTheCurrentConfiguration(GeneratedScenario run) => Holds(run, "2.2");
+    [SpecProperty] public Property Spec_2_3_WhatFollowsAConfigurationChangeFollowsItEverywhere(GeneratedScenario run) => Holds(run, "2.3");
+    [SpecProperty] public Property Spec_2_4_WhatPrecedesAConfigurationChangePrecedesItEverywhere(GeneratedScenario run) => Holds(run, "2.4");
+    [SpecProperty] public Property Spec_3_SelfDelivery(GeneratedScenario run) => Holds(run, "3");
+    [SpecProperty] public Property Spec_4_FailureAtomicity(GeneratedScenario run) => Holds(run, "4");
+    [SpecProperty] public Property Spec_5_CausalDelivery(GeneratedScenario run) => Holds(run, "5");
+    [SpecProperty] public Property Spec_6_1_OrdRespectsPrecedes(GeneratedScenario run) => Holds(run, "6.1");
+    [SpecProperty] public Property Spec_6_2_DeliveriesAreAtOneLogicalTime(GeneratedScenario run) => Holds(run, "6.2");
+    [SpecProperty] public Property Spec_6_3_TotallyOrderedDelivery(GeneratedScenario run) => Holds(run, "6.3");
+    [SpecProperty] public Property Spec_7_1_SafeDelivery(GeneratedScenario run) => Holds(run, "7.1");
+    [SpecProperty] public Property Spec_7_2_SafeDeliveryMeansEveryMemberInstalledTheConfiguration(GeneratedScenario run) => Holds(run, "7.2");
+    [SpecProperty] public Property PC_1_PrimaryComponentUniqueness(GeneratedScenario run) => Holds(run, "PC.1");
+    [SpecProperty] public Property PC_2_PrimaryComponentContinuity(GeneratedScenario run) => Holds(run, "PC.2");
 }
