@@ -58,12 +58,7 @@ internal sealed class History
     public History(Trace trace)
     {
         Quiescent = trace.Header.Quiescent;
-        Events = trace.Events.ToArray();
-        Array.Sort(Events, static (a, b) =>
-        {
-            int byProcess = a.Process.CompareTo(b.Process);
-            return byProcess != 0 ? byProcess : a.Index.CompareTo(b.Index);
-        });
+        Events = SortedByProcessAndIndex(trace.Events);
         int n = Events.Length;
 
         ProcessOf = new int[n];
@@ -133,6 +128,25 @@ internal sealed class History
         }
         (_deliveryStart, _deliveries) = Bucket(Messages.Length, e => Events[e] is Deliver ? MessageOf[e] : -1);
         (_confChangeStart, _confChanges) = Bucket(Configurations.Length, e => Events[e] is DeliverConf ? ConfigOf[e] : -1);
+    }
+
+    /// <summary>
+    /// The events sorted by (process, index); a stable sort, so that two events of one process
+    /// with the same index (a 1.2 violation) stay in file order and break nothing else.
+    /// </summary>
+    private static EvsEvent[] SortedByProcessAndIndex(IReadOnlyList<EvsEvent> events)
+    {
+        var positions = new int[events.Count];
+        for (int k = 0; k < positions.Length; k++) positions[k] = k;
+        Array.Sort(positions, (x, y) =>
+        {
+            EvsEvent a = events[x], b = events[y];
+            int byProcess = a.Process.CompareTo(b.Process);
+            if (byProcess != 0) return byProcess;
+            int byIndex = a.Index.CompareTo(b.Index);
+            return byIndex != 0 ? byIndex : x.CompareTo(y);
+        });
+        return Array.ConvertAll(positions, k => events[k]);
     }
 
     /// <summary>The number of events.</summary>
