@@ -136,16 +136,24 @@ internal sealed class History
     /// </summary>
     private static EvsEvent[] SortedByProcessAndIndex(IReadOnlyList<EvsEvent> events)
     {
+        // Sorting numeric keys (process rank, index) is faster than comparing records. An index
+        // beyond 40 bits is capped in the key; runs of equal keys are then sorted by (index, file
+        // position), which restores the full order and makes the sort stable.
+        var ranks = events.Select(e => e.Process).Distinct().Order().Select((p, rank) => (p, rank)).ToDictionary(x => x.p, x => (long)x.rank);
+        var keys = new long[events.Count];
         var positions = new int[events.Count];
-        for (int k = 0; k < positions.Length; k++) positions[k] = k;
-        Array.Sort(positions, (x, y) =>
+        for (int k = 0; k < keys.Length; k++)
         {
-            EvsEvent a = events[x], b = events[y];
-            int byProcess = a.Process.CompareTo(b.Process);
-            if (byProcess != 0) return byProcess;
-            int byIndex = a.Index.CompareTo(b.Index);
-            return byIndex != 0 ? byIndex : x.CompareTo(y);
-        });
+            keys[k] = (ranks[events[k].Process] << 40) | Math.Min(events[k].Index, (1L << 40) - 1);
+            positions[k] = k;
+        }
+        Array.Sort(keys, positions);
+        for (int run = 0, end; run < keys.Length; run = end)
+        {
+            for (end = run + 1; end < keys.Length && keys[end] == keys[run]; end++) { }
+            if (end - run > 1)
+                Array.Sort(positions, run, end - run, Comparer<int>.Create((x, y) => (events[x].Index, x).CompareTo((events[y].Index, y))));
+        }
         return Array.ConvertAll(positions, k => events[k]);
     }
 
