@@ -58,12 +58,7 @@ internal sealed class History
     public History(Trace trace)
     {
         Quiescent = trace.Header.Quiescent;
-        Events = trace.Events.ToArray();
-        Array.Sort(Events, static (a, b) =>
-        {
-            int byProcess = a.Process.CompareTo(b.Process);
-            return byProcess != 0 ? byProcess : a.Index.CompareTo(b.Index);
-        });
+        Events = SortedByProcessAndIndex(trace.Events);
         int n = Events.Length;
 
         ProcessOf = new int[n];
@@ -133,6 +128,33 @@ internal sealed class History
         }
         (_deliveryStart, _deliveries) = Bucket(Messages.Length, e => Events[e] is Deliver ? MessageOf[e] : -1);
         (_confChangeStart, _confChanges) = Bucket(Configurations.Length, e => Events[e] is DeliverConf ? ConfigOf[e] : -1);
+    }
+
+    /// <summary>
+    /// The events sorted by (process, index); a stable sort, so that two events of one process
+    /// with the same index (a 1.2 violation) stay in file order and break nothing else.
+    /// </summary>
+    private static EvsEvent[] SortedByProcessAndIndex(IReadOnlyList<EvsEvent> events)
+    {
+        // Sorting numeric keys (process rank, index) is faster than comparing records. An index
+        // beyond 40 bits is capped in the key; runs of equal keys are then sorted by (index, file
+        // position), which restores the full order and makes the sort stable.
+        var ranks = events.Select(e => e.Process).Distinct().Order().Select((p, rank) => (p, rank)).ToDictionary(x => x.p, x => (long)x.rank);
+        var keys = new long[events.Count];
+        var positions = new int[events.Count];
+        for (int k = 0; k < keys.Length; k++)
+        {
+            keys[k] = (ranks[events[k].Process] << 40) | Math.Min(events[k].Index, (1L << 40) - 1);
+            positions[k] = k;
+        }
+        Array.Sort(keys, positions);
+        for (int run = 0, end; run < keys.Length; run = end)
+        {
+            for (end = run + 1; end < keys.Length && keys[end] == keys[run]; end++) { }
+            if (end - run > 1)
+                Array.Sort(positions, run, end - run, Comparer<int>.Create((x, y) => (events[x].Index, x).CompareTo((events[y].Index, y))));
+        }
+        return Array.ConvertAll(positions, k => events[k]);
     }
 
     /// <summary>The number of events.</summary>

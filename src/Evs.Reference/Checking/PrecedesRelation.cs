@@ -176,6 +176,7 @@ internal sealed class PrecedesLayer
             if (events.Count == 0 || events[^1] != graph.From[k]) events.Add(graph.From[k]);
             events.Add(graph.To[k]);
         }
+        if (events.Count > 1 && events[^1] == events[0]) events.RemoveAt(events.Count - 1); // back where it started
         return WithoutInnerLocalEvents(h, events).Select(h.Ref).ToList();
     }
 

@@ -43,7 +43,8 @@ internal sealed class Spec7_1SafeDeliveredByAllMembers : Specification
                 {
                     var q = (h.ProcessNumber(member), regular);
                     if (delivered.Contains(q) || failed.Contains(q) || !(h.Quiescent || left.Contains(q))) continue;
-                    return context.Violation(this, $"{h.Events[d].Process} delivers the safe message {h.Messages[m]} in {h.ConfigName(d)}, but its member {member} neither delivers it nor fails", d);
+                    var installed = h.ConfChangesOf(c).ToArray().Where(e => h.ProcessOf[e] == q.Item1);
+                    return context.Violation(this, $"{h.Events[d].Process} delivers the safe message {h.Messages[m]} in {h.ConfigName(d)}, but its member {member} neither delivers it nor fails", [d, .. installed]);
                 }
             }
         }
