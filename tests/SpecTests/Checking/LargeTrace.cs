@@ -1,6 +1,6 @@
-// The checker must judge a long run (a million events) in seconds. This generator makes a
-// large legal trace of the simplest shape: a few processes in one regular configuration, each
-// message sent by one of them, in turn, and delivered by all in one order.
+// The checker must judge long runs. This generator makes a large legal trace of the simplest
+// shape: a few processes in one regular configuration, each message sent by one of them, in
+// turn, and delivered by all in one order.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;

@@ -1,25 +1,19 @@
-// The checker is linear (no transitive closure), so a long run is judged in seconds. The
-// figure for a million events is measured by running this class with EVS_SCALE_EVENTS=1000000.
-using System.Diagnostics;
+// The checker on long runs: a long legal history is judged legal, and one swapped delivery in
+// it is still found. How fast it is, is measured by the benchmarks (benchmarks/Evs.Benchmarks),
+// not here: a timed unit test would only measure the machine it runs on.
 using Evs.Reference.Checking;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace SpecTests.Checking;
 
-public class ScaleTests(ITestOutputHelper output)
+public class ScaleTests
 {
     [Fact]
-    public void A_long_legal_run_is_checked_in_seconds()
+    public void A_long_legal_run_is_judged_legal()
     {
-        int events = int.TryParse(Environment.GetEnvironmentVariable("EVS_SCALE_EVENTS"), out int n) ? n : 200_000;
-        var trace = LargeTrace.Steady(processes: 5, events);
-        var clock = Stopwatch.StartNew();
+        var trace = LargeTrace.Steady(processes: 5, 200_000);
         var report = SpecificationChecker.Check(trace);
-        clock.Stop();
-        output.WriteLine($"{trace.Events.Count} events checked in {clock.Elapsed.TotalSeconds:F2} s");
         Assert.True(report.AllPassed, report.ToString());
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(events / 20_000.0), $"{trace.Events.Count} events took {clock.Elapsed}");
     }
 
     [Fact]
