@@ -19,18 +19,8 @@ internal static class DemoCommand
         var command = new Command("demo", "Run a short scenario in the simulator, print its delivery diagram and the verdict on every specification.") { scenario, seed, stopAt };
         command.SetAction(parse =>
         {
-            var loaded = SimCommand.Load(parse.GetValue(scenario)!);
-            if (loaded is null) return ExitCodes.BadInput;
-            SimulationResult result;
-            try
-            {
-                result = Simulator.Run(loaded, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt)));
-            }
-            catch (ScenarioException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]cannot run:[/] {ex.Message}");
+            if (SimCommand.LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt))) is not var (loaded, result))
                 return ExitCodes.BadInput;
-            }
             AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(loaded.Name)}[/], seed {parse.GetValue(seed)}: who delivered what, in which configuration").LeftJustified());
             AnsiConsole.Write(Diagram(DeliveryDiagram.Of(result.Trace)));
             var report = SpecificationChecker.Check(result.Trace);

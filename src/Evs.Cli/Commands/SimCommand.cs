@@ -19,18 +19,8 @@ internal static class SimCommand
         var command = new Command("sim", "Run a scenario in the deterministic simulator and write its trace.") { scenario, seed, trace, stopAt };
         command.SetAction(parse =>
         {
-            var loaded = Load(parse.GetValue(scenario)!);
-            if (loaded is null) return ExitCodes.BadInput;
-            SimulationResult result;
-            try
-            {
-                result = Simulator.Run(loaded, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt)));
-            }
-            catch (ScenarioException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]cannot run:[/] {ex.Message}");
+            if (LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt))) is not var (loaded, result))
                 return ExitCodes.BadInput;
-            }
             if (parse.GetValue(trace) is { } file) Write(result.Trace, file.FullName);
             PrintSummary(loaded, parse.GetValue(seed), result, parse.GetValue(trace)?.FullName);
             return result.Summary.Quiescent ? ExitCodes.Ok : ExitCodes.Violation;
@@ -38,12 +28,16 @@ internal static class SimCommand
         return command;
     }
 
-    /// <summary>Loads a scenario, printing a clear error (file and line) and returning null when it is bad.</summary>
-    public static Scenario? Load(string nameOrPath)
+    /// <summary>
+    /// Loads a scenario (built-in or file) and runs it; on a bad or unrunnable scenario prints a
+    /// clear error (file, line, step) and returns null, having run nothing.
+    /// </summary>
+    public static (Scenario Scenario, SimulationResult Result)? LoadAndRun(string nameOrPath, SimulationOptions options)
     {
         try
         {
-            return BuiltInScenarios.Load(nameOrPath);
+            var scenario = BuiltInScenarios.Load(nameOrPath);
+            return (scenario, Simulator.Run(scenario, options));
         }
         catch (ScenarioException ex)
         {

@@ -28,5 +28,7 @@ public static class BuiltInScenarios
 
     /// <summary>A built-in scenario when <paramref name="nameOrPath"/> names one, else the scenario file at that path.</summary>
     public static Scenario Load(string nameOrPath) =>
-        Names.Contains(nameOrPath) ? Get(nameOrPath) : ScenarioReader.ReadFile(nameOrPath);
+        Names.Contains(nameOrPath) ? Get(nameOrPath)
+        : File.Exists(nameOrPath) ? ScenarioReader.ReadFile(nameOrPath)
+        : throw new ScenarioException(nameOrPath, 0, $"no built-in scenario and no file of that name (built in: {string.Join(", ", Names)})");
 }
