@@ -1,13 +1,19 @@
 // Section 2: "A process may fail and may subsequently recover after an arbitrary amount of
 // time with its stable storage intact." What a node keeps there, and how, is behind this
 // interface, which the driver supplies: memory that survives a simulated crash, or a file.
+using Evs.Reference.Model;
+
 namespace Evs.Reference.Storage;
 
 /// <summary>
-/// What a process keeps across a crash. <see cref="HighestRingSequence"/> is the highest ring
-/// sequence number it has seen, so that a ring identifier is never used twice.
+/// What a process keeps across a crash.
+/// <see cref="HighestRingSequence"/> is the highest ring sequence number it has seen or used:
+/// a ring it forms or joins after recovering gets a larger one, so neither a ring identifier nor
+/// a message identifier (<c>sender.ringseq.counter</c>) is ever used twice.
+/// <see cref="LastConfiguration"/> is the configuration it was last a member of, so that a
+/// process killed without warning can write its <c>fail</c> event on restart (TRACE.md).
 /// </summary>
-public sealed record StableState(long HighestRingSequence);
+public sealed record StableState(long HighestRingSequence, ConfigurationId? LastConfiguration = null);
 
 /// <summary>
 /// A process's stable storage. <see cref="Save"/> is atomic: after a crash at any moment,
