@@ -55,9 +55,9 @@ public sealed class TotemNode : IProtocolNode
                 ForeignPackets++;
                 break;
             case PacketArrived { Packet: Token token }:
-                _regular!.OnToken(token, _pending, outputs);
+                if (_regular!.AcceptToken(token, outputs)) _regular.ForwardToken(token, _pending, outputs);
                 break;
-            case PacketArrived { Packet: RegularMessage message }:
+            case PacketArrived { Packet: RingMessage message }:
                 _regular!.OnMessage(message, outputs);
                 break;
             case TimerExpired { Timer: TimerKind.TokenRetransmit }:

@@ -9,7 +9,7 @@ namespace Evs.Reference.Ordering;
 /// </summary>
 public sealed class ReceiveBuffer
 {
-    private readonly Dictionary<long, RegularMessage> _messages = new();
+    private readonly Dictionary<long, RingMessage> _messages = new();
     private long _discardedUpTo;
 
     /// <summary>Every message with an ordinal up to this one has been received.</summary>
@@ -22,7 +22,7 @@ public sealed class ReceiveBuffer
     public int Count => _messages.Count;
 
     /// <summary>Stores a message; false when it is a duplicate or was discarded already.</summary>
-    public bool Add(RegularMessage message)
+    public bool Add(RingMessage message)
     {
         if (message.Seq <= _discardedUpTo || _messages.ContainsKey(message.Seq)) return false;
         _messages.Add(message.Seq, message);
@@ -35,7 +35,7 @@ public sealed class ReceiveBuffer
     public bool Holds(long seq) => _messages.ContainsKey(seq);
 
     /// <summary>The held message with this ordinal, or null.</summary>
-    public RegularMessage? Get(long seq) => _messages.GetValueOrDefault(seq);
+    public RingMessage? Get(long seq) => _messages.GetValueOrDefault(seq);
 
     /// <summary>The ordinals after <see cref="MyAru"/> and up to <paramref name="upTo"/> that are missing.</summary>
     public IEnumerable<long> Missing(long upTo)
@@ -43,6 +43,13 @@ public sealed class ReceiveBuffer
         for (long seq = MyAru + 1; seq <= upTo; seq++)
             if (!_messages.ContainsKey(seq)) yield return seq;
     }
+
+    /// <summary>The held messages with ordinals above <paramref name="seq"/>, in order.</summary>
+    public IEnumerable<RingMessage> After(long seq) =>
+        _messages.Keys.Where(k => k > seq).Order().Select(k => _messages[k]);
+
+    /// <summary>Forgets one message (step 6.a discards messages that may depend on an unavailable one).</summary>
+    public void Remove(long seq) => _messages.Remove(seq);
 
     /// <summary>Forgets every message up to <paramref name="seq"/>: received by all and delivered here.</summary>
     public void DiscardUpTo(long seq)

@@ -9,19 +9,22 @@
 //
 // The total order and the acknowledgments come from Totem's single ring (TOCS 1995): the
 // token holder stamps new messages with consecutive ordinals; the token's aru acknowledges.
+// The same ring machinery carries step 5 of recovery on a new ring before it is installed:
+// rebroadcasts are ordered, acknowledged and retransmitted like any message.
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 
 namespace Evs.Reference.Ordering;
 
 /// <summary>
-/// Step 1: one process's part of the Totem ring in one regular configuration. On each token
-/// visit it (1) retransmits what others asked for, (2) broadcasts new messages as flow control
-/// allows, (3) asks for what it misses, (4) updates the aru, (5) updates the flow control count,
-/// passes the token on and (6) delivers what has become deliverable. On each message received it
-/// stores the message and delivers what has become deliverable.
+/// Step 1: one process's part of a Totem ring. On each token visit it
+/// (<see cref="AcceptToken"/>) drops stale tokens and learns what all have received, then
+/// (<see cref="ForwardToken"/>) (1) retransmits what others asked for, (2) broadcasts new
+/// messages as flow control allows — step 5's rebroadcasts first, then, once the ring is
+/// installed, the application's — (3) asks for what it misses, (4) updates the aru, (5) updates
+/// the flow control count, passes the token on and (6) delivers what has become deliverable.
 /// "In a regular configuration, this process records that there are no processes to which it
-/// is obligated": the obligation set is empty here and only grows during recovery (step 5.c).
+/// is obligated": the obligation set lives with recovery, not here.
 /// </summary>
 public sealed class RegularDelivery
 {
@@ -31,16 +34,21 @@ public sealed class RegularDelivery
     private long _lastTokenSeq = -1;
     private long _aruForwardedLastVisit;
     private int _myShareOfLastRotation;
+    private int _myShareOfBacklog;
     private long _messageCounter;
     private Token? _lastForwarded;
 
-    /// <summary>Starts step 1 in a newly installed regular configuration of ring <paramref name="ring"/>.</summary>
-    public RegularDelivery(ProcessId me, RingId ring, Configuration configuration, TotemSettings settings)
+    /// <summary>
+    /// Step 1 on ring <paramref name="ring"/> of the regular configuration <paramref name="configuration"/>;
+    /// not <paramref name="installed"/> while the ring is still recovering (steps 2-5).
+    /// </summary>
+    public RegularDelivery(ProcessId me, RingId ring, Configuration configuration, TotemSettings settings, bool installed = true)
     {
         _me = me;
         Ring = ring;
         Configuration = configuration;
         _settings = settings;
+        Installed = installed;
         var members = configuration.Members;
         _successor = members[(members.IndexOf(me) + 1) % members.Length];
     }
@@ -48,29 +56,48 @@ public sealed class RegularDelivery
     /// <summary>The ring of this configuration.</summary>
     public RingId Ring { get; }
 
-    /// <summary>The regular configuration this process is in.</summary>
+    /// <summary>The regular configuration of this ring.</summary>
     public Configuration Configuration { get; }
 
-    /// <summary>The messages held: received, not yet known to be received by all or not yet delivered.</summary>
+    /// <summary>
+    /// Whether the configuration change to this ring has been delivered (step 6.e). Before that,
+    /// step 2: no application message is broadcast, and messages received are only buffered.
+    /// </summary>
+    public bool Installed { get; private set; }
+
+    /// <summary>The messages held: received, and not yet known to be received by all or not yet delivered.</summary>
     public ReceiveBuffer Buffer { get; } = new();
 
-    /// <summary>Every message with an ordinal up to this one has been delivered.</summary>
+    /// <summary>Step 5.a: old messages this process must rebroadcast on this ring, in order.</summary>
+    public Queue<RegularMessage> Rebroadcasts { get; } = new();
+
+    /// <summary>Every message with an ordinal up to this one has been delivered (or, if rebroadcast, taken in).</summary>
     public long DeliveredUpTo { get; private set; }
 
     /// <summary>Every message with an ordinal up to this one is known to be received by every member.</summary>
     public long ReceivedByAll { get; private set; }
 
+    /// <summary>How many times this process has accepted the token of this ring.</summary>
+    public int Visits { get; private set; }
+
     /// <summary>What happened that a student or operator may want to count.</summary>
     public OrderingCounters Counters { get; } = new();
 
-    /// <summary>
-    /// The representative starts the ring's first rotation, as if it had received the initial token.
-    /// </summary>
-    public void StartFirstRotation(Queue<PendingMessage> pending, List<NodeOutput> outputs) =>
-        OnToken(Token.Initial(_me, Ring), pending, outputs);
+    /// <summary>Step 6.e: the regular configuration is delivered; application messages may flow.</summary>
+    public void Install() => Installed = true;
 
-    /// <summary>A message of this ring arrived (new, retransmitted or duplicated).</summary>
-    public void OnMessage(RegularMessage message, List<NodeOutput> outputs)
+    /// <summary>The representative starts the ring's first rotation, as if it had received the initial token.</summary>
+    public void StartFirstRotation(Queue<PendingMessage> pending, List<NodeOutput> outputs)
+    {
+        var token = Token.Initial(_me, Ring);
+        if (AcceptToken(token, outputs)) ForwardToken(token, pending, outputs);
+    }
+
+    /// <summary>
+    /// A message of this ring arrived (new, retransmitted or duplicated). Returns the original
+    /// of a rebroadcast seen for the first time, for recovery to take in; otherwise null.
+    /// </summary>
+    public RegularMessage? OnMessage(RingMessage message, List<NodeOutput> outputs)
     {
         if (_lastForwarded is { } forwarded && message.Seq > forwarded.Seq)
         {
@@ -81,38 +108,55 @@ public sealed class RegularDelivery
         if (!Buffer.Add(message))
         {
             Counters.DuplicateMessages++;
-            return;
+            return null;
         }
         DeliverWhatIsDeliverable(outputs);
+        return (message as RecoveredMessage)?.Original;
     }
 
-    /// <summary>The token of this ring arrived: one visit of the six parts above.</summary>
-    public void OnToken(Token token, Queue<PendingMessage> pending, List<NodeOutput> outputs)
+    /// <summary>
+    /// The first half of a token visit: false for a stale or duplicated token (dropped);
+    /// otherwise the token is this visit's, and <see cref="ReceivedByAll"/> is brought up to date.
+    /// </summary>
+    public bool AcceptToken(Token token, List<NodeOutput> outputs)
     {
         if (token.TokenSeq <= _lastTokenSeq)
         {
             Counters.StaleTokens++;
-            return;
+            return false;
         }
         _lastTokenSeq = token.TokenSeq;
+        Visits++;
         if (_lastForwarded is not null)
         {
             _lastForwarded = null;
             outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
         }
         ReceivedByAll = Math.Max(ReceivedByAll, AruRule.ReceivedByAll(_aruForwardedLastVisit, token.Aru));
+        return true;
+    }
 
+    /// <summary>The second half of a token visit: the six parts above, ending with the token passed on.</summary>
+    public void ForwardToken(Token token, Queue<PendingMessage> pending, List<NodeOutput> outputs)
+    {
         var (toRetransmit, stillRequested) = RetransmissionRequests.Serve(token.RetransmissionRequests, Buffer.Holds);
         foreach (var requested in toRetransmit)
             outputs.Add(new Broadcast(Buffer.Get(requested)! with { Sender = _me }));
         Counters.Retransmissions += toRetransmit.Length;
 
-        int allowed = FlowControl.NewMessagesAllowed(_settings, token, _myShareOfLastRotation, toRetransmit.Length, pending.Count);
         long seq = token.Seq;
-        for (int n = 0; n < allowed; n++)
+        int rebroadcast = FlowControl.NewMessagesAllowed(_settings, token, _myShareOfLastRotation, toRetransmit.Length, Rebroadcasts.Count);
+        for (int n = 0; n < rebroadcast; n++)
+            Broadcast(new RecoveredMessage(_me, Ring, ++seq, Rebroadcasts.Dequeue()), outputs);
+        long recoverySeq = rebroadcast > 0 ? seq : token.RecoverySeq;
+
+        int originated = Installed
+            ? FlowControl.NewMessagesAllowed(_settings, token with { Seq = seq }, _myShareOfLastRotation, toRetransmit.Length + rebroadcast, pending.Count)
+            : 0;
+        for (int n = 0; n < originated; n++)
             Originate(pending.Dequeue(), ++seq, outputs);
 
-        int broadcastNow = toRetransmit.Length + allowed;
+        int broadcastNow = toRetransmit.Length + rebroadcast + originated;
         var forwarded = token with
         {
             Sender = _me,
@@ -120,9 +164,12 @@ public sealed class RegularDelivery
             Seq = seq,
             RetransmissionRequests = RetransmissionRequests.AddMissing(stillRequested, Buffer.Missing(seq), _settings.MaxRetransmissionRequests),
             FlowControlCount = FlowControl.UpdatedCount(token, _myShareOfLastRotation, broadcastNow),
+            RecoverySeq = Math.Max(token.RecoverySeq, recoverySeq),
+            Backlog = Math.Max(0, token.Backlog - _myShareOfBacklog + Rebroadcasts.Count),
         };
         forwarded = AruRule.Apply(forwarded, Buffer.MyAru, _me);
         _myShareOfLastRotation = broadcastNow;
+        _myShareOfBacklog = Rebroadcasts.Count;
         _aruForwardedLastVisit = forwarded.Aru;
         _lastForwarded = forwarded;
         outputs.Add(new Unicast(_successor, forwarded));
@@ -147,19 +194,28 @@ public sealed class RegularDelivery
     private void Originate(PendingMessage pending, long seq, List<NodeOutput> outputs)
     {
         var id = MessageId.Of(_me, Ring.Sequence, ++_messageCounter);
-        var message = new RegularMessage(_me, Ring, seq, id, _me, pending.Service, pending.Payload);
-        Buffer.Add(message);
         outputs.Add(new MessageSent(id, Configuration.Id, pending.Service, pending.Payload));
+        Broadcast(new RegularMessage(_me, Ring, seq, id, _me, pending.Service, pending.Payload), outputs);
+    }
+
+    private void Broadcast(RingMessage message, List<NodeOutput> outputs)
+    {
+        Buffer.Add(message);
         outputs.Add(new Broadcast(message));
     }
 
+    // Rebroadcasts are taken in on receipt; in the new ring's order they are only passed over.
+    // Application messages wait until the ring is installed (step 2), then follow the rules of step 1.
     private void DeliverWhatIsDeliverable(List<NodeOutput> outputs)
     {
-        while (Buffer.Get(DeliveredUpTo + 1) is { } next
-               && DeliveryRule.MayDeliver(next.Service, next.Seq, DeliveredUpTo, ReceivedByAll))
+        while (Buffer.Get(DeliveredUpTo + 1) is { } next)
         {
+            if (next is RegularMessage m)
+            {
+                if (!Installed || !DeliveryRule.MayDeliver(m.Service, m.Seq, DeliveredUpTo, ReceivedByAll)) break;
+                outputs.Add(new MessageDelivered(m.Id, m.Originator, Configuration.Id, m.Service, m.Payload));
+            }
             DeliveredUpTo = next.Seq;
-            outputs.Add(new MessageDelivered(next.Id, next.Originator, Configuration.Id, next.Service, next.Payload));
         }
     }
 }

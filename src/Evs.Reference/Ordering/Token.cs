@@ -19,6 +19,9 @@ namespace Evs.Reference.Ordering;
 /// <item><see cref="RetransmissionRequests"/>: sequence numbers some process is missing.</item>
 /// <item><see cref="FlowControlCount"/>: messages broadcast (new and retransmitted) by all
 /// processes during the last rotation; see <see cref="FlowControl"/>.</item>
+/// <item><see cref="RecoverySeq"/> and <see cref="Backlog"/>, used only while a new ring recovers
+/// (step 5): the highest ordinal of a rebroadcast message, and how many rebroadcasts were still
+/// waiting at the processes in the last rotation.</item>
 /// </list>
 /// </summary>
 public sealed record Token(
@@ -29,7 +32,9 @@ public sealed record Token(
     long Aru,
     ProcessId? AruSetter,
     ImmutableArray<long> RetransmissionRequests,
-    int FlowControlCount) : Packet(Sender, Ring)
+    int FlowControlCount,
+    long RecoverySeq = 0,
+    int Backlog = 0) : Packet(Sender, Ring)
 {
     /// <summary>The token the representative creates when a ring is formed: nothing broadcast yet.</summary>
     public static Token Initial(ProcessId representative, RingId ring) =>
