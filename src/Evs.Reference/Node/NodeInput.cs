@@ -21,7 +21,18 @@ public sealed record TimerExpired(TimerKind Timer) : NodeInput;
 public sealed record SendRequested(byte[] Payload, DeliveryService Service) : NodeInput;
 
 /// <summary>
-/// Start in an already formed ring of fixed membership. Until the membership algorithm
-/// exists, the driver forms the ring: every member is handed the same ring and members.
+/// A process's first start: it has no configuration yet and gathers with whoever it can hear.
+/// </summary>
+public sealed record Start : NodeInput;
+
+/// <summary>
+/// A process starts again after a crash, from its stable storage and with the same identifier:
+/// it installs a singleton regular configuration with a fresh ring identifier, then merges.
+/// </summary>
+public sealed record Restart : NodeInput;
+
+/// <summary>
+/// Start in an already formed ring, skipping the membership algorithm: every member is handed
+/// the same ring and members. For studying step 1 alone (unit tests and the first lab).
 /// </summary>
 public sealed record StartInRing(RingId Ring, ImmutableArray<ProcessId> Members) : NodeInput;

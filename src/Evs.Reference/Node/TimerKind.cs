@@ -11,4 +11,16 @@ public enum TimerKind
     /// again (the next process drops the copy if it had the token already).
     /// </summary>
     TokenRetransmit,
+
+    /// <summary>No token of this process's ring (or commit token) came in time: the ring is broken; gather.</summary>
+    TokenLoss,
+
+    /// <summary>In Gather: broadcast this process's join message again.</summary>
+    Join,
+
+    /// <summary>In Gather: the processes that have not agreed are moved to the fail set.</summary>
+    Consensus,
+
+    /// <summary>The representative of a ring announces the ring, so that other components can merge with it.</summary>
+    MergeDetect,
 }

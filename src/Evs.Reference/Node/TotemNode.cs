@@ -1,43 +1,80 @@
-// The node: the composition of the parts of the paper's algorithm behind the sans-IO
-// contract. Here, Step 1 (Totem ordering in a regular configuration) in a ring formed by the
-// driver; membership and the recovery steps 2-6 plug in beside it.
+// The node: the composition of the paper's algorithm behind the sans-IO contract.
+//   Operational  Step 1 in a regular configuration (Ordering/RegularDelivery).
+//   Gather       Totem's membership: agree on the next ring (Membership/Gather).
+//   Commit       The commit token circulates twice: step 3's exchange (Recovery/Step3Exchange).
+//   Recovery     Steps 4-5 on the new ring, then step 6, atomically, and back to Operational.
+// "If a failure occurs during execution of the recovery algorithm, then the membership
+// algorithm is invoked and the recovery algorithm is restarted at Step 2."
+using System.Collections.Immutable;
+using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
+using Evs.Reference.Recovery;
 using Evs.Reference.Storage;
 
 namespace Evs.Reference.Node;
 
 /// <summary>
-/// One process of the extended virtual synchrony protocol over a Totem ring. It queues the
-/// application's messages, runs <see cref="RegularDelivery"/> (step 1) in its regular
-/// configuration and reports every send, delivery and configuration change as an output.
+/// One process of the extended virtual synchrony protocol over a Totem ring. It buffers the
+/// application's messages (step 2), runs step 1 in its regular configuration, Totem's
+/// membership when the ring breaks or another component is heard, and recovery steps 3-6 on
+/// the way to the next regular configuration; every send, delivery and configuration change
+/// is an output.
 /// </summary>
 public sealed class TotemNode : IProtocolNode
 {
     private readonly IStableStorage _storage;
     private readonly TotemSettings _settings;
-    private readonly Queue<PendingMessage> _pending = new();
+    private readonly MembershipSettings _timeouts;
+    private readonly Step2Buffering _buffering = new();
+    private long _highestRingSequence;
     private RegularDelivery? _regular;
+    private Gather? _gather;
+    private Attempt? _attempt;
+    private ObligationSet _obligations = ObligationSet.Empty;
+    private (ProcessId To, CommitToken Token)? _commitInFlight;
+    private long _lastCommitTokenSeqReceived = -1;
+
+    /// <summary>One attempt at recovery towards a proposed ring (steps 3-6).</summary>
+    private sealed class Attempt(CommitToken commit)
+    {
+        public CommitToken Commit { get; set; } = commit;
+        public RegularDelivery? Ring { get; set; }
+        public Step5Rebroadcast? Step5 { get; set; }
+    }
 
     /// <summary>A node of process <paramref name="id"/> with its stable storage.</summary>
-    public TotemNode(ProcessId id, IStableStorage storage, TotemSettings? settings = null)
+    public TotemNode(ProcessId id, IStableStorage storage, TotemSettings? settings = null, MembershipSettings? timeouts = null)
     {
         Id = id;
         _storage = storage;
         _settings = settings ?? TotemSettings.Default;
+        _timeouts = timeouts ?? MembershipSettings.Simulation;
     }
 
     /// <inheritdoc/>
     public ProcessId Id { get; }
 
-    /// <summary>The step-1 state of the current regular configuration, or null before the first.</summary>
+    /// <summary>Where this process is in Totem's membership algorithm.</summary>
+    public MembershipState State { get; private set; } = MembershipState.Gather;
+
+    /// <summary>Why this process last entered Gather.</summary>
+    public GatherReason? LastGatherReason => _gather?.Reason;
+
+    /// <summary>Step 1's state of the last installed regular configuration, or null before the first.</summary>
     public RegularDelivery? Regular => _regular;
 
-    /// <summary>Messages the application gave that are not yet originated.</summary>
-    public int PendingCount => _pending.Count;
+    /// <summary>The obligation set (step 5.c); empty in a regular configuration.</summary>
+    public ObligationSet Obligations => _obligations;
 
-    /// <summary>Packets that belong to no ring this node is in (counted, then dropped).</summary>
-    public long ForeignPackets { get; private set; }
+    /// <summary>Messages the application gave that are not yet originated.</summary>
+    public int PendingCount => _buffering.Pending.Count;
+
+    /// <summary>
+    /// Packets of no ring or round this node is in now: late copies, traffic of rings it has
+    /// left, commit tokens it cannot take (counted, then dropped).
+    /// </summary>
+    public long IgnoredPackets { get; private set; }
 
     /// <inheritdoc/>
     public IReadOnlyList<NodeOutput> Handle(NodeInput input)
@@ -46,22 +83,23 @@ public sealed class TotemNode : IProtocolNode
         switch (input)
         {
             case StartInRing start:
-                Install(start, outputs);
+                InstallFixedRing(start, outputs);
+                break;
+            case Start:
+                _highestRingSequence = _storage.Load()?.HighestRingSequence ?? 0;
+                EnterGather(GatherReason.Start, [], outputs);
+                break;
+            case Restart:
+                InstallSingleton(outputs);
                 break;
             case SendRequested send:
-                _pending.Enqueue(new PendingMessage(send.Payload, send.Service));
+                _buffering.Buffer(send.Payload, send.Service);
                 break;
-            case PacketArrived { Packet: var packet } when _regular is null || packet.Ring != _regular.Ring:
-                ForeignPackets++;
+            case PacketArrived { Packet: var packet }:
+                OnPacket(packet, outputs);
                 break;
-            case PacketArrived { Packet: Token token }:
-                if (_regular!.AcceptToken(token, outputs)) _regular.ForwardToken(token, _pending, outputs);
-                break;
-            case PacketArrived { Packet: RingMessage message }:
-                _regular!.OnMessage(message, outputs);
-                break;
-            case TimerExpired { Timer: TimerKind.TokenRetransmit }:
-                _regular?.OnTokenRetransmitTimeout(outputs);
+            case TimerExpired { Timer: var timer }:
+                OnTimer(timer, outputs);
                 break;
             default:
                 throw new ArgumentException($"{Id}: unexpected input {input}", nameof(input));
@@ -69,15 +107,304 @@ public sealed class TotemNode : IProtocolNode
         return outputs;
     }
 
-    private void Install(StartInRing start, List<NodeOutput> outputs)
+    private void OnPacket(Packet packet, List<NodeOutput> outputs)
     {
-        var configuration = Configuration.Regular(start.Ring, start.Members);
-        if (!configuration.Contains(Id))
-            throw new ArgumentException($"{Id} is not a member of {configuration.Id}", nameof(start));
-        long highest = Math.Max(_storage.Load()?.HighestRingSequence ?? 0, start.Ring.Sequence);
-        _storage.Save(new StableState(highest));
-        _regular = new RegularDelivery(Id, start.Ring, configuration, _settings);
-        outputs.Add(new ConfigurationDelivered(configuration));
-        if (start.Ring.Representative == Id) _regular.StartFirstRotation(_pending, outputs);
+        switch (packet)
+        {
+            case JoinMessage join:
+                OnJoin(join, outputs);
+                break;
+            case CommitToken commit:
+                OnCommitToken(commit, outputs);
+                break;
+            case MergeDetect detect when State == MembershipState.Operational && IsForeign(detect):
+                EnterGather(GatherReason.ForeignProcess, [detect.Sender], outputs);
+                break;
+            case Token token when State == MembershipState.Operational && token.Ring == _regular!.Ring:
+                if (!_regular.AcceptToken(token, outputs)) break;
+                outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+                _regular.ForwardToken(token, _buffering.Pending, outputs);
+                break;
+            case Token token when State == MembershipState.Recovery && token.Ring == _attempt!.Ring?.Ring:
+                OnRecoveryToken(token, outputs);
+                break;
+            case RingMessage message when message.Ring == _regular?.Ring && State == MembershipState.Operational:
+                _regular.OnMessage(message, outputs);
+                break;
+            case RegularMessage late when late.Ring == _regular?.Ring && State == MembershipState.Gather:
+                // Late messages of the old ring are still worth having until step 3 states what this process holds.
+                _regular.Buffer.Add(late);
+                break;
+            case RingMessage message when State == MembershipState.Recovery && message.Ring == _attempt!.Ring?.Ring:
+                OnRecoveryMessage(message, outputs);
+                break;
+            case RingMessage message when State == MembershipState.Operational && IsForeign(message):
+                EnterGather(GatherReason.ForeignProcess, [message.Sender], outputs);
+                break;
+            default:
+                IgnoredPackets++;
+                break;
+        }
     }
+
+    private void OnTimer(TimerKind timer, List<NodeOutput> outputs)
+    {
+        switch (timer)
+        {
+            case TimerKind.TokenRetransmit when State == MembershipState.Operational:
+                _regular!.OnTokenRetransmitTimeout(outputs);
+                break;
+            case TimerKind.TokenRetransmit when _commitInFlight is { } inFlight:
+                outputs.Add(new Unicast(inFlight.To, inFlight.Token));
+                outputs.Add(new StartTimer(TimerKind.TokenRetransmit, _settings.TokenRetransmitTimeoutMs));
+                break;
+            case TimerKind.TokenRetransmit when State == MembershipState.Recovery:
+                _attempt!.Ring?.OnTokenRetransmitTimeout(outputs);
+                break;
+            case TimerKind.TokenLoss when State == MembershipState.Operational:
+                EnterGather(GatherReason.TokenLoss, [], outputs);
+                break;
+            case TimerKind.TokenLoss when State is MembershipState.Commit or MembershipState.Recovery:
+                EnterGather(GatherReason.RecoveryInterrupted, _attempt!.Commit.Members, outputs);
+                break;
+            case TimerKind.Join when State == MembershipState.Gather:
+                BroadcastJoin(outputs);
+                outputs.Add(new StartTimer(TimerKind.Join, _timeouts.JoinTimeoutMs));
+                break;
+            case TimerKind.Consensus when State == MembershipState.Gather:
+                if (_gather!.OnConsensusTimeout()) BroadcastJoin(outputs);
+                outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
+                CommitIfAgreed(outputs);
+                break;
+            case TimerKind.MergeDetect when State == MembershipState.Operational && _regular!.Ring.Representative == Id:
+                outputs.Add(new Broadcast(new MergeDetect(Id, _regular.Ring)));
+                outputs.Add(new StartTimer(TimerKind.MergeDetect, _timeouts.MergeDetectTimeoutMs));
+                break;
+        }
+    }
+
+    // ---- Gather: agree on the members of the next ring ----
+
+    private void EnterGather(GatherReason reason, IEnumerable<ProcessId> alsoReachable, List<NodeOutput> outputs)
+    {
+        var reachable = (_regular?.Configuration.Members ?? []).Concat(alsoReachable);
+        State = MembershipState.Gather;
+        _gather = new Gather(Id, reachable, reason);
+        _attempt = null;
+        _commitInFlight = null;
+        outputs.Add(new StopTimer(TimerKind.TokenLoss));
+        outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
+        outputs.Add(new StopTimer(TimerKind.MergeDetect));
+        outputs.Add(new StartTimer(TimerKind.Join, _timeouts.JoinTimeoutMs));
+        outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
+        BroadcastJoin(outputs);
+        // A process that has just started knows nobody yet: it waits for the others' joins, or the
+        // consensus timeout, rather than agree with itself on a ring of one at once.
+        if (reason != GatherReason.Start) CommitIfAgreed(outputs);
+    }
+
+    private void OnJoin(JoinMessage join, List<NodeOutput> outputs)
+    {
+        switch (State)
+        {
+            case MembershipState.Operational when IsStale(join):
+                return;
+            case MembershipState.Operational:
+                EnterGather(IsForeign(join) ? GatherReason.ForeignProcess : GatherReason.JoinReceived, [join.Sender], outputs);
+                break;
+            case MembershipState.Commit or MembershipState.Recovery when join.ProcSet.Except(join.FailSet).SetEquals(_attempt!.Commit.Members) || IsStale(join):
+                return; // a late copy of the round that agreed on this ring
+            case MembershipState.Commit or MembershipState.Recovery:
+                EnterGather(GatherReason.JoinReceived, _attempt!.Commit.Members.Append(join.Sender), outputs);
+                break;
+        }
+        if (_gather!.OnJoin(join)) BroadcastJoin(outputs);
+        CommitIfAgreed(outputs);
+    }
+
+    private void BroadcastJoin(List<NodeOutput> outputs) =>
+        outputs.Add(new Broadcast(_gather!.Join(_regular?.Ring ?? new RingId(0, Id), _highestRingSequence)));
+
+    // A join sent before this process's ring was formed, by one of its members, is a leftover.
+    private bool IsStale(JoinMessage join) =>
+        _regular is { } ring && ring.Configuration.Contains(join.Sender) && join.Ring.Sequence < ring.Ring.Sequence;
+
+    private bool IsForeign(Packet packet) => _regular is { } ring && !ring.Configuration.Contains(packet.Sender);
+
+    // ---- Commit: the representative's commit token, around the new ring twice ----
+
+    private void CommitIfAgreed(List<NodeOutput> outputs)
+    {
+        if (State != MembershipState.Gather || !_gather!.HasConsensus || _gather.Representative != Id) return;
+        long sequence = Math.Max(_highestRingSequence, _gather.HighestRingSequence) + 1;
+        RememberRingSequence(sequence);
+        var members = _gather.Proposed.ToImmutableArray();
+        var commit = new CommitToken(Id, new RingId(sequence, Id), members, [], Rotation: 1, TokenSeq: 0);
+        EnterCommit(commit, outputs);
+        PassOn(commit with { Infos = [Step3Exchange.InfoOf(Id, _regular, _obligations)] }, outputs);
+    }
+
+    private void OnCommitToken(CommitToken commit, List<NodeOutput> outputs)
+    {
+        bool mine = _attempt is { } a && a.Commit.Ring == commit.Ring;
+        if (mine && commit.TokenSeq <= _lastCommitTokenSeqReceived) return; // a copy already handled
+        bool representative = commit.Ring.Representative == Id;
+        if (commit.Rotation == 1 && !representative && CanJoin(commit))
+        {
+            RememberRingSequence(commit.Ring.Sequence);
+            EnterCommit(commit, outputs);
+            PassOn(commit with { Infos = commit.Infos.Add(Step3Exchange.InfoOf(Id, _regular, _obligations)) }, outputs);
+        }
+        else if (mine && State == MembershipState.Commit && commit.Complete && (commit.Rotation == 2 || representative))
+        {
+            _lastCommitTokenSeqReceived = commit.TokenSeq;
+            EnterRecovery(commit, outputs);
+            PassOn(commit with { Rotation = 2 }, outputs);
+        }
+        else if (mine && State == MembershipState.Recovery && representative && commit.Rotation == 2 && _attempt!.Ring!.Visits == 0)
+        {
+            // Every member is in Recovery: the new ring's token starts.
+            _lastCommitTokenSeqReceived = commit.TokenSeq;
+            _commitInFlight = null;
+            outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
+            OnRecoveryToken(Token.Initial(Id, commit.Ring), outputs);
+        }
+        else
+        {
+            IgnoredPackets++;
+        }
+    }
+
+    // A member takes the first rotation only for the ring its own Gather agreed on, with a new sequence number.
+    private bool CanJoin(CommitToken commit) =>
+        State == MembershipState.Gather && _gather!.HasConsensus && _gather.Proposed.SetEquals(commit.Members)
+        && commit.Ring.Representative == _gather.Representative && commit.Ring.Sequence > _highestRingSequence;
+
+    private void EnterCommit(CommitToken commit, List<NodeOutput> outputs)
+    {
+        State = MembershipState.Commit;
+        _attempt = new Attempt(commit);
+        _lastCommitTokenSeqReceived = commit.TokenSeq;
+        outputs.Add(new StopTimer(TimerKind.Join));
+        outputs.Add(new StopTimer(TimerKind.Consensus));
+        outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+    }
+
+    private void PassOn(CommitToken commit, List<NodeOutput> outputs)
+    {
+        var next = commit with { Sender = Id, TokenSeq = commit.TokenSeq + 1 };
+        _attempt!.Commit = next;
+        var to = next.Successor(Id);
+        _commitInFlight = (to, next);
+        outputs.Add(new Unicast(to, next));
+        outputs.Add(new StartTimer(TimerKind.TokenRetransmit, _settings.TokenRetransmitTimeoutMs));
+    }
+
+    // ---- Recovery: steps 4 and 5 on the new ring, then step 6 ----
+
+    private void EnterRecovery(CommitToken commit, List<NodeOutput> outputs)
+    {
+        State = MembershipState.Recovery;
+        var transitional = Step4TransitionalConfiguration.Members(commit.Infos, _regular?.Configuration);
+        var ring = new RegularDelivery(Id, commit.Ring, Configuration.Regular(commit.Ring, commit.Members), _settings, installed: false);
+        if (_regular is { } old)
+            foreach (var message in Step4TransitionalConfiguration.MessagesToRebroadcast(Id, transitional, old.Buffer))
+                ring.Rebroadcasts.Enqueue(message);
+        _attempt!.Ring = ring;
+        _attempt.Step5 = new Step5Rebroadcast(transitional);
+        outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+    }
+
+    private void OnRecoveryMessage(RingMessage message, List<NodeOutput> outputs)
+    {
+        StopCommitRetransmission(outputs);
+        if (_attempt!.Ring!.OnMessage(message, outputs) is { } original && original.Ring == _regular?.Ring)
+            _regular.Buffer.Add(original);
+    }
+
+    private void OnRecoveryToken(Token token, List<NodeOutput> outputs)
+    {
+        var attempt = _attempt!;
+        var ring = attempt.Ring!;
+        if (!ring.AcceptToken(token, outputs)) return;
+        StopCommitRetransmission(outputs);
+        outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+        if (Step5Rebroadcast.AcknowledgesAll(token, ring)) _obligations = attempt.Step5!.Extend(_obligations);
+        if (Step5Rebroadcast.AllAcknowledged(token, ring)) Install(attempt, outputs);
+        ring.ForwardToken(token, _buffering.Pending, outputs);
+    }
+
+    private void StopCommitRetransmission(List<NodeOutput> outputs)
+    {
+        if (_commitInFlight is null) return;
+        _commitInFlight = null;
+        outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
+    }
+
+    // Step 6, atomically: deliveries, the transitional configuration, the new regular one.
+    private void Install(Attempt attempt, List<NodeOutput> outputs)
+    {
+        var ring = attempt.Ring!;
+        var step6 = new Step6Delivery(_regular, attempt.Step5!.Transitional, _obligations, ring.Ring, ring.Configuration);
+        foreach (var output in step6.Perform())
+        {
+            outputs.Add(output);
+            if (output is ConfigurationDelivered { Configuration: var c }) RememberConfiguration(c);
+        }
+        ring.Install();
+        _regular = ring;
+        _attempt = null;
+        _obligations = ObligationSet.Empty;
+        BecomeOperational(outputs);
+    }
+
+    private void BecomeOperational(List<NodeOutput> outputs)
+    {
+        State = MembershipState.Operational;
+        outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+        if (_regular!.Ring.Representative == Id)
+            outputs.Add(new StartTimer(TimerKind.MergeDetect, _timeouts.MergeDetectTimeoutMs));
+    }
+
+    // ---- Starting ----
+
+    // TRACE.md: "A process that recovers after a failure delivers a regular configuration whose
+    // members is exactly itself, with a ring sequence number larger than any it had seen before."
+    private void InstallSingleton(List<NodeOutput> outputs)
+    {
+        _highestRingSequence = _storage.Load()?.HighestRingSequence ?? 0;
+        var ring = new RingId(_highestRingSequence + 1, Id);
+        RememberRingSequence(ring.Sequence);
+        InstallDirectly(ring, [Id], outputs);
+    }
+
+    private void InstallFixedRing(StartInRing start, List<NodeOutput> outputs)
+    {
+        if (!start.Members.Contains(Id)) throw new ArgumentException($"{Id} is not a member of {start.Ring}", nameof(start));
+        _highestRingSequence = Math.Max(_storage.Load()?.HighestRingSequence ?? 0, start.Ring.Sequence);
+        RememberRingSequence(_highestRingSequence);
+        InstallDirectly(start.Ring, start.Members, outputs);
+    }
+
+    private void InstallDirectly(RingId ring, IEnumerable<ProcessId> members, List<NodeOutput> outputs)
+    {
+        var configuration = Configuration.Regular(ring, members);
+        _regular = new RegularDelivery(Id, ring, configuration, _settings);
+        outputs.Add(new ConfigurationDelivered(configuration));
+        RememberConfiguration(configuration);
+        BecomeOperational(outputs);
+        if (ring.Representative == Id) _regular.StartFirstRotation(_buffering.Pending, outputs);
+    }
+
+    // ---- Stable storage: written before the identifiers it protects are used ----
+
+    private void RememberRingSequence(long sequence)
+    {
+        _highestRingSequence = Math.Max(_highestRingSequence, sequence);
+        var saved = _storage.Load();
+        _storage.Save(new StableState(_highestRingSequence, saved?.LastConfiguration));
+    }
+
+    private void RememberConfiguration(Configuration configuration) =>
+        _storage.Save(new StableState(_highestRingSequence, configuration.Id));
 }

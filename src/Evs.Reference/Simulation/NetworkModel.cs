@@ -1,6 +1,7 @@
 // The simulated network (SCENARIOS.md "network"): one-way delay drawn uniformly, loss and
 // duplication per packet, and components that no packet crosses. Reordering follows from
 // the random delays. All randomness comes from the simulator's one seeded source.
+using System.Collections.Immutable;
 using Evs.Reference.Model;
 
 namespace Evs.Reference.Simulation;
@@ -34,7 +35,7 @@ public sealed class NetworkModel
     public long PacketsDuplicated { get; private set; }
 
     /// <summary>Splits the processes into components; a process in none is alone.</summary>
-    public void Partition(IEnumerable<IEnumerable<ProcessId>> components)
+    public void Partition(ImmutableArray<ImmutableArray<ProcessId>> components)
     {
         _componentOf.Clear();
         int index = 0;

@@ -1,7 +1,9 @@
 // The deterministic simulator (TigerBeetle's VOPR, MIT's labrpc): the real protocol nodes,
-// driven on a virtual clock by one event queue, with faults from a scenario and every random
-// choice from one seeded source. Same scenario and seed, same trace, byte for byte.
+// driven on a virtual clock by one event queue, with faults from a scenario — partitions,
+// heals, crashes that keep only stable storage, recoveries — and every random choice from one
+// seeded source. Same scenario and seed, same trace, byte for byte.
 using System.Collections.Immutable;
+using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
@@ -38,7 +40,7 @@ public sealed record SimulationSummary(
 public sealed class Simulator
 {
     private abstract record Happening;
-    private sealed record Arrival(ProcessId To, Packet Packet) : Happening;
+    private sealed record Arrival(ProcessId From, ProcessId To, Packet Packet) : Happening;
     private sealed record TimerFires(ProcessId Process, TimerKind Timer, long Generation) : Happening;
     private sealed record TrafficTick(ProcessId Process) : Happening;
     private sealed record StepHappens(ScenarioStep Step) : Happening;
@@ -49,6 +51,8 @@ public sealed class Simulator
     private readonly NetworkModel _network;
     private readonly PriorityQueue<Happening, (long Time, long Order)> _queue = new();
     private readonly Dictionary<ProcessId, TotemNode> _nodes = new();
+    private readonly Dictionary<ProcessId, IStableStorage> _storage = new();
+    private readonly Dictionary<ProcessId, Configuration> _configurationOf = new();
     private readonly Dictionary<(ProcessId, TimerKind), long> _timerGenerations = new();
     private readonly Dictionary<ProcessId, long> _eventIndex = new();
     private readonly List<EvsEvent> _events = new();
@@ -57,7 +61,8 @@ public sealed class Simulator
     private readonly HashSet<ConfigurationId> _configurations = new();
     private long _order;
     private long _now;
-    private long _originated;
+    private long _tokenRetransmissions;
+    private long _retransmissions;
     private bool _trafficOn = true;
 
     private Simulator(Scenario scenario, SimulationOptions options)
@@ -68,50 +73,23 @@ public sealed class Simulator
         _network = new NetworkModel(_random, _scenario.Network, _scenario.Processes);
     }
 
-    /// <summary>
-    /// Why this simulator cannot run <paramref name="scenario"/>, or null if it can. Without the
-    /// membership algorithm (issue #3) the ring is fixed for the whole run, so a scenario may not
-    /// partition, heal, crash or recover, nor start in several components.
-    /// </summary>
-    public static string? Refusal(Scenario scenario)
-    {
-        if (scenario.Start.Length > 1)
-            return "\"start\" has several components, which would have to merge; that needs the membership algorithm (issue #3), not built yet";
-        foreach (var step in scenario.Steps)
-        {
-            string? what = step switch
-            {
-                PartitionStep => "partition",
-                HealStep => "heal",
-                CrashStep => "crash",
-                RecoverStep => "recover",
-                StopStep { RecoverAll: true } => "stop with recover_all",
-                _ => null,
-            };
-            if (what is not null)
-                return $"{step.Describe()}: {what} needs the membership algorithm (issue #3), not built yet; this version runs a fixed ring";
-        }
-        return null;
-    }
-
     /// <summary>Runs <paramref name="scenario"/> to its end and returns the trace.</summary>
-    /// <exception cref="ScenarioException">The simulator cannot run this scenario (see <see cref="Refusal"/>).</exception>
-    public static SimulationResult Run(Scenario scenario, SimulationOptions options)
-    {
-        if (Refusal(scenario) is { } why) throw new ScenarioException(scenario.Name, 0, why);
-        return new Simulator(scenario, options).Run();
-    }
+    public static SimulationResult Run(Scenario scenario, SimulationOptions options) => new Simulator(scenario, options).Run();
 
     private SimulationResult Run()
     {
         var wall = System.Diagnostics.Stopwatch.StartNew(); // for the summary only; never in the trace
         foreach (var p in _scenario.Processes)
         {
-            _nodes[p] = new TotemNode(p, new InMemoryStableStorage(), _options.Settings);
+            _storage[p] = new InMemoryStableStorage();
+            _nodes[p] = new TotemNode(p, _storage[p], _options.Settings);
             _eventIndex[p] = 0;
         }
         foreach (var step in _scenario.Steps) Schedule(Micro(step.At), new StepHappens(step));
-        FormInitialRings();
+        // "Before the first step every component forms its own regular configuration": the
+        // processes start in their components, and the membership algorithm forms the rings.
+        _network.Partition(_scenario.Start);
+        foreach (var p in _scenario.Processes) Apply(p, _nodes[p].Handle(new Start()));
         if (_scenario.Traffic.Rate > 0)
             foreach (var p in _scenario.Processes) Schedule(_now + NextTrafficGap(), new TrafficTick(p));
 
@@ -133,38 +111,28 @@ public sealed class Simulator
         var summary = new SimulationSummary(
             _configurations.Count, _sent, _delivered, _now / 1000.0, wall.Elapsed,
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
-            _nodes.Values.Sum(n => n.Regular?.Counters.TokenRetransmissions ?? 0),
-            _nodes.Values.Sum(n => n.Regular?.Counters.Retransmissions ?? 0),
+            _tokenRetransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.TokenRetransmissions ?? 0),
+            _retransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.Retransmissions ?? 0),
             quiescent);
         return new SimulationResult(new Trace(header, _events), summary);
-    }
-
-    // "Before the first step every component forms its own regular configuration." Here the one
-    // component forms ring 1, represented by its lowest process id.
-    private void FormInitialRings()
-    {
-        foreach (var component in _scenario.Start)
-        {
-            var members = component.OrderBy(p => p, ProcessId.Ordinal).ToImmutableArray();
-            var ring = new RingId(1, members[0]);
-            foreach (var p in members) Apply(p, _nodes[p].Handle(new StartInRing(ring, members)));
-        }
     }
 
     private void Happen(Happening happening)
     {
         switch (happening)
         {
-            case Arrival arrival:
+            case Arrival arrival when _nodes.ContainsKey(arrival.To) && _network.Connected(arrival.From, arrival.To):
                 Apply(arrival.To, _nodes[arrival.To].Handle(new PacketArrived(arrival.Packet)));
                 break;
+            case Arrival:
+                break; // to a crashed process, or cut off by a partition while in flight
             case TimerFires timer when _timerGenerations.GetValueOrDefault((timer.Process, timer.Timer)) == timer.Generation:
                 Apply(timer.Process, _nodes[timer.Process].Handle(new TimerExpired(timer.Timer)));
                 break;
             case TimerFires:
                 break; // stopped or restarted since
             case TrafficTick tick when _trafficOn:
-                RequestSend(tick.Process, DrawService(), _scenario.Traffic.Size);
+                if (_nodes.ContainsKey(tick.Process)) RequestSend(tick.Process, DrawService(), _scenario.Traffic.Size);
                 Schedule(_now + NextTrafficGap(), tick);
                 break;
             case TrafficTick:
@@ -183,16 +151,50 @@ public sealed class Simulator
                 var c = _network.Conditions;
                 _network.Conditions = new NetworkConditions(n.MinDelayMs ?? c.MinDelayMs, n.MaxDelayMs ?? c.MaxDelayMs, n.Loss ?? c.Loss, n.Duplicate ?? c.Duplicate);
                 break;
-            case SendStep send:
+            case SendStep send when _nodes.ContainsKey(send.From):
                 for (int i = 0; i < send.Count; i++) RequestSend(send.From, send.Service, _scenario.Traffic.Size);
                 break;
-            case StopStep:
-                _trafficOn = false;
+            case SendStep:
+                break; // the application of a crashed process sends nothing
+            case PartitionStep partition:
+                _network.Partition(partition.Components);
+                break;
+            case HealStep:
                 _network.Heal();
                 break;
-            default:
-                throw new InvalidOperationException($"{step.Describe()} cannot run here: {Refusal(_scenario)}");
+            case CrashStep crash:
+                Crash(crash.Process);
+                break;
+            case RecoverStep recover:
+                Recover(recover.Process);
+                break;
+            case StopStep stop:
+                _trafficOn = false;
+                _network.Heal();
+                if (stop.RecoverAll)
+                    foreach (var p in _scenario.Processes.Where(p => !_nodes.ContainsKey(p))) Recover(p);
+                break;
         }
+    }
+
+    // fail_p(c): the process loses everything but its stable storage; its timers die with it.
+    private void Crash(ProcessId p)
+    {
+        var node = _nodes[p];
+        _tokenRetransmissions += node.Regular?.Counters.TokenRetransmissions ?? 0;
+        _retransmissions += node.Regular?.Counters.Retransmissions ?? 0;
+        _nodes.Remove(p);
+        foreach (var timer in Enum.GetValues<TimerKind>())
+            _timerGenerations[(p, timer)] = _timerGenerations.GetValueOrDefault((p, timer)) + 1;
+        if (_configurationOf.TryGetValue(p, out var c))
+            Record(new Fail(p, NextIndex(p), _now / 1000.0, c.Id));
+    }
+
+    // The process starts again from its stable storage, with the same identifier.
+    private void Recover(ProcessId p)
+    {
+        _nodes[p] = new TotemNode(p, _storage[p], _options.Settings);
+        Apply(p, _nodes[p].Handle(new Restart()));
     }
 
     private void RequestSend(ProcessId from, DeliveryService service, int size)
@@ -211,7 +213,7 @@ public sealed class Simulator
             {
                 case Broadcast b:
                     foreach (var to in _scenario.Processes)
-                        if (to != p) Transmit(p, to, b.Packet);
+                        if (to != p && _nodes.ContainsKey(to)) Transmit(p, to, b.Packet);
                     break;
                 case Unicast u:
                     Transmit(p, u.To, u.Packet);
@@ -227,7 +229,6 @@ public sealed class Simulator
                     _timerGenerations[(p, t.Timer)] = _timerGenerations.GetValueOrDefault((p, t.Timer)) + 1;
                     break;
                 case MessageSent s:
-                    _originated++;
                     Count(_sent, s.Service);
                     Record(new Send(p, NextIndex(p), _now / 1000.0, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
                     break;
@@ -237,6 +238,7 @@ public sealed class Simulator
                     break;
                 case ConfigurationDelivered { Configuration: var c }:
                     _configurations.Add(c.Id);
+                    _configurationOf[p] = c;
                     Record(new DeliverConf(p, NextIndex(p), _now / 1000.0, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary));
                     break;
             }
@@ -246,13 +248,22 @@ public sealed class Simulator
     private void Transmit(ProcessId from, ProcessId to, Packet packet)
     {
         foreach (var delay in _network.Transmit(from, to))
-            Schedule(_now + delay, new Arrival(to, packet));
+            Schedule(_now + delay, new Arrival(from, to, packet));
     }
 
-    // Quiescent (TRACE.md): traffic stopped, nothing waiting to be sent, and every process has
-    // delivered every message originated in the ring.
-    private bool IsQuiescent() =>
-        _nodes.Values.All(n => n.PendingCount == 0 && n.Regular is { } r && r.DeliveredUpTo == _originated);
+    // Quiescent (TRACE.md): traffic stopped, every live process operational in one regular
+    // configuration of exactly the live processes, nothing waiting to be sent, and every message
+    // of the ring delivered everywhere.
+    private bool IsQuiescent()
+    {
+        var live = _nodes.Keys.OrderBy(p => p, ProcessId.Ordinal).ToList();
+        if (live.Count == 0) return true;
+        var first = _nodes[live[0]].Regular;
+        if (first is null || !first.Configuration.Members.SequenceEqual(live)) return false;
+        return _nodes.Values.All(n =>
+            n.State == MembershipState.Operational && n.PendingCount == 0 && n.Regular is { } r
+            && r.Ring == first.Ring && r.DeliveredUpTo == first.Buffer.HighestSeen && r.Buffer.HighestSeen == first.Buffer.HighestSeen);
+    }
 
     private DeliveryService DrawService()
     {

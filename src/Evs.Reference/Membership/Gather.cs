@@ -1,0 +1,90 @@
+// Totem's Gather state (TOCS 1995, the membership protocol): processes exchange join messages
+// until every process of proc_set − fail_set has sent the same proc_set and fail_set. Joins only
+// ever add to the two sets, and the consensus timeout moves the processes that have not agreed
+// into the fail set, so Gather ends within a bounded time: "if the next proposed regular
+// configuration is not installed within a bounded time, then the membership of that
+// configuration is reduced" (the paper, Section 3.2, Termination Property).
+using System.Collections.Immutable;
+using Evs.Reference.Model;
+
+namespace Evs.Reference.Membership;
+
+/// <summary>One process's view of one round of Gather: its two sets and the joins it has heard.</summary>
+public sealed class Gather
+{
+    private readonly ProcessId _me;
+    private readonly Dictionary<ProcessId, JoinMessage> _joins = new();
+
+    /// <summary>Starts gathering with the processes believed reachable (the process itself always among them).</summary>
+    public Gather(ProcessId me, IEnumerable<ProcessId> reachable, GatherReason reason)
+    {
+        _me = me;
+        Reason = reason;
+        ProcSet = ImmutableSortedSet.CreateRange(ProcessId.Ordinal, reachable).Add(me);
+        FailSet = ImmutableSortedSet.Create(ProcessId.Ordinal);
+    }
+
+    /// <summary>Why this round started.</summary>
+    public GatherReason Reason { get; }
+
+    /// <summary>The processes believed able to form the next ring, or to have failed.</summary>
+    public ImmutableSortedSet<ProcessId> ProcSet { get; private set; }
+
+    /// <summary>The processes believed to have failed.</summary>
+    public ImmutableSortedSet<ProcessId> FailSet { get; private set; }
+
+    /// <summary>The members of the ring this round proposes: proc_set − fail_set.</summary>
+    public ImmutableSortedSet<ProcessId> Proposed => ProcSet.Except(FailSet);
+
+    /// <summary>The representative of the proposed ring: its lowest process identifier.</summary>
+    public ProcessId Representative => Proposed.Min;
+
+    /// <summary>
+    /// Consensus: every proposed member other than this process has sent a join with exactly
+    /// this process's two sets.
+    /// </summary>
+    public bool HasConsensus => Proposed.All(p => p == _me || Agrees(p));
+
+    /// <summary>The highest ring sequence number any proposed member has reported.</summary>
+    public long HighestRingSequence => Proposed.Select(p => _joins.TryGetValue(p, out var j) ? j.HighestRingSequence : 0).DefaultIfEmpty(0).Max();
+
+    /// <summary>
+    /// Takes in a join message; true when this process's sets grew (it must then broadcast its
+    /// join again). A join from a process in the fail set is ignored: that process must first
+    /// agree that it was left out, or be merged again in a later round.
+    /// </summary>
+    public bool OnJoin(JoinMessage join)
+    {
+        if (join.Sender == _me || FailSet.Contains(join.Sender)) return false;
+        _joins[join.Sender] = join;
+        var procSet = ProcSet.Union(join.ProcSet).Add(join.Sender);
+        var failSet = FailSet.Union(join.FailSet.Remove(_me));
+        bool changed = procSet.Count != ProcSet.Count || failSet.Count != FailSet.Count;
+        ProcSet = procSet;
+        FailSet = failSet;
+        return changed;
+    }
+
+    /// <summary>
+    /// The consensus timeout: every proposed member that has not agreed is moved to the fail set;
+    /// if all had agreed but the commit token never came, its representative is. True when the
+    /// sets changed.
+    /// </summary>
+    public bool OnConsensusTimeout()
+    {
+        var silent = HasConsensus
+            ? Proposed.Where(p => p != _me && p == Representative)
+            : Proposed.Where(p => p != _me && !Agrees(p));
+        var failSet = FailSet.Union(silent);
+        bool changed = failSet.Count != FailSet.Count;
+        FailSet = failSet;
+        return changed;
+    }
+
+    /// <summary>This process's join message.</summary>
+    public JoinMessage Join(RingId myRing, long highestRingSequence) =>
+        new(_me, myRing, ProcSet, FailSet, highestRingSequence);
+
+    private bool Agrees(ProcessId p) =>
+        _joins.TryGetValue(p, out var j) && j.ProcSet.SetEquals(ProcSet) && j.FailSet.SetEquals(FailSet);
+}
