@@ -67,7 +67,9 @@ public sealed class FileStableStorage : IStableStorage
         Directory = System.IO.Path.GetFullPath(directory);
         FilePath = System.IO.Path.Combine(Directory, FileName);
         _tempPath = System.IO.Path.Combine(Directory, TempFileName);
-        bool existed = System.IO.Directory.Exists(Directory);
+        var created = new List<string>();
+        for (string? missing = Directory; missing is not null && !System.IO.Directory.Exists(missing); missing = System.IO.Path.GetDirectoryName(missing))
+            created.Add(missing);
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
@@ -76,8 +78,10 @@ public sealed class FileStableStorage : IStableStorage
         {
             throw new StableStorageException(Directory, $"cannot create the directory: {ex.Message}", ex);
         }
-        // A new directory's own entry must survive a power loss too, or the first save would.
-        if (!existed && System.IO.Path.GetDirectoryName(Directory) is { } parent) SyncDirectory(parent);
+        // A new directory's entry in its parent must survive a power loss too, or the first
+        // save would be lost with it.
+        foreach (var made in created)
+            if (System.IO.Path.GetDirectoryName(made) is { } parent) SyncDirectory(parent);
     }
 
     /// <summary>The directory that holds the state.</summary>
