@@ -30,7 +30,7 @@ public sealed record GeneratedScenario(string Json, long Seed)
 }
 
 /// <summary>The FsCheck generators of <see cref="GeneratedScenario"/>s.</summary>
-public static class FaultSchedules
+public static partial class FaultSchedules
 {
     /// <summary>Fixed-ring scenarios: the network misbehaves, the membership does not change.</summary>
     public static Arbitrary<GeneratedScenario> Scenarios() =>

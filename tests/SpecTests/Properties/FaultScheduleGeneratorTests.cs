@@ -1,0 +1,146 @@
+// The fault-schedule generator, checked before any property runs on it: every scenario it
+// makes is one ScenarioReader accepts, its schedules really contain the faults the protocol
+// must survive (partitions into three or four components, a crash and its recovery, a second
+// failure during recovery), and shrinking only ever gives smaller scenarios that still read.
+using Evs.Reference.Model;
+using Evs.Reference.Simulation;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Properties;
+
+public class FaultScheduleGeneratorTests(ITestOutputHelper output)
+{
+    private static GeneratedScenario[] Sample(int count, ulong seed) =>
+        FaultSchedules.WithFaults.Generator.Sample(count, new Rnd(seed), 10);
+
+    private static ScenarioStep[] FaultSteps(Scenario s) => [.. s.Steps.SkipLast(1)];
+
+    [Fact]
+    public void Every_generated_scenario_is_one_the_reader_accepts()
+    {
+        foreach (var run in Sample(3000, 1))
+        {
+            var s = run.Scenario;
+            Assert.InRange(s.Processes.Length, 3, 7);
+            Assert.InRange(s.Start.Length, 1, 2);
+            Assert.InRange(FaultSteps(s).Length, 1, 6);
+            Assert.InRange(s.Network.Loss, 0, 0.2);
+            Assert.InRange(s.Network.Duplicate, 0, 0.1);
+            Assert.InRange(s.Network.MaxDelayMs, 0.3, 5);
+            Assert.True(s.Traffic is { Rate: > 0, CausalWeight: > 0, AgreedWeight: > 0, SafeWeight: > 0 }, run.Json);
+        }
+    }
+
+    [Fact]
+    public void Crashes_name_only_live_processes_and_recoveries_only_crashed_ones_and_someone_stays_up()
+    {
+        foreach (var run in Sample(2000, 2))
+        {
+            var crashed = new HashSet<ProcessId>();
+            foreach (var step in run.Scenario.Steps)
+            {
+                if (step is CrashStep c) Assert.True(crashed.Add(c.Process), run.Json);
+                if (step is RecoverStep r) Assert.True(crashed.Remove(r.Process), run.Json);
+                Assert.True(crashed.Count < run.Scenario.Processes.Length, run.Json);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_schedules_contain_every_kind_of_fault()
+    {
+        var runs = Sample(2000, 3).Select(r => r.Scenario).ToList();
+        var counts = new Dictionary<string, int>
+        {
+            ["start in two components"] = runs.Count(s => s.Start.Length == 2),
+            ["partition into two components"] = runs.Count(s => Partitions(s).Any(p => p.Components.Length == 2)),
+            ["partition into three or four components"] = runs.Count(s => Partitions(s).Any(p => p.Components.Length >= 3)),
+            ["partition leaving processes alone"] = runs.Count(s => Partitions(s).Any(p => p.Components.Sum(c => c.Length) < s.Processes.Length)),
+            ["heal"] = runs.Count(s => s.Steps.OfType<HealStep>().Any()),
+            ["crash and recovery of one process"] = runs.Count(CrashesAndRecovers),
+            ["crash without recovery"] = runs.Count(s => s.Steps.OfType<CrashStep>().Count() > s.Steps.OfType<RecoverStep>().Count()),
+            ["second failure 2-30 ms after a fault"] = runs.Count(HasFailureDuringRecovery),
+            ["six fault steps"] = runs.Count(s => FaultSteps(s).Length == 6),
+            ["stop with recover_all"] = runs.Count(s => s.Stop.RecoverAll),
+            ["loss"] = runs.Count(s => s.Network.Loss > 0),
+            ["duplication"] = runs.Count(s => s.Network.Duplicate > 0),
+        };
+        foreach (var (kind, count) in counts) output.WriteLine($"{count,5} of {runs.Count}: {kind}");
+        Assert.All(counts, kind => Assert.True(kind.Value >= runs.Count / 50, $"only {kind.Value} of {runs.Count} scenarios have: {kind.Key}"));
+    }
+
+    private static IEnumerable<PartitionStep> Partitions(Scenario s) => s.Steps.OfType<PartitionStep>();
+
+    private static bool CrashesAndRecovers(Scenario s) =>
+        s.Steps.OfType<CrashStep>().Any(c => s.Steps.OfType<RecoverStep>().Any(r => r.Process == c.Process && r.At >= c.At));
+
+    private static bool HasFailureDuringRecovery(Scenario s)
+    {
+        var faults = FaultSteps(s);
+        return faults.Zip(faults.Skip(1)).Any(pair =>
+            pair.Second is PartitionStep or CrashStep && pair.Second.At - pair.First.At is >= 2 and <= 30);
+    }
+
+    [Fact]
+    public void Shrinking_gives_scenarios_smaller_in_one_way_and_larger_in_none_with_the_same_seed()
+    {
+        foreach (var run in Sample(300, 4))
+        {
+            var candidates = FaultSchedules.WithFaults.Shrink(run).ToList();
+            Assert.Contains(candidates, c => FaultSteps(c.Scenario).Length == FaultSteps(run.Scenario).Length - 1);
+            foreach (var candidate in candidates)
+            {
+                Assert.Equal(run.Seed, candidate.Seed);
+                Assert.True(IsSmaller(candidate.Scenario, run.Scenario), $"not smaller:\n{candidate.Json}\nthan:\n{run.Json}");
+            }
+        }
+    }
+
+    private static bool IsSmaller(Scenario candidate, Scenario original)
+    {
+        double[] Size(Scenario s) => [s.Steps.Length, s.Processes.Length, s.Network.Loss, s.Network.Duplicate, s.Stop.At];
+        var pairs = Size(candidate).Zip(Size(original)).ToList();
+        return pairs.All(p => p.First <= p.Second) && pairs.Any(p => p.First < p.Second);
+    }
+
+    [Fact]
+    public void Shrinking_a_scenario_that_always_fails_ends_at_a_minimal_one()
+    {
+        foreach (var run in Sample(50, 5))
+        {
+            var smallest = run;
+            while (FaultSchedules.WithFaults.Shrink(smallest).FirstOrDefault() is { } smaller) smallest = smaller;
+            var s = smallest.Scenario;
+            Assert.Empty(FaultSteps(s));
+            Assert.Single(s.Processes);
+            Assert.Equal(0, s.Network.Loss);
+            Assert.Equal(0, s.Network.Duplicate);
+            Assert.True(s.Stop.At < 100, smallest.Json);
+            Assert.Equal(run.Seed, smallest.Seed);
+        }
+    }
+
+    [Fact]
+    public void A_failing_scenario_prints_its_json_and_the_command_that_reproduces_it()
+    {
+        var run = Sample(1, 6)[0];
+        Assert.Contains($"evs sim --scenario generated.json --seed {run.Seed}", run.ToString());
+        Assert.EndsWith(run.Json, run.ToString());
+    }
+
+    [Fact]
+    public void The_specification_properties_still_draw_fixed_ring_scenarios()
+    {
+        var arbitrary = ArbMap.Default.Merge(typeof(FaultSchedules)).ArbFor<GeneratedScenario>();
+        foreach (var run in arbitrary.Generator.Sample(500, new Rnd(7), 10))
+            Assert.All(run.Scenario.Steps, step => Assert.True(step is SendStep or StopStep, run.Json));
+    }
+
+    [Property(Arbitrary = [typeof(FaultSchedules.WithFaults)], MaxTest = 200)]
+    public bool A_property_that_names_WithFaults_draws_fault_schedules(GeneratedScenario run) =>
+        FaultSteps(run.Scenario).Any(step => step is PartitionStep or HealStep or CrashStep or RecoverStep);
+}
