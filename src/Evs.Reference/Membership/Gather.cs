@@ -20,12 +20,21 @@ public sealed class Gather
     {
         _me = me;
         Reason = reason;
+        Waiting = reason == GatherReason.Start;
         ProcSet = ImmutableSortedSet.CreateRange(ProcessId.Ordinal, reachable).Add(me);
         FailSet = ImmutableSortedSet.Create(ProcessId.Ordinal);
     }
 
     /// <summary>Why this round started.</summary>
     public GatherReason Reason { get; }
+
+    /// <summary>
+    /// A process that has just started knows nobody yet, and everyone else starting with it is in
+    /// the same position: rather than agree at once with the first few it hears (and form a ring
+    /// that must merge again at once), it waits until its first consensus timeout, by which time
+    /// every reachable process's joins have arrived many times over.
+    /// </summary>
+    public bool Waiting { get; private set; }
 
     /// <summary>The processes believed able to form the next ring, or to have failed.</summary>
     public ImmutableSortedSet<ProcessId> ProcSet { get; private set; }
@@ -51,14 +60,22 @@ public sealed class Gather
     /// <summary>
     /// Takes in a join message; true when this process's sets grew (it must then broadcast its
     /// join again). A join from a process in the fail set is ignored: that process must first
-    /// agree that it was left out, or be merged again in a later round.
+    /// agree that it was left out, or be merged again in a later round. A process that believes
+    /// this one has failed is put in the fail set in return (as Corosync does): the two cannot
+    /// agree in this round, and saying so at once spares everyone the consensus timeout.
     /// </summary>
     public bool OnJoin(JoinMessage join)
     {
         if (join.Sender == _me || FailSet.Contains(join.Sender)) return false;
         _joins[join.Sender] = join;
+        if (join.FailSet.Contains(_me))
+        {
+            ProcSet = ProcSet.Add(join.Sender);
+            FailSet = FailSet.Add(join.Sender);
+            return true;
+        }
         var procSet = ProcSet.Union(join.ProcSet).Add(join.Sender);
-        var failSet = FailSet.Union(join.FailSet.Remove(_me));
+        var failSet = FailSet.Union(join.FailSet);
         bool changed = procSet.Count != ProcSet.Count || failSet.Count != FailSet.Count;
         ProcSet = procSet;
         FailSet = failSet;
@@ -68,10 +85,15 @@ public sealed class Gather
     /// <summary>
     /// The consensus timeout: every proposed member that has not agreed is moved to the fail set;
     /// if all had agreed but the commit token never came, its representative is. True when the
-    /// sets changed.
+    /// sets changed. The first timeout after a start only ends the wait (<see cref="Waiting"/>).
     /// </summary>
     public bool OnConsensusTimeout()
     {
+        if (Waiting)
+        {
+            Waiting = false;
+            return false;
+        }
         var silent = HasConsensus
             ? Proposed.Where(p => p != _me && p == Representative)
             : Proposed.Where(p => p != _me && !Agrees(p));

@@ -22,8 +22,11 @@ public sealed record MembershipSettings(
     public static MembershipSettings Corosync { get; } = new(3000, 50, 3600, 200);
 
     /// <summary>
-    /// The same shape scaled down for the simulator, whose one-way delays are a few milliseconds:
-    /// the token timeout still allows several token retransmissions, and consensus is 1.2 × token.
+    /// Scaled for the simulator, whose one-way delays are up to about ten milliseconds and whose
+    /// networks lose up to a fifth of all packets: a rotation of seven processes takes up to
+    /// ~70 ms, and every lost hop adds a token retransmission (30 ms,
+    /// <see cref="Ordering.TotemSettings.Simulation"/>); 400 ms lets a rotation lose many hops
+    /// before the ring is declared broken. Consensus is 1.2 × token, as in Corosync.
     /// </summary>
-    public static MembershipSettings Simulation { get; } = new(100, 10, 120, 50);
+    public static MembershipSettings Simulation { get; } = new(400, 20, 480, 100);
 }

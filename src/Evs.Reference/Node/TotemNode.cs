@@ -48,7 +48,7 @@ public sealed class TotemNode : IProtocolNode
     {
         Id = id;
         _storage = storage;
-        _settings = settings ?? TotemSettings.Default;
+        _settings = settings ?? TotemSettings.Simulation;
         _timeouts = timeouts ?? MembershipSettings.Simulation;
     }
 
@@ -198,9 +198,7 @@ public sealed class TotemNode : IProtocolNode
         outputs.Add(new StartTimer(TimerKind.Join, _timeouts.JoinTimeoutMs));
         outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
         BroadcastJoin(outputs);
-        // A process that has just started knows nobody yet: it waits for the others' joins, or the
-        // consensus timeout, rather than agree with itself on a ring of one at once.
-        if (reason != GatherReason.Start) CommitIfAgreed(outputs);
+        CommitIfAgreed(outputs);
     }
 
     private void OnJoin(JoinMessage join, List<NodeOutput> outputs)
@@ -212,11 +210,11 @@ public sealed class TotemNode : IProtocolNode
             case MembershipState.Operational:
                 EnterGather(IsForeign(join) ? GatherReason.ForeignProcess : GatherReason.JoinReceived, [join.Sender], outputs);
                 break;
-            case MembershipState.Commit or MembershipState.Recovery when join.ProcSet.Except(join.FailSet).SetEquals(_attempt!.Commit.Members) || IsStale(join):
-                return; // a late copy of the round that agreed on this ring
-            case MembershipState.Commit or MembershipState.Recovery:
-                EnterGather(GatherReason.JoinReceived, _attempt!.Commit.Members.Append(join.Sender), outputs);
+            case MembershipState.Commit or MembershipState.Recovery when AbandonsAttempt(join):
+                EnterGather(GatherReason.JoinReceived, _attempt!.Commit.Members, outputs);
                 break;
+            case MembershipState.Commit or MembershipState.Recovery:
+                return; // a late join of the round that agreed on this ring, or an outsider's: merged later
         }
         if (_gather!.OnJoin(join)) BroadcastJoin(outputs);
         CommitIfAgreed(outputs);
@@ -225,9 +223,15 @@ public sealed class TotemNode : IProtocolNode
     private void BroadcastJoin(List<NodeOutput> outputs) =>
         outputs.Add(new Broadcast(_gather!.Join(_regular?.Ring ?? new RingId(0, Id), _highestRingSequence)));
 
-    // A join sent before this process's ring was formed, by one of its members, is a leftover.
+    // A join that one of this ring's members sent before it had taken part in forming the ring
+    // (it had not seen the ring's sequence number yet) is a leftover of that round.
     private bool IsStale(JoinMessage join) =>
-        _regular is { } ring && ring.Configuration.Contains(join.Sender) && join.Ring.Sequence < ring.Ring.Sequence;
+        _regular is { } ring && ring.Configuration.Contains(join.Sender) && join.HighestRingSequence < ring.Ring.Sequence;
+
+    // As Corosync does: during commit and recovery only a member of the proposed ring that has
+    // seen this ring's sequence number, and so has given up on it, sends the others back to Gather.
+    private bool AbandonsAttempt(JoinMessage join) =>
+        _attempt!.Commit.Members.Contains(join.Sender) && join.HighestRingSequence >= _attempt.Commit.Ring.Sequence;
 
     private bool IsForeign(Packet packet) => _regular is { } ring && !ring.Configuration.Contains(packet.Sender);
 
@@ -235,7 +239,7 @@ public sealed class TotemNode : IProtocolNode
 
     private void CommitIfAgreed(List<NodeOutput> outputs)
     {
-        if (State != MembershipState.Gather || !_gather!.HasConsensus || _gather.Representative != Id) return;
+        if (State != MembershipState.Gather || _gather!.Waiting || !_gather.HasConsensus || _gather.Representative != Id) return;
         long sequence = Math.Max(_highestRingSequence, _gather.HighestRingSequence) + 1;
         RememberRingSequence(sequence);
         var members = _gather.Proposed.ToImmutableArray();
@@ -275,10 +279,12 @@ public sealed class TotemNode : IProtocolNode
         }
     }
 
-    // A member takes the first rotation only for the ring its own Gather agreed on, with a new sequence number.
+    // As in Corosync, a gathering process takes the first rotation when the commit token proposes
+    // exactly its own proc_set − fail_set, with a ring sequence number it has not seen: it need
+    // not have heard every join itself (under loss it may be one join short), since the
+    // representative has.
     private bool CanJoin(CommitToken commit) =>
-        State == MembershipState.Gather && _gather!.HasConsensus && _gather.Proposed.SetEquals(commit.Members)
-        && commit.Ring.Representative == _gather.Representative && commit.Ring.Sequence > _highestRingSequence;
+        State == MembershipState.Gather && _gather!.Proposed.SetEquals(commit.Members) && commit.Ring.Sequence > _highestRingSequence;
 
     private void EnterCommit(CommitToken commit, List<NodeOutput> outputs)
     {

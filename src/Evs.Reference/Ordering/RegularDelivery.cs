@@ -167,7 +167,7 @@ public sealed class RegularDelivery
             RecoverySeq = Math.Max(token.RecoverySeq, recoverySeq),
             Backlog = Math.Max(0, token.Backlog - _myShareOfBacklog + Rebroadcasts.Count),
         };
-        forwarded = AruRule.Apply(forwarded, Buffer.MyAru, _me);
+        forwarded = AruRule.Apply(forwarded, Acknowledged(forwarded), _me);
         _myShareOfLastRotation = broadcastNow;
         _myShareOfBacklog = Rebroadcasts.Count;
         _aruForwardedLastVisit = forwarded.Aru;
@@ -190,6 +190,12 @@ public sealed class RegularDelivery
         outputs.Add(new Unicast(_successor, token));
         outputs.Add(new StartTimer(TimerKind.TokenRetransmit, _settings.TokenRetransmitTimeoutMs));
     }
+
+    // What this process acknowledges on the token. Before the ring is installed here, only the
+    // rebroadcasts: another member may already have installed it and broadcast application
+    // messages, and acknowledging one of those would let that member deliver it as safe in a
+    // configuration this process may never install (Specification 7.2).
+    private long Acknowledged(Token token) => Installed ? Buffer.MyAru : Math.Min(Buffer.MyAru, token.RecoverySeq);
 
     private void Originate(PendingMessage pending, long seq, List<NodeOutput> outputs)
     {

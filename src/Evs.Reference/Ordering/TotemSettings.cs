@@ -13,8 +13,11 @@ public sealed record TotemSettings(
     int MaxMessagesPerVisit = 17,
     int OutstandingLimit = 500,
     int MaxRetransmissionRequests = 200,
-    double TokenRetransmitTimeoutMs = 40)
+    double TokenRetransmitTimeoutMs = 70)
 {
-    /// <summary>The defaults.</summary>
-    public static TotemSettings Default { get; } = new();
+    /// <summary>The defaults for a real network: Corosync's token retransmission, 3000 / 4.2 ms.</summary>
+    public static TotemSettings Default { get; } = new(TokenRetransmitTimeoutMs: 714);
+
+    /// <summary>For the simulator: a lost token is sent again after 30 ms (see <see cref="Membership.MembershipSettings.Simulation"/>).</summary>
+    public static TotemSettings Simulation { get; } = new(TokenRetransmitTimeoutMs: 30);
 }

@@ -133,7 +133,7 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void The_specification_properties_still_draw_fixed_ring_scenarios()
+    public void The_fixed_ring_generator_draws_no_faults()
     {
         var arbitrary = ArbMap.Default.Merge(typeof(FaultSchedules)).ArbFor<GeneratedScenario>();
         foreach (var run in arbitrary.Generator.Sample(500, new Rnd(7), 10))

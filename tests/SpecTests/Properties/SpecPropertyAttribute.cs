@@ -1,23 +1,41 @@
-// How many generated scenarios each specification property runs. CI runs a number that keeps
-// the suite within minutes on two cores; EVS_SOAK=N multiplies it for a long soak run.
+// How many generated scenarios each property runs, and from which generator. CI runs a number
+// that keeps the suite within minutes on two cores; EVS_SOAK=N multiplies it for a long soak.
 using FsCheck.Xunit;
 
 namespace SpecTests.Properties;
 
-/// <summary>An FsCheck property over generated scenarios, run <see cref="Runs"/> times (times EVS_SOAK).</summary>
+/// <summary>
+/// A specification property: FsCheck over generated fault schedules (partitions, heals,
+/// crashes, recoveries, failures during recovery, loss, duplication), <see cref="Runs"/> times
+/// (times EVS_SOAK).
+/// </summary>
 public sealed class SpecPropertyAttribute : PropertyAttribute
 {
     /// <summary>Scenarios per property in an ordinary run.</summary>
-    public const int Runs = 100;
+    public const int Runs = 300;
 
-    /// <summary>A property with <see cref="FaultSchedules"/> as its generators.</summary>
+    /// <summary>A property over <see cref="FaultSchedules.WithFaults"/>.</summary>
     public SpecPropertyAttribute()
     {
-        Arbitrary = [typeof(FaultSchedules)];
+        Arbitrary = [typeof(FaultSchedules.WithFaults)];
         MaxTest = Runs * SoakFactor;
     }
 
     /// <summary>EVS_SOAK as a whole number at least 1; 1 when unset.</summary>
     public static int SoakFactor =>
         int.TryParse(Environment.GetEnvironmentVariable("EVS_SOAK"), out var n) && n > 1 ? n : 1;
+}
+
+/// <summary>A property over fault-free scenarios (<see cref="FaultSchedules"/>): the network misbehaves, no process fails.</summary>
+public sealed class FixedRingPropertyAttribute : PropertyAttribute
+{
+    /// <summary>Scenarios per property in an ordinary run.</summary>
+    public const int Runs = 100;
+
+    /// <summary>A property over <see cref="FaultSchedules.Scenarios"/>.</summary>
+    public FixedRingPropertyAttribute()
+    {
+        Arbitrary = [typeof(FaultSchedules)];
+        MaxTest = Runs * SpecPropertyAttribute.SoakFactor;
+    }
 }

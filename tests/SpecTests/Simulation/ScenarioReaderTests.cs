@@ -94,12 +94,4 @@ public class ScenarioReaderTests
         Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "lossy", "partition-merge", "steady"], BuiltInScenarios.Names);
         foreach (var name in BuiltInScenarios.Names) Assert.Equal(name, BuiltInScenarios.Get(name).Name);
     }
-
-    [Fact]
-    public void Until_membership_exists_a_partition_is_refused_before_anything_runs()
-    {
-        var s = ScenarioReader.Parse(With("""{ "at": 10, "partition": [["p"], ["q", "r"]] }, { "at": 30, "stop": true }"""), "t.json");
-        var e = Assert.Throws<ScenarioException>(() => Simulator.Run(s, new SimulationOptions(1)));
-        Assert.Contains("step 1 (at 10 ms, line 5): partition needs the membership algorithm", e.Message);
-    }
 }
