@@ -216,7 +216,14 @@ public sealed class TotemNode : IProtocolNode
             case MembershipState.Commit or MembershipState.Recovery:
                 return; // a late join of the round that agreed on this ring, or an outsider's: merged later
         }
-        if (_gather!.OnJoin(join)) BroadcastJoin(outputs);
+        if (_gather!.OnJoin(join))
+        {
+            // As in Corosync, the consensus timeout counts from the last change of this process's
+            // view: it fails only processes that stayed silent while the views were still. Counting
+            // from the start of Gather would fail live processes that were merely one join behind.
+            BroadcastJoin(outputs);
+            outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
+        }
         CommitIfAgreed(outputs);
     }
 
