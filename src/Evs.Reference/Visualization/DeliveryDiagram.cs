@@ -22,16 +22,24 @@ public enum DiagramRowKind
 
     /// <summary>A process fails.</summary>
     Failure,
+
+    /// <summary>In a compact diagram: a run of messages each delivered by every member of the regular configuration it was sent in.</summary>
+    Elided,
 }
 
-/// <summary>One row: a logical event and what each process did in it (no cell: nothing).</summary>
+/// <summary>One row: a logical event (a configuration change, a send, the deliveries of one message, a failure) and what each process did in it (no cell: nothing).</summary>
 public sealed record DiagramRow(double Time, DiagramRowKind Kind, string Label, IReadOnlyDictionary<ProcessId, string> Cells);
 
 /// <summary>The whole diagram: its columns and rows.</summary>
 public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOnlyList<DiagramRow> Rows)
 {
-    /// <summary>Builds the diagram of a trace.</summary>
-    public static DeliveryDiagram Of(Trace trace)
+    /// <summary>
+    /// Builds the diagram of a trace. A <paramref name="compact"/> diagram folds each run of
+    /// uneventful messages — sent in a regular configuration and delivered there by every one of
+    /// its members — into one row, and keeps the rows the paper's figures are about: configuration
+    /// changes, failures, and messages delivered in a transitional configuration or not by all.
+    /// </summary>
+    public static DeliveryDiagram Of(Trace trace, bool compact = false)
     {
         var byProcess = trace.Events.GroupBy(e => e.Process)
             .OrderBy(g => g.Key, ProcessId.Ordinal)
@@ -48,14 +56,57 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
                 var (key, kind, label) = RowOf(e);
                 if (!rows.TryGetValue(key, out var row)) rows[key] = row = new RowBuilder(key, kind, label, e.Time, rows.Count);
                 row.Time = Math.Min(row.Time, e.Time);
-                row.Add(process, CellOf(e, row.Cells.GetValueOrDefault(process), transitional));
+                row.Add(process, CellOf(e, transitional));
                 if (sequence.Count == 0 || sequence[^1] != key) sequence.Add(key);
             }
             sequences.Add(sequence);
         }
-        var ordered = TopologicalOrder(rows, sequences);
-        return new DeliveryDiagram(byProcess.Keys.ToList(),
-            ordered.Select(r => new DiagramRow(r.Time, r.Kind, r.Label, r.Cells)).ToList());
+        var order = TopologicalOrder(rows, sequences);
+        var ordered = order.Select(r => new DiagramRow(r.Time, r.Kind, r.Label, r.Cells)).ToList();
+        if (compact)
+        {
+            var uneventful = Uneventful(trace).ToHashSet();
+            ordered = Fold(ordered, order.Select(r => r.Key.Length > 2 && uneventful.Contains(r.Key[2..])).ToList());
+        }
+        return new DeliveryDiagram(byProcess.Keys.ToList(), ordered);
+    }
+
+    // The messages sent in a regular configuration and delivered there, and only there, by every member.
+    private static IEnumerable<string> Uneventful(Trace trace)
+    {
+        var members = trace.Events.OfType<DeliverConf>().GroupBy(c => c.Conf).ToDictionary(g => g.Key, g => g.First().Members.ToHashSet());
+        var sentIn = trace.Events.OfType<Send>().GroupBy(x => x.Message).ToDictionary(g => g.Key, g => g.First().Conf);
+        foreach (var deliveries in trace.Events.OfType<Deliver>().GroupBy(d => d.Message))
+        {
+            if (!sentIn.TryGetValue(deliveries.Key, out var c) || !members.TryGetValue(c, out var all)) continue;
+            if (deliveries.All(d => d.Conf == c) && all.SetEquals(deliveries.Select(d => d.Process))) yield return deliveries.Key.Name;
+        }
+    }
+
+    // Consecutive uneventful message rows become one row that says how many messages there were.
+    private static List<DiagramRow> Fold(List<DiagramRow> rows, List<bool> uneventful)
+    {
+        var folded = new List<DiagramRow>();
+        var run = new List<DiagramRow>();
+        void Flush()
+        {
+            int messages = run.Count(r => !r.Label.EndsWith(" sent", StringComparison.Ordinal));
+            if (run.Count > 0)
+                folded.Add(new DiagramRow(run[0].Time, DiagramRowKind.Elided, $"⋮ {messages} message{(messages == 1 ? "" : "s")} delivered by all", new Dictionary<ProcessId, string>()));
+            run.Clear();
+        }
+        for (int i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            if (uneventful[i]) run.Add(row);
+            else
+            {
+                Flush();
+                folded.Add(row);
+            }
+        }
+        Flush();
+        return folded;
     }
 
     private static (string Key, DiagramRowKind Kind, string Label) RowOf(EvsEvent e) => e switch
@@ -63,26 +114,27 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
         DeliverConf { Kind: ConfigurationKind.Regular } c => ("c:" + c.Conf.Name, DiagramRowKind.RegularConfiguration,
             $"regular {c.Conf} {{{string.Join(",", c.Members)}}}{(c.Primary is { } primary ? primary ? " primary" : " non-primary" : "")}"),
         DeliverConf c => ("c:" + c.Conf.Name, DiagramRowKind.TransitionalConfiguration, $"transitional {c.Conf} {{{string.Join(",", c.Members)}}}"),
-        Send s => ("m:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()}"),
+        Send s => ("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent"),
         Deliver d => ("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}"),
         Fail f => ($"f:{f.Process}#{f.Index}", DiagramRowKind.Failure, $"{f.Process} fails in {f.Conf}"),
         _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
     };
 
-    // A cell says what the process did in this row: installed the configuration, sent the message,
-    // delivered it (and in which kind of configuration), or failed.
-    private static string CellOf(EvsEvent e, string? before, HashSet<ConfigurationId> transitional) => e switch
+    // A cell says what the process did in this row (see Legend): installed the configuration,
+    // sent the message, delivered it (and in which kind of configuration), or failed.
+    private static string CellOf(EvsEvent e, HashSet<ConfigurationId> transitional) => e switch
     {
-        DeliverConf { Kind: ConfigurationKind.Regular } => "═══════",
-        DeliverConf => "───────",
+        DeliverConf { Kind: ConfigurationKind.Regular } => "═════",
+        DeliverConf => "─────",
         Send => "sent",
-        Deliver d when transitional.Contains(d.Conf) => Join(before, "✓ in " + d.Conf),
-        Deliver => Join(before, "✓"),
+        Deliver d when transitional.Contains(d.Conf) => "✓ T",
+        Deliver => "✓",
         Fail => "✗ fails",
         _ => "?",
     };
 
-    private static string Join(string? before, string now) => before is null ? now : $"{before} {now}";
+    /// <summary>What the cells mean, for a legend under the diagram.</summary>
+    public const string Legend = "═ installs a regular configuration   ─ a transitional one   sent: sends   ✓ delivers   ✓ T delivers in a transitional configuration   ✗ fails   · nothing";
 
     // Kahn's algorithm over "row a comes before row b at some process"; among the rows that
     // are free, the earliest in virtual time first. Rows on a cycle (a broken history) follow
