@@ -8,5 +8,6 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     SimCommand.Create(),
     CheckCommand.Create(),
     DemoCommand.Create(),
+    LivenessCommand.Create(),
 };
 return root.Parse(args).Invoke();
