@@ -17,7 +17,15 @@ namespace Evs.Reference.Simulation;
 /// <param name="Settings">The protocol's settings; null for the defaults.</param>
 /// <param name="SettleLimitMs">After the stop step, how long the run may take to become quiescent.</param>
 /// <param name="StopAtMs">When given, the stop step happens at this time instead (longer or shorter runs of a built-in scenario).</param>
-public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null);
+/// <param name="CrashMidOutputs">When given, a crash between two outputs of one step of a node (see <see cref="MidOutputCrash"/>).</param>
+public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null);
+
+/// <summary>
+/// A crash at the worst moment: <see cref="Process"/> fails right after its
+/// <see cref="AfterOutput"/>-th output (counted over the whole run), so the outputs that the
+/// same step still had — packets, deliveries — are lost; it recovers <see cref="RecoverAfterMs"/> later.
+/// </summary>
+public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double RecoverAfterMs);
 
 /// <summary>What a run produced: its trace and a summary.</summary>
 public sealed record SimulationResult(Trace Trace, SimulationSummary Summary);
@@ -44,6 +52,7 @@ public sealed class Simulator
     private sealed record TimerFires(ProcessId Process, TimerKind Timer, long Generation) : Happening;
     private sealed record TrafficTick(ProcessId Process) : Happening;
     private sealed record StepHappens(ScenarioStep Step) : Happening;
+    private sealed record RecoveryAfterCrash(ProcessId Process) : Happening;
 
     private readonly Scenario _scenario;
     private readonly SimulationOptions _options;
@@ -61,6 +70,7 @@ public sealed class Simulator
     private readonly HashSet<ConfigurationId> _configurations = new();
     private long _order;
     private long _now;
+    private long _outputsOfCrashCandidate;
     private long _tokenRetransmissions;
     private long _retransmissions;
     private bool _trafficOn = true;
@@ -140,6 +150,11 @@ public sealed class Simulator
             case StepHappens { Step: var step }:
                 Perform(step);
                 break;
+            case RecoveryAfterCrash recovery when !_nodes.ContainsKey(recovery.Process):
+                Recover(recovery.Process);
+                break;
+            case RecoveryAfterCrash:
+                break;
         }
     }
 
@@ -209,6 +224,12 @@ public sealed class Simulator
     {
         foreach (var output in outputs)
         {
+            if (CrashesBefore(p))
+            {
+                Crash(p);
+                Schedule(_now + Micro(_options.CrashMidOutputs!.RecoverAfterMs), new RecoveryAfterCrash(p));
+                return;
+            }
             switch (output)
             {
                 case Broadcast b:
@@ -243,6 +264,13 @@ public sealed class Simulator
                     break;
             }
         }
+    }
+
+    // Whether the mid-output crash strikes now, before this output of p takes effect.
+    private bool CrashesBefore(ProcessId p)
+    {
+        if (_options.CrashMidOutputs is not { } crash || crash.Process != p) return false;
+        return _outputsOfCrashCandidate++ == crash.AfterOutput;
     }
 
     private void Transmit(ProcessId from, ProcessId to, Packet packet)
