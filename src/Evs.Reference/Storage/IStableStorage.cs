@@ -2,6 +2,7 @@
 // time with its stable storage intact." What a node keeps there, and how, is behind this
 // interface, which the driver supplies: memory that survives a simulated crash, or a file.
 using Evs.Reference.Model;
+using Evs.Reference.PrimaryComponent;
 
 namespace Evs.Reference.Storage;
 
@@ -12,8 +13,11 @@ namespace Evs.Reference.Storage;
 /// a message identifier (<c>sender.ringseq.counter</c>) is ever used twice.
 /// <see cref="LastConfiguration"/> is the configuration it was last a member of, so that a
 /// process killed without warning can write its <c>fail</c> event on restart (TRACE.md).
+/// <see cref="Primary"/> is what the primary component algorithm must not forget (the last
+/// primary component known installed, and the ambiguous ones after it), and
+/// <see cref="Incarnation"/> counts the recoveries: virtual synchrony names a recovered process anew.
 /// </summary>
-public sealed record StableState(long HighestRingSequence, ConfigurationId? LastConfiguration = null);
+public sealed record StableState(long HighestRingSequence, ConfigurationId? LastConfiguration = null, PrimaryHistory? Primary = null, int Incarnation = 0);
 
 /// <summary>
 /// A process's stable storage. <see cref="Save"/> is atomic: after a crash at any moment,
