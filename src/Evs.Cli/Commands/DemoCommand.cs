@@ -17,10 +17,11 @@ internal static class DemoCommand
         var seed = new Option<long>("--seed") { Description = "The seed of the run (69 shows the paper's l and n in figure6).", DefaultValueFactory = _ => 69 };
         var stopAt = new Option<double?>("--stop-at") { Description = "Move the scenario's stop step to this virtual time in ms." };
         var full = new Option<bool>("--full") { Description = "Show every message, not only those delivered in a transitional configuration or not by all." };
-        var command = new Command("demo", "Run the paper's Figure 6 example (or another scenario) in the simulator, print its delivery diagram and the verdict on every specification.") { scenario, seed, stopAt, full };
+        var primary = SimCommand.PrimaryOption();
+        var command = new Command("demo", "Run the paper's Figure 6 example (or another scenario) in the simulator, print its delivery diagram and the verdict on every specification.") { scenario, seed, stopAt, full, primary };
         command.SetAction(parse =>
         {
-            if (SimCommand.LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt))) is not var (loaded, result))
+            if (SimCommand.LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt), Primary: parse.GetValue(primary))) is not var (loaded, result))
                 return ExitCodes.BadInput;
             AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(loaded.Name)}[/], seed {parse.GetValue(seed)}: who delivered what, in which configuration").LeftJustified());
             AnsiConsole.Write(Diagram(DeliveryDiagram.Of(result.Trace, compact: !parse.GetValue(full))));

@@ -2,6 +2,7 @@
 // and write its trace (TRACE.md). The same scenario and seed give the same trace, byte for byte.
 using System.CommandLine;
 using Evs.Reference.Model;
+using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Simulation;
 using Evs.Reference.Tracing;
 using Spectre.Console;
@@ -16,16 +17,25 @@ internal static class SimCommand
         var seed = new Option<long>("--seed") { Description = "The seed of every random choice of the run.", DefaultValueFactory = _ => 1 };
         var trace = new Option<FileInfo?>("--trace") { Description = "Write the trace (TRACE.md, JSON Lines) to this file." };
         var stopAt = new Option<double?>("--stop-at") { Description = "Move the scenario's stop step to this virtual time in ms (a longer or shorter run)." };
-        var command = new Command("sim", "Run a scenario in the deterministic simulator and write its trace.") { scenario, seed, trace, stopAt };
+        var primary = PrimaryOption();
+        var command = new Command("sim", "Run a scenario in the deterministic simulator and write its trace.") { scenario, seed, trace, stopAt, primary };
         command.SetAction(parse =>
         {
-            if (LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt))) is not var (loaded, result))
+            if (LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt), Primary: parse.GetValue(primary))) is not var (loaded, result))
                 return ExitCodes.BadInput;
             if (parse.GetValue(trace) is { } file) Write(result.Trace, file.FullName);
             PrintSummary(loaded, parse.GetValue(seed), result, parse.GetValue(trace)?.FullName);
             return result.Summary.Quiescent ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
+    }
+
+    /// <summary>The --primary option: which primary component algorithm the nodes run, if any.</summary>
+    public static Option<string?> PrimaryOption()
+    {
+        var option = new Option<string?>("--primary") { Description = "Run a primary component algorithm and write its decision as \"primary\" on regular configurations." };
+        option.AcceptOnlyFromAmong([.. PrimaryComponentAlgorithms.Names]);
+        return option;
     }
 
     /// <summary>

@@ -4,6 +4,7 @@
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
+using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Recovery;
 
 namespace Evs.Reference.Membership;
@@ -15,7 +16,9 @@ namespace Evs.Reference.Membership;
 /// (<see cref="MyAru"/>) and the highest ordinal it has seen (<see cref="HighestSeen"/>).
 /// <see cref="ReceivedByAll"/> is the highest ordinal it knows every member of the old ring
 /// received: safe in the old regular configuration. A process that has never been in a
-/// configuration supplies no old configuration.
+/// configuration supplies no old configuration. For the primary component algorithm it adds what
+/// it knows of primary components (<see cref="Primary"/>) and how often it has recovered
+/// (<see cref="Incarnation"/>).
 /// </summary>
 public sealed record MemberInfo(
     ProcessId Process,
@@ -24,7 +27,9 @@ public sealed record MemberInfo(
     long HighestSeen,
     long ReceivedByAll,
     long DeliveredUpTo,
-    ObligationSet Obligations);
+    ObligationSet Obligations,
+    PrimaryHistory? Primary = null,
+    int Incarnation = 0);
 
 /// <summary>
 /// The commit token of the ring <see cref="Packet.Ring"/> with these <see cref="Members"/> (in

@@ -28,3 +28,14 @@ public sealed record MessageDelivered(MessageId Message, ProcessId Originator, C
 
 /// <summary>deliver_conf_p(c): deliver the configuration change message that initiates c.</summary>
 public sealed record ConfigurationDelivered(Configuration Configuration) : NodeOutput;
+
+/// <summary>
+/// The primary component algorithm decided that the regular configuration about to be delivered is
+/// primary. <see cref="Continuing"/> are its members that were members of the previous primary
+/// component (all of them for the first), <see cref="Incarnations"/> how often each member has
+/// recovered: what the virtual synchrony filter needs to merge processes one at a time (rules 3, 4).
+/// </summary>
+public sealed record PrimaryComponentInstalled(
+    ConfigurationId Configuration,
+    System.Collections.Immutable.ImmutableSortedSet<ProcessId> Continuing,
+    System.Collections.Immutable.ImmutableDictionary<ProcessId, int> Incarnations) : NodeOutput;

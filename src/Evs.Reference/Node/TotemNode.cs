@@ -9,6 +9,7 @@ using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
+using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Recovery;
 using Evs.Reference.Storage;
 
@@ -26,8 +27,13 @@ public sealed class TotemNode : IProtocolNode
     private readonly IStableStorage _storage;
     private readonly TotemSettings _settings;
     private readonly MembershipSettings _timeouts;
+    private readonly IPrimaryComponentAlgorithm? _primaryAlgorithm;
     private readonly Step2Buffering _buffering = new();
     private long _highestRingSequence;
+    private ConfigurationId? _lastConfiguration;
+    private PrimaryHistory _primaryHistory = PrimaryHistory.None;
+    private int _incarnation;
+    private PrimaryRecord? _awaitingConfirmation;
     private RegularDelivery? _regular;
     private Gather? _gather;
     private Attempt? _attempt;
@@ -41,16 +47,26 @@ public sealed class TotemNode : IProtocolNode
         public CommitToken Commit { get; set; } = commit;
         public RegularDelivery? Ring { get; set; }
         public Step5Rebroadcast? Step5 { get; set; }
+        public bool? Primary { get; set; }
+        public PrimaryComponentInstalled? PrimaryInstalled { get; set; }
     }
 
-    /// <summary>A node of process <paramref name="id"/> with its stable storage.</summary>
-    public TotemNode(ProcessId id, IStableStorage storage, TotemSettings? settings = null, MembershipSettings? timeouts = null)
+    /// <summary>
+    /// A node of process <paramref name="id"/> with its stable storage; with a
+    /// <paramref name="primary"/> component algorithm, every regular configuration it delivers says
+    /// whether it is primary.
+    /// </summary>
+    public TotemNode(ProcessId id, IStableStorage storage, TotemSettings? settings = null, MembershipSettings? timeouts = null, IPrimaryComponentAlgorithm? primary = null)
     {
         Id = id;
         _storage = storage;
         _settings = settings ?? TotemSettings.Simulation;
         _timeouts = timeouts ?? MembershipSettings.Simulation;
+        _primaryAlgorithm = primary;
     }
+
+    /// <summary>What this process knows of primary components (kept in stable storage).</summary>
+    public PrimaryHistory PrimaryHistory => _primaryHistory;
 
     /// <inheritdoc/>
     public ProcessId Id { get; }
@@ -86,7 +102,7 @@ public sealed class TotemNode : IProtocolNode
                 InstallFixedRing(start, outputs);
                 break;
             case Start:
-                _highestRingSequence = _storage.Load()?.HighestRingSequence ?? 0;
+                LoadStableState();
                 EnterGather(GatherReason.Start, [], outputs);
                 break;
             case Restart:
@@ -123,6 +139,7 @@ public sealed class TotemNode : IProtocolNode
             case Token token when State == MembershipState.Operational && token.Ring == _regular!.Ring:
                 if (!_regular.AcceptToken(token, outputs)) break;
                 outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+                ConfirmPrimaryIfAllInstalled(token);
                 _regular.ForwardToken(token, _buffering.Pending, outputs);
                 break;
             case Token token when State == MembershipState.Recovery && token.Ring == _attempt!.Ring?.Ring:
@@ -191,6 +208,7 @@ public sealed class TotemNode : IProtocolNode
         State = MembershipState.Gather;
         _gather = new Gather(Id, reachable, reason);
         _attempt = null;
+        _awaitingConfirmation = null; // stays ambiguous: not every member is known to have installed it
         _commitInFlight = null;
         outputs.Add(new StopTimer(TimerKind.TokenLoss));
         outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
@@ -252,7 +270,7 @@ public sealed class TotemNode : IProtocolNode
         var members = _gather.Proposed.ToImmutableArray();
         var commit = new CommitToken(Id, new RingId(sequence, Id), members, [], Rotation: 1, TokenSeq: 0);
         EnterCommit(commit, outputs);
-        PassOn(commit with { Infos = [Step3Exchange.InfoOf(Id, _regular, _obligations)] }, outputs);
+        PassOn(commit with { Infos = [Step3Exchange.InfoOf(Id, _regular, _obligations, _primaryHistory, _incarnation)] }, outputs);
     }
 
     private void OnCommitToken(CommitToken commit, List<NodeOutput> outputs)
@@ -264,7 +282,7 @@ public sealed class TotemNode : IProtocolNode
         {
             RememberRingSequence(commit.Ring.Sequence);
             EnterCommit(commit, outputs);
-            PassOn(commit with { Infos = commit.Infos.Add(Step3Exchange.InfoOf(Id, _regular, _obligations)) }, outputs);
+            PassOn(commit with { Infos = commit.Infos.Add(Step3Exchange.InfoOf(Id, _regular, _obligations, _primaryHistory, _incarnation)) }, outputs);
         }
         else if (mine && State == MembershipState.Commit && commit.Complete && (commit.Rotation == 2 || representative))
         {
@@ -325,7 +343,44 @@ public sealed class TotemNode : IProtocolNode
                 ring.Rebroadcasts.Enqueue(message);
         _attempt!.Ring = ring;
         _attempt.Step5 = new Step5Rebroadcast(transitional);
+        DecidePrimary(_attempt, commit);
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+    }
+
+    // ---- The primary component algorithm (Section 5) ----
+
+    // Every member decides from the same exchanged histories, so all decide alike. A primary is
+    // recorded as ambiguous before anyone can install it: the new ring's token starts only once
+    // every member has passed this point, and installing needs the token.
+    private void DecidePrimary(Attempt attempt, CommitToken commit)
+    {
+        if (_primaryAlgorithm is null) return;
+        var members = commit.Members.ToImmutableSortedSet(ProcessId.Ordinal);
+        var exchanged = commit.Infos.Select(i => i.Primary ?? PrimaryHistory.None).ToList();
+        attempt.Primary = _primaryAlgorithm.IsPrimary(members, exchanged);
+        if (attempt.Primary != true) return;
+        var record = new PrimaryRecord(ConfigurationId.Regular(commit.Ring), commit.Ring.Sequence, members);
+        _primaryHistory = _primaryHistory.WithAmbiguous(record);
+        SaveStableState();
+        attempt.PrimaryInstalled = new PrimaryComponentInstalled(record.Id, ContinuingFrom(exchanged, members),
+            commit.Infos.ToImmutableDictionary(i => i.Process, i => i.Incarnation));
+    }
+
+    // The members that were in the previous primary component the members know of; all of them
+    // when there was none (the group's first view).
+    private static ImmutableSortedSet<ProcessId> ContinuingFrom(IReadOnlyList<PrimaryHistory> exchanged, ImmutableSortedSet<ProcessId> members)
+    {
+        var previous = exchanged.SelectMany(h => h.Ambiguous.Prepend(h.LastPrimary)).OfType<PrimaryRecord>()
+            .OrderByDescending(p => p.RingSequence).FirstOrDefault();
+        return previous is null ? members : members.Intersect(previous.Members);
+    }
+
+    private void ConfirmPrimaryIfAllInstalled(Token token)
+    {
+        if (_awaitingConfirmation is not { } primary || !RegularDelivery.AllInstalled(token, _regular!)) return;
+        _primaryHistory = _primaryHistory.Confirmed(primary);
+        _awaitingConfirmation = null;
+        SaveStableState();
     }
 
     private void OnRecoveryMessage(RingMessage message, List<NodeOutput> outputs)
@@ -358,9 +413,15 @@ public sealed class TotemNode : IProtocolNode
     private void Install(Attempt attempt, List<NodeOutput> outputs)
     {
         var ring = attempt.Ring!;
-        var step6 = new Step6Delivery(_regular, attempt.Step5!.Transitional, _obligations, ring.Ring, ring.Configuration);
+        var regular = ring.Configuration with { Primary = attempt.Primary };
+        var step6 = new Step6Delivery(_regular, attempt.Step5!.Transitional, _obligations, ring.Ring, regular);
         foreach (var output in step6.Perform())
         {
+            if (output is ConfigurationDelivered { Configuration.Kind: ConfigurationKind.Regular } && attempt.PrimaryInstalled is { } installed)
+            {
+                outputs.Add(installed);
+                _awaitingConfirmation = _primaryHistory.Ambiguous.Single(a => a.Id == installed.Configuration);
+            }
             outputs.Add(output);
             if (output is ConfigurationDelivered { Configuration: var c }) RememberConfiguration(c);
         }
@@ -385,7 +446,8 @@ public sealed class TotemNode : IProtocolNode
     // members is exactly itself, with a ring sequence number larger than any it had seen before."
     private void InstallSingleton(List<NodeOutput> outputs)
     {
-        _highestRingSequence = _storage.Load()?.HighestRingSequence ?? 0;
+        LoadStableState();
+        _incarnation++;
         var ring = new RingId(_highestRingSequence + 1, Id);
         RememberRingSequence(ring.Sequence);
         InstallDirectly(ring, [Id], outputs);
@@ -394,30 +456,66 @@ public sealed class TotemNode : IProtocolNode
     private void InstallFixedRing(StartInRing start, List<NodeOutput> outputs)
     {
         if (!start.Members.Contains(Id)) throw new ArgumentException($"{Id} is not a member of {start.Ring}", nameof(start));
-        _highestRingSequence = Math.Max(_storage.Load()?.HighestRingSequence ?? 0, start.Ring.Sequence);
-        RememberRingSequence(_highestRingSequence);
+        LoadStableState();
+        RememberRingSequence(Math.Max(_highestRingSequence, start.Ring.Sequence));
         InstallDirectly(start.Ring, start.Members, outputs);
     }
 
+    // A ring installed without the membership algorithm (a recovered singleton, or a fixed ring):
+    // the primary component decision rests on this process's own history.
     private void InstallDirectly(RingId ring, IEnumerable<ProcessId> members, List<NodeOutput> outputs)
     {
         var configuration = Configuration.Regular(ring, members);
         _regular = new RegularDelivery(Id, ring, configuration, _settings);
+        if (_primaryAlgorithm is not null)
+        {
+            var attempt = new Attempt(new CommitToken(Id, ring, configuration.Members, [Step3Exchange.InfoOf(Id, null, _obligations, _primaryHistory, _incarnation)], 2, 0));
+            DecidePrimary(attempt, attempt.Commit);
+            configuration = configuration with { Primary = attempt.Primary };
+            if (attempt.PrimaryInstalled is { } installed)
+            {
+                outputs.Add(installed);
+                _awaitingConfirmation = _primaryHistory.Ambiguous.Single(a => a.Id == installed.Configuration);
+                if (configuration.Members.Length == 1) ConfirmAlone();
+            }
+        }
         outputs.Add(new ConfigurationDelivered(configuration));
         RememberConfiguration(configuration);
         BecomeOperational(outputs);
         if (ring.Representative == Id) _regular.StartFirstRotation(_buffering.Pending, outputs);
     }
 
+    // A ring of one: its only member has installed it.
+    private void ConfirmAlone()
+    {
+        _primaryHistory = _primaryHistory.Confirmed(_awaitingConfirmation!);
+        _awaitingConfirmation = null;
+        SaveStableState();
+    }
+
     // ---- Stable storage: written before the identifiers it protects are used ----
+
+    private void LoadStableState()
+    {
+        var saved = _storage.Load();
+        _highestRingSequence = saved?.HighestRingSequence ?? 0;
+        _lastConfiguration = saved?.LastConfiguration;
+        _primaryHistory = saved?.Primary ?? PrimaryHistory.None;
+        _incarnation = saved?.Incarnation ?? 0;
+    }
 
     private void RememberRingSequence(long sequence)
     {
         _highestRingSequence = Math.Max(_highestRingSequence, sequence);
-        var saved = _storage.Load();
-        _storage.Save(new StableState(_highestRingSequence, saved?.LastConfiguration));
+        SaveStableState();
     }
 
-    private void RememberConfiguration(Configuration configuration) =>
-        _storage.Save(new StableState(_highestRingSequence, configuration.Id));
+    private void RememberConfiguration(Configuration configuration)
+    {
+        _lastConfiguration = configuration.Id;
+        SaveStableState();
+    }
+
+    private void SaveStableState() =>
+        _storage.Save(new StableState(_highestRingSequence, _lastConfiguration, _primaryHistory, _incarnation));
 }

@@ -35,6 +35,7 @@ public sealed class RegularDelivery
     private long _aruForwardedLastVisit;
     private int _myShareOfLastRotation;
     private int _myShareOfBacklog;
+    private int _myShareOfPendingInstalls;
     private long _messageCounter;
     private Token? _lastForwarded;
 
@@ -82,6 +83,12 @@ public sealed class RegularDelivery
 
     /// <summary>What happened that a student or operator may want to count.</summary>
     public OrderingCounters Counters { get; } = new();
+
+    /// <summary>
+    /// Whether every member has installed this ring: this process has seen the token twice (so
+    /// every member has held it since recovery began) and none was without it at its last visit.
+    /// </summary>
+    public static bool AllInstalled(Token token, RegularDelivery ring) => ring.Installed && ring.Visits >= 2 && token.PendingInstalls == 0;
 
     /// <summary>Step 6.e: the regular configuration is delivered; application messages may flow.</summary>
     public void Install() => Installed = true;
@@ -166,10 +173,12 @@ public sealed class RegularDelivery
             FlowControlCount = FlowControl.UpdatedCount(token, _myShareOfLastRotation, broadcastNow),
             RecoverySeq = Math.Max(token.RecoverySeq, recoverySeq),
             Backlog = Math.Max(0, token.Backlog - _myShareOfBacklog + Rebroadcasts.Count),
+            PendingInstalls = Math.Max(0, token.PendingInstalls - _myShareOfPendingInstalls + (Installed ? 0 : 1)),
         };
         forwarded = AruRule.Apply(forwarded, Acknowledged(forwarded), _me);
         _myShareOfLastRotation = broadcastNow;
         _myShareOfBacklog = Rebroadcasts.Count;
+        _myShareOfPendingInstalls = Installed ? 0 : 1;
         _aruForwardedLastVisit = forwarded.Aru;
         _lastForwarded = forwarded;
         outputs.Add(new Unicast(_successor, forwarded));

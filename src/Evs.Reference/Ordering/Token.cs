@@ -22,6 +22,8 @@ namespace Evs.Reference.Ordering;
 /// <item><see cref="RecoverySeq"/> and <see cref="Backlog"/>, used only while a new ring recovers
 /// (step 5): the highest ordinal of a rebroadcast message, and how many rebroadcasts were still
 /// waiting at the processes in the last rotation.</item>
+/// <item><see cref="PendingInstalls"/>: how many members had not yet installed the ring at their
+/// last visit; at zero, every member has installed it (a primary component is then confirmed).</item>
 /// </list>
 /// </summary>
 public sealed record Token(
@@ -34,7 +36,8 @@ public sealed record Token(
     ImmutableArray<long> RetransmissionRequests,
     int FlowControlCount,
     long RecoverySeq = 0,
-    int Backlog = 0) : Packet(Sender, Ring)
+    int Backlog = 0,
+    int PendingInstalls = 0) : Packet(Sender, Ring)
 {
     /// <summary>The token the representative creates when a ring is formed: nothing broadcast yet.</summary>
     public static Token Initial(ProcessId representative, RingId ring) =>

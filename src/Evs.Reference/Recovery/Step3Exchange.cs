@@ -6,6 +6,7 @@
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
+using Evs.Reference.PrimaryComponent;
 
 namespace Evs.Reference.Recovery;
 
@@ -14,11 +15,12 @@ public static class Step3Exchange
 {
     /// <summary>
     /// The information <paramref name="me"/> supplies about its last regular configuration
-    /// (<paramref name="old"/>, null if it has never been in one) and its obligation set.
+    /// (<paramref name="old"/>, null if it has never been in one), its obligation set, and for the
+    /// primary component algorithm its history of primaries and its incarnation.
     /// </summary>
-    public static MemberInfo InfoOf(ProcessId me, RegularDelivery? old, ObligationSet obligations) =>
+    public static MemberInfo InfoOf(ProcessId me, RegularDelivery? old, ObligationSet obligations, PrimaryHistory? primary = null, int incarnation = 0) =>
         old is null
-            ? new MemberInfo(me, null, 0, 0, 0, 0, obligations)
+            ? new MemberInfo(me, null, 0, 0, 0, 0, obligations, primary, incarnation)
             : new MemberInfo(me, old.Configuration, old.Buffer.MyAru, Math.Max(old.Buffer.HighestSeen, old.DeliveredUpTo),
-                old.ReceivedByAll, old.DeliveredUpTo, obligations);
+                old.ReceivedByAll, old.DeliveredUpTo, obligations, primary, incarnation);
 }

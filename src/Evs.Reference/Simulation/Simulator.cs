@@ -7,6 +7,7 @@ using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
+using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Storage;
 using Evs.Reference.Tracing;
 
@@ -18,7 +19,8 @@ namespace Evs.Reference.Simulation;
 /// <param name="SettleLimitMs">After the stop step, how long the run may take to become quiescent.</param>
 /// <param name="StopAtMs">When given, the stop step happens at this time instead (longer or shorter runs of a built-in scenario).</param>
 /// <param name="CrashMidOutputs">When given, a crash between two outputs of one step of a node (see <see cref="MidOutputCrash"/>).</param>
-public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null);
+/// <param name="Primary">When given, the primary component algorithm every node runs, by name (<see cref="PrimaryComponentAlgorithms.Names"/>), over the scenario's processes.</param>
+public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null, string? Primary = null);
 
 /// <summary>
 /// A crash at the worst moment: <see cref="Process"/> fails right after its
@@ -92,7 +94,7 @@ public sealed class Simulator
         foreach (var p in _scenario.Processes)
         {
             _storage[p] = new InMemoryStableStorage();
-            _nodes[p] = new TotemNode(p, _storage[p], _options.Settings);
+            _nodes[p] = NewNode(p);
             _eventIndex[p] = 0;
         }
         foreach (var step in _scenario.Steps) Schedule(Micro(step.At), new StepHappens(step));
@@ -208,9 +210,13 @@ public sealed class Simulator
     // The process starts again from its stable storage, with the same identifier.
     private void Recover(ProcessId p)
     {
-        _nodes[p] = new TotemNode(p, _storage[p], _options.Settings);
+        _nodes[p] = NewNode(p);
         Apply(p, _nodes[p].Handle(new Restart()));
     }
+
+    private TotemNode NewNode(ProcessId p) =>
+        new(p, _storage[p], _options.Settings ?? TotemSettings.Simulation, MembershipSettings.Simulation,
+            _options.Primary is { } name ? PrimaryComponentAlgorithms.Create(name, _scenario.Processes) : null);
 
     private void RequestSend(ProcessId from, DeliveryService service, int size)
     {

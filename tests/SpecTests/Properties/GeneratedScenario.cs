@@ -24,6 +24,9 @@ public sealed record GeneratedScenario(string Json, long Seed)
     /// <summary>The checker's verdicts on the run's trace (computed once).</summary>
     public CheckReport Report => _report ??= SpecificationChecker.Check(Result.Trace);
 
+    /// <summary>The same run with every node running the primary component algorithm <paramref name="primary"/>.</summary>
+    public SimulationResult ResultWith(string primary) => Simulator.Run(Scenario, new SimulationOptions(Seed, Primary: primary));
+
     /// <summary>What a failing property prints: how to reproduce it.</summary>
     public override string ToString() =>
         $"seed {Seed}; save the scenario below as generated.json and run: evs sim --scenario generated.json --seed {Seed} --trace t.jsonl && evs check t.jsonl\n{Json}";
