@@ -17,8 +17,7 @@ namespace Evs.Reference.Membership;
 /// <see cref="ReceivedByAll"/> is the highest ordinal it knows every member of the old ring
 /// received: safe in the old regular configuration. A process that has never been in a
 /// configuration supplies no old configuration. For the primary component algorithm it adds what
-/// it knows of primary components (<see cref="Primary"/>) and how often it has recovered
-/// (<see cref="Incarnation"/>).
+/// it knows of primary components (<see cref="Primary"/>).
 /// </summary>
 public sealed record MemberInfo(
     ProcessId Process,
@@ -28,8 +27,7 @@ public sealed record MemberInfo(
     long ReceivedByAll,
     long DeliveredUpTo,
     ObligationSet Obligations,
-    PrimaryHistory? Primary = null,
-    int Incarnation = 0);
+    PrimaryHistory? Primary = null);
 
 /// <summary>
 /// The commit token of the ring <see cref="Packet.Ring"/> with these <see cref="Members"/> (in

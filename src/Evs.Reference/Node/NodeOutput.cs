@@ -30,12 +30,12 @@ public sealed record MessageDelivered(MessageId Message, ProcessId Originator, C
 public sealed record ConfigurationDelivered(Configuration Configuration) : NodeOutput;
 
 /// <summary>
-/// The primary component algorithm decided that the regular configuration about to be delivered is
-/// primary. <see cref="Continuing"/> are its members that were members of the previous primary
-/// component (all of them for the first), <see cref="Incarnations"/> how often each member has
-/// recovered: what the virtual synchrony filter needs to merge processes one at a time (rules 3, 4).
+/// The regular configuration about to be delivered is a primary component (Section 5).
+/// <see cref="Continuing"/> are its members that come straight from the previous primary
+/// component's view, <see cref="Names"/> every member's virtual synchrony identifier: what the
+/// virtual synchrony filter needs to merge processes one at a time (Rules 3, 4).
 /// </summary>
 public sealed record PrimaryComponentInstalled(
     ConfigurationId Configuration,
     System.Collections.Immutable.ImmutableSortedSet<ProcessId> Continuing,
-    System.Collections.Immutable.ImmutableDictionary<ProcessId, int> Incarnations) : NodeOutput;
+    System.Collections.Immutable.ImmutableSortedDictionary<ProcessId, string> Names) : NodeOutput;

@@ -32,7 +32,6 @@ public sealed class TotemNode : IProtocolNode
     private long _highestRingSequence;
     private ConfigurationId? _lastConfiguration;
     private PrimaryHistory _primaryHistory = PrimaryHistory.None;
-    private int _incarnation;
     private PrimaryRecord? _awaitingConfirmation;
     private RegularDelivery? _regular;
     private Gather? _gather;
@@ -47,8 +46,11 @@ public sealed class TotemNode : IProtocolNode
         public CommitToken Commit { get; set; } = commit;
         public RegularDelivery? Ring { get; set; }
         public Step5Rebroadcast? Step5 { get; set; }
-        public bool? Primary { get; set; }
-        public PrimaryComponentInstalled? PrimaryInstalled { get; set; }
+        public PrimaryDecision? Decision { get; set; }
+        public PrimaryRecord? PrimaryRecord { get; set; }
+
+        // The member that installs the new ring first; the others install after it (PrimaryDecision).
+        public ProcessId InstallLeader => Decision?.InstallLeader ?? Commit.Ring.Representative;
     }
 
     /// <summary>
@@ -270,7 +272,7 @@ public sealed class TotemNode : IProtocolNode
         var members = _gather.Proposed.ToImmutableArray();
         var commit = new CommitToken(Id, new RingId(sequence, Id), members, [], Rotation: 1, TokenSeq: 0);
         EnterCommit(commit, outputs);
-        PassOn(commit with { Infos = [Step3Exchange.InfoOf(Id, _regular, _obligations, _primaryHistory, _incarnation)] }, outputs);
+        PassOn(commit with { Infos = [Step3Exchange.InfoOf(Id, _regular, _obligations, _primaryHistory)] }, outputs);
     }
 
     private void OnCommitToken(CommitToken commit, List<NodeOutput> outputs)
@@ -282,7 +284,7 @@ public sealed class TotemNode : IProtocolNode
         {
             RememberRingSequence(commit.Ring.Sequence);
             EnterCommit(commit, outputs);
-            PassOn(commit with { Infos = commit.Infos.Add(Step3Exchange.InfoOf(Id, _regular, _obligations, _primaryHistory, _incarnation)) }, outputs);
+            PassOn(commit with { Infos = commit.Infos.Add(Step3Exchange.InfoOf(Id, _regular, _obligations, _primaryHistory)) }, outputs);
         }
         else if (mine && State == MembershipState.Commit && commit.Complete && (commit.Rotation == 2 || representative))
         {
@@ -356,23 +358,23 @@ public sealed class TotemNode : IProtocolNode
     {
         if (_primaryAlgorithm is null) return;
         var members = commit.Members.ToImmutableSortedSet(ProcessId.Ordinal);
-        var exchanged = commit.Infos.Select(i => i.Primary ?? PrimaryHistory.None).ToList();
-        attempt.Primary = _primaryAlgorithm.IsPrimary(members, exchanged);
-        if (attempt.Primary != true) return;
-        var record = new PrimaryRecord(ConfigurationId.Regular(commit.Ring), commit.Ring.Sequence, members);
-        _primaryHistory = _primaryHistory.WithAmbiguous(record);
+        var knowledge = commit.Infos.Select(i => new PrimaryDecision.MemberKnowledge(i.Process, i.OldConfiguration?.Id, i.Primary ?? PrimaryHistory.None)).ToList();
+        attempt.Decision = PrimaryDecision.Decide(_primaryAlgorithm, commit.Ring.Representative, members, knowledge);
+        if (!attempt.Decision.Primary) return;
+        attempt.PrimaryRecord = new PrimaryRecord(ConfigurationId.Regular(commit.Ring), commit.Ring.Sequence, members, attempt.Decision.InstallLeader);
+        _primaryHistory = _primaryHistory.WithAmbiguous(attempt.PrimaryRecord);
         SaveStableState();
-        attempt.PrimaryInstalled = new PrimaryComponentInstalled(record.Id, ContinuingFrom(exchanged, members),
-            commit.Infos.ToImmutableDictionary(i => i.Process, i => i.Incarnation));
     }
 
-    // The members that were in the previous primary component the members know of; all of them
-    // when there was none (the group's first view).
-    private static ImmutableSortedSet<ProcessId> ContinuingFrom(IReadOnlyList<PrimaryHistory> exchanged, ImmutableSortedSet<ProcessId> members)
+    // Just before the primary configuration is delivered: this process has installed it, under its
+    // old virtual synchrony identifier or a new one.
+    private void RecordPrimaryInstalled(Attempt attempt, List<NodeOutput> outputs)
     {
-        var previous = exchanged.SelectMany(h => h.Ambiguous.Prepend(h.LastPrimary)).OfType<PrimaryRecord>()
-            .OrderByDescending(p => p.RingSequence).FirstOrDefault();
-        return previous is null ? members : members.Intersect(previous.Members);
+        if (attempt is not { Decision: { Primary: true } decision, PrimaryRecord: { } record }) return;
+        _primaryHistory = _primaryHistory.Installed(record, continuing: decision.Continuing.Contains(Id));
+        _awaitingConfirmation = record;
+        SaveStableState();
+        outputs.Add(new PrimaryComponentInstalled(record.Id, decision.Continuing, decision.Names));
     }
 
     private void ConfirmPrimaryIfAllInstalled(Token token)
@@ -397,9 +399,12 @@ public sealed class TotemNode : IProtocolNode
         if (!ring.AcceptToken(token, outputs)) return;
         StopCommitRetransmission(outputs);
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
-        if (Step5Rebroadcast.AcknowledgesAll(token, ring)) _obligations = attempt.Step5!.Extend(_obligations);
-        if (Step5Rebroadcast.AllAcknowledged(token, ring)) Install(attempt, outputs);
-        ring.ForwardToken(token, _buffering.Pending, outputs);
+        // The install leader installs when every member has acknowledged every rebroadcast (5.b);
+        // the others when the token says the leader has installed, which implies the same.
+        bool install = attempt.InstallLeader == Id ? Step5Rebroadcast.AllAcknowledged(token, ring) : token.LeaderInstalled;
+        if (install || Step5Rebroadcast.AcknowledgesAll(token, ring)) _obligations = attempt.Step5!.Extend(_obligations);
+        if (install) Install(attempt, outputs);
+        ring.ForwardToken(install ? token with { LeaderInstalled = true } : token, _buffering.Pending, outputs);
     }
 
     private void StopCommitRetransmission(List<NodeOutput> outputs)
@@ -413,15 +418,11 @@ public sealed class TotemNode : IProtocolNode
     private void Install(Attempt attempt, List<NodeOutput> outputs)
     {
         var ring = attempt.Ring!;
-        var regular = ring.Configuration with { Primary = attempt.Primary };
+        var regular = ring.Configuration with { Primary = attempt.Decision?.Primary };
         var step6 = new Step6Delivery(_regular, attempt.Step5!.Transitional, _obligations, ring.Ring, regular);
         foreach (var output in step6.Perform())
         {
-            if (output is ConfigurationDelivered { Configuration.Kind: ConfigurationKind.Regular } && attempt.PrimaryInstalled is { } installed)
-            {
-                outputs.Add(installed);
-                _awaitingConfirmation = _primaryHistory.Ambiguous.Single(a => a.Id == installed.Configuration);
-            }
+            if (output is ConfigurationDelivered { Configuration.Kind: ConfigurationKind.Regular }) RecordPrimaryInstalled(attempt, outputs);
             outputs.Add(output);
             if (output is ConfigurationDelivered { Configuration: var c }) RememberConfiguration(c);
         }
@@ -447,7 +448,6 @@ public sealed class TotemNode : IProtocolNode
     private void InstallSingleton(List<NodeOutput> outputs)
     {
         LoadStableState();
-        _incarnation++;
         var ring = new RingId(_highestRingSequence + 1, Id);
         RememberRingSequence(ring.Sequence);
         InstallDirectly(ring, [Id], outputs);
@@ -469,15 +469,11 @@ public sealed class TotemNode : IProtocolNode
         _regular = new RegularDelivery(Id, ring, configuration, _settings);
         if (_primaryAlgorithm is not null)
         {
-            var attempt = new Attempt(new CommitToken(Id, ring, configuration.Members, [Step3Exchange.InfoOf(Id, null, _obligations, _primaryHistory, _incarnation)], 2, 0));
+            var attempt = new Attempt(new CommitToken(Id, ring, configuration.Members, [Step3Exchange.InfoOf(Id, null, _obligations, _primaryHistory)], 2, 0));
             DecidePrimary(attempt, attempt.Commit);
-            configuration = configuration with { Primary = attempt.Primary };
-            if (attempt.PrimaryInstalled is { } installed)
-            {
-                outputs.Add(installed);
-                _awaitingConfirmation = _primaryHistory.Ambiguous.Single(a => a.Id == installed.Configuration);
-                if (configuration.Members.Length == 1) ConfirmAlone();
-            }
+            configuration = configuration with { Primary = attempt.Decision!.Primary };
+            RecordPrimaryInstalled(attempt, outputs);
+            if (attempt.Decision.Primary && configuration.Members.Length == 1) ConfirmAlone();
         }
         outputs.Add(new ConfigurationDelivered(configuration));
         RememberConfiguration(configuration);
@@ -501,7 +497,6 @@ public sealed class TotemNode : IProtocolNode
         _highestRingSequence = saved?.HighestRingSequence ?? 0;
         _lastConfiguration = saved?.LastConfiguration;
         _primaryHistory = saved?.Primary ?? PrimaryHistory.None;
-        _incarnation = saved?.Incarnation ?? 0;
     }
 
     private void RememberRingSequence(long sequence)
@@ -517,5 +512,5 @@ public sealed class TotemNode : IProtocolNode
     }
 
     private void SaveStableState() =>
-        _storage.Save(new StableState(_highestRingSequence, _lastConfiguration, _primaryHistory, _incarnation));
+        _storage.Save(new StableState(_highestRingSequence, _lastConfiguration, _primaryHistory));
 }

@@ -24,6 +24,8 @@ namespace Evs.Reference.Ordering;
 /// waiting at the processes in the last rotation.</item>
 /// <item><see cref="PendingInstalls"/>: how many members had not yet installed the ring at their
 /// last visit; at zero, every member has installed it (a primary component is then confirmed).</item>
+/// <item><see cref="LeaderInstalled"/>: the member that installs a recovering ring first has
+/// installed it; the others install when they see this (PrimaryComponent/PrimaryDecision).</item>
 /// </list>
 /// </summary>
 public sealed record Token(
@@ -37,7 +39,8 @@ public sealed record Token(
     int FlowControlCount,
     long RecoverySeq = 0,
     int Backlog = 0,
-    int PendingInstalls = 0) : Packet(Sender, Ring)
+    int PendingInstalls = 0,
+    bool LeaderInstalled = false) : Packet(Sender, Ring)
 {
     /// <summary>The token the representative creates when a ring is formed: nothing broadcast yet.</summary>
     public static Token Initial(ProcessId representative, RingId ring) =>

@@ -18,7 +18,7 @@ namespace Evs.Reference.PrimaryComponent;
 public sealed class DynamicLinearVoting(IEnumerable<ProcessId> universe) : IPrimaryComponentAlgorithm
 {
     // Before any primary: all the processes, as if they had formed one.
-    private readonly PrimaryRecord _initial = new(new ConfigurationId("initial"), 0, universe.ToImmutableSortedSet(ProcessId.Ordinal));
+    private readonly PrimaryRecord _initial = Initial(universe.ToImmutableSortedSet(ProcessId.Ordinal));
 
     /// <inheritdoc/>
     public string Name => "dynamic-linear-voting";
@@ -32,6 +32,8 @@ public sealed class DynamicLinearVoting(IEnumerable<ProcessId> universe) : IPrim
         var ambiguous = exchanged.SelectMany(h => h.Ambiguous).Where(a => a.RingSequence > last.RingSequence);
         return HasQuorumOf(members, last) && ambiguous.All(a => HasQuorumOf(members, a));
     }
+
+    private static PrimaryRecord Initial(ImmutableSortedSet<ProcessId> all) => new(new ConfigurationId("initial"), 0, all, all.Min);
 
     /// <summary>
     /// More than half of <paramref name="previous"/>'s members, or exactly half including its

@@ -16,11 +16,11 @@ public static class Step3Exchange
     /// <summary>
     /// The information <paramref name="me"/> supplies about its last regular configuration
     /// (<paramref name="old"/>, null if it has never been in one), its obligation set, and for the
-    /// primary component algorithm its history of primaries and its incarnation.
+    /// primary component algorithm what it knows of primary components.
     /// </summary>
-    public static MemberInfo InfoOf(ProcessId me, RegularDelivery? old, ObligationSet obligations, PrimaryHistory? primary = null, int incarnation = 0) =>
+    public static MemberInfo InfoOf(ProcessId me, RegularDelivery? old, ObligationSet obligations, PrimaryHistory? primary = null) =>
         old is null
-            ? new MemberInfo(me, null, 0, 0, 0, 0, obligations, primary, incarnation)
+            ? new MemberInfo(me, null, 0, 0, 0, 0, obligations, primary)
             : new MemberInfo(me, old.Configuration, old.Buffer.MyAru, Math.Max(old.Buffer.HighestSeen, old.DeliveredUpTo),
-                old.ReceivedByAll, old.DeliveredUpTo, obligations, primary, incarnation);
+                old.ReceivedByAll, old.DeliveredUpTo, obligations, primary);
 }

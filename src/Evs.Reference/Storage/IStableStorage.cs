@@ -14,10 +14,10 @@ namespace Evs.Reference.Storage;
 /// <see cref="LastConfiguration"/> is the configuration it was last a member of, so that a
 /// process killed without warning can write its <c>fail</c> event on restart (TRACE.md).
 /// <see cref="Primary"/> is what the primary component algorithm must not forget (the last
-/// primary component known installed, and the ambiguous ones after it), and
-/// <see cref="Incarnation"/> counts the recoveries: virtual synchrony names a recovered process anew.
+/// primary component known installed, the ambiguous ones after it, the last one this process
+/// installed and how many virtual synchrony identifiers it has had).
 /// </summary>
-public sealed record StableState(long HighestRingSequence, ConfigurationId? LastConfiguration = null, PrimaryHistory? Primary = null, int Incarnation = 0);
+public sealed record StableState(long HighestRingSequence, ConfigurationId? LastConfiguration = null, PrimaryHistory? Primary = null);
 
 /// <summary>
 /// A process's stable storage. <see cref="Save"/> is atomic: after a crash at any moment,

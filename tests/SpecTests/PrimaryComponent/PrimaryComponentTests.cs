@@ -20,7 +20,7 @@ public class PrimaryComponentTests
 
     private static ImmutableSortedSet<ProcessId> Set(params string[] names) => names.Select(n => new ProcessId(n)).ToImmutableSortedSet(ProcessId.Ordinal);
 
-    private static PrimaryRecord Record(long seq, params string[] members) => new(new ConfigurationId($"R{seq}.{members[0]}"), seq, Set(members));
+    private static PrimaryRecord Record(long seq, params string[] members) => new(new ConfigurationId($"R{seq}.{members[0]}"), seq, Set(members), new ProcessId(members[0]));
 
     [Fact]
     public void Majority_is_primary_only_with_more_than_half_of_all_processes()
