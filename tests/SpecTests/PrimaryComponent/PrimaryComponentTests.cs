@@ -111,4 +111,57 @@ public class PrimaryComponentTests
         Assert.True(withPrimary >= 120, $"only {withPrimary} of 200 runs had a primary component");
         Assert.True(withSuccession >= 40, $"only {withSuccession} of 200 runs had primaries of different memberships");
     }
+
+    // ---- PrimaryDecision: the ordering rules on top of the quorum rule ----
+
+    private static PrimaryDecision.MemberKnowledge Knows(string process, string? old, PrimaryHistory history) =>
+        new(new ProcessId(process), old is null ? null : new ConfigurationId(old), history);
+
+    private static PrimaryDecision Decide(params PrimaryDecision.MemberKnowledge[] knowledge) =>
+        PrimaryDecision.Decide(new Majority(Five), new ProcessId("p1"), knowledge.Select(k => k.Process).ToImmutableSortedSet(ProcessId.Ordinal), knowledge);
+
+    [Fact]
+    public void The_first_primary_is_one_new_group_led_by_its_lowest_member()
+    {
+        var decision = Decide(Knows("p2", null, PrimaryHistory.None), Knows("p3", null, PrimaryHistory.None), Knows("p4", null, PrimaryHistory.None));
+        Assert.True(decision.Primary);
+        Assert.Equal("p2", decision.InstallLeader.Name);
+        Assert.Empty(decision.Continuing);
+        Assert.Equal(["p2", "p3", "p4"], decision.Names.Values);
+    }
+
+    [Fact]
+    public void The_install_leader_is_a_member_that_installed_the_latest_primary()
+    {
+        var r7 = Record(7, "p3", "p4", "p5");
+        var installed = new PrimaryHistory(r7, [], r7, Identities: 1);
+        var decision = Decide(Knows("p1", null, PrimaryHistory.None), Knows("p2", null, PrimaryHistory.None), Knows("p4", r7.Id.Name, installed));
+        Assert.True(decision.Primary);
+        Assert.Equal("p4", decision.InstallLeader.Name);
+        Assert.Equal(["p4"], decision.Continuing.Select(p => p.Name));
+    }
+
+    [Fact]
+    public void An_attempt_whose_leader_is_absent_may_have_been_installed_so_the_configuration_blocks()
+    {
+        // p2 agreed to R8 (leader p5) and lost the token; p5 may have installed R8 alone.
+        var r7 = Record(7, "p1", "p2", "p3", "p4", "p5");
+        var r8 = new PrimaryRecord(new ConfigurationId("R8.p2"), 8, Set("p2", "p3", "p5"), new ProcessId("p5"));
+        var p2 = new PrimaryHistory(r7, [r8], r7, Identities: 1);
+        var others = new PrimaryHistory(r7, [], r7, Identities: 1);
+        Assert.False(Decide(Knows("p1", r7.Id.Name, others), Knows("p2", "R8.p2", p2), Knows("p4", r7.Id.Name, others)).Primary);
+        // With p5 present, p5 says it did not install R8 (its last installed primary is R7): R8 never was.
+        Assert.True(Decide(Knows("p1", r7.Id.Name, others), Knows("p2", "R8.p2", p2), Knows("p5", r7.Id.Name, others)).Primary);
+    }
+
+    [Fact]
+    public void A_process_merged_again_gets_its_next_virtual_synchrony_name()
+    {
+        var r7 = Record(7, "p1", "p2", "p3");
+        var stayed = new PrimaryHistory(r7, [], r7, Identities: 1);
+        var left = new PrimaryHistory(r7, [], r7, Identities: 2); // was in R7's view, then left it
+        var decision = Decide(Knows("p1", r7.Id.Name, stayed), Knows("p2", r7.Id.Name, stayed), Knows("p3", "R9.p3", left));
+        Assert.Equal(["p1", "p2"], decision.Continuing.Select(p => p.Name));
+        Assert.Equal(["p1", "p2", "p3~2"], decision.Names.Values);
+    }
 }
