@@ -5,6 +5,7 @@
 // processes' local orders, so every column reads top to bottom in that process's own order.
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
+using Evs.Reference.VirtualSynchrony;
 
 namespace Evs.Reference.Visualization;
 
@@ -41,34 +42,51 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
     /// </summary>
     public static DeliveryDiagram Of(Trace trace, bool compact = false)
     {
-        var byProcess = trace.Events.GroupBy(e => e.Process)
-            .OrderBy(g => g.Key, ProcessId.Ordinal)
-            .ToDictionary(g => g.Key, g => g.OrderBy(e => e.Index).ToList());
         var transitional = trace.Events.OfType<DeliverConf>()
             .Where(c => c.Kind == ConfigurationKind.Transitional).Select(c => c.Conf).ToHashSet();
+        var columns = trace.Events.GroupBy(e => e.Process)
+            .Select(g => (g.Key, (IReadOnlyList<Entry>)g.OrderBy(e => e.Index).Select(e => EntryOf(e, transitional)).ToList()));
+        return Build(columns, compact ? Uneventful(trace).ToHashSet() : null);
+    }
+
+    /// <summary>
+    /// The same picture of a virtual synchrony history (docs/VS-TRACE.md): one column per virtual
+    /// synchrony identifier, rows for views, messages and stops. Compact folds the messages
+    /// delivered by every member of the view they were sent in.
+    /// </summary>
+    public static DeliveryDiagram Of(VsTrace trace, bool compact = false)
+    {
+        var columns = trace.Events.GroupBy(e => e.Process)
+            .Select(g => (new ProcessId(g.Key), (IReadOnlyList<Entry>)g.OrderBy(e => e.Index).Select(EntryOf).ToList()));
+        return Build(columns, compact ? Uneventful(trace).ToHashSet() : null);
+    }
+
+    /// <summary>One event as the diagram shows it: its row (key, kind, label), time, and the cell of its process.</summary>
+    private sealed record Entry(string Key, DiagramRowKind Kind, string Label, double Time, string Cell);
+
+    // Rows in the order of the topological sort; with uneventful messages, runs of them folded.
+    private static DeliveryDiagram Build(IEnumerable<(ProcessId Process, IReadOnlyList<Entry> Entries)> columns, HashSet<string>? uneventful)
+    {
+        var ordered = columns.OrderBy(c => c.Process, ProcessId.Ordinal).ToList();
         var rows = new Dictionary<string, RowBuilder>();
         var sequences = new List<List<string>>();
-        foreach (var (process, events) in byProcess)
+        foreach (var (process, entries) in ordered)
         {
             var sequence = new List<string>();
-            foreach (var e in events)
+            foreach (var e in entries)
             {
-                var (key, kind, label) = RowOf(e);
-                if (!rows.TryGetValue(key, out var row)) rows[key] = row = new RowBuilder(key, kind, label, e.Time, rows.Count);
+                if (!rows.TryGetValue(e.Key, out var row)) rows[e.Key] = row = new RowBuilder(e.Key, e.Kind, e.Label, e.Time, rows.Count);
                 row.Time = Math.Min(row.Time, e.Time);
-                row.Add(process, CellOf(e, transitional));
-                if (sequence.Count == 0 || sequence[^1] != key) sequence.Add(key);
+                row.Add(process, e.Cell);
+                if (sequence.Count == 0 || sequence[^1] != e.Key) sequence.Add(e.Key);
             }
             sequences.Add(sequence);
         }
         var order = TopologicalOrder(rows, sequences);
-        var ordered = order.Select(r => new DiagramRow(r.Time, r.Kind, r.Label, r.Cells)).ToList();
-        if (compact)
-        {
-            var uneventful = Uneventful(trace).ToHashSet();
-            ordered = Fold(ordered, order.Select(r => r.Key.Length > 2 && uneventful.Contains(r.Key[2..])).ToList());
-        }
-        return new DeliveryDiagram(byProcess.Keys.ToList(), ordered);
+        var diagramRows = order.Select(r => new DiagramRow(r.Time, r.Kind, r.Label, r.Cells)).ToList();
+        if (uneventful is not null)
+            diagramRows = Fold(diagramRows, order.Select(r => r.Key.Length > 2 && uneventful.Contains(r.Key[2..])).ToList());
+        return new DeliveryDiagram(ordered.Select(c => c.Process).ToList(), diagramRows);
     }
 
     // The messages sent in a regular configuration and delivered there, and only there, by every member.
@@ -109,32 +127,53 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
         return folded;
     }
 
-    private static (string Key, DiagramRowKind Kind, string Label) RowOf(EvsEvent e) => e switch
+    // A cell says what the process did in this row (see Legend): installed the configuration,
+    // sent the message, delivered it (and in which kind of configuration), or failed.
+    private static Entry EntryOf(EvsEvent e, HashSet<ConfigurationId> transitional) => e switch
     {
-        DeliverConf { Kind: ConfigurationKind.Regular } c => ("c:" + c.Conf.Name, DiagramRowKind.RegularConfiguration,
-            $"regular {c.Conf} {{{string.Join(",", c.Members)}}}{(c.Primary is { } primary ? primary ? " primary" : " non-primary" : "")}"),
-        DeliverConf c => ("c:" + c.Conf.Name, DiagramRowKind.TransitionalConfiguration, $"transitional {c.Conf} {{{string.Join(",", c.Members)}}}"),
-        Send s => ("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent"),
-        Deliver d => ("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}"),
-        Fail f => ($"f:{f.Process}#{f.Index}", DiagramRowKind.Failure, $"{f.Process} fails in {f.Conf}"),
+        DeliverConf { Kind: ConfigurationKind.Regular } c => new("c:" + c.Conf.Name, DiagramRowKind.RegularConfiguration,
+            $"regular {c.Conf} {{{string.Join(",", c.Members)}}}{(c.Primary is { } primary ? primary ? " primary" : " non-primary" : "")}", e.Time, "═════"),
+        DeliverConf c => new("c:" + c.Conf.Name, DiagramRowKind.TransitionalConfiguration, $"transitional {c.Conf} {{{string.Join(",", c.Members)}}}", e.Time, "─────"),
+        Send s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, "sent"),
+        Deliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, transitional.Contains(d.Conf) ? "✓ T" : "✓"),
+        Fail f => new($"f:{f.Process}#{f.Index}", DiagramRowKind.Failure, $"{f.Process} fails in {f.Conf}", e.Time, "✗ fails"),
         _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
     };
 
-    // A cell says what the process did in this row (see Legend): installed the configuration,
-    // sent the message, delivered it (and in which kind of configuration), or failed.
-    private static string CellOf(EvsEvent e, HashSet<ConfigurationId> transitional) => e switch
+    // The same for virtual synchrony: a view is shown like a regular configuration, a stop like a failure.
+    private static Entry EntryOf(VsEvent e) => e switch
     {
-        DeliverConf { Kind: ConfigurationKind.Regular } => "═════",
-        DeliverConf => "─────",
-        Send => "sent",
-        Deliver d when transitional.Contains(d.Conf) => "✓ T",
-        Deliver => "✓",
-        Fail => "✗ fails",
-        _ => "?",
+        ViewChange v => new("c:" + v.View, DiagramRowKind.RegularConfiguration, $"view {v.View} {{{string.Join(",", v.Members)}}}", e.Time, "═════"),
+        VsSend s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, "sent"),
+        VsDeliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, "✓"),
+        Stop => new($"f:{e.Process}#{e.Index}", DiagramRowKind.Failure, $"{e.Process} stops", e.Time, "✗ stop"),
+        _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
     };
 
+    // The messages delivered by every member of the view they were sent in.
+    private static IEnumerable<string> Uneventful(VsTrace trace)
+    {
+        var members = trace.Events.OfType<ViewChange>().GroupBy(v => v.View).ToDictionary(g => g.Key, g => g.First().Members.ToHashSet());
+        var viewOf = new Dictionary<VsEvent, string>();
+        foreach (var process in trace.Events.GroupBy(e => e.Process))
+        {
+            string? view = null;
+            foreach (var e in process.OrderBy(e => e.Index))
+            {
+                if (e is ViewChange v) view = v.View;
+                else if (view is not null) viewOf[e] = view;
+            }
+        }
+        var sentIn = trace.Events.OfType<VsSend>().Where(viewOf.ContainsKey).GroupBy(s => s.Message).ToDictionary(g => g.Key, g => viewOf[g.First()]);
+        foreach (var deliveries in trace.Events.OfType<VsDeliver>().GroupBy(d => d.Message))
+        {
+            if (!sentIn.TryGetValue(deliveries.Key, out var view) || !members.TryGetValue(view, out var all)) continue;
+            if (deliveries.All(d => viewOf.GetValueOrDefault(d) == view) && all.SetEquals(deliveries.Select(d => d.Process))) yield return deliveries.Key.Name;
+        }
+    }
+
     /// <summary>What the cells mean, for a legend under the diagram.</summary>
-    public const string Legend = "═ installs a regular configuration   ─ a transitional one   sent: sends   ✓ delivers   ✓ T delivers in a transitional configuration   ✗ fails   · nothing";
+    public const string Legend = "═ installs a regular configuration   ─ a transitional one   sent: sends   ✓ delivers   ✓ T delivers in a transitional configuration   ✗ fails (a stop in virtual synchrony)   · nothing";
 
     // Kahn's algorithm over "row a comes before row b at some process"; among the rows that
     // are free, the earliest in virtual time first. Rows on a cycle (a broken history) follow
