@@ -4,13 +4,17 @@
 // damaged file is never mistaken for a first start: a process that forgot its highest ring
 // sequence number could form a ring, and send messages, under an identifier already used.
 // So a save is write-to-temp, fsync, rename, fsync-the-directory, and a load checks a
-// checksum and refuses, loudly, anything it cannot read.
+// checksum and refuses, loudly, anything it cannot read. The file holds the whole StableState,
+// the primary component history included: a process that forgot the primaries it installed or
+// agreed to could help form a second primary beside one still running (Section 2.2, Uniqueness).
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Evs.Reference.Model;
+using Evs.Reference.PrimaryComponent;
 
 namespace Evs.Reference.Storage;
 
@@ -28,16 +32,29 @@ public sealed class StableStorageException(string path, string problem, Exceptio
 /// <code>
 /// {
 ///   "format": "evs-stable-state",
-///   "version": 1,
-///   "state": {"highestRingSequence":12,"lastConfiguration":"R12.p1"},
+///   "version": 2,
+///   "state": {"highestRingSequence":12,"lastConfiguration":"R12.p1","primary":PRIMARY},
 ///   "sha256": "&lt;SHA-256, lowercase hex, of the UTF-8 bytes of the state value exactly as written&gt;"
 /// }
 /// </code>
-/// Reading is strict: a field that is missing, unknown or repeated is an error, as is any
-/// version but <see cref="FormatVersion"/>. A new field (the primary component algorithm will
-/// add some) comes with a new version number; this reader then learns to read the old version
-/// too. Tolerating unknown fields instead would let an older build quietly drop state a newer
-/// one relies on.
+/// where PRIMARY, the <see cref="StableState.Primary"/> history, is <c>null</c> or (on one line)
+/// <code>
+/// {"lastPrimary":RECORD,"ambiguous":[RECORD,...],"lastInstalled":RECORD,"identities":2}
+/// </code>
+/// with <c>lastPrimary</c> and <c>lastInstalled</c> null or a RECORD, and each RECORD a
+/// <see cref="PrimaryRecord"/>:
+/// <code>
+/// {"id":"R8.p1","ringSequence":8,"members":["p1","p2","p3"],"leader":"p1"}
+/// </code>
+/// Reading is strict: a field that is missing, unknown or repeated is an error, as is a value of
+/// the wrong type, a process identifier that is not one, a member listed twice, an empty member
+/// list, a leader that is not a member, and a version outside 1 to <see cref="FormatVersion"/>.
+/// A new field comes with a new version number, and the reader keeps reading the old versions:
+/// version 1, written before the primary component algorithms, has no <c>primary</c> field and
+/// loads as a state without a primary history (null), which is what its writer had. Tolerating
+/// unknown fields instead would let an older build quietly drop state a newer one relies on.
+/// Writing is held to the same rules: <see cref="Encode"/> refuses a state that would not load
+/// back as itself, so a save can never leave a file the restarted process refuses.
 /// </summary>
 public sealed class FileStableStorage : IStableStorage
 {
@@ -47,8 +64,8 @@ public sealed class FileStableStorage : IStableStorage
     /// <summary>The value of the document's <c>format</c> field.</summary>
     public const string FormatName = "evs-stable-state";
 
-    /// <summary>The version of the document this build writes, and the only one it reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The version of the document this build writes; it reads this one and every earlier one.</summary>
+    public const int FormatVersion = 2;
 
     // A save writes here first. The name is fixed, so a file left by a crash mid-save is
     // simply overwritten by the next save; Load never looks at it.
@@ -56,7 +73,19 @@ public sealed class FileStableStorage : IStableStorage
 
     private static readonly JsonWriterOptions Indented = new() { Indented = true };
     private static readonly string[] DocumentFields = ["format", "version", "state", "sha256"];
-    private static readonly string[] StateFields = ["highestRingSequence", "lastConfiguration"];
+
+    // The state's fields in each version, version 1 first: version 2 added the primary history.
+    private static readonly string[][] StateFields =
+    [
+        ["highestRingSequence", "lastConfiguration"],
+        ["highestRingSequence", "lastConfiguration", "primary"],
+    ];
+
+    private static readonly string[] HistoryFields = ["lastPrimary", "ambiguous", "lastInstalled", "identities"];
+    private static readonly string[] RecordFields = ["id", "ringSequence", "members", "leader"];
+
+    // How Encode names the state in the error when it would not load back.
+    private const string Unsaved = "the state to save";
 
     private readonly string _tempPath;
     private readonly Lock _saving = new();
@@ -143,7 +172,12 @@ public sealed class FileStableStorage : IStableStorage
         }
     }
 
-    /// <summary>The bytes of the document that holds <paramref name="state"/>.</summary>
+    /// <summary>
+    /// The bytes of the document that holds <paramref name="state"/>. Throws
+    /// <see cref="ArgumentException"/> for a state that would not load back as itself: a
+    /// primary record with no members, a leader that is not one of them, a process identifier
+    /// that is not one, a negative identity count, an identifier with no name.
+    /// </summary>
     public static byte[] Encode(StableState state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -153,9 +187,12 @@ public sealed class FileStableStorage : IStableStorage
         using (var writer = new Utf8JsonWriter(payload))
         {
             writer.WriteStartObject();
-            writer.WriteNumber(StateFields[0], state.HighestRingSequence);
-            if (state.LastConfiguration is { } configuration) writer.WriteString(StateFields[1], configuration.Name);
-            else writer.WriteNull(StateFields[1]);
+            writer.WriteNumber("highestRingSequence", state.HighestRingSequence);
+            if (state.LastConfiguration is { } configuration) writer.WriteString("lastConfiguration", configuration.Name);
+            else writer.WriteNull("lastConfiguration");
+            writer.WritePropertyName("primary");
+            if (state.Primary is { } history) WriteHistory(writer, history);
+            else writer.WriteNullValue();
             writer.WriteEndObject();
         }
         var stateBytes = payload.WrittenSpan;
@@ -172,7 +209,55 @@ public sealed class FileStableStorage : IStableStorage
             writer.WriteEndObject();
         }
         document.Write("\n"u8);
-        return document.WrittenSpan.ToArray();
+        var bytes = document.WrittenSpan.ToArray();
+
+        // Load refuses what it cannot vouch for; a save that wrote such a state would be found
+        // out only at the restart that needs it, with the previous state already overwritten.
+        StableState loaded;
+        try
+        {
+            loaded = Decode(bytes, Unsaved);
+        }
+        catch (StableStorageException ex)
+        {
+            throw new ArgumentException($"{ex.Message}: it would not load back, so it is not saved", nameof(state), ex);
+        }
+        if (loaded != state)
+            throw new ArgumentException($"{Unsaved}: it would load back as {loaded}, not as itself (a configuration identifier with no name?)", nameof(state));
+        return bytes;
+    }
+
+    /// <summary>Writes <paramref name="history"/> as the <c>primary</c> object.</summary>
+    private static void WriteHistory(Utf8JsonWriter writer, PrimaryHistory history)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("lastPrimary");
+        WriteRecord(writer, history.LastPrimary);
+        writer.WriteStartArray("ambiguous");
+        foreach (var record in history.Ambiguous) WriteRecord(writer, record);
+        writer.WriteEndArray();
+        writer.WritePropertyName("lastInstalled");
+        WriteRecord(writer, history.LastInstalled);
+        writer.WriteNumber("identities", history.Identities);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <paramref name="record"/> as a RECORD object, or null.</summary>
+    private static void WriteRecord(Utf8JsonWriter writer, PrimaryRecord? record)
+    {
+        if (record is null)
+        {
+            writer.WriteNullValue();
+            return;
+        }
+        writer.WriteStartObject();
+        writer.WriteString("id", record.Id.Name);
+        writer.WriteNumber("ringSequence", record.RingSequence);
+        writer.WriteStartArray("members");
+        foreach (var member in record.Members) writer.WriteStringValue(member.Name);
+        writer.WriteEndArray();
+        writer.WriteString("leader", record.Leader.Name);
+        writer.WriteEndObject();
     }
 
     /// <summary>
@@ -201,8 +286,8 @@ public sealed class FileStableStorage : IStableStorage
             if (format.ValueKind != JsonValueKind.String || format.GetString() != FormatName)
                 throw new StableStorageException(source, $"the format is {format.GetRawText()}, not \"{FormatName}\"");
             var version = fields["version"];
-            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int number) || number != FormatVersion)
-                throw new StableStorageException(source, $"unknown version {version.GetRawText()}; this build reads version {FormatVersion}");
+            if (version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int number) || number < 1 || number > FormatVersion)
+                throw new StableStorageException(source, $"unknown version {version.GetRawText()}; this build reads versions 1 to {FormatVersion}");
 
             var state = fields["state"];
             var checksum = fields["sha256"];
@@ -211,7 +296,7 @@ public sealed class FileStableStorage : IStableStorage
                 throw new StableStorageException(source, $"checksum mismatch: the file says {checksum.GetRawText()}, the state hashes to \"{actual}\" (corrupted?)");
 
             // Past the checksum the state is what was written; these checks catch a writer's bug.
-            var stateFields = Fields(state, StateFields, source, "the state");
+            var stateFields = Fields(state, StateFields[number - 1], source, "the state");
             var sequence = stateFields["highestRingSequence"];
             if (sequence.ValueKind != JsonValueKind.Number || !sequence.TryGetInt64(out long highest))
                 throw new StableStorageException(source, $"highestRingSequence is {sequence.GetRawText()}, not a 64-bit integer");
@@ -222,9 +307,75 @@ public sealed class FileStableStorage : IStableStorage
                 JsonValueKind.String => new ConfigurationId(last.GetString()!),
                 _ => throw new StableStorageException(source, $"lastConfiguration is {last.GetRawText()}, not a string or null"),
             };
-            return new StableState(highest, configuration);
+            // Version 1 had no primary component algorithm, so no primary history to keep.
+            var primary = stateFields.TryGetValue("primary", out var history) ? History(history, source) : null;
+            return new StableState(highest, configuration, primary);
         }
     }
+
+    /// <summary>The primary history in the state's <c>primary</c> field: null, or an object with exactly <see cref="HistoryFields"/>.</summary>
+    private static PrimaryHistory? History(JsonElement element, string source)
+    {
+        if (element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new StableStorageException(source, $"primary is {element.GetRawText()}, not an object or null");
+        var fields = Fields(element, HistoryFields, source, "primary");
+        var lastPrimary = OptionalRecord(fields["lastPrimary"], "primary.lastPrimary", source);
+        var ambiguous = fields["ambiguous"];
+        if (ambiguous.ValueKind != JsonValueKind.Array)
+            throw new StableStorageException(source, $"primary.ambiguous is {ambiguous.GetRawText()}, not an array");
+        var records = ImmutableArray.CreateBuilder<PrimaryRecord>(ambiguous.GetArrayLength());
+        foreach (var item in ambiguous.EnumerateArray())
+            records.Add(Record(item, $"primary.ambiguous[{records.Count}]", source));
+        var lastInstalled = OptionalRecord(fields["lastInstalled"], "primary.lastInstalled", source);
+        var identities = fields["identities"];
+        if (identities.ValueKind != JsonValueKind.Number || !identities.TryGetInt32(out int count) || count < 0)
+            throw new StableStorageException(source, $"primary.identities is {identities.GetRawText()}, not a non-negative 32-bit integer");
+        return new PrimaryHistory(lastPrimary, records.MoveToImmutable(), lastInstalled, count);
+    }
+
+    /// <summary>The record in the field named <paramref name="field"/>, or null when it holds null.</summary>
+    private static PrimaryRecord? OptionalRecord(JsonElement element, string field, string source) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.Object => Record(element, field, source),
+        _ => throw new StableStorageException(source, $"{field} is {element.GetRawText()}, not an object or null"),
+    };
+
+    /// <summary>
+    /// The <see cref="PrimaryRecord"/> in the field named <paramref name="field"/>: an object with
+    /// exactly <see cref="RecordFields"/>, at least one member, none twice, and a leader among them.
+    /// </summary>
+    private static PrimaryRecord Record(JsonElement element, string field, string source)
+    {
+        var fields = Fields(element, RecordFields, source, field);
+        var id = fields["id"];
+        if (id.ValueKind != JsonValueKind.String)
+            throw new StableStorageException(source, $"{field}.id is {id.GetRawText()}, not a string");
+        var sequence = fields["ringSequence"];
+        if (sequence.ValueKind != JsonValueKind.Number || !sequence.TryGetInt64(out long ringSequence))
+            throw new StableStorageException(source, $"{field}.ringSequence is {sequence.GetRawText()}, not a 64-bit integer");
+        var list = fields["members"];
+        if (list.ValueKind != JsonValueKind.Array)
+            throw new StableStorageException(source, $"{field}.members is {list.GetRawText()}, not an array");
+        var members = ImmutableSortedSet.CreateBuilder(ProcessId.Ordinal);
+        int index = 0;
+        foreach (var item in list.EnumerateArray())
+            if (!members.Add(Process(item, $"{field}.members[{index++}]", source)))
+                throw new StableStorageException(source, $"{field}.members has {item.GetRawText()} twice");
+        // A configuration has at least one member: the one that recorded it.
+        if (members.Count == 0) throw new StableStorageException(source, $"{field}.members is empty");
+        var leader = Process(fields["leader"], $"{field}.leader", source);
+        if (!members.Contains(leader))
+            throw new StableStorageException(source, $"{field}.leader is {fields["leader"].GetRawText()}, not one of its members");
+        return new PrimaryRecord(new ConfigurationId(id.GetString()!), ringSequence, members.ToImmutable(), leader);
+    }
+
+    /// <summary>The process identifier in the field named <paramref name="field"/>: a string that <see cref="ProcessId.IsValid"/> accepts.</summary>
+    private static ProcessId Process(JsonElement element, string field, string source) =>
+        element.ValueKind == JsonValueKind.String && element.GetString() is var name && ProcessId.IsValid(name)
+            ? new ProcessId(name!)
+            : throw new StableStorageException(source, $"{field} is {element.GetRawText()}, not a process identifier (letters, digits, '-' and '_')");
 
     /// <summary>The properties of <paramref name="element"/>, which must be an object with exactly <paramref name="expected"/>.</summary>
     private static Dictionary<string, JsonElement> Fields(JsonElement element, string[] expected, string source, string what)

@@ -1,10 +1,14 @@
 // Section 2: processes "recover with stable storage intact". These tests hold the file-backed
 // storage to that: what was saved is what a restarted process loads; a crash mid-save leaves
 // the old state or the new one; and a damaged file is a clear error, never a first start,
-// because a process that forgot its ring sequence number could reuse a ring identifier.
+// because a process that forgot its ring sequence number could reuse a ring identifier, and one
+// that forgot its primary component history could help form a second primary component.
+using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using Evs.Reference.Model;
+using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Storage;
 using Xunit;
 
@@ -26,6 +30,28 @@ public sealed class FileStableStorageTests : IDisposable
     private static readonly StableState WithConfiguration = new(12, ConfigurationId.Regular(new RingId(12, new ProcessId("p1"))));
     private static readonly StableState WithoutConfiguration = new(7);
 
+    // Every part of a primary history: a last primary, two ambiguous ones after it, the last one
+    // this process installed, and a count of identities. Members are given out of order.
+    private static readonly StableState WithPrimaryHistory = new(
+        12,
+        new ConfigurationId("R11.p2"),
+        new PrimaryHistory(
+            Record(8, "p1", "p3", "p1", "p2"),
+            [Record(10, "p2", "p3", "p2"), Record(11, "p3", "p4", "p3", "p2")],
+            Record(10, "p2", "p2", "p3"),
+            2));
+
+    // The state above as Encode writes it, the JSON shape the class documents.
+    private const string WithPrimaryHistoryJson =
+        """{"highestRingSequence":12,"lastConfiguration":"R11.p2","primary":{"lastPrimary":{"id":"R8.p1","ringSequence":8,"members":["p1","p2","p3"],"leader":"p1"},"ambiguous":[{"id":"R10.p2","ringSequence":10,"members":["p2","p3"],"leader":"p2"},{"id":"R11.p2","ringSequence":11,"members":["p2","p3","p4"],"leader":"p3"}],"lastInstalled":{"id":"R10.p2","ringSequence":10,"members":["p2","p3"],"leader":"p2"},"identities":2}}""";
+
+    /// <summary>The primary record of ring <paramref name="ring"/>, named after its lowest member.</summary>
+    private static PrimaryRecord Record(long ring, string leader, params string[] members)
+    {
+        var set = members.Select(m => new ProcessId(m)).ToImmutableSortedSet(ProcessId.Ordinal);
+        return new PrimaryRecord(ConfigurationId.Regular(new RingId(ring, set.Min)), ring, set, new ProcessId(leader));
+    }
+
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
@@ -35,6 +61,22 @@ public sealed class FileStableStorageTests : IDisposable
     private string StateFile => Path.Combine(_directory.Path, FileStableStorage.FileName);
 
     private string TempFile => StateFile + ".tmp";
+
+    /// <summary>Writes a document of <paramref name="version"/> holding <paramref name="state"/>, with its checksum right, as a writer would.</summary>
+    private void WriteDocument(int version, string state)
+    {
+        Directory.CreateDirectory(_directory.Path);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(state)));
+        File.WriteAllText(StateFile, $"{{\n  \"format\": \"evs-stable-state\",\n  \"version\": {version},\n  \"state\": {state},\n  \"sha256\": \"{sha256}\"\n}}\n");
+    }
+
+    /// <summary><paramref name="text"/> with the first <paramref name="find"/>, which must be there, replaced.</summary>
+    private static string ReplaceFirst(string text, string find, string replacement)
+    {
+        int at = text.IndexOf(find, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"{find} is not in {text}");
+        return string.Concat(text.AsSpan(0, at), replacement, text.AsSpan(at + find.Length));
+    }
 
     private StableStorageException LoadFails()
     {
@@ -57,6 +99,26 @@ public sealed class FileStableStorageTests : IDisposable
     {
         Storage().Save(WithoutConfiguration);
         Assert.Equal(WithoutConfiguration, Storage().Load());
+    }
+
+    [Fact]
+    public void A_state_with_a_full_primary_history_round_trips()
+    {
+        Storage().Save(WithPrimaryHistory);
+        var loaded = Storage().Load();
+        Assert.Equal(WithPrimaryHistory, loaded);
+        Assert.Equal(WithPrimaryHistory.Primary, loaded!.Primary);
+    }
+
+    [Fact]
+    public void An_empty_primary_history_round_trips_and_stays_apart_from_none()
+    {
+        var empty = new StableState(3, null, PrimaryHistory.None);
+        Storage().Save(empty);
+        Assert.Equal(empty, Storage().Load());
+        Assert.NotNull(Storage().Load()!.Primary);
+        Storage().Save(WithConfiguration);
+        Assert.Null(Storage().Load()!.Primary);
     }
 
     [Fact]
@@ -105,12 +167,123 @@ public sealed class FileStableStorageTests : IDisposable
             """
             {
               "format": "evs-stable-state",
-              "version": 1,
-              "state": {"highestRingSequence":12,"lastConfiguration":"R12.p1"},
+              "version": 2,
+              "state": {"highestRingSequence":12,"lastConfiguration":"R12.p1","primary":null},
               "sha256": "
             """.ReplaceLineEndings("\n"),
             text[..text.IndexOf("\"sha256\": \"", StringComparison.Ordinal)] + "\"sha256\": \"");
         Assert.Matches("\"sha256\": \"[0-9a-f]{64}\"\n}\n$", text);
+    }
+
+    [Fact]
+    public void The_primary_history_is_written_in_the_documented_shape()
+    {
+        var text = Encoding.UTF8.GetString(FileStableStorage.Encode(WithPrimaryHistory));
+        Assert.Contains($"\n  \"state\": {WithPrimaryHistoryJson},\n", text);
+    }
+
+    [Fact]
+    public void A_version_1_file_loads_as_a_state_without_a_primary_history()
+    {
+        // Byte for byte what the build before the primary history wrote for WithConfiguration.
+        Directory.CreateDirectory(_directory.Path);
+        File.WriteAllText(StateFile, """
+            {
+              "format": "evs-stable-state",
+              "version": 1,
+              "state": {"highestRingSequence":12,"lastConfiguration":"R12.p1"},
+              "sha256": "564a1840efb55e1ca1e04305d43081a0b9c13a049b8416e86b46af5fdb4ff26b"
+            }
+
+            """.ReplaceLineEndings("\n"));
+        var storage = Storage();
+        Assert.Equal(WithConfiguration, storage.Load());
+        // The next save writes the current version.
+        storage.Save(WithPrimaryHistory);
+        Assert.Contains("\"version\": 2,", File.ReadAllText(StateFile));
+        Assert.Equal(WithPrimaryHistory, storage.Load());
+    }
+
+    [Fact]
+    public void A_version_1_file_with_a_primary_field_is_an_error()
+    {
+        WriteDocument(1, """{"highestRingSequence":12,"lastConfiguration":null,"primary":null}""");
+        Assert.Contains("the state has an unknown field \"primary\"", LoadFails().Message);
+    }
+
+    [Theory]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null}""", "the state has no field \"primary\"")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":true}""", "primary is true, not an object or null")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":[]}""", "primary is [], not an object or null")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":"R8.p1"}""", "primary is \"R8.p1\", not an object or null")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{}}""", "primary has no field \"lastPrimary\"")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{"lastPrimary":null,"ambiguous":{},"lastInstalled":null,"identities":0}}""", "primary.ambiguous is {}, not an array")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{"lastPrimary":null,"ambiguous":null,"lastInstalled":null,"identities":0}}""", "primary.ambiguous is null, not an array")]
+    public void A_malformed_primary_field_is_a_clear_error_naming_it(string state, string expected)
+    {
+        WriteDocument(FileStableStorage.FormatVersion, state);
+        Assert.Contains(expected, LoadFails().Message);
+    }
+
+    [Theory]
+    [InlineData("\"leader\":\"p1\"", "\"leader\":1", "primary.lastPrimary.leader is 1, not a process identifier")]
+    [InlineData("\"leader\":\"p1\"", "\"leader\":null", "primary.lastPrimary.leader is null, not a process identifier")]
+    [InlineData("\"leader\":\"p1\"", "\"leader\":\"p 1\"", "primary.lastPrimary.leader is \"p 1\", not a process identifier")]
+    [InlineData("\"leader\":\"p1\"", "\"leader\":\"\"", "primary.lastPrimary.leader is \"\", not a process identifier")]
+    [InlineData("\"leader\":\"p1\"", "\"leader\":\"p9\"", "primary.lastPrimary.leader is \"p9\", not one of its members")]
+    [InlineData(",\"leader\":\"p3\"", "", "primary.ambiguous[1] has no field \"leader\"")]
+    [InlineData("\"members\":[\"p2\",\"p3\"],", "", "primary.ambiguous[0] has no field \"members\"")]
+    [InlineData("\"id\":\"R8.p1\",", "", "primary.lastPrimary has no field \"id\"")]
+    [InlineData("\"ringSequence\":11,", "\"ringSequence\":11,\"primary\":true,", "primary.ambiguous[1] has an unknown field \"primary\"")]
+    [InlineData("\"ringSequence\":8,", "\"ringSequence\":8,\"ringSequence\":8,", "primary.lastPrimary has the field \"ringSequence\" twice")]
+    [InlineData("[\"p1\",\"p2\",\"p3\"]", "\"p1 p2 p3\"", "primary.lastPrimary.members is \"p1 p2 p3\", not an array")]
+    [InlineData("[\"p1\",\"p2\",\"p3\"]", "[\"p1\",\"p2\",3]", "primary.lastPrimary.members[2] is 3, not a process identifier")]
+    [InlineData("[\"p1\",\"p2\",\"p3\"]", "[\"p1\",\"p2\",\"p.3\"]", "primary.lastPrimary.members[2] is \"p.3\", not a process identifier")]
+    [InlineData("[\"p1\",\"p2\",\"p3\"]", "[\"p1\",\"p2\",\"p1\"]", "primary.lastPrimary.members has \"p1\" twice")]
+    [InlineData("[\"p1\",\"p2\",\"p3\"]", "[]", "primary.lastPrimary.members is empty")]
+    [InlineData("\"id\":\"R8.p1\"", "\"id\":8", "primary.lastPrimary.id is 8, not a string")]
+    [InlineData("\"ringSequence\":8", "\"ringSequence\":\"8\"", "primary.lastPrimary.ringSequence is \"8\", not a 64-bit integer")]
+    [InlineData("\"ringSequence\":8", "\"ringSequence\":8.5", "primary.lastPrimary.ringSequence is 8.5, not a 64-bit integer")]
+    [InlineData("\"ambiguous\":[", "\"ambiguous\":[null,", "primary.ambiguous[0] is a JSON Null, not an object")]
+    [InlineData("\"lastInstalled\":{\"id\":\"R10.p2\",\"ringSequence\":10,\"members\":[\"p2\",\"p3\"],\"leader\":\"p2\"}", "\"lastInstalled\":\"R10.p2\"", "primary.lastInstalled is \"R10.p2\", not an object or null")]
+    [InlineData("\"identities\":2", "\"identities\":-1", "primary.identities is -1, not a non-negative 32-bit integer")]
+    [InlineData("\"identities\":2", "\"identities\":2.5", "primary.identities is 2.5, not a non-negative 32-bit integer")]
+    [InlineData("\"identities\":2", "\"identities\":\"2\"", "primary.identities is \"2\", not a non-negative 32-bit integer")]
+    [InlineData("\"identities\":2", "\"identities\":4294967296", "primary.identities is 4294967296, not a non-negative 32-bit integer")]
+    [InlineData(",\"identities\":2", "", "primary has no field \"identities\"")]
+    [InlineData("\"identities\":2", "\"identities\":2,\"identities\":2", "primary has the field \"identities\" twice")]
+    [InlineData("\"lastPrimary\":", "\"lastprimary\":", "primary has an unknown field \"lastprimary\"")]
+    public void A_malformed_primary_record_is_a_clear_error_naming_the_field(string find, string replacement, string expected)
+    {
+        // The checksum is right, as if a writer had made the mistake: the field checks must catch it.
+        WriteDocument(FileStableStorage.FormatVersion, ReplaceFirst(WithPrimaryHistoryJson, find, replacement));
+        Assert.Contains(expected, LoadFails().Message);
+    }
+
+    [Fact]
+    public void A_state_that_would_not_load_back_is_not_saved_and_the_old_one_stays()
+    {
+        var history = WithPrimaryHistory.Primary!;
+        var refused = new (StableState State, string Expected)[]
+        {
+            (WithPrimaryHistory with { Primary = history with { LastPrimary = history.LastPrimary! with { Leader = new ProcessId("p9") } } },
+                "primary.lastPrimary.leader is \"p9\", not one of its members"),
+            (WithPrimaryHistory with { Primary = history with { Ambiguous = [Record(13, "p1")] } },
+                "primary.ambiguous[0].members is empty"),
+            (WithPrimaryHistory with { Primary = history with { LastInstalled = Record(13, "p 1", "p 1") } },
+                "primary.lastInstalled.members[0] is \"p 1\", not a process identifier"),
+            (WithPrimaryHistory with { Primary = history with { Identities = -1 } },
+                "primary.identities is -1, not a non-negative 32-bit integer"),
+            (new StableState(5, default(ConfigurationId)), "not as itself"),
+        };
+        var storage = Storage();
+        storage.Save(WithPrimaryHistory);
+        foreach (var (state, expected) in refused)
+        {
+            var error = Assert.Throws<ArgumentException>(() => storage.Save(state));
+            Assert.Contains(expected, error.Message);
+            Assert.Equal(WithPrimaryHistory, storage.Load());
+        }
     }
 
     [Theory]
@@ -192,12 +365,15 @@ public sealed class FileStableStorageTests : IDisposable
         Assert.Contains("not an object", LoadFails().Message);
     }
 
-    [Fact]
-    public void An_unknown_version_is_a_clear_error()
+    [Theory]
+    [InlineData("0")]
+    [InlineData("3")]
+    [InlineData("2.0")]
+    public void An_unknown_version_is_a_clear_error(string version)
     {
         Storage().Save(WithConfiguration);
-        File.WriteAllText(StateFile, File.ReadAllText(StateFile).Replace("\"version\": 1", "\"version\": 2", StringComparison.Ordinal));
-        Assert.Contains("unknown version 2", LoadFails().Message);
+        File.WriteAllText(StateFile, File.ReadAllText(StateFile).Replace("\"version\": 2", $"\"version\": {version}", StringComparison.Ordinal));
+        Assert.Contains($"unknown version {version}; this build reads versions 1 to 2", LoadFails().Message);
     }
 
     [Fact]
@@ -212,7 +388,7 @@ public sealed class FileStableStorageTests : IDisposable
     public void An_unknown_field_is_an_error_not_ignored()
     {
         Storage().Save(WithConfiguration);
-        File.WriteAllText(StateFile, File.ReadAllText(StateFile).Replace("\"version\": 1,", "\"version\": 1,\n  \"primary\": true,", StringComparison.Ordinal));
+        File.WriteAllText(StateFile, File.ReadAllText(StateFile).Replace("\"version\": 2,", "\"version\": 2,\n  \"primary\": true,", StringComparison.Ordinal));
         Assert.Contains("unknown field \"primary\"", LoadFails().Message);
     }
 
@@ -221,16 +397,18 @@ public sealed class FileStableStorageTests : IDisposable
     {
         Storage().Save(WithConfiguration);
         var text = File.ReadAllText(StateFile);
-        File.WriteAllText(StateFile, text.Replace("\"version\": 1,", "", StringComparison.Ordinal));
+        File.WriteAllText(StateFile, text.Replace("\"version\": 2,", "", StringComparison.Ordinal));
         Assert.Contains("no field \"version\"", LoadFails().Message);
-        File.WriteAllText(StateFile, text.Replace("\"version\": 1,", "\"version\": 1,\n  \"version\": 1,", StringComparison.Ordinal));
+        File.WriteAllText(StateFile, text.Replace("\"version\": 2,", "\"version\": 2,\n  \"version\": 2,", StringComparison.Ordinal));
         Assert.Contains("field \"version\" twice", LoadFails().Message);
     }
 
-    [Fact]
-    public void Every_single_flipped_bit_anywhere_in_the_file_is_detected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_single_flipped_bit_anywhere_in_the_file_is_detected(bool withPrimaryHistory)
     {
-        var bytes = FileStableStorage.Encode(WithConfiguration);
+        var bytes = FileStableStorage.Encode(withPrimaryHistory ? WithPrimaryHistory : WithConfiguration);
         for (int at = 0; at < bytes.Length; at++)
             for (int bit = 0; bit < 8; bit++)
             {
@@ -240,11 +418,13 @@ public sealed class FileStableStorageTests : IDisposable
             }
     }
 
-    [Fact]
-    public void Every_truncation_of_the_document_is_detected()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Every_truncation_of_the_document_is_detected(bool withPrimaryHistory)
     {
         // The document ends in "}\n"; only dropping that last newline leaves it whole.
-        var bytes = FileStableStorage.Encode(WithConfiguration);
+        var bytes = FileStableStorage.Encode(withPrimaryHistory ? WithPrimaryHistory : WithConfiguration);
         for (int length = 0; length < bytes.Length - 1; length++)
             Assert.Throws<StableStorageException>(() => FileStableStorage.Decode(bytes.AsSpan(0, length), "test"));
     }

@@ -2,7 +2,9 @@
 // can, until it is killed. It needs an entry point, and the test assembly's Main belongs to the
 // test SDK, so the child is the test assembly run by `dotnet exec` with this type as a startup
 // hook (DOTNET_STARTUP_HOOKS), which the runtime calls before Main.
+using System.Collections.Immutable;
 using Evs.Reference.Model;
+using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Storage;
 
 /// <summary>
@@ -27,9 +29,17 @@ namespace SpecTests.Storage
         /// <summary>The environment variable that names the storage directory.</summary>
         public const string DirectoryVariable = "EVS_SAVE_LOOP_DIRECTORY";
 
-        /// <summary>The state the child saves for a sequence number, so a reader can tell a whole one.</summary>
-        public static StableState StateFor(long sequence) =>
-            new(sequence, ConfigurationId.Regular(new RingId(sequence, new ProcessId("p" + sequence % 7))));
+        /// <summary>
+        /// The state the child saves for a sequence number, so a reader can tell a whole one; its
+        /// primary history changes with the number too, so every field of the file is rewritten.
+        /// </summary>
+        public static StableState StateFor(long sequence)
+        {
+            var members = Enumerable.Range(1, (int)(sequence % 5) + 1).Select(i => new ProcessId("p" + i)).ToImmutableSortedSet(ProcessId.Ordinal);
+            PrimaryRecord Primary(long ring) => new(ConfigurationId.Regular(new RingId(ring, members.Min)), ring, members, members.Max);
+            var history = new PrimaryHistory(Primary(sequence - 2), [Primary(sequence - 1), Primary(sequence)], Primary(sequence - 1), (int)(sequence % 1000));
+            return new(sequence, ConfigurationId.Regular(new RingId(sequence, new ProcessId("p" + sequence % 7))), history);
+        }
 
         /// <summary>Like a restarted process: continues from the loaded state, never returns.</summary>
         public static void Run(string directory)
