@@ -1,0 +1,62 @@
+// The paper, Section 5, Rule 1 of the filter. A transitional configuration is an extended virtual
+// synchrony notion that virtual synchrony does not have: its configuration change is hidden, and
+// the messages delivered in it are moved back into the view they were sent in.
+using System.Collections.Immutable;
+using Evs.Reference.Model;
+
+namespace Evs.Reference.VirtualSynchrony;
+
+/// <summary>
+/// Rule 1: "Upon receiving a configuration change message for a transitional configuration
+/// trans_p(c), mask this event and transform all deliver_p(m, trans_p(c)) events into
+/// deliver_p(m, reg_p(c)) events until the next deliver_config event for a regular configuration
+/// is received."
+/// <para>
+/// Why the transformation is right: by Specification 1.3 a message delivered in a transitional
+/// configuration was sent in the regular configuration just before it, reg_p(c). Delivering it in
+/// the view cut from reg_p(c) therefore delivers it in the view in which it was sent, which is
+/// what Birman's L4 asks (the paper's proof of L4 in Section 5.1 rests on exactly this).
+/// </para>
+/// <para>
+/// Why the deliveries are held back instead of passed on at once: whether they may be shown at
+/// all is known only at the next regular configuration. If the process continues in the primary
+/// component (Rule 3), they are released into the old view, before the new views: every
+/// continuing member was in the same transitional configuration and, by Specification 4,
+/// delivered the same messages there, so C3 holds among them. If instead the process leaves the
+/// primary component (Rule 2) or is merged under a new identifier (Rule 4), its identity stops in
+/// the old view and the held deliveries are dropped: they may include messages that only its side
+/// of a partition delivered, which the members that carry on never deliver, so showing them would
+/// break C3. Virtual synchrony allows the dropping: the last events of a process that stops may be
+/// lost (Section 5.3), and the extend mechanism imputes to it whatever the others delivered.
+/// </para>
+/// <para>
+/// A blocked process holds nothing: without a live identity nothing could ever be released.
+/// </para>
+/// </summary>
+public static class Rule1MaskTransitional
+{
+    /// <summary>
+    /// The configuration change to <paramref name="transitional"/>: no event. A live process starts
+    /// holding its deliveries in that configuration; a blocked one stays blocked.
+    /// </summary>
+    public static FilterStep Mask(FilterState state, DeliverConf transitional) => state switch
+    {
+        FilterState.Live live => FilterStep.Nothing(new FilterState.InTransitional(live.Identity, transitional.Conf, [])),
+        _ => FilterStep.Nothing(state),
+    };
+
+    /// <summary>Whether <paramref name="deliver"/> happens in the transitional configuration being masked, so Rule 1 holds it.</summary>
+    public static bool Holds(FilterState.InTransitional holding, Deliver deliver) => deliver.Conf == holding.Transitional;
+
+    /// <summary>deliver_p(m, trans_p(c)): kept, not emitted yet.</summary>
+    public static FilterStep Hold(FilterState.InTransitional holding, Deliver deliver) =>
+        FilterStep.Nothing(holding with { Held = holding.Held.Add(deliver) });
+
+    /// <summary>
+    /// The transformation into deliver_p(m, reg_p(c)): the held deliveries as deliveries in the
+    /// current view (the one cut from reg_p(c)), in their order and with their own times.
+    /// Nothing when the process was not in a transitional configuration.
+    /// </summary>
+    public static (LiveIdentity Identity, ImmutableArray<VsEvent> Events) Release(FilterState.Live live) =>
+        live is FilterState.InTransitional holding ? live.Identity.Deliver(holding.Held) : (live.Identity, []);
+}
