@@ -10,6 +10,7 @@ using Evs.Reference.Ordering;
 using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Storage;
 using Evs.Reference.Tracing;
+using Evs.Reference.VirtualSynchrony;
 
 namespace Evs.Reference.Simulation;
 
@@ -20,7 +21,13 @@ namespace Evs.Reference.Simulation;
 /// <param name="StopAtMs">When given, the stop step happens at this time instead (longer or shorter runs of a built-in scenario).</param>
 /// <param name="CrashMidOutputs">When given, a crash between two outputs of one step of a node (see <see cref="MidOutputCrash"/>).</param>
 /// <param name="Primary">When given, the primary component algorithm every node runs, by name (<see cref="PrimaryComponentAlgorithms.Names"/>), over the scenario's processes.</param>
-public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null, string? Primary = null);
+/// <param name="VirtualSynchrony">
+/// Whether every process's application sits behind the virtual synchrony filter (Section 5): the
+/// run then also produces the filtered history, and the filter refuses the application's sends
+/// while its process is outside the primary component (Rule 2), so fewer messages are sent.
+/// Needs a <paramref name="Primary"/> component algorithm.
+/// </param>
+public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null, string? Primary = null, bool VirtualSynchrony = false);
 
 /// <summary>
 /// A crash at the worst moment: <see cref="Process"/> fails right after its
@@ -29,8 +36,8 @@ public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null
 /// </summary>
 public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double RecoverAfterMs);
 
-/// <summary>What a run produced: its trace and a summary.</summary>
-public sealed record SimulationResult(Trace Trace, SimulationSummary Summary);
+/// <summary>What a run produced: its trace, the filtered virtual synchrony history when asked for, and a summary.</summary>
+public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null);
 
 /// <summary>Numbers about a run, for people: nothing here goes into the trace.</summary>
 public sealed record SimulationSummary(
@@ -44,7 +51,8 @@ public sealed record SimulationSummary(
     long PacketsDuplicated,
     long TokenRetransmissions,
     long Retransmissions,
-    bool Quiescent);
+    bool Quiescent,
+    long SendsRefusedByFilter = 0);
 
 /// <summary>Runs a scenario on the real protocol nodes in virtual time.</summary>
 public sealed class Simulator
@@ -70,6 +78,10 @@ public sealed class Simulator
     private readonly Dictionary<DeliveryService, long> _sent = new();
     private readonly Dictionary<DeliveryService, long> _delivered = new();
     private readonly HashSet<ConfigurationId> _configurations = new();
+    private readonly Dictionary<ProcessId, VirtualSynchronyFilter> _filters = new();
+    private readonly Dictionary<ProcessId, PrimaryViewInfo> _primaryViews = new();
+    private readonly List<VsEvent> _vsEvents = new();
+    private long _refusedSends;
     private long _order;
     private long _now;
     private long _outputsOfCrashCandidate;
@@ -79,6 +91,8 @@ public sealed class Simulator
 
     private Simulator(Scenario scenario, SimulationOptions options)
     {
+        if (options.VirtualSynchrony && options.Primary is null)
+            throw new ArgumentException("the virtual synchrony filter needs a primary component algorithm (SimulationOptions.Primary)", nameof(options));
         _scenario = options.StopAtMs is { } stopAt ? WithStopAt(scenario, stopAt) : scenario;
         _options = options;
         _random = new DeterministicRandom(options.Seed);
@@ -96,6 +110,7 @@ public sealed class Simulator
             _storage[p] = new InMemoryStableStorage();
             _nodes[p] = NewNode(p);
             _eventIndex[p] = 0;
+            if (_options.VirtualSynchrony) _filters[p] = new VirtualSynchronyFilter(p);
         }
         foreach (var step in _scenario.Steps) Schedule(Micro(step.At), new StepHappens(step));
         // "Before the first step every component forms its own regular configuration": the
@@ -125,8 +140,9 @@ public sealed class Simulator
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
             _tokenRetransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.TokenRetransmissions ?? 0),
             _retransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.Retransmissions ?? 0),
-            quiescent);
-        return new SimulationResult(new Trace(header, _events), summary);
+            quiescent, _refusedSends);
+        var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
+        return new SimulationResult(new Trace(header, _events), summary, filtered);
     }
 
     private void Happen(Happening happening)
@@ -201,6 +217,7 @@ public sealed class Simulator
         _tokenRetransmissions += node.Regular?.Counters.TokenRetransmissions ?? 0;
         _retransmissions += node.Regular?.Counters.Retransmissions ?? 0;
         _nodes.Remove(p);
+        _primaryViews.Remove(p);
         foreach (var timer in Enum.GetValues<TimerKind>())
             _timerGenerations[(p, timer)] = _timerGenerations.GetValueOrDefault((p, timer)) + 1;
         if (_configurationOf.TryGetValue(p, out var c))
@@ -218,8 +235,15 @@ public sealed class Simulator
         new(p, _storage[p], _options.Settings ?? TotemSettings.Simulation, MembershipSettings.Simulation,
             _options.Primary is { } name ? PrimaryComponentAlgorithms.Create(name, _scenario.Processes) : null);
 
+    // The application asks to send. Behind the virtual synchrony filter, a process outside the
+    // primary component is blocked: the send is refused (counted), not handed to the protocol.
     private void RequestSend(ProcessId from, DeliveryService service, int size)
     {
+        if (_filters.TryGetValue(from, out var filter) && filter.Blocked)
+        {
+            _refusedSends++;
+            return;
+        }
         var payload = new byte[size];
         _random.Fill(payload);
         Apply(from, _nodes[from].Handle(new SendRequested(payload, service)));
@@ -262,6 +286,9 @@ public sealed class Simulator
                 case MessageDelivered d:
                     Count(_delivered, d.Service);
                     Record(new Deliver(p, NextIndex(p), _now / 1000.0, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
+                    break;
+                case PrimaryComponentInstalled installed:
+                    _primaryViews[p] = new PrimaryViewInfo(installed.Continuing, installed.Names);
                     break;
                 case ConfigurationDelivered { Configuration: var c }:
                     _configurations.Add(c.Id);
@@ -314,7 +341,16 @@ public sealed class Simulator
 
     private long NextIndex(ProcessId p) => _eventIndex[p]++;
 
-    private void Record(EvsEvent e) => _events.Add(e);
+    // Into the trace, and through the process's virtual synchrony filter when there is one; a
+    // primary regular configuration carries what the primary component algorithm decided.
+    private void Record(EvsEvent e)
+    {
+        _events.Add(e);
+        if (!_filters.TryGetValue(e.Process, out var filter)) return;
+        PrimaryViewInfo? view = null;
+        if (e is DeliverConf { Kind: ConfigurationKind.Regular, Primary: true } && _primaryViews.Remove(e.Process, out var decided)) view = decided;
+        _vsEvents.AddRange(filter.Apply(new FilterInput(e, view)));
+    }
 
     private static void Count(Dictionary<DeliveryService, long> counts, DeliveryService service) =>
         counts[service] = counts.GetValueOrDefault(service) + 1;
