@@ -2,6 +2,7 @@
 // diagram (one column per process, one row per logical event), then the checker's verdicts.
 using System.CommandLine;
 using Evs.Reference.Checking;
+using Evs.Reference.Checking.VirtualSynchrony;
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
 using Evs.Reference.Visualization;
@@ -18,17 +19,32 @@ internal static class DemoCommand
         var stopAt = new Option<double?>("--stop-at") { Description = "Move the scenario's stop step to this virtual time in ms." };
         var full = new Option<bool>("--full") { Description = "Show every message, not only those delivered in a transitional configuration or not by all." };
         var primary = SimCommand.PrimaryOption();
-        var command = new Command("demo", "Run the paper's Figure 6 example (or another scenario) in the simulator, print its delivery diagram and the verdict on every specification.") { scenario, seed, stopAt, full, primary };
+        var vs = new Option<bool>("--vs") { Description = "Also run every application behind the virtual synchrony filter and show, beside the diagram, what the filter makes of it: views, sends and deliveries (the paper's Figure 7)." };
+        var command = new Command("demo", "Run the paper's Figure 6 example (or another scenario) in the simulator, print its delivery diagram and the verdict on every specification.") { scenario, seed, stopAt, full, primary, vs };
         command.SetAction(parse =>
         {
-            if (SimCommand.LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt), Primary: parse.GetValue(primary))) is not var (loaded, result))
+            bool filter = parse.GetValue(vs);
+            if (SimCommand.LoadAndRun(parse.GetValue(scenario)!, SimCommand.Options(parse.GetValue(seed), parse.GetValue(stopAt), parse.GetValue(primary), filter)) is not var (loaded, result))
                 return ExitCodes.BadInput;
+            bool compact = !parse.GetValue(full);
             AnsiConsole.Write(new Rule($"[bold]{Markup.Escape(loaded.Name)}[/], seed {parse.GetValue(seed)}: who delivered what, in which configuration").LeftJustified());
-            AnsiConsole.Write(Diagram(DeliveryDiagram.Of(result.Trace, compact: !parse.GetValue(full))));
+            var evsDiagram = Diagram(DeliveryDiagram.Of(result.Trace, compact));
+            if (result.VirtualSynchrony is { } filtered)
+                AnsiConsole.Write(new Columns(
+                    evsDiagram.Title("extended virtual synchrony"),
+                    Diagram(DeliveryDiagram.Of(filtered, compact)).Title("after the virtual synchrony filter")).Collapse());
+            else AnsiConsole.Write(evsDiagram);
             AnsiConsole.MarkupLineInterpolated($"[grey]{DeliveryDiagram.Legend}[/]");
             var report = SpecificationChecker.Check(result.Trace);
             AnsiConsole.Write(Verdicts(report, result.Trace.Header.Quiescent));
-            return report.AllPassed ? ExitCodes.Ok : ExitCodes.Violation;
+            bool passed = report.AllPassed;
+            if (result.VirtualSynchrony is { } history)
+            {
+                var vsReport = VirtualSynchronyChecker.Check(history);
+                AnsiConsole.Write(Verdicts(vsReport, history.Header.Quiescent, "the virtual synchrony conditions of Section 4 on the filtered history"));
+                passed &= vsReport.AllPassed;
+            }
+            return passed ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
     }
@@ -54,9 +70,9 @@ internal static class DemoCommand
         return table;
     }
 
-    private static Table Verdicts(CheckReport report, bool quiescent)
+    private static Table Verdicts(CheckReport report, bool quiescent, string title = "the specifications of the paper")
     {
-        var table = new Table().Title($"the specifications of the paper (trace quiescent: {quiescent})").AddColumns("spec", "what it says", "verdict");
+        var table = new Table().Title($"{title} (trace quiescent: {quiescent})").AddColumns("spec", "what it says", "verdict");
         foreach (var v in report.Verdicts)
             table.AddRow(Markup.Escape(v.Spec), Markup.Escape(v.Title),
                 v.Violation is { } x ? $"[red]FAIL {Markup.Escape(string.Join(", ", x.Events))}: {Markup.Escape(x.Message)}[/]" : "[green]pass[/]");

@@ -5,6 +5,7 @@ using Evs.Reference.Model;
 using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Simulation;
 using Evs.Reference.Tracing;
+using Evs.Reference.VirtualSynchrony;
 using Spectre.Console;
 
 namespace Evs.Cli.Commands;
@@ -18,13 +19,16 @@ internal static class SimCommand
         var trace = new Option<FileInfo?>("--trace") { Description = "Write the trace (TRACE.md, JSON Lines) to this file." };
         var stopAt = new Option<double?>("--stop-at") { Description = "Move the scenario's stop step to this virtual time in ms (a longer or shorter run)." };
         var primary = PrimaryOption();
-        var command = new Command("sim", "Run a scenario in the deterministic simulator and write its trace.") { scenario, seed, trace, stopAt, primary };
+        var vsTrace = new Option<FileInfo?>("--vs-trace") { Description = "Put every application behind the virtual synchrony filter (Section 5) and write the filtered history (docs/VS-TRACE.md) to this file; the primary component algorithm is majority unless --primary says otherwise." };
+        var command = new Command("sim", "Run a scenario in the deterministic simulator and write its trace.") { scenario, seed, trace, stopAt, primary, vsTrace };
         command.SetAction(parse =>
         {
-            if (LoadAndRun(parse.GetValue(scenario)!, new SimulationOptions(parse.GetValue(seed), StopAtMs: parse.GetValue(stopAt), Primary: parse.GetValue(primary))) is not var (loaded, result))
+            var options = Options(parse.GetValue(seed), parse.GetValue(stopAt), parse.GetValue(primary), filter: parse.GetValue(vsTrace) is not null);
+            if (LoadAndRun(parse.GetValue(scenario)!, options) is not var (loaded, result))
                 return ExitCodes.BadInput;
             if (parse.GetValue(trace) is { } file) Write(result.Trace, file.FullName);
-            PrintSummary(loaded, parse.GetValue(seed), result, parse.GetValue(trace)?.FullName);
+            if (parse.GetValue(vsTrace) is { } vsFile) Write(result.VirtualSynchrony!, vsFile.FullName);
+            PrintSummary(loaded, parse.GetValue(seed), result, parse.GetValue(trace)?.FullName, parse.GetValue(vsTrace)?.FullName);
             return result.Summary.Quiescent ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
@@ -37,6 +41,13 @@ internal static class SimCommand
         option.AcceptOnlyFromAmong([.. PrimaryComponentAlgorithms.Names]);
         return option;
     }
+
+    /// <summary>
+    /// The options of a run; behind the virtual synchrony <paramref name="filter"/>, the primary
+    /// component algorithm defaults to majority, the paper's "simple primary component algorithm".
+    /// </summary>
+    public static SimulationOptions Options(long seed, double? stopAt, string? primary, bool filter) =>
+        new(seed, StopAtMs: stopAt, Primary: primary ?? (filter ? "majority" : null), VirtualSynchrony: filter);
 
     /// <summary>
     /// Loads a scenario (built-in or file) and runs it; on a bad or unrunnable scenario prints a
@@ -63,7 +74,14 @@ internal static class SimCommand
         foreach (var e in trace.Events) writer.Write(e);
     }
 
-    private static void PrintSummary(Scenario scenario, long seed, SimulationResult result, string? tracePath)
+    public static void Write(VsTrace trace, string path)
+    {
+        using var writer = new VsTraceWriter(File.Create(path));
+        writer.WriteHeader(trace.Header);
+        foreach (var e in trace.Events) writer.Write(e);
+    }
+
+    private static void PrintSummary(Scenario scenario, long seed, SimulationResult result, string? tracePath, string? vsTracePath)
     {
         var s = result.Summary;
         var table = new Table().Title($"{scenario.Name}, seed {seed}").AddColumns("", "causal", "agreed", "safe", "all");
@@ -77,5 +95,10 @@ internal static class SimCommand
         AnsiConsole.MarkupLineInterpolated($"virtual time {s.VirtualMs:N1} ms, wall time {s.Wall.TotalMilliseconds:N0} ms, {s.Delivered.Values.Sum() / wallSeconds:N0} simulated deliveries per wall second");
         AnsiConsole.MarkupLineInterpolated($"packets {s.PacketsSent:N0} sent, {s.PacketsLost:N0} lost, {s.PacketsDuplicated:N0} duplicated; {s.Retransmissions:N0} retransmissions, {s.TokenRetransmissions:N0} token retransmissions");
         if (tracePath is not null) AnsiConsole.MarkupLineInterpolated($"trace: {tracePath} ({result.Trace.Events.Count:N0} events)");
+        if (result.VirtualSynchrony is { } vs)
+        {
+            AnsiConsole.MarkupLineInterpolated($"virtual synchrony filter: {vs.Events.OfType<ViewChange>().Select(v => v.View).Distinct().Count():N0} views, {s.SendsRefusedByFilter:N0} sends refused outside the primary component (rule 2)");
+            if (vsTracePath is not null) AnsiConsole.MarkupLineInterpolated($"virtual synchrony trace: {vsTracePath} ({vs.Events.Count:N0} events)");
+        }
     }
 }

@@ -14,6 +14,7 @@ public sealed record GeneratedScenario(string Json, long Seed)
 {
     private CheckReport? _report;
     private SimulationResult? _result;
+    private SimulationResult? _filtered;
 
     /// <summary>The scenario, parsed from its JSON (so the printed text is exactly what ran).</summary>
     public Scenario Scenario => ScenarioReader.Parse(Json, "generated.json", "generated");
@@ -26,6 +27,16 @@ public sealed record GeneratedScenario(string Json, long Seed)
 
     /// <summary>The same run with every node running the primary component algorithm <paramref name="primary"/>.</summary>
     public SimulationResult ResultWith(string primary) => Simulator.Run(Scenario, new SimulationOptions(Seed, Primary: primary));
+
+    /// <summary>
+    /// The same run with every application behind the virtual synchrony filter, over a primary
+    /// component algorithm chosen by the seed (odd: majority, even: dynamic linear voting), so that
+    /// both are exercised (computed once).
+    /// </summary>
+    public SimulationResult FilteredResult => _filtered ??= Simulator.Run(Scenario, new SimulationOptions(Seed, Primary: FilterAlgorithm, VirtualSynchrony: true));
+
+    /// <summary>The primary component algorithm of <see cref="FilteredResult"/>.</summary>
+    public string FilterAlgorithm => Seed % 2 == 1 ? "majority" : "dynamic-linear-voting";
 
     /// <summary>What a failing property prints: how to reproduce it.</summary>
     public override string ToString() =>
