@@ -1,8 +1,11 @@
 // `evs check`: the judge. Reads one or more traces (TRACE.md) as one history and decides
-// every specification of the paper on it, naming the events that witness a violation.
+// every specification of the paper on it, naming the events that witness a violation. With
+// --vs it judges a virtual synchrony trace (docs/VS-TRACE.md), the filter's output of Section 5,
+// against the conditions C1-C3 and L1-L5 of Section 4 instead.
 using System.CommandLine;
 using System.Text.Json;
 using Evs.Reference.Checking;
+using Evs.Reference.Checking.VirtualSynchrony;
 using Evs.Reference.Tracing;
 
 namespace Evs.Cli.Commands;
@@ -11,34 +14,42 @@ internal static class CheckCommand
 {
     public static Command Create()
     {
-        var traces = new Argument<FileInfo[]>("traces") { Description = "Trace files (TRACE.md); several files are read as one history.", Arity = ArgumentArity.OneOrMore };
+        var traces = new Argument<FileInfo[]>("traces") { Description = "Trace files (TRACE.md, or docs/VS-TRACE.md with --vs); several files are read as one history.", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print {\"specs\": {...}, \"violations\": [...]} instead of one line per specification." };
-        var command = new Command("check", "Check traces against every specification of the paper (1.1-7.2, PC.1, PC.2). Exit 0: all pass; 1: a violation; 2: unreadable input.") { traces, json };
+        var vs = new Option<bool>("--vs") { Description = "The traces are virtual synchrony traces (docs/VS-TRACE.md): check the conditions C1-C3 and L1-L5 of the paper's Section 4." };
+        var command = new Command("check", "Check traces against every specification of the paper (1.1-7.2, PC.1, PC.2), or with --vs against virtual synchrony (C1-C3, L1-L5). Exit 0: all pass; 1: a violation; 2: unreadable input.") { traces, json, vs };
         command.SetAction(parse =>
         {
-            Trace trace;
+            var paths = parse.GetValue(traces)!.Select(f => f.FullName);
+            bool virtualSynchrony = parse.GetValue(vs);
+            CheckReport report;
             try
             {
-                trace = TraceReader.ReadFiles(parse.GetValue(traces)!.Select(f => f.FullName));
+                report = virtualSynchrony
+                    ? VirtualSynchronyChecker.Check(VsTraceReader.ReadFiles(paths))
+                    : SpecificationChecker.Check(TraceReader.ReadFiles(paths));
             }
             catch (TraceFormatException ex)
             {
                 Console.Error.WriteLine($"unreadable trace: {ex.Message}");
                 return ExitCodes.BadInput;
             }
-            var report = SpecificationChecker.Check(trace);
             if (parse.GetValue(json)) PrintJson(report);
-            else foreach (var line in Lines(report)) Console.WriteLine(line);
+            else foreach (var line in (virtualSynchrony ? Lines(report, "VS ", 5) : Lines(report))) Console.WriteLine(line);
             return report.AllPassed ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
     }
 
-    /// <summary>One line per specification: <c>Spec 7.1  pass</c> or <c>Spec 7.1  FAIL  p3#41: …</c>.</summary>
-    public static IEnumerable<string> Lines(CheckReport report) =>
+    /// <summary>
+    /// One line per specification: <c>Spec 7.1  pass</c> or <c>Spec 7.1  FAIL  p3#41: …</c>; for
+    /// virtual synchrony (<paramref name="prefix"/> <c>"VS "</c>, <paramref name="width"/> 5) <c>VS C1  pass</c>
+    /// or <c>VS L5  FAIL  p#3, q#4: …</c>. The name is padded to <paramref name="width"/> so the verdicts line up.
+    /// </summary>
+    public static IEnumerable<string> Lines(CheckReport report, string prefix = "Spec ", int width = 8) =>
         report.Verdicts.Select(v => v.Violation is { } violation
-            ? $"{"Spec " + v.Spec,-8}  FAIL  {string.Join(", ", violation.Events)}: {violation.Message}"
-            : $"{"Spec " + v.Spec,-8}  pass");
+            ? $"{(prefix + v.Spec).PadRight(width)}  FAIL  {string.Join(", ", violation.Events)}: {violation.Message}"
+            : $"{(prefix + v.Spec).PadRight(width)}  pass");
 
     private static void PrintJson(CheckReport report)
     {
