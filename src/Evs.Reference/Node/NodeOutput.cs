@@ -34,8 +34,10 @@ public sealed record ConfigurationDelivered(Configuration Configuration) : NodeO
 /// <see cref="Continuing"/> are its members that come straight from the previous primary
 /// component's view, <see cref="Names"/> every member's virtual synchrony identifier: what the
 /// virtual synchrony filter needs to merge processes one at a time (Rules 3, 4).
+/// <see cref="NeverUsed"/> are identifiers this process was given in primaries it never installed.
 /// </summary>
 public sealed record PrimaryComponentInstalled(
     ConfigurationId Configuration,
     System.Collections.Immutable.ImmutableSortedSet<ProcessId> Continuing,
-    System.Collections.Immutable.ImmutableSortedDictionary<ProcessId, string> Names) : NodeOutput;
+    System.Collections.Immutable.ImmutableSortedDictionary<ProcessId, string> Names,
+    System.Collections.Immutable.ImmutableArray<string> NeverUsed) : NodeOutput;

@@ -48,6 +48,7 @@ public sealed class TotemNode : IProtocolNode
         public Step5Rebroadcast? Step5 { get; set; }
         public PrimaryDecision? Decision { get; set; }
         public PrimaryRecord? PrimaryRecord { get; set; }
+        public int Identity { get; set; }
 
         // The member that installs the new ring first; the others install after it (PrimaryDecision).
         public ProcessId InstallLeader => Decision?.InstallLeader ?? Commit.Ring.Representative;
@@ -362,19 +363,23 @@ public sealed class TotemNode : IProtocolNode
         attempt.Decision = PrimaryDecision.Decide(_primaryAlgorithm, commit.Ring.Representative, members, knowledge);
         if (!attempt.Decision.Primary) return;
         attempt.PrimaryRecord = new PrimaryRecord(ConfigurationId.Regular(commit.Ring), commit.Ring.Sequence, members, attempt.Decision.InstallLeader);
+        attempt.Identity = PrimaryDecision.IdentityOf(knowledge.Single(k => k.Process == Id), attempt.Decision.Continuing);
         _primaryHistory = _primaryHistory.WithAmbiguous(attempt.PrimaryRecord);
+        if (!attempt.Decision.Continuing.Contains(Id)) _primaryHistory = _primaryHistory.WithNewIdentity();
         SaveStableState();
     }
 
     // Just before the primary configuration is delivered: this process has installed it, under its
-    // old virtual synchrony identifier or a new one.
+    // old virtual synchrony identifier or a new one; identifiers given to it in primaries it never
+    // installed are never used.
     private void RecordPrimaryInstalled(Attempt attempt, List<NodeOutput> outputs)
     {
         if (attempt is not { Decision: { Primary: true } decision, PrimaryRecord: { } record }) return;
-        _primaryHistory = _primaryHistory.Installed(record, continuing: decision.Continuing.Contains(Id));
+        var neverUsed = _primaryHistory.NamesNeverUsed(Id, attempt.Identity).ToImmutableArray();
+        _primaryHistory = _primaryHistory.Installed(record, attempt.Identity);
         _awaitingConfirmation = record;
         SaveStableState();
-        outputs.Add(new PrimaryComponentInstalled(record.Id, decision.Continuing, decision.Names));
+        outputs.Add(new PrimaryComponentInstalled(record.Id, decision.Continuing, decision.Names, neverUsed));
     }
 
     private void ConfirmPrimaryIfAllInstalled(Token token)

@@ -90,9 +90,15 @@ public sealed record PrimaryDecision(
             ? ImmutableSortedSet.Create(ProcessId.Ordinal)
             : knowledge.Where(k => k.OldConfiguration == latestInstalled.Id).Select(k => k.Process).ToImmutableSortedSet(ProcessId.Ordinal);
 
+    // A continuing member keeps the identifier it installed its view with; a merged one gets the
+    // next it has not been given yet.
     private static ImmutableSortedDictionary<ProcessId, string> NamesOf(IReadOnlyList<MemberKnowledge> knowledge, ImmutableSortedSet<ProcessId> continuing) =>
         knowledge.ToImmutableSortedDictionary(
             k => k.Process,
-            k => NameOf(k.Process, continuing.Contains(k.Process) ? k.History.Identities : k.History.Identities + 1),
+            k => NameOf(k.Process, IdentityOf(k, continuing)),
             ProcessId.Ordinal);
+
+    /// <summary>The number of the identifier the member of <paramref name="knowledge"/> has in this configuration.</summary>
+    public static int IdentityOf(MemberKnowledge knowledge, ImmutableSortedSet<ProcessId> continuing) =>
+        continuing.Contains(knowledge.Process) ? knowledge.History.IdentityInUse : knowledge.History.Identities + 1;
 }

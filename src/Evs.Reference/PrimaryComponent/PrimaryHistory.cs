@@ -26,22 +26,28 @@ public sealed record PrimaryRecord(ConfigurationId Id, long RingSequence, Immuta
 /// members (<see cref="LastPrimary"/>, null before the first) and the later ones it agreed were
 /// primary without knowing whether all members installed them (<see cref="Ambiguous"/>): a
 /// member may have failed before installing, or after. <see cref="LastInstalled"/> is the last
-/// primary component this process itself installed, and <see cref="Identities"/> how many
-/// virtual synchrony identifiers it has been given (Section 5, the note on Rule 4: a process
-/// merged again into the primary component gets a new one). Kept in stable storage, exchanged in
-/// step 3.
+/// primary component this process itself installed. <see cref="Identities"/> counts the virtual
+/// synchrony identifiers it has been given (Section 5, the note on Rule 4: a process merged again
+/// into the primary component gets a new one), <see cref="IdentityInUse"/> the one it last
+/// installed a view with (0: none). An identifier is given when a primary is decided, before
+/// anyone installs it, so the others may list it in a view that this process never installs: it
+/// is then never used, and the process stops it (<see cref="NamesNeverUsed"/>). Kept in stable
+/// storage, exchanged in step 3.
 /// </summary>
-public sealed record PrimaryHistory(PrimaryRecord? LastPrimary, ImmutableArray<PrimaryRecord> Ambiguous, PrimaryRecord? LastInstalled = null, int Identities = 0)
+public sealed record PrimaryHistory(PrimaryRecord? LastPrimary, ImmutableArray<PrimaryRecord> Ambiguous, PrimaryRecord? LastInstalled = null, int Identities = 0, int IdentityInUse = 0)
 {
     /// <summary>A process that has never been in a primary component.</summary>
     public static PrimaryHistory None { get; } = new(null, []);
 
-    /// <summary>
-    /// This history once this process installs <paramref name="primary"/>, as a continuing member
-    /// (same identifier) or merged into it (a new identifier).
-    /// </summary>
-    public PrimaryHistory Installed(PrimaryRecord primary, bool continuing) =>
-        this with { LastInstalled = primary, Identities = continuing ? Identities : Identities + 1 };
+    /// <summary>This history once this process has been given a new identifier, merged into a primary that is decided.</summary>
+    public PrimaryHistory WithNewIdentity() => this with { Identities = Identities + 1 };
+
+    /// <summary>This history once this process installs <paramref name="primary"/> with its identifier number <paramref name="identity"/>.</summary>
+    public PrimaryHistory Installed(PrimaryRecord primary, int identity) => this with { LastInstalled = primary, IdentityInUse = identity };
+
+    /// <summary>The identifiers of <paramref name="self"/> given after the one in use and before number <paramref name="before"/>: never installed.</summary>
+    public IEnumerable<string> NamesNeverUsed(ProcessId self, int before) =>
+        Enumerable.Range(IdentityInUse + 1, Math.Max(0, before - IdentityInUse - 1)).Select(j => PrimaryDecision.NameOf(self, j));
 
     /// <summary>This history with <paramref name="attempt"/> added as ambiguous.</summary>
     public PrimaryHistory WithAmbiguous(PrimaryRecord attempt) =>
@@ -57,7 +63,7 @@ public sealed record PrimaryHistory(PrimaryRecord? LastPrimary, ImmutableArray<P
     /// <summary>Records compare their lists by content.</summary>
     public bool Equals(PrimaryHistory? other) =>
         other is not null && Equals(LastPrimary, other.LastPrimary) && Ambiguous.SequenceEqual(other.Ambiguous)
-        && Equals(LastInstalled, other.LastInstalled) && Identities == other.Identities;
+        && Equals(LastInstalled, other.LastInstalled) && Identities == other.Identities && IdentityInUse == other.IdentityInUse;
 
     /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(LastPrimary, Ambiguous.Length);

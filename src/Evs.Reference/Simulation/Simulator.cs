@@ -141,6 +141,7 @@ public sealed class Simulator
             _tokenRetransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.TokenRetransmissions ?? 0),
             _retransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.Retransmissions ?? 0),
             quiescent, _refusedSends);
+        if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
         return new SimulationResult(new Trace(header, _events), summary, filtered);
     }
@@ -288,7 +289,7 @@ public sealed class Simulator
                     Record(new Deliver(p, NextIndex(p), _now / 1000.0, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
                     break;
                 case PrimaryComponentInstalled installed:
-                    _primaryViews[p] = new PrimaryViewInfo(installed.Continuing, installed.Names);
+                    _primaryViews[p] = new PrimaryViewInfo(installed.Continuing, installed.Names, installed.NeverUsed);
                     break;
                 case ConfigurationDelivered { Configuration: var c }:
                     _configurations.Add(c.Id);
@@ -340,6 +341,18 @@ public sealed class Simulator
     private void Schedule(long time, Happening happening) => _queue.Enqueue(happening, (time, _order++));
 
     private long NextIndex(ProcessId p) => _eventIndex[p]++;
+
+    // At the end of the run, a process's virtual synchrony identifiers that were given to it in a
+    // primary component it never installed (the others may list them in a view) are stopped: the
+    // application never held them. Like fail_p(c), this is written by the driver, which knows the
+    // process's stable storage.
+    private void StopIdentitiesNeverUsed()
+    {
+        foreach (var p in _scenario.Processes)
+            if (_storage[p].Load()?.Primary is { } history)
+                foreach (var name in history.NamesNeverUsed(p, history.Identities + 1))
+                    _vsEvents.Add(new Stop(name, 0, _now / 1000.0));
+    }
 
     // Into the trace, and through the process's virtual synchrony filter when there is one; a
     // primary regular configuration carries what the primary component algorithm decided.

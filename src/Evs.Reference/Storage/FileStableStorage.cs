@@ -39,7 +39,7 @@ public sealed class StableStorageException(string path, string problem, Exceptio
 /// </code>
 /// where PRIMARY, the <see cref="StableState.Primary"/> history, is <c>null</c> or (on one line)
 /// <code>
-/// {"lastPrimary":RECORD,"ambiguous":[RECORD,...],"lastInstalled":RECORD,"identities":2}
+/// {"lastPrimary":RECORD,"ambiguous":[RECORD,...],"lastInstalled":RECORD,"identities":2,"identityInUse":1}
 /// </code>
 /// with <c>lastPrimary</c> and <c>lastInstalled</c> null or a RECORD, and each RECORD a
 /// <see cref="PrimaryRecord"/>:
@@ -81,7 +81,7 @@ public sealed class FileStableStorage : IStableStorage
         ["highestRingSequence", "lastConfiguration", "primary"],
     ];
 
-    private static readonly string[] HistoryFields = ["lastPrimary", "ambiguous", "lastInstalled", "identities"];
+    private static readonly string[] HistoryFields = ["lastPrimary", "ambiguous", "lastInstalled", "identities", "identityInUse"];
     private static readonly string[] RecordFields = ["id", "ringSequence", "members", "leader"];
 
     // How Encode names the state in the error when it would not load back.
@@ -239,6 +239,7 @@ public sealed class FileStableStorage : IStableStorage
         writer.WritePropertyName("lastInstalled");
         WriteRecord(writer, history.LastInstalled);
         writer.WriteNumber("identities", history.Identities);
+        writer.WriteNumber("identityInUse", history.IdentityInUse);
         writer.WriteEndObject();
     }
 
@@ -331,7 +332,10 @@ public sealed class FileStableStorage : IStableStorage
         var identities = fields["identities"];
         if (identities.ValueKind != JsonValueKind.Number || !identities.TryGetInt32(out int count) || count < 0)
             throw new StableStorageException(source, $"primary.identities is {identities.GetRawText()}, not a non-negative 32-bit integer");
-        return new PrimaryHistory(lastPrimary, records.MoveToImmutable(), lastInstalled, count);
+        var inUse = fields["identityInUse"];
+        if (inUse.ValueKind != JsonValueKind.Number || !inUse.TryGetInt32(out int used) || used < 0 || used > count)
+            throw new StableStorageException(source, $"primary.identityInUse is {inUse.GetRawText()}, not a whole number from 0 to identities ({count})");
+        return new PrimaryHistory(lastPrimary, records.MoveToImmutable(), lastInstalled, count, used);
     }
 
     /// <summary>The record in the field named <paramref name="field"/>, or null when it holds null.</summary>

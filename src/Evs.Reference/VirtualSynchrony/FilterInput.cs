@@ -14,8 +14,14 @@ namespace Evs.Reference.VirtualSynchrony;
 /// <see cref="Names"/>, the virtual synchrony identifier of every member of c — unchanged for a
 /// continuing member, for a merged one its next identifier (<c>q</c> the first time, then
 /// <c>q~1</c>, <c>q~2</c>…). Every member computes the same values from the exchanged information.
+/// <see cref="NeverUsed"/> are identifiers this process was given in primary components it never
+/// installed (the others may have listed it in their views): merged now, it stops them first.
 /// </summary>
-public sealed record PrimaryViewInfo(ImmutableSortedSet<ProcessId> Continuing, ImmutableSortedDictionary<ProcessId, string> Names);
+public sealed record PrimaryViewInfo(ImmutableSortedSet<ProcessId> Continuing, ImmutableSortedDictionary<ProcessId, string> Names, ImmutableArray<string> NeverUsed = default)
+{
+    /// <summary><see cref="NeverUsed"/>, empty when not given.</summary>
+    public ImmutableArray<string> NeverUsedNames => NeverUsed.IsDefault ? [] : NeverUsed;
+}
 
 /// <summary>
 /// One input of the filter: an event of the process's EVS history (deliver_conf, send, deliver,

@@ -46,8 +46,9 @@ public static class Rule4MergeIntoPrimary
             throw new InvalidOperationException(
                 $"{primary.Process} is merged into the primary configuration {primary.Conf} under {name}, the name of the identity it already has: a merged process needs a new identifier.");
         var left = Rule2BlockOutsidePrimary.Leave(state, primary.Time);
+        var neverUsed = info.NeverUsedNames.Select(n => (VsEvent)new Stop(n, 0, primary.Time));
         var (identity, views) = LiveIdentity.Begin(name, ViewsInstalledBy(primary.Process, primary, info), primary.Time);
-        return new FilterStep(new FilterState.InPrimaryView(identity), [.. left.Events, .. views]);
+        return new FilterStep(new FilterState.InPrimaryView(identity), [.. left.Events, .. neverUsed, .. views]);
     }
 
     /// <summary>The views a merged process installs: from the one that adds <paramref name="joiner"/> to the last.</summary>

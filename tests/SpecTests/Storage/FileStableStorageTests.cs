@@ -39,11 +39,12 @@ public sealed class FileStableStorageTests : IDisposable
             Record(8, "p1", "p3", "p1", "p2"),
             [Record(10, "p2", "p3", "p2"), Record(11, "p3", "p4", "p3", "p2")],
             Record(10, "p2", "p2", "p3"),
-            2));
+            2,
+            1));
 
     // The state above as Encode writes it, the JSON shape the class documents.
     private const string WithPrimaryHistoryJson =
-        """{"highestRingSequence":12,"lastConfiguration":"R11.p2","primary":{"lastPrimary":{"id":"R8.p1","ringSequence":8,"members":["p1","p2","p3"],"leader":"p1"},"ambiguous":[{"id":"R10.p2","ringSequence":10,"members":["p2","p3"],"leader":"p2"},{"id":"R11.p2","ringSequence":11,"members":["p2","p3","p4"],"leader":"p3"}],"lastInstalled":{"id":"R10.p2","ringSequence":10,"members":["p2","p3"],"leader":"p2"},"identities":2}}""";
+        """{"highestRingSequence":12,"lastConfiguration":"R11.p2","primary":{"lastPrimary":{"id":"R8.p1","ringSequence":8,"members":["p1","p2","p3"],"leader":"p1"},"ambiguous":[{"id":"R10.p2","ringSequence":10,"members":["p2","p3"],"leader":"p2"},{"id":"R11.p2","ringSequence":11,"members":["p2","p3","p4"],"leader":"p3"}],"lastInstalled":{"id":"R10.p2","ringSequence":10,"members":["p2","p3"],"leader":"p2"},"identities":2,"identityInUse":1}}""";
 
     /// <summary>The primary record of ring <paramref name="ring"/>, named after its lowest member.</summary>
     private static PrimaryRecord Record(long ring, string leader, params string[] members)
@@ -217,8 +218,8 @@ public sealed class FileStableStorageTests : IDisposable
     [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":[]}""", "primary is [], not an object or null")]
     [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":"R8.p1"}""", "primary is \"R8.p1\", not an object or null")]
     [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{}}""", "primary has no field \"lastPrimary\"")]
-    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{"lastPrimary":null,"ambiguous":{},"lastInstalled":null,"identities":0}}""", "primary.ambiguous is {}, not an array")]
-    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{"lastPrimary":null,"ambiguous":null,"lastInstalled":null,"identities":0}}""", "primary.ambiguous is null, not an array")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{"lastPrimary":null,"ambiguous":{},"lastInstalled":null,"identities":0,"identityInUse":0}}""", "primary.ambiguous is {}, not an array")]
+    [InlineData("""{"highestRingSequence":12,"lastConfiguration":null,"primary":{"lastPrimary":null,"ambiguous":null,"lastInstalled":null,"identities":0,"identityInUse":0}}""", "primary.ambiguous is null, not an array")]
     public void A_malformed_primary_field_is_a_clear_error_naming_it(string state, string expected)
     {
         WriteDocument(FileStableStorage.FormatVersion, state);
@@ -251,6 +252,7 @@ public sealed class FileStableStorageTests : IDisposable
     [InlineData("\"identities\":2", "\"identities\":\"2\"", "primary.identities is \"2\", not a non-negative 32-bit integer")]
     [InlineData("\"identities\":2", "\"identities\":4294967296", "primary.identities is 4294967296, not a non-negative 32-bit integer")]
     [InlineData(",\"identities\":2", "", "primary has no field \"identities\"")]
+    [InlineData("\"identityInUse\":1", "\"identityInUse\":3", "primary.identityInUse is 3, not a whole number from 0 to identities (2)")]
     [InlineData("\"identities\":2", "\"identities\":2,\"identities\":2", "primary has the field \"identities\" twice")]
     [InlineData("\"lastPrimary\":", "\"lastprimary\":", "primary has an unknown field \"lastprimary\"")]
     public void A_malformed_primary_record_is_a_clear_error_naming_the_field(string find, string replacement, string expected)

@@ -37,7 +37,7 @@ namespace SpecTests.Storage
         {
             var members = Enumerable.Range(1, (int)(sequence % 5) + 1).Select(i => new ProcessId("p" + i)).ToImmutableSortedSet(ProcessId.Ordinal);
             PrimaryRecord Primary(long ring) => new(ConfigurationId.Regular(new RingId(ring, members.Min)), ring, members, members.Max);
-            var history = new PrimaryHistory(Primary(sequence - 2), [Primary(sequence - 1), Primary(sequence)], Primary(sequence - 1), (int)(sequence % 1000));
+            var history = new PrimaryHistory(Primary(sequence - 2), [Primary(sequence - 1), Primary(sequence)], Primary(sequence - 1), (int)(sequence % 1000), (int)(sequence % 1000) / 2);
             return new(sequence, ConfigurationId.Regular(new RingId(sequence, new ProcessId("p" + sequence % 7))), history);
         }
 
