@@ -1,0 +1,550 @@
+// The real network (the runtime driver): the second driver of the sans-IO node, after the
+// simulator. Where the simulator has a virtual clock and a network model, this has real timers,
+// a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
+// and is only ever called from one event loop, one input at a time.
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Evs.Reference.Membership;
+using Evs.Reference.Model;
+using Evs.Reference.Node;
+using Evs.Reference.PrimaryComponent;
+using Evs.Reference.Storage;
+using Evs.Reference.Tracing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Evs.Reference.Runtime;
+
+/// <summary>
+/// Runs one <see cref="TotemNode"/> over a real network.
+/// <list type="bullet">
+/// <item><b>One event loop.</b> Datagrams, timer expiries and the application's sends are inputs
+/// in one channel with a single reader; the node is called from that reader only.</item>
+/// <item><b>Start.</b> A process whose store (<see cref="FileStableStorage"/>) is empty starts
+/// (<see cref="Node.Start"/>); one whose store has state restarts (<see cref="Node.Restart"/>),
+/// after writing the <c>fail</c> line of the configuration its previous run ended in (TRACE.md).</item>
+/// <item><b>Timers.</b> Each StartTimer starts a real one-shot timer with a new generation;
+/// StopTimer and a later start make an expiry already on its way stale, and a stale expiry is ignored.</item>
+/// <item><b>Packets.</b> The packets of one call of the node are grouped by destination (in the
+/// order the destinations first appear), so that the wire format can pack each group; a packet to
+/// this process itself (the token of a ring of one) is handed back to the loop, not sent. A
+/// datagram is decoded on the loop, and each packet it completes is handed to the node.</item>
+/// <item><b>Traffic cuts.</b> <see cref="Traffic"/> drops datagrams to blocked peers after encoding
+/// and from them before decoding (and a decoded packet from a blocked sender that the transport
+/// could not name); a broadcast with a cut in force goes peer by peer to those not cut off.</item>
+/// <item><b>The trace and the application.</b> The trace lines of one call are written and flushed
+/// before any of its packets leaves the process and before any of its deliveries is published, so a
+/// kill -9 never loses a line whose effect someone else saw.</item>
+/// <item><b>Idle token.</b> <see cref="TokenHold"/> holds an idle token at the representative.</item>
+/// </list>
+/// Errors: a network error is a lost datagram (the transport logs and counts it); a failure of the
+/// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
+/// every <see cref="Events"/> enumeration with that exception.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private abstract record Input;
+    private sealed record Begin : Input;
+    private sealed record DatagramArrived(ReceivedDatagram Datagram) : Input;
+    private sealed record LoopedBack(Packet Packet) : Input;
+    private sealed record TimerFired(TimerKind Timer, long Generation) : Input;
+    private sealed record HoldExpired(long Generation) : Input;
+    private sealed record SendMessage(byte[] Payload, DeliveryService Service) : Input;
+    private sealed record StatusAsked(TaskCompletionSource<NodeStatus> Reply) : Input;
+
+    private readonly EvsNodeOptions _options;
+    private readonly ITransport _transport;
+    private readonly IWireFormat _wire;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<Input> _inputs = Channel.CreateUnbounded<Input>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
+    private readonly TokenHold _hold;
+    private readonly SemaphoreSlim _sendSlots;
+    private readonly Lock _publishing = new();
+    private readonly List<Channel<EvsNodeEvent>> _subscribers = new();
+    private readonly StableState? _stored;
+    private readonly TotemNode _node;
+    private readonly NodeTrace? _trace;
+    private ConfigurationChangedEvent? _current;
+    private bool _ended;
+    private Configuration? _lastRegular;
+    private int _sendsQueued;
+    private int _stopping;
+    private Task _loop = Task.CompletedTask;
+    private NodeStatus? _final;
+    private Exception? _fault;
+
+    private NodeHost(EvsNodeOptions options, ITransport transport, IWireFormat wire, ILoggerFactory? loggers)
+    {
+        _options = options;
+        _transport = transport;
+        _wire = wire;
+        _logger = (ILogger?)loggers?.CreateLogger<NodeHost>() ?? NullLogger.Instance;
+        _time = options.Time;
+        Id = options.Id;
+        var storage = new FileStableStorage(options.Store);
+        _stored = storage.Load();
+        var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
+        _node = new TotemNode(options.Id, storage, options.Totem, options.Membership, primary);
+        _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
+        foreach (var kind in Enum.GetValues<TimerKind>())
+            _timers[kind] = new GenerationTimer(_time, generation => _inputs.Writer.TryWrite(new TimerFired(kind, generation)));
+        _hold = new TokenHold(options.IdleTokenHold, _time, generation => _inputs.Writer.TryWrite(new HoldExpired(generation)));
+        _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);
+    }
+
+    /// <summary>
+    /// Starts process <see cref="EvsNodeOptions.Id"/> on <paramref name="transport"/>, with
+    /// <paramref name="wire"/>: opens its store and trace, starts receiving, and starts (or
+    /// restarts) the node. From then on the host owns the transport and the wire format, and disposes them when it stops.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option cannot work (<see cref="EvsNodeOptions.Validate"/>).</exception>
+    /// <exception cref="StableStorageException">The store cannot be read: the process must not start as if new.</exception>
+    /// <exception cref="InvalidDataException">The trace file is not this process's.</exception>
+    public static NodeHost Start(EvsNodeOptions options, ITransport transport, IWireFormat wire, ILoggerFactory? loggers = null)
+    {
+        options.Validate();
+        var host = new NodeHost(options, transport, wire, loggers);
+        host._inputs.Writer.TryWrite(new Begin());
+        transport.Start(datagram => host._inputs.Writer.TryWrite(new DatagramArrived(datagram)));
+        host._loop = Task.Run(host.RunAsync);
+        return host;
+    }
+
+    /// <summary>This process.</summary>
+    public ProcessId Id { get; }
+
+    /// <summary>The options it runs with.</summary>
+    public EvsNodeOptions Options => _options;
+
+    /// <summary>The transport (its address, its counters).</summary>
+    public ITransport Transport => _transport;
+
+    /// <summary>What the wire format dropped, and why (updated by the event loop; read for display).</summary>
+    public WireCounters WireCounters => _wire.Counters;
+
+    /// <summary>Traffic cuts: block peers, isolate, heal.</summary>
+    public TrafficFilter Traffic { get; } = new();
+
+    /// <summary>How often an idle token was held.</summary>
+    public long TokenHolds => _hold.Holds;
+
+    /// <summary>The trace file, or null when none is written.</summary>
+    public string? TracePath => _trace?.Path;
+
+    /// <summary>The failure that stopped the event loop, or null.</summary>
+    public Exception? Fault => Volatile.Read(ref _fault);
+
+    /// <summary>
+    /// Hands a message to the node, which sends it when it next holds the token. Waits while
+    /// <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting to be sent already.
+    /// The node keeps <paramref name="payload"/>: the caller must not change it afterwards.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host has stopped or failed.</exception>
+    public async ValueTask SendAsync(byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        if (!_sendSlots.Wait(0))
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            try
+            {
+                await _sendSlots.WaitAsync(either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Ended();
+            }
+        }
+        Interlocked.Increment(ref _sendsQueued);
+        if (!_inputs.Writer.TryWrite(new SendMessage(payload, service)))
+        {
+            Interlocked.Decrement(ref _sendsQueued);
+            _sendSlots.Release();
+            throw Ended();
+        }
+    }
+
+    /// <summary>
+    /// The deliveries and configuration changes of this process, from now on: the subscription
+    /// starts at this call (not at the first iteration), and begins with the current regular
+    /// configuration when there is one. It ends when the host stops, with the failure when it failed.
+    /// Events are buffered for a subscriber that reads slowly: enumerate it, or cancel it.
+    /// </summary>
+    public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => Read(Subscribe(), cancellationToken);
+
+    /// <summary>This process's state, taken on the event loop; the final state once it has stopped.</summary>
+    public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _final) is { } final) return final;
+        var reply = new TaskCompletionSource<NodeStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(new StatusAsked(reply))) return Volatile.Read(ref _final)!;
+        return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the process: the event loop ends after the input it is handling, the transport and
+    /// timers are closed, the trace is closed, and every <see cref="Events"/> enumeration ends.
+    /// Like a crash, as far as the other processes and this one's next start are concerned (the
+    /// next start is a restart). Returns the final state.
+    /// </summary>
+    public async Task<NodeStatus> StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _loop.ConfigureAwait(false);
+            await _transport.DisposeAsync().ConfigureAwait(false);
+            (_wire as IDisposable)?.Dispose();
+            foreach (var timer in _timers.Values) timer.Dispose();
+            _hold.Dispose();
+            _trace?.Dispose();
+            EndSubscriptions(Fault);
+            RuntimeLog.Stopped(_logger, Id, _final!.ToString());
+            _stopped.TrySetResult();
+        }
+        await _stopped.Task.ConfigureAwait(false);
+        return _final!;
+    }
+
+    /// <summary>
+    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen every
+    /// process stop in one quiescent state (<see cref="NodeStatus.AllQuiescent"/>). Nothing without a trace.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host has not stopped.</exception>
+    public void MarkTraceQuiescent()
+    {
+        if (!_stopped.Task.IsCompleted) throw new InvalidOperationException($"{Id} is still running: only a stopped process's trace can be marked quiescent");
+        if (_trace is not null) NodeTrace.SetQuiescent(_trace.Path, true);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    // ---- The event loop ----
+
+    private async Task RunAsync()
+    {
+        var reader = _inputs.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
+                while (!_stop.IsCancellationRequested && reader.TryRead(out var input))
+                    Process(input);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            Volatile.Write(ref _fault, ex);
+            RuntimeLog.Faulted(_logger, Id, ex);
+            EndSubscriptions(ex);
+        }
+        finally
+        {
+            Volatile.Write(ref _final, Status(running: false));
+            _inputs.Writer.TryComplete();
+            while (reader.TryRead(out var left))
+                if (left is StatusAsked asked) asked.Reply.TrySetResult(_final);
+        }
+    }
+
+    private void Process(Input input)
+    {
+        switch (input)
+        {
+            case Begin:
+                BeginRun();
+                break;
+            case DatagramArrived { Datagram: var datagram }:
+                OnDatagram(datagram);
+                break;
+            case LoopedBack { Packet: var packet }:
+                Arrive(packet);
+                break;
+            case TimerFired fired when _timers[fired.Timer].Expire(fired.Generation):
+                Handle(new TimerExpired(fired.Timer));
+                break;
+            case TimerFired:
+                break; // stopped or started again since
+            case HoldExpired expired:
+                if (_hold.Expire(expired.Generation) is { } token) Handle(new PacketArrived(token));
+                break;
+            case SendMessage send:
+                Interlocked.Decrement(ref _sendsQueued);
+                Handle(new SendRequested(send.Payload, send.Service));
+                if (_hold.Release() is { } held) Handle(new PacketArrived(held));
+                break;
+            case StatusAsked asked:
+                asked.Reply.TrySetResult(Status(running: true));
+                break;
+        }
+    }
+
+    // First start or restart (TRACE.md: a process killed without warning writes its fail line
+    // when it recovers, with the next index, before its singleton configuration).
+    private void BeginRun()
+    {
+        var address = _transport.LocalEndPoint;
+        var traced = _trace?.OpenConfiguration;
+        if (_stored is null)
+        {
+            if (traced is { } left)
+            {
+                RuntimeLog.StoreLostTraceKept(_logger, Id, _trace!.Path);
+                TraceFail(left);
+            }
+            RuntimeLog.FirstStart(_logger, Id, address, _options.Store);
+            Handle(new Start());
+            return;
+        }
+        if (traced is { } last)
+        {
+            // Stable storage is saved inside the node's step, the trace line after it: a kill in
+            // between leaves the store one configuration ahead of the trace, and the history must
+            // end where the trace does.
+            if (_stored.LastConfiguration is { } stored && stored != last) RuntimeLog.LastConfigurationDiffers(_logger, Id, stored.Name, last.Name);
+            TraceFail(last);
+        }
+        RuntimeLog.Restart(_logger, Id, address, _stored.LastConfiguration?.Name ?? "no configuration");
+        Handle(new Restart());
+    }
+
+    private void TraceFail(ConfigurationId configuration)
+    {
+        _trace!.Write(new Fail(Id, _trace.NextIndex, NowMs(), configuration));
+        _trace.Flush();
+    }
+
+    private void OnDatagram(ReceivedDatagram datagram)
+    {
+        if (!Traffic.PassesFrom(datagram.Peer))
+        {
+            RuntimeLog.BlockedIn(_logger, Id, datagram.Source, datagram.Peer?.Name ?? "unknown", Traffic.DroppedIn);
+            return;
+        }
+        long droppedBefore = _wire.Counters.Dropped;
+        var packets = _wire.Decode(datagram.Bytes);
+        if (_wire.Counters.Dropped != droppedBefore)
+        {
+            var c = _wire.Counters;
+            RuntimeLog.WireDropped(_logger, Id, datagram.Bytes.Length, datagram.Source, c.Malformed, c.Unauthenticated, c.WrongVersion, c.OtherCluster);
+        }
+        foreach (var packet in packets)
+        {
+            if (packet.Sender == Id) continue; // only an echo of this process's own datagrams can say so
+            if (datagram.Peer != packet.Sender)
+            {
+                if (!Traffic.PassesFrom(packet.Sender))
+                {
+                    RuntimeLog.BlockedIn(_logger, Id, datagram.Source, packet.Sender.Name, Traffic.DroppedIn);
+                    continue;
+                }
+                _transport.Learn(packet.Sender, datagram.Source);
+            }
+            Arrive(packet);
+        }
+    }
+
+    private void Arrive(Packet packet)
+    {
+        if (packet is Ordering.Token token && _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued))) return;
+        Handle(new PacketArrived(packet));
+    }
+
+    private void Handle(NodeInput input)
+    {
+        var before = _node.State;
+        var outputs = _node.Handle(input);
+        var after = _node.State;
+        if (after != before && (before == MembershipState.Operational || after == MembershipState.Gather))
+            RuntimeLog.Gathering(_logger, Id, _lastRegular?.Id.Name ?? "no configuration", _node.LastGatherReason ?? GatherReason.Start);
+        Apply(outputs, restarting: input is Restart);
+    }
+
+    // ---- Outputs: timers and the trace first, then the network, then the application ----
+
+    private void Apply(IReadOnlyList<NodeOutput> outputs, bool restarting)
+    {
+        double now = NowMs();
+        List<(ProcessId? To, List<Packet> Packets)>? groups = null;
+        List<Packet>? toSelf = null;
+        List<EvsNodeEvent>? events = null;
+        bool traced = false;
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case Broadcast b:
+                    GroupFor(ref groups, null).Add(b.Packet);
+                    break;
+                case Unicast u when u.To == Id:
+                    (toSelf ??= []).Add(u.Packet);
+                    break;
+                case Unicast u:
+                    GroupFor(ref groups, u.To).Add(u.Packet);
+                    break;
+                case StartTimer t:
+                    _timers[t.Timer].Start(t.DelayMs);
+                    break;
+                case StopTimer t:
+                    _timers[t.Timer].Stop();
+                    break;
+                case MessageSent s:
+                    _sendSlots.Release();
+                    traced |= Trace(index => new Send(Id, index, now, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
+                    break;
+                case MessageDelivered d:
+                    traced |= Trace(index => new Deliver(Id, index, now, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
+                    (events ??= []).Add(new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload));
+                    break;
+                case ConfigurationDelivered { Configuration: var c }:
+                    traced |= Trace(index => new DeliverConf(Id, index, now, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary));
+                    (events ??= []).Add(new ConfigurationChangedEvent(c.Id, c.Kind, c.Members, c.Primary, c.PreviousRegular));
+                    LogConfiguration(c, restarting);
+                    if (c.Kind == ConfigurationKind.Regular) _lastRegular = c;
+                    break;
+                case PrimaryComponentInstalled:
+                    break; // the regular configuration's Primary says it; the virtual synchrony filter is not the runtime's
+            }
+        }
+        if (traced) _trace!.Flush();
+        if (groups is not null)
+            foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets));
+        if (toSelf is not null)
+            foreach (var packet in toSelf) _inputs.Writer.TryWrite(new LoopedBack(packet));
+        if (events is not null) Publish(events);
+    }
+
+    private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)
+    {
+        groups ??= [];
+        foreach (var group in groups)
+            if (group.To == to) return group.Packets;
+        var packets = new List<Packet>();
+        groups.Add((to, packets));
+        return packets;
+    }
+
+    private bool Trace(Func<long, EvsEvent> make)
+    {
+        if (_trace is null) return false;
+        _trace.Write(make(_trace.NextIndex));
+        return true;
+    }
+
+    private void Send(ProcessId? to, IReadOnlyList<byte[]> datagrams)
+    {
+        if (to is { } peer)
+        {
+            SendTo(peer, datagrams);
+        }
+        else if (Traffic.IsOpen)
+        {
+            foreach (var datagram in datagrams) _transport.Broadcast(datagram);
+        }
+        else
+        {
+            foreach (var each in _transport.Peers) SendTo(each, datagrams);
+        }
+    }
+
+    private void SendTo(ProcessId peer, IReadOnlyList<byte[]> datagrams)
+    {
+        long unknownBefore = _transport.Counters.UnknownPeer;
+        foreach (var datagram in datagrams)
+        {
+            if (Traffic.PassesTo(peer)) _transport.Send(peer, datagram);
+            else RuntimeLog.BlockedOut(_logger, Id, peer, Traffic.DroppedOut);
+        }
+        if (_transport.Counters.UnknownPeer != unknownBefore) RuntimeLog.UnknownPeer(_logger, Id, peer, _transport.Counters.UnknownPeer);
+    }
+
+    private void LogConfiguration(Configuration c, bool restarting)
+    {
+        var members = string.Join(",", c.Members);
+        if (c.Kind == ConfigurationKind.Transitional)
+        {
+            RuntimeLog.TransitionalConfiguration(_logger, Id, c.Id, members, c.PreviousRegular);
+            return;
+        }
+        var reason = restarting ? "restart from stable storage" : $"after gathering: {_node.LastGatherReason ?? GatherReason.Start}";
+        RuntimeLog.RegularConfiguration(_logger, Id, c.Id, members, c.Primary?.ToString() ?? "not decided", reason);
+    }
+
+    private NodeStatus Status(bool running) => new(
+        Id,
+        running,
+        _node.State,
+        _lastRegular,
+        _node.Regular?.Ring,
+        _node.PendingCount + Volatile.Read(ref _sendsQueued),
+        _node.Regular?.DeliveredUpTo ?? 0,
+        _node.Regular?.Buffer.HighestSeen ?? 0);
+
+    private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+
+    // ---- The application's subscriptions ----
+
+    private Channel<EvsNodeEvent> Subscribe()
+    {
+        var channel = Channel.CreateUnbounded<EvsNodeEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+        lock (_publishing)
+        {
+            if (_current is { } current) channel.Writer.TryWrite(current);
+            if (_ended) channel.Writer.TryComplete(Fault);
+            else _subscribers.Add(channel);
+        }
+        return channel;
+    }
+
+    private async IAsyncEnumerable<EvsNodeEvent> Read(Channel<EvsNodeEvent> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                yield return e;
+        }
+        finally
+        {
+            lock (_publishing) _subscribers.Remove(channel);
+        }
+    }
+
+    private void Publish(List<EvsNodeEvent> events)
+    {
+        lock (_publishing)
+        {
+            foreach (var e in events)
+            {
+                if (e is ConfigurationChangedEvent { Kind: ConfigurationKind.Regular } regular) _current = regular;
+                foreach (var subscriber in _subscribers) subscriber.Writer.TryWrite(e);
+            }
+        }
+    }
+
+    private void EndSubscriptions(Exception? fault)
+    {
+        lock (_publishing)
+        {
+            if (_ended) return;
+            _ended = true;
+            foreach (var subscriber in _subscribers) subscriber.Writer.TryComplete(fault);
+            _subscribers.Clear();
+        }
+    }
+
+    private void ThrowIfEnded()
+    {
+        if (Volatile.Read(ref _stopping) != 0 || Fault is not null) throw Ended();
+    }
+
+    private InvalidOperationException Ended() =>
+        Fault is { } fault
+            ? new InvalidOperationException($"{Id} has failed and stopped: {fault.Message}", fault)
+            : new InvalidOperationException($"{Id} has stopped");
+}

@@ -1,0 +1,159 @@
+// Tests of the real network: the same protocol as in the simulator, now over UDP sockets on
+// 127.0.0.1 with real timers, files for stable storage and one trace file per process. Each test
+// ends by stopping the cluster quiescent and handing the traces to the specification checker.
+using System.Text;
+using Evs.Reference.Model;
+using Evs.Reference.Runtime;
+using Evs.Reference.Tracing;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Runtime;
+
+[Collection(RuntimeCollection.Name)]
+public sealed class UdpClusterTests(ITestOutputHelper output)
+{
+    private static readonly ProcessId P1 = new("p1"), P2 = new("p2"), P3 = new("p3");
+    private static readonly DeliveryService[] Services = [DeliveryService.Causal, DeliveryService.Agreed, DeliveryService.Safe];
+
+    [Fact]
+    public async Task Three_processes_form_one_ring_and_deliver_every_service_in_one_order()
+    {
+        await using var cluster = new RuntimeCluster(3, output);
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+
+        int sent = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 12, tag: "a");
+        foreach (var p in cluster.Ids) await cluster.WaitForDeliveriesAsync(p, sent);
+
+        var orders = cluster.Ids.Select(p => cluster.Delivered(p).Messages.Select(m => m.Message).ToList()).ToList();
+        Assert.All(orders, order => Assert.Equal(orders[0], order));
+        var first = cluster.Delivered(P1).Messages;
+        Assert.Equal(Services.ToHashSet(), first.Select(m => m.Service).ToHashSet());
+        Assert.All(first, m => Assert.StartsWith($"a {m.Sender} ", Encoding.UTF8.GetString(m.Payload.Span)));
+
+        await cluster.StopQuiescentAsync();
+        var trace = cluster.CheckTraces();
+        Assert.True(trace.Header.Quiescent);
+        Assert.Equal("udp", trace.Header.Source);
+        Assert.Equal(3 * sent, trace.Events.OfType<Deliver>().Count());
+    }
+
+    [Fact]
+    public async Task A_stopped_process_restarts_from_its_store_and_its_trace_goes_on_with_a_fail_line()
+    {
+        await using var cluster = new RuntimeCluster(3, output);
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+        int before = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "before");
+        await cluster.WaitForDeliveriesAsync(P3, before);
+
+        await cluster.StopAsync(P3);
+        var stopped = TraceReader.ReadFile(cluster.TracePath(P3)).Events.OrderBy(e => e.Index).ToList();
+        var lastConfiguration = stopped.OfType<DeliverConf>().Last().Conf;
+        await cluster.WaitForRingAsync(P1, P2);
+        int during = await SendFromEachAsync(cluster, [P1, P2], perProcess: 3, tag: "during");
+
+        await cluster.StartAsync(P3);
+        await cluster.WaitForRingAsync(P1, P2, P3);
+        int after = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "after");
+        await cluster.WaitForDeliveriesAsync(P1, before + during + after);
+        await cluster.WaitForDeliveriesAsync(P3, before + after);
+        await cluster.StopQuiescentAsync();
+
+        var events = cluster.CheckTraces().Events.Where(e => e.Process == P3).OrderBy(e => e.Index).ToList();
+        Assert.Equal(Enumerable.Range(0, events.Count).Select(i => (long)i), events.Select(e => e.Index));
+        var fail = Assert.IsType<Fail>(events[stopped.Count]);
+        Assert.Equal(lastConfiguration, fail.Conf);
+        var singleton = Assert.IsType<DeliverConf>(events[stopped.Count + 1]);
+        Assert.Equal([P3], singleton.Members.ToArray());
+        Assert.True(RingSequence(singleton.Conf) > RingSequence(lastConfiguration), "the restarted process's ring sequence number must exceed every one it saw before");
+    }
+
+    [Fact]
+    public async Task A_partition_made_with_block_splits_the_ring_and_healing_merges_it()
+    {
+        await using var cluster = new RuntimeCluster(3, output);
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+
+        cluster[P1].Block(P3);
+        cluster[P2].Block(P3);
+        cluster[P3].Isolate();
+        await cluster.WaitForRingAsync(P1, P2);
+        await cluster.WaitForRingAsync(P3);
+        int majority = await SendFromEachAsync(cluster, [P1, P2], perProcess: 4, tag: "majority");
+        int minority = await SendFromEachAsync(cluster, [P3], perProcess: 4, tag: "minority");
+        await cluster.WaitForDeliveriesAsync(P1, majority);
+        await cluster.WaitForDeliveriesAsync(P3, minority);
+        Assert.DoesNotContain(cluster.Delivered(P1).Messages, m => m.Sender == P3);
+        Assert.All(cluster.Delivered(P3).Messages, m => Assert.Equal(P3, m.Sender));
+
+        foreach (var p in cluster.Ids) cluster[p].Heal();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+        int healed = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 4, tag: "healed");
+        await cluster.WaitForDeliveriesAsync(P1, majority + healed);
+        await cluster.WaitForDeliveriesAsync(P3, minority + healed);
+        Assert.True(cluster[P1].Host.Traffic.DroppedOut > 0 && cluster[P3].Host.Traffic.DroppedOut > 0, "the cut dropped datagrams on both sides");
+
+        await cluster.StopQuiescentAsync();
+        cluster.CheckTraces();
+    }
+
+    [Fact]
+    public async Task Over_loopback_multicast_processes_learn_each_other_and_deliver_in_one_order()
+    {
+        var group = UnusedGroup();
+        await using var cluster = new RuntimeCluster(3, output, (_, options) => options with
+        {
+            Peers = new Dictionary<ProcessId, System.Net.IPEndPoint>(),
+            Bind = options.Peers[options.Id],
+            Multicast = new MulticastGroup(group, TimeToLive: 0),
+        });
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+        Assert.IsType<UdpMulticastTransport>(cluster[P1].Host.Transport);
+
+        int sent = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 6, tag: "m");
+        foreach (var p in cluster.Ids) await cluster.WaitForDeliveriesAsync(p, sent);
+        var orders = cluster.Ids.Select(p => cluster.Delivered(p).Messages.Select(m => m.Message).ToList()).ToList();
+        Assert.All(orders, order => Assert.Equal(orders[0], order));
+        Assert.Equal(2, cluster[P1].Host.Transport.Peers.Count);
+
+        await cluster.StopQuiescentAsync();
+        cluster.CheckTraces();
+    }
+
+    [Fact]
+    public async Task A_lone_process_delivers_its_own_messages_and_refuses_one_too_large()
+    {
+        await using var cluster = new RuntimeCluster(1, output, (_, options) => options with { MaxMessageBytes = 1000 });
+        var node = await cluster.StartAsync(P1);
+        await cluster.WaitForRingAsync(P1);
+
+        var refused = await Assert.ThrowsAsync<ArgumentException>(async () => await node.SendAsync(new byte[1001], DeliveryService.Agreed));
+        Assert.Contains("larger than the maximum of 1000 bytes", refused.Message);
+        await node.SendAsync(new byte[1000], DeliveryService.Safe);
+        await cluster.WaitForDeliveriesAsync(P1, 1);
+        Assert.True(node.Host.TokenHolds > 0, "an idle ring of one holds its token rather than spinning");
+
+        await cluster.StopQuiescentAsync();
+        cluster.CheckTraces();
+    }
+
+    // Each of the processes sends perProcess messages, the services in turn; returns how many in all.
+    private static async Task<int> SendFromEachAsync(RuntimeCluster cluster, ProcessId[] senders, int perProcess, string tag)
+    {
+        foreach (var p in senders)
+            for (int i = 0; i < perProcess; i++)
+                await cluster[p].SendAsync(Encoding.UTF8.GetBytes($"{tag} {p} {i}"), Services[i % Services.Length]);
+        return senders.Length * perProcess;
+    }
+
+    // A group of the organisation-local scope, picked at random so that test runs on one machine
+    // do not hear each other, with a port that was free a moment ago.
+    private static System.Net.IPEndPoint UnusedGroup() =>
+        new(new System.Net.IPAddress([239, 255, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(1, 255)]), RuntimeCluster.FreeLoopbackPorts(1)[0]);
+
+    private static long RingSequence(ConfigurationId regular) => long.Parse(regular.Name[1..regular.Name.IndexOf('.')]);
+}
