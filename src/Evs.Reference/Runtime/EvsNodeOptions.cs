@@ -117,6 +117,9 @@ public sealed record EvsNodeOptions
             throw new ArgumentException($"the idle token hold ({IdleTokenHold} ms) must be from 0 to less than half the token retransmission timeout ({Totem.TokenRetransmitTimeoutMs} ms)", nameof(IdleTokenHoldMs));
         if (PrimaryComponent is { } name && !PrimaryComponentAlgorithms.Names.Contains(name))
             throw new ArgumentException($"no primary component algorithm \"{name}\" (known: {string.Join(", ", PrimaryComponentAlgorithms.Names)})", nameof(PrimaryComponent));
+        // Alone in its universe, every process would be a majority of one: a primary in every component.
+        if (PrimaryComponent is not null && !Peers.Keys.Any(p => p != Id))
+            throw new ArgumentException("a primary component algorithm needs every process of the cluster listed in Peers (the universe it counts votes in)", nameof(PrimaryComponent));
     }
 }
 

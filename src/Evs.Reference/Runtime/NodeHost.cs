@@ -73,6 +73,7 @@ public sealed class NodeHost : IAsyncDisposable
     private Configuration? _lastRegular;
     private int _sendsQueued;
     private int _stopping;
+    private bool _crashed;
     private Task _loop = Task.CompletedTask;
     private NodeStatus? _final;
     private Exception? _fault;
@@ -186,12 +187,43 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the process: the event loop ends after the input it is handling, the transport and
-    /// timers are closed, the trace is closed, and every <see cref="Events"/> enumeration ends.
-    /// Like a crash, as far as the other processes and this one's next start are concerned (the
-    /// next start is a restart). Returns the final state.
+    /// Stops the process, which fails as far as the others are concerned: the event loop ends
+    /// after the input it is handling, the <c>fail</c> line of the configuration it was in is
+    /// traced, the transport, timers and trace are closed, and every <see cref="Events"/>
+    /// enumeration ends. Its next start is a restart. Returns the final state.
     /// </summary>
-    public async Task<NodeStatus> StopAsync()
+    public Task<NodeStatus> StopAsync() => EndAsync(traceFail: true, ending: false);
+
+    /// <summary>
+    /// Stops the process at once, as kill -9 would: like <see cref="StopAsync"/>, but nothing more
+    /// is traced; its next start traces the <c>fail</c> line (TRACE.md). For crash demonstrations and tests.
+    /// </summary>
+    public Task<NodeStatus> CrashAsync() => EndAsync(traceFail: false, ending: false);
+
+    /// <summary>
+    /// Ends this process's part in a run that ends here (<see cref="QuiescentStop"/>): it stops
+    /// without failing, so its trace ends in its last configuration, as the simulator's do.
+    /// </summary>
+    internal Task<NodeStatus> EndRunAsync() => EndAsync(traceFail: false, ending: true);
+
+    /// <summary>
+    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen the run
+    /// end quiescent (<see cref="QuiescentStop"/>): this process either ended the run in the final
+    /// configuration or failed for good with its <c>fail</c> line traced (<see cref="StopAsync"/>).
+    /// Nothing without a trace.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host has not stopped, or it crashed (its trace lacks the fail line until it restarts).</exception>
+    public void MarkTraceQuiescent()
+    {
+        if (!_stopped.Task.IsCompleted) throw new InvalidOperationException($"{Id} is still running: only a stopped process's trace can be marked quiescent");
+        if (_crashed) throw new InvalidOperationException($"{Id} crashed: its trace has no fail line until it restarts, so it cannot end a quiescent run");
+        if (_trace is not null) NodeTrace.SetQuiescent(_trace.Path, true);
+    }
+
+    /// <summary>Stops the process (<see cref="StopAsync"/>) unless it has stopped already.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task<NodeStatus> EndAsync(bool traceFail, bool ending)
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
@@ -201,28 +233,16 @@ public sealed class NodeHost : IAsyncDisposable
             (_wire as IDisposable)?.Dispose();
             foreach (var timer in _timers.Values) timer.Dispose();
             _hold.Dispose();
+            if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
+            _crashed = !traceFail && !ending;
             _trace?.Dispose();
             EndSubscriptions(Fault);
-            RuntimeLog.Stopped(_logger, Id, _final!.ToString());
+            RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
             _stopped.TrySetResult();
         }
         await _stopped.Task.ConfigureAwait(false);
         return _final!;
     }
-
-    /// <summary>
-    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen every
-    /// process stop in one quiescent state (<see cref="NodeStatus.AllQuiescent"/>). Nothing without a trace.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The host has not stopped.</exception>
-    public void MarkTraceQuiescent()
-    {
-        if (!_stopped.Task.IsCompleted) throw new InvalidOperationException($"{Id} is still running: only a stopped process's trace can be marked quiescent");
-        if (_trace is not null) NodeTrace.SetQuiescent(_trace.Path, true);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     // ---- The event loop ----
 
