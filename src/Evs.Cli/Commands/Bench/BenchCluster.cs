@@ -1,0 +1,162 @@
+// `evs bench`: the N child processes of one benchmark run, on 127.0.0.1. Starts them (the evs
+// executable found through Environment.ProcessPath, so the same works under `dotnet run`, `dotnet
+// evs.dll` and the apphost), reads their stdout lines, gives the start signal, collects the
+// reports, and always kills every child it started and deletes their stores, whatever happened.
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Evs.Reference.Model;
+
+namespace Evs.Cli.Commands.Bench;
+
+/// <summary>The children of one run; dispose to kill them and delete their directory.</summary>
+internal sealed class BenchCluster : IDisposable
+{
+    private readonly List<Child> _children = new();
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "evs-bench-" + Guid.NewGuid().ToString("N"));
+
+    private sealed record Child(ProcessId Id, Process Process, TaskCompletionSource Ready, TaskCompletionSource<string> Report, ConcurrentQueue<string> Errors);
+
+    /// <summary>Every node's address: base-port, base-port + 1, ... or free ports when <paramref name="basePort"/> is null.</summary>
+    public static ImmutableDictionary<ProcessId, IPEndPoint> Addresses(int nodes, int? basePort)
+    {
+        var ids = Enumerable.Range(1, nodes).Select(i => new ProcessId($"p{i}")).ToList();
+        var ports = basePort is { } first ? Enumerable.Range(first, nodes).ToList() : FreeUdpPorts(nodes);
+        return ids.Select((id, i) => (id, ports[i])).ToImmutableDictionary(p => p.id, p => new IPEndPoint(IPAddress.Loopback, p.Item2));
+    }
+
+    /// <summary>Starts one child per entry of <paramref name="settings"/>, each with a store in this run's directory.</summary>
+    public void Start(IEnumerable<Func<string, BenchNodeSettings>> settings)
+    {
+        Directory.CreateDirectory(_directory);
+        var (executable, prefix) = EvsExecutable();
+        foreach (var make in settings)
+        {
+            var s = make(_directory);
+            var info = new ProcessStartInfo(executable)
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var arg in prefix.Concat(s.Arguments())) info.ArgumentList.Add(arg);
+            var child = new Child(s.Id, new Process { StartInfo = info, EnableRaisingEvents = true }, new(TaskCreationOptions.RunContinuationsAsynchronously),
+                new(TaskCreationOptions.RunContinuationsAsynchronously), new());
+            Listen(child);
+            child.Process.Start();
+            child.Process.BeginOutputReadLine();
+            child.Process.BeginErrorReadLine();
+            _children.Add(child);
+        }
+    }
+
+    /// <summary>Completes when every child is in a regular configuration of all; fails when one exits first.</summary>
+    public Task AllReady => Task.WhenAll(_children.Select(c => c.Ready.Task));
+
+    /// <summary>Children that said ready so far.</summary>
+    public int ReadyCount => _children.Count(c => c.Ready.Task.IsCompletedSuccessfully);
+
+    /// <summary>Reports received so far.</summary>
+    public int ReportCount => _children.Count(c => c.Report.Task.IsCompletedSuccessfully);
+
+    /// <summary>Tells every child to start at <paramref name="t0"/>.</summary>
+    public void Go(DateTimeOffset t0)
+    {
+        string line = BenchNode.GoPrefix + t0.ToUnixTimeMilliseconds();
+        foreach (var child in _children)
+        {
+            child.Process.StandardInput.WriteLine(line);
+            child.Process.StandardInput.Flush();
+        }
+    }
+
+    /// <summary>The reports of every child that reported by <paramref name="cancellationToken"/> (the others are missing).</summary>
+    public async Task<IReadOnlyList<BenchNodeResult>> ReportsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.WhenAll(_children.Select(c => c.Report.Task)).WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+        }
+        return _children.Where(c => c.Report.Task.IsCompletedSuccessfully).Select(c => BenchJson.Parse<BenchNodeResult>(c.Report.Task.Result)).ToList();
+    }
+
+    /// <summary>What the children wrote on stderr, and which exited early, for an error message.</summary>
+    public string Diagnostics() => string.Join(Environment.NewLine, _children.SelectMany(c =>
+        (c.Process.HasExited ? [$"{c.Id}: exited with {c.Process.ExitCode}"] : Array.Empty<string>()).Concat(c.Errors.TakeLast(10).Select(e => $"{c.Id}: {e}"))));
+
+    /// <summary>Kills every child still running (and its children) and deletes the run's directory.</summary>
+    public void Dispose()
+    {
+        foreach (var child in _children)
+        {
+            try
+            {
+                if (!child.Process.HasExited) child.Process.Kill(entireProcessTree: true);
+                child.Process.WaitForExit(5000);
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            child.Process.Dispose();
+        }
+        try
+        {
+            if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    // Routes a child's stdout lines (ready, then its report) and stderr lines; its exit fails whatever it had not done.
+    private static void Listen(Child child)
+    {
+        child.Process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line) return;
+            if (line == BenchNode.ReadyLine) child.Ready.TrySetResult();
+            else if (line.StartsWith('{')) child.Report.TrySetResult(line);
+            else child.Errors.Enqueue(line);
+        };
+        child.Process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line) child.Errors.Enqueue(line);
+        };
+        child.Process.Exited += (_, _) => Task.Run(() =>
+        {
+            child.Process.WaitForExit(); // until its stdout is read to the end: the report may still be on its way
+            var exited = new InvalidOperationException($"{child.Id} exited");
+            child.Ready.TrySetException(exited);
+            child.Report.TrySetException(exited);
+        });
+    }
+
+    // The evs executable and the arguments before the subcommand: the apphost itself, or
+    // `dotnet evs.dll` when this process is the dotnet host.
+    private static (string Executable, string[] Prefix) EvsExecutable()
+    {
+        string path = Environment.ProcessPath ?? throw new InvalidOperationException("the path of the evs executable is not known");
+        bool host = Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        return host ? (path, [typeof(BenchCluster).Assembly.Location]) : (path, []);
+    }
+
+    private static List<int> FreeUdpPorts(int count)
+    {
+        var sockets = Enumerable.Range(0, count).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)).ToList();
+        try
+        {
+            foreach (var socket in sockets) socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port).ToList();
+        }
+        finally
+        {
+            foreach (var socket in sockets) socket.Dispose();
+        }
+    }
+}
