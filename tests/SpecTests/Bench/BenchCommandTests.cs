@@ -1,0 +1,81 @@
+// A test of `evs bench` as a user runs it: the built evs executable, three node processes on
+// 127.0.0.1 for a 2-second window, the report read as JSON. It checks the report's shape and that
+// every node delivered the same messages in the same order; never how fast (speed is measured by
+// benchmarks/corosync/compare.sh, not by timed tests).
+using System.Diagnostics;
+using System.Text.Json;
+using SpecTests.Runtime;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Bench;
+
+[Collection(RuntimeCollection.Name)]
+public sealed class BenchCommandTests(ITestOutputHelper output)
+{
+    /// <summary>Far more than a run takes (ring formation, 2 s + 2 warmups, drain); the bench bounds itself too.</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Three_node_processes_report_one_total_order()
+    {
+        var (exitCode, stdout, stderr) = await RunEvsAsync("bench", "--nodes", "3", "--duration", "2", "--size", "100", "--json");
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        Assert.Equal(0, exitCode);
+
+        using var report = JsonDocument.Parse(stdout.Trim());
+        var root = report.RootElement;
+        Assert.Equal(3, root.GetProperty("nodes").GetInt32());
+        Assert.Equal("agreed", root.GetProperty("service").GetString());
+        Assert.True(root.GetProperty("settings").GetProperty("token_loss_ms").GetDouble() > 0);
+        var nodes = root.GetProperty("per_node").EnumerateArray().ToList();
+        Assert.Equal(["p1", "p2", "p3"], nodes.Select(n => n.GetProperty("node").GetString()));
+        foreach (var n in nodes)
+        {
+            Assert.True(n.GetProperty("delivered_total").GetInt64() > 0, "every node delivered data messages");
+            Assert.Equal(3, n.GetProperty("done_seen").GetInt32());
+            Assert.Equal(0, n.GetProperty("fifo_gaps").GetInt64());
+            Assert.True(n.GetProperty("msgs_per_s").GetDouble() >= 0);
+            Assert.Equal(JsonValueKind.Object, n.GetProperty("lat_us").ValueKind);
+        }
+        Assert.Single(nodes.Select(n => n.GetProperty("order_hash").GetString()).Distinct());
+        Assert.Single(nodes.Select(n => n.GetProperty("delivered_total").GetInt64()).Distinct());
+        var summary = root.GetProperty("summary");
+        Assert.True(summary.GetProperty("order_hash_equal").GetBoolean());
+        Assert.True(summary.GetProperty("complete").GetBoolean(), string.Join("; ", summary.GetProperty("problems").EnumerateArray()));
+    }
+
+    // Runs the evs executable built beside this test assembly (same configuration) with
+    // `arguments`; kills it, and its children, if it outlives Patience.
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunEvsAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo(EvsExecutable()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var patience = new CancellationTokenSource(Patience);
+        try
+        {
+            await process.WaitForExitAsync(patience.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    // tests/SpecTests/bin/<Configuration>/net10.0/ -> src/Evs.Cli/bin/<Configuration>/net10.0/evs
+    private static string EvsExecutable()
+    {
+        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        string framework = here.Name, configuration = here.Parent!.Name;
+        var repository = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
+        string name = OperatingSystem.IsWindows() ? "evs.exe" : "evs";
+        string path = Path.Combine(repository, "src", "Evs.Cli", "bin", configuration, framework, name);
+        Assert.True(File.Exists(path), $"the evs executable is not built at {path}");
+        return path;
+    }
+}
