@@ -2,7 +2,6 @@
 // simulator. Where the simulator has a virtual clock and a network model, this has real timers,
 // a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
 // and is only ever called from one event loop, one input at a time.
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -63,13 +62,10 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
     private readonly TokenHold _hold;
     private readonly SemaphoreSlim _sendSlots;
-    private readonly Lock _publishing = new();
-    private readonly List<Channel<EvsNodeEvent>> _subscribers = new();
+    private readonly EventPublisher _events = new();
     private readonly StableState? _stored;
     private readonly TotemNode _node;
     private readonly NodeTrace? _trace;
-    private ConfigurationChangedEvent? _current;
-    private bool _ended;
     private Configuration? _lastRegular;
     private int _sendsQueued;
     private int _stopping;
@@ -175,7 +171,7 @@ public sealed class NodeHost : IAsyncDisposable
     /// configuration when there is one. It ends when the host stops, with the failure when it failed.
     /// Events are buffered for a subscriber that reads slowly: enumerate it, or cancel it.
     /// </summary>
-    public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => Read(Subscribe(), cancellationToken);
+    public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => _events.Subscribe(cancellationToken);
 
     /// <summary>This process's state, taken on the event loop; the final state once it has stopped.</summary>
     public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
@@ -236,7 +232,7 @@ public sealed class NodeHost : IAsyncDisposable
             if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
             _crashed = !traceFail && !ending;
             _trace?.Dispose();
-            EndSubscriptions(Fault);
+            _events.End(Fault);
             RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
             _stopped.TrySetResult();
         }
@@ -262,7 +258,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             Volatile.Write(ref _fault, ex);
             RuntimeLog.Faulted(_logger, Id, ex);
-            EndSubscriptions(ex);
+            _events.End(ex);
         }
         finally
         {
@@ -437,7 +433,7 @@ public sealed class NodeHost : IAsyncDisposable
             foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets));
         if (toSelf is not null)
             foreach (var packet in toSelf) _inputs.Writer.TryWrite(new LoopedBack(packet));
-        if (events is not null) Publish(events);
+        if (events is not null) _events.Publish(events);
     }
 
     private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)
@@ -507,56 +503,6 @@ public sealed class NodeHost : IAsyncDisposable
         _node.Regular?.Buffer.HighestSeen ?? 0);
 
     private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
-
-    // ---- The application's subscriptions ----
-
-    private Channel<EvsNodeEvent> Subscribe()
-    {
-        var channel = Channel.CreateUnbounded<EvsNodeEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        lock (_publishing)
-        {
-            if (_current is { } current) channel.Writer.TryWrite(current);
-            if (_ended) channel.Writer.TryComplete(Fault);
-            else _subscribers.Add(channel);
-        }
-        return channel;
-    }
-
-    private async IAsyncEnumerable<EvsNodeEvent> Read(Channel<EvsNodeEvent> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                yield return e;
-        }
-        finally
-        {
-            lock (_publishing) _subscribers.Remove(channel);
-        }
-    }
-
-    private void Publish(List<EvsNodeEvent> events)
-    {
-        lock (_publishing)
-        {
-            foreach (var e in events)
-            {
-                if (e is ConfigurationChangedEvent { Kind: ConfigurationKind.Regular } regular) _current = regular;
-                foreach (var subscriber in _subscribers) subscriber.Writer.TryWrite(e);
-            }
-        }
-    }
-
-    private void EndSubscriptions(Exception? fault)
-    {
-        lock (_publishing)
-        {
-            if (_ended) return;
-            _ended = true;
-            foreach (var subscriber in _subscribers) subscriber.Writer.TryComplete(fault);
-            _subscribers.Clear();
-        }
-    }
 
     private void ThrowIfEnded()
     {
