@@ -76,7 +76,7 @@ def main():
         s = rep["settings"]
         print("evs settings: " + ", ".join(f"{k} {v}" for k, v in s.items()))
         print("\nevs agreed throughput, where the time went (per node):\n")
-        print("| node | CPU s in run | datagrams out | datagrams in | deliveries per datagram in | token holds |")
+        print("| node | CPU s in run | datagrams out | datagrams in | deliveries (own included) per datagram in | token holds |")
         print("|---|---|---|---|---|---|")
         for p in rep["per_node"]:
             per = p["delivered_total"] / p["datagrams_received"] if p["datagrams_received"] else 0

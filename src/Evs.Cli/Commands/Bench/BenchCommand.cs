@@ -10,7 +10,7 @@ using Spectre.Console;
 namespace Evs.Cli.Commands.Bench;
 
 /// <summary>What `evs bench` was asked for.</summary>
-internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service, bool AllSend, double DurationS, double WarmupS, double? Rate, bool Json, int? BasePort, string? KeyFile)
+internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service, bool AllSend, double DurationS, double WarmupS, double? Rate, bool Json, int? BasePort, string? KeyFile, BenchTuning Tuning)
 {
     /// <summary>How long the nodes may take to form one ring before the run is abandoned.</summary>
     public static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(60);
@@ -30,12 +30,12 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
     /// <summary>The settings of node <paramref name="id"/>, its store under <paramref name="directory"/>.</summary>
     public BenchNodeSettings NodeSettings(ProcessId id, System.Collections.Immutable.ImmutableDictionary<ProcessId, System.Net.IPEndPoint> peers, string directory) => new(
         id, peers, Size, Service, AllSend || id.Name == "p1", Senders, Rate is { } r ? r / Senders : 0, DurationS, WarmupS,
-        Path.Combine(directory, id.Name), KeyFile);
+        Path.Combine(directory, id.Name), KeyFile, Tuning);
 
     /// <summary>The protocol settings the nodes run with: the runtime's defaults (EvsNodeOptions).</summary>
     public BenchProtocolSettings ProtocolSettings()
     {
-        var o = new EvsNodeOptions { Id = new ProcessId("p1"), KeyFile = KeyFile };
+        var o = Tuning.Apply(new EvsNodeOptions { Id = new ProcessId("p1"), KeyFile = KeyFile });
         return new BenchProtocolSettings(
             o.Membership.TokenLossTimeoutMs, o.Membership.JoinTimeoutMs, o.Membership.ConsensusTimeoutMs, o.Membership.MergeDetectTimeoutMs,
             o.Totem.TokenRetransmitTimeoutMs, o.IdleTokenHold, o.Totem.WindowSize, o.Totem.MaxMessagesPerVisit, o.Totem.OutstandingLimit,
@@ -51,6 +51,7 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
         : Rate is <= 0 ? "--rate must be positive"
         : BasePort is < 1 or > 65535 ? "--base-port must be a port number"
         : KeyFile is { } k && !File.Exists(k) ? $"the key file {k} does not exist"
+        : Tuning.WindowSize is <= 0 || Tuning.MaxMessagesPerVisit is <= 0 ? "--window and --max-per-visit must be positive"
         : null;
 }
 
@@ -72,15 +73,17 @@ internal static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON line, no progress bar." };
         var basePort = new Option<int?>("--base-port") { Description = "UDP ports base-port .. base-port+N-1 on 127.0.0.1; default: free ports." };
         var key = new Option<FileInfo?>("--key") { Description = "A key file: datagrams are encrypted and authenticated (AES-256-GCM)." };
+        var tuning = BenchTuning.Options();
         var command = new Command("bench", "Measure the real runtime: N node processes on 127.0.0.1, deliveries per second, MB/s, send-to-self latency, and the same total order everywhere.")
         {
             nodes, size, service, senders, duration, warmup, rate, json, basePort, key,
         };
+        foreach (var option in tuning.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var request = new BenchRequest(parse.GetValue(nodes), parse.GetValue(size), Enum.Parse<DeliveryService>(parse.GetValue(service)!, ignoreCase: true),
                 parse.GetValue(senders) == "all", parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(rate), parse.GetValue(json),
-                parse.GetValue(basePort), parse.GetValue(key)?.FullName);
+                parse.GetValue(basePort), parse.GetValue(key)?.FullName, tuning.From(parse));
             if (request.Problem() is { } problem)
             {
                 Console.Error.WriteLine($"evs bench: {problem}");
