@@ -13,19 +13,7 @@ public static class TraceReader
 {
     /// <summary>Reads one trace file.</summary>
     /// <exception cref="TraceFormatException">The file is not a trace; the message names the line.</exception>
-    public static Trace ReadFile(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new TraceFormatException(path, 0, ex.Message);
-        }
-        return Read(bytes, path);
-    }
+    public static Trace ReadFile(string path) => Read(JsonLinesReader.ReadFile(path), path);
 
     /// <summary>Reads several files as one history (TRACE.md allows one file per process).</summary>
     public static Trace ReadFiles(IEnumerable<string> paths) => Trace.Combine(paths.Select(ReadFile).ToList());
@@ -39,101 +27,71 @@ public static class TraceReader
         TraceHeader? header = null;
         var events = new List<EvsEvent>();
         var interned = new Dictionary<string, string>(StringComparer.Ordinal);
-        int lineNumber = 0;
-        while (!utf8.IsEmpty)
+        var lines = new JsonLinesReader(utf8, source);
+        while (lines.Next(out var line))
         {
-            lineNumber++;
-            int end = utf8.IndexOf((byte)'\n');
-            var line = end < 0 ? utf8 : utf8[..end];
-            utf8 = end < 0 ? ReadOnlySpan<byte>.Empty : utf8[(end + 1)..];
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
-            if (line.Trim((byte)' ').IsEmpty) continue;
-
-            Fields f;
             try
             {
-                f = Fields.Parse(line, interned);
-            }
-            catch (JsonException ex)
-            {
-                throw new TraceFormatException(source, lineNumber, $"not a JSON object: {ex.Message}");
-            }
-            catch (FormatError ex)
-            {
-                throw new TraceFormatException(source, lineNumber, ex.Message);
-            }
-
-            if (f.E == "run")
-            {
-                if (header is not null) continue; // concatenated files: only one header is kept
-                if (f.Format != TraceHeader.FormatName)
-                    throw new TraceFormatException(source, lineNumber, $"format is \"{f.Format}\", expected \"{TraceHeader.FormatName}\"");
-                header = new TraceHeader(f.Source ?? "unknown", f.Seed, f.Scenario, f.Quiescent ?? false);
-                continue;
-            }
-            if (header is null)
-                throw new TraceFormatException(source, lineNumber, "the first line must be the header {\"e\":\"run\",...}");
-            try
-            {
+                var f = Fields.Parse(line, interned);
+                if (f.E == "run")
+                {
+                    if (header is not null) continue; // concatenated files: only one header is kept
+                    var h = f.Header;
+                    if (h.Format != TraceHeader.FormatName)
+                        throw new LineFormatError($"format is \"{h.Format}\", expected \"{TraceHeader.FormatName}\"");
+                    header = new TraceHeader(h.Source ?? "unknown", h.Seed, h.Scenario, h.Quiescent ?? false);
+                    continue;
+                }
+                if (header is null) throw new LineFormatError("the first line must be the header {\"e\":\"run\",...}");
                 events.Add(f.ToEvent());
             }
-            catch (FormatError ex)
+            catch (Exception ex) when (ex is JsonException or LineFormatError)
             {
-                throw new TraceFormatException(source, lineNumber, ex.Message);
+                throw lines.Error(ex);
             }
         }
-        if (header is null) throw new TraceFormatException(source, lineNumber, "empty trace: no header line");
+        if (header is null) throw lines.Error("empty trace: no header line");
         return new Trace(header, events);
     }
-
-    private sealed class FormatError(string message) : Exception(message);
 
     /// <summary>The fields of one line, as found; checked when turned into an event.</summary>
     private ref struct Fields
     {
-        public string? E, P, C, M, Svc, H, Kind, Reg, Format, Source, Scenario;
-        public long? I, Seed;
+        public string? E, P, C, M, Svc, H, Kind, Reg;
+        public long? I;
         public double? T;
-        public bool? Primary, Quiescent;
+        public bool? Primary;
         public List<string>? Members;
+        public HeaderFields Header;
 
         public static Fields Parse(ReadOnlySpan<byte> line, Dictionary<string, string> interned)
         {
             var f = new Fields();
-            var r = new Utf8JsonReader(line);
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new FormatError("not a JSON object");
-            while (r.Read() && r.TokenType != JsonTokenType.EndObject)
+            var r = new JsonFieldReader(line, interned);
+            while (r.Next(out var name))
             {
-                if (r.TokenType != JsonTokenType.PropertyName) throw new FormatError("malformed object");
-                var name = r.ValueSpan;
-                r.Read();
-                if (name.SequenceEqual("e"u8)) f.E = Str(ref r, "e", interned);
-                else if (name.SequenceEqual("p"u8)) f.P = Str(ref r, "p", interned);
-                else if (name.SequenceEqual("i"u8)) f.I = Long(ref r, "i");
-                else if (name.SequenceEqual("t"u8)) f.T = r.TokenType == JsonTokenType.Number ? r.GetDouble() : throw new FormatError("\"t\" must be a number");
-                else if (name.SequenceEqual("c"u8)) f.C = Str(ref r, "c", interned);
-                else if (name.SequenceEqual("m"u8)) f.M = Str(ref r, "m", null);
-                else if (name.SequenceEqual("svc"u8)) f.Svc = Str(ref r, "svc", interned);
-                else if (name.SequenceEqual("h"u8)) f.H = Str(ref r, "h", null);
-                else if (name.SequenceEqual("kind"u8)) f.Kind = Str(ref r, "kind", interned);
-                else if (name.SequenceEqual("reg"u8)) f.Reg = Str(ref r, "reg", interned);
-                else if (name.SequenceEqual("primary"u8)) f.Primary = Bool(ref r, "primary");
-                else if (name.SequenceEqual("members"u8)) f.Members = MemberList(ref r, interned);
-                else if (name.SequenceEqual("format"u8)) f.Format = Str(ref r, "format", null);
-                else if (name.SequenceEqual("source"u8)) f.Source = Str(ref r, "source", null);
-                else if (name.SequenceEqual("scenario"u8)) f.Scenario = Str(ref r, "scenario", null);
-                else if (name.SequenceEqual("seed"u8)) f.Seed = Long(ref r, "seed");
-                else if (name.SequenceEqual("quiescent"u8)) f.Quiescent = Bool(ref r, "quiescent");
-                else r.Skip(); // TRACE.md: "add fields if you need them"
+                if (name.SequenceEqual("e"u8)) f.E = r.Name("e");
+                else if (name.SequenceEqual("p"u8)) f.P = r.Name("p");
+                else if (name.SequenceEqual("i"u8)) f.I = r.Long("i");
+                else if (name.SequenceEqual("t"u8)) f.T = r.Double("t");
+                else if (name.SequenceEqual("c"u8)) f.C = r.Name("c");
+                else if (name.SequenceEqual("m"u8)) f.M = r.Str("m");
+                else if (name.SequenceEqual("svc"u8)) f.Svc = r.Name("svc");
+                else if (name.SequenceEqual("h"u8)) f.H = r.Str("h");
+                else if (name.SequenceEqual("kind"u8)) f.Kind = r.Name("kind");
+                else if (name.SequenceEqual("reg"u8)) f.Reg = r.Name("reg");
+                else if (name.SequenceEqual("primary"u8)) f.Primary = r.Bool("primary");
+                else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
+                else if (!f.Header.Read(name, ref r)) r.Skip(); // TRACE.md: "add fields if you need them"
             }
             return f;
         }
 
         public readonly EvsEvent ToEvent()
         {
-            if (E is null) throw new FormatError("missing \"e\"");
-            if (P is null) throw new FormatError("missing \"p\" (process)");
-            if (I is not { } index || index < 0) throw new FormatError("missing or negative \"i\" (event index)");
+            if (E is null) throw new LineFormatError("missing \"e\"");
+            if (P is null) throw new LineFormatError("missing \"p\" (process)");
+            if (I is not { } index || index < 0) throw new LineFormatError("missing or negative \"i\" (event index)");
             var p = new ProcessId(P);
             double t = T ?? 0;
             switch (E)
@@ -144,11 +102,11 @@ public static class TraceReader
                     {
                         "regular" => ConfigurationKind.Regular,
                         "transitional" => ConfigurationKind.Transitional,
-                        _ => throw new FormatError($"\"kind\" must be \"regular\" or \"transitional\", not \"{Kind}\""),
+                        _ => throw new LineFormatError($"\"kind\" must be \"regular\" or \"transitional\", not \"{Kind}\""),
                     };
-                    if (Members is null) throw new FormatError("missing \"members\"");
+                    if (Members is null) throw new LineFormatError("missing \"members\"");
                     if (kind == ConfigurationKind.Transitional && Reg is null)
-                        throw new FormatError("a transitional deliver_conf needs \"reg\"");
+                        throw new LineFormatError("a transitional deliver_conf needs \"reg\"");
                     var members = Members.Select(m => new ProcessId(m)).ToImmutableArray();
                     return new DeliverConf(p, index, t, conf, kind, members, Reg is null ? null : new ConfigurationId(Reg), Primary);
                 case "send":
@@ -158,42 +116,14 @@ public static class TraceReader
                 case "fail":
                     return new Fail(p, index, t, new ConfigurationId(Need(C, "c")));
                 default:
-                    throw new FormatError($"unknown event kind \"e\":\"{E}\"");
+                    throw new LineFormatError($"unknown event kind \"e\":\"{E}\"");
             }
         }
 
         private readonly DeliveryService Service() =>
             DeliveryServiceNames.TryParse(Svc, out var s) ? s
-                : throw new FormatError($"\"svc\" must be causal, agreed or safe, not \"{Svc}\"");
+                : throw new LineFormatError($"\"svc\" must be causal, agreed or safe, not \"{Svc}\"");
 
-        private static string Need(string? value, string field) => value ?? throw new FormatError($"missing \"{field}\"");
-
-        private static string Str(ref Utf8JsonReader r, string field, Dictionary<string, string>? interned)
-        {
-            if (r.TokenType != JsonTokenType.String) throw new FormatError($"\"{field}\" must be a string");
-            var s = r.GetString()!;
-            if (interned is null) return s;
-            if (interned.TryGetValue(s, out var known)) return known;
-            interned[s] = s;
-            return s;
-        }
-
-        private static long Long(ref Utf8JsonReader r, string field) =>
-            r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var v) ? v : throw new FormatError($"\"{field}\" must be an integer");
-
-        private static bool Bool(ref Utf8JsonReader r, string field) => r.TokenType switch
-        {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => throw new FormatError($"\"{field}\" must be true or false"),
-        };
-
-        private static List<string> MemberList(ref Utf8JsonReader r, Dictionary<string, string> interned)
-        {
-            if (r.TokenType != JsonTokenType.StartArray) throw new FormatError("\"members\" must be an array of strings");
-            var list = new List<string>();
-            while (r.Read() && r.TokenType != JsonTokenType.EndArray) list.Add(Str(ref r, "members", interned));
-            return list;
-        }
+        private static string Need(string? value, string field) => value ?? throw new LineFormatError($"missing \"{field}\"");
     }
 }

@@ -1,8 +1,5 @@
 // TRACE.md, written: the simulator and the real nodes both write traces through this class,
 // so that the field names and their order are spelled in one place only.
-using System.Buffers;
-using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Evs.Reference.Model;
 
@@ -14,49 +11,21 @@ namespace Evs.Reference.Tracing;
 /// </summary>
 public sealed class TraceWriter : IDisposable
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = false,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = false,
-    };
-
-    private readonly Stream _output;
-    private readonly bool _ownsStream;
-    private readonly ArrayBufferWriter<byte> _line = new(256);
-    private readonly Utf8JsonWriter _json;
+    private readonly JsonLinesWriter _lines;
 
     /// <summary>Writes to <paramref name="output"/>; disposes it with this writer when <paramref name="ownsStream"/>.</summary>
-    public TraceWriter(Stream output, bool ownsStream = true)
-    {
-        _output = output;
-        _ownsStream = ownsStream;
-        _json = new Utf8JsonWriter(_line, Options);
-    }
+    public TraceWriter(Stream output, bool ownsStream = true) => _lines = new JsonLinesWriter(output, ownsStream);
 
     /// <summary>Writes the header line.</summary>
-    public void WriteHeader(TraceHeader header)
-    {
-        Line(w =>
-        {
-            w.WriteString("e", "run");
-            w.WriteString("format", TraceHeader.FormatName);
-            w.WriteString("source", header.Source);
-            if (header.Seed is { } seed) w.WriteNumber("seed", seed);
-            if (header.Scenario is { } scenario) w.WriteString("scenario", scenario);
-            w.WriteBoolean("quiescent", header.Quiescent);
-        });
-    }
+    public void WriteHeader(TraceHeader header) =>
+        _lines.WriteHeader(TraceHeader.FormatName, header.Source, header.Seed, header.Scenario, header.Quiescent);
 
     /// <summary>Writes one event line.</summary>
     public void Write(EvsEvent e)
     {
-        Line(w =>
+        _lines.Line(w =>
         {
-            w.WriteString("p", e.Process.Name);
-            w.WriteNumber("i", e.Index);
-            w.WritePropertyName("t");
-            w.WriteRawValue(FormatTime(e.Time), skipInputValidation: true);
+            JsonLinesWriter.WriteEventStart(w, e.Process.Name, e.Index, e.Time);
             switch (e)
             {
                 case DeliverConf c:
@@ -86,19 +55,13 @@ public sealed class TraceWriter : IDisposable
     }
 
     /// <summary>Pushes written lines to the stream and the disk (for a real node, before it acts).</summary>
-    public void Flush() => _output.Flush();
+    public void Flush() => _lines.Flush();
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _output.Flush();
-        _json.Dispose();
-        if (_ownsStream) _output.Dispose();
-    }
+    public void Dispose() => _lines.Dispose();
 
     /// <summary>Milliseconds, shortest round-trip form, always invariant: <c>5012.5</c>.</summary>
-    public static string FormatTime(double milliseconds) =>
-        Math.Round(milliseconds, 3).ToString("0.###", CultureInfo.InvariantCulture);
+    public static string FormatTime(double milliseconds) => JsonLinesWriter.FormatTime(milliseconds);
 
     private static void WriteMessage(Utf8JsonWriter w, string kind, MessageId m, ConfigurationId c, DeliveryService svc, string? hash)
     {
@@ -107,17 +70,5 @@ public sealed class TraceWriter : IDisposable
         w.WriteString("c", c.Name);
         w.WriteString("svc", svc.ToName());
         if (hash is not null) w.WriteString("h", hash);
-    }
-
-    private void Line(Action<Utf8JsonWriter> body)
-    {
-        _line.ResetWrittenCount();
-        _json.Reset(_line);
-        _json.WriteStartObject();
-        body(_json);
-        _json.WriteEndObject();
-        _json.Flush();
-        _output.Write(_line.WrittenSpan);
-        _output.WriteByte((byte)'\n');
     }
 }

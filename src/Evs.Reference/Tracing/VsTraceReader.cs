@@ -15,19 +15,7 @@ public static class VsTraceReader
 {
     /// <summary>Reads one trace file.</summary>
     /// <exception cref="TraceFormatException">The file is not a VS trace; the message names the file and line.</exception>
-    public static VsTrace ReadFile(string path)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new TraceFormatException(path, 0, ex.Message);
-        }
-        return Read(bytes, path);
-    }
+    public static VsTrace ReadFile(string path) => Read(JsonLinesReader.ReadFile(path), path);
 
     /// <summary>Reads several files as one history (one file per process, say).</summary>
     public static VsTrace ReadFiles(IEnumerable<string> paths) => Combine(paths.Select(ReadFile).ToList());
@@ -52,15 +40,9 @@ public static class VsTraceReader
         VsTraceHeader? header = null;
         var events = new List<VsEvent>();
         var interned = new Dictionary<string, string>(StringComparer.Ordinal);
-        int lineNumber = 0;
-        while (!utf8.IsEmpty)
+        var lines = new JsonLinesReader(utf8, source);
+        while (lines.Next(out var line))
         {
-            lineNumber++;
-            int end = utf8.IndexOf((byte)'\n');
-            var line = end < 0 ? utf8 : utf8[..end];
-            utf8 = end < 0 ? ReadOnlySpan<byte>.Empty : utf8[(end + 1)..];
-            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
-            if (line.Trim((byte)' ').IsEmpty) continue;
             try
             {
                 var f = Fields.Parse(line, interned);
@@ -71,94 +53,79 @@ public static class VsTraceReader
                     header = header is null ? next : header with { Quiescent = header.Quiescent && next.Quiescent };
                     continue;
                 }
-                if (header is null) throw new FormatError("the first line must be the header {\"e\":\"run\",...}");
+                if (header is null) throw new LineFormatError("the first line must be the header {\"e\":\"run\",...}");
                 events.Add(f.ToEvent());
             }
-            catch (JsonException ex)
+            catch (Exception ex) when (ex is JsonException or LineFormatError)
             {
-                throw new TraceFormatException(source, lineNumber, $"not a JSON object: {ex.Message}");
-            }
-            catch (FormatError ex)
-            {
-                throw new TraceFormatException(source, lineNumber, ex.Message);
+                throw lines.Error(ex);
             }
         }
-        if (header is null) throw new TraceFormatException(source, lineNumber, "empty trace: no header line");
+        if (header is null) throw lines.Error("empty trace: no header line");
         return new VsTrace(header, events);
     }
-
-    private sealed class FormatError(string message) : Exception(message);
 
     /// <summary>The fields of one line, as found; checked when turned into a header or an event.</summary>
     private ref struct Fields
     {
-        public string? E, P, V, M, Svc, Format, Source, Scenario;
-        public long? I, Seed;
+        public string? E, P, V, M, Svc;
+        public long? I;
         public double? T;
-        public bool? Quiescent;
         public List<string>? Members;
+        public HeaderFields Header;
 
         public static Fields Parse(ReadOnlySpan<byte> line, Dictionary<string, string> interned)
         {
             var f = new Fields();
-            var r = new Utf8JsonReader(line);
-            if (!r.Read() || r.TokenType != JsonTokenType.StartObject) throw new FormatError("not a JSON object");
-            while (r.Read() && r.TokenType != JsonTokenType.EndObject)
+            var r = new JsonFieldReader(line, interned);
+            while (r.Next(out var name))
             {
-                if (r.TokenType != JsonTokenType.PropertyName) throw new FormatError("malformed object");
-                var name = r.ValueSpan;
-                r.Read();
-                if (name.SequenceEqual("e"u8)) f.E = Str(ref r, "e", interned);
-                else if (name.SequenceEqual("p"u8)) f.P = Str(ref r, "p", interned);
-                else if (name.SequenceEqual("i"u8)) f.I = Long(ref r, "i");
-                else if (name.SequenceEqual("t"u8)) f.T = r.TokenType == JsonTokenType.Number ? r.GetDouble() : throw new FormatError("\"t\" must be a number");
-                else if (name.SequenceEqual("v"u8)) f.V = Str(ref r, "v", interned);
-                else if (name.SequenceEqual("members"u8)) f.Members = MemberList(ref r, interned);
-                else if (name.SequenceEqual("m"u8)) f.M = Str(ref r, "m", null);
-                else if (name.SequenceEqual("svc"u8)) f.Svc = Str(ref r, "svc", interned);
-                else if (name.SequenceEqual("format"u8)) f.Format = Str(ref r, "format", null);
-                else if (name.SequenceEqual("source"u8)) f.Source = Str(ref r, "source", null);
-                else if (name.SequenceEqual("scenario"u8)) f.Scenario = Str(ref r, "scenario", null);
-                else if (name.SequenceEqual("seed"u8)) f.Seed = Long(ref r, "seed");
-                else if (name.SequenceEqual("quiescent"u8)) f.Quiescent = Bool(ref r, "quiescent");
-                else r.Skip(); // as in TRACE.md: a writer may add fields
+                if (name.SequenceEqual("e"u8)) f.E = r.Name("e");
+                else if (name.SequenceEqual("p"u8)) f.P = r.Name("p");
+                else if (name.SequenceEqual("i"u8)) f.I = r.Long("i");
+                else if (name.SequenceEqual("t"u8)) f.T = r.Double("t");
+                else if (name.SequenceEqual("v"u8)) f.V = r.Name("v");
+                else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
+                else if (name.SequenceEqual("m"u8)) f.M = r.Str("m");
+                else if (name.SequenceEqual("svc"u8)) f.Svc = r.Name("svc");
+                else if (!f.Header.Read(name, ref r)) r.Skip(); // as in TRACE.md: a writer may add fields
             }
             return f;
         }
 
         public readonly VsTraceHeader ToHeader()
         {
-            if (Format != VsTraceHeader.FormatName)
-                throw new FormatError(Format is null
+            if (Header.Format != VsTraceHeader.FormatName)
+                throw new LineFormatError(Header.Format is null
                     ? $"missing \"format\" (expected \"{VsTraceHeader.FormatName}\")"
-                    : $"format is \"{Format}\", expected \"{VsTraceHeader.FormatName}\"");
-            if (Quiescent is not { } quiescent) throw new FormatError("missing \"quiescent\"");
-            return new VsTraceHeader(Need(Source, "source"), Seed, Scenario, quiescent);
+                    : $"format is \"{Header.Format}\", expected \"{VsTraceHeader.FormatName}\"");
+            if (Header.Quiescent is not { } quiescent) throw new LineFormatError("missing \"quiescent\"");
+            return new VsTraceHeader(Need(Header.Source, "source"), Header.Seed, Header.Scenario, quiescent);
         }
 
         public readonly VsEvent ToEvent()
         {
-            if (E is null) throw new FormatError("missing \"e\"");
-            if (string.IsNullOrEmpty(P)) throw new FormatError("missing or empty \"p\" (process)");
-            if (I is not { } index || index < 0) throw new FormatError("missing or negative \"i\" (event index)");
-            if (T is not { } t) throw new FormatError("missing \"t\" (time)");
+            if (E is null) throw new LineFormatError("missing \"e\"");
+            if (string.IsNullOrEmpty(P)) throw new LineFormatError("missing or empty \"p\" (process)");
+            if (I is not { } index || index < 0) throw new LineFormatError("missing or negative \"i\" (event index)");
+            if (T is not { } t) throw new LineFormatError("missing \"t\" (time)");
             return E switch
             {
                 "view" => new ViewChange(P, index, t, Need(V, "v"), SortedMembers()),
                 "send" => new VsSend(P, index, t, new MessageId(Need(M, "m")), Service()),
                 "deliver" => new VsDeliver(P, index, t, new MessageId(Need(M, "m")), Service()),
                 "stop" => new Stop(P, index, t),
-                _ => throw new FormatError($"unknown event kind \"e\":\"{E}\""),
+                _ => throw new LineFormatError($"unknown event kind \"e\":\"{E}\""),
             };
         }
 
         /// <summary>VS-TRACE.md: "members: sorted virtual synchrony process ids", so that two view events compare as lists.</summary>
         private readonly ImmutableArray<string> SortedMembers()
         {
-            if (Members is null) throw new FormatError("missing \"members\"");
+            if (Members is null) throw new LineFormatError("missing \"members\"");
             for (int k = 1; k < Members.Count; k++)
                 if (string.CompareOrdinal(Members[k - 1], Members[k]) >= 0)
-                    throw new FormatError($"\"members\" must be sorted and distinct: \"{Members[k - 1]}\" comes before \"{Members[k]}\"");
+                    throw new LineFormatError($"\"members\" must be sorted and distinct: \"{Members[k - 1]}\" comes before \"{Members[k]}\"");
             return [.. Members];
         }
 
@@ -166,38 +133,10 @@ public static class VsTraceReader
         {
             "cbcast" => VsService.Cbcast,
             "abcast" => VsService.Abcast,
-            null => throw new FormatError("missing \"svc\""),
-            _ => throw new FormatError($"\"svc\" must be cbcast or abcast, not \"{Svc}\""),
+            null => throw new LineFormatError("missing \"svc\""),
+            _ => throw new LineFormatError($"\"svc\" must be cbcast or abcast, not \"{Svc}\""),
         };
 
-        private static string Need(string? value, string field) => value ?? throw new FormatError($"missing \"{field}\"");
-
-        private static string Str(ref Utf8JsonReader r, string field, Dictionary<string, string>? interned)
-        {
-            if (r.TokenType != JsonTokenType.String) throw new FormatError($"\"{field}\" must be a string");
-            var s = r.GetString()!;
-            if (interned is null) return s;
-            if (interned.TryGetValue(s, out var known)) return known;
-            interned[s] = s;
-            return s;
-        }
-
-        private static long Long(ref Utf8JsonReader r, string field) =>
-            r.TokenType == JsonTokenType.Number && r.TryGetInt64(out var v) ? v : throw new FormatError($"\"{field}\" must be an integer");
-
-        private static bool Bool(ref Utf8JsonReader r, string field) => r.TokenType switch
-        {
-            JsonTokenType.True => true,
-            JsonTokenType.False => false,
-            _ => throw new FormatError($"\"{field}\" must be true or false"),
-        };
-
-        private static List<string> MemberList(ref Utf8JsonReader r, Dictionary<string, string> interned)
-        {
-            if (r.TokenType != JsonTokenType.StartArray) throw new FormatError("\"members\" must be an array of strings");
-            var list = new List<string>();
-            while (r.Read() && r.TokenType != JsonTokenType.EndArray) list.Add(Str(ref r, "members", interned));
-            return list;
-        }
+        private static string Need(string? value, string field) => value ?? throw new LineFormatError($"missing \"{field}\"");
     }
 }

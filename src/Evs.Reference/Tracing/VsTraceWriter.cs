@@ -1,8 +1,6 @@
 // docs/VS-TRACE.md, written: the virtual synchrony filter (the paper's Section 5) writes the
 // history it produces through this class, so that the field names of a VS trace and their order
 // are spelled in one place only, as TraceWriter does for the EVS trace.
-using System.Buffers;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Evs.Reference.VirtualSynchrony;
 
@@ -15,25 +13,10 @@ namespace Evs.Reference.Tracing;
 /// </summary>
 public sealed class VsTraceWriter : IDisposable
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = false,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = false,
-    };
-
-    private readonly Stream _output;
-    private readonly bool _ownsStream;
-    private readonly ArrayBufferWriter<byte> _line = new(256);
-    private readonly Utf8JsonWriter _json;
+    private readonly JsonLinesWriter _lines;
 
     /// <summary>Writes to <paramref name="output"/>; disposes it with this writer when <paramref name="ownsStream"/>.</summary>
-    public VsTraceWriter(Stream output, bool ownsStream = true)
-    {
-        _output = output;
-        _ownsStream = ownsStream;
-        _json = new Utf8JsonWriter(_line, Options);
-    }
+    public VsTraceWriter(Stream output, bool ownsStream = true) => _lines = new JsonLinesWriter(output, ownsStream);
 
     /// <summary>Writes a whole trace: its header, then its events in the order given.</summary>
     public static void Write(Stream output, VsTrace trace)
@@ -44,28 +27,15 @@ public sealed class VsTraceWriter : IDisposable
     }
 
     /// <summary>Writes the header line.</summary>
-    public void WriteHeader(VsTraceHeader header)
-    {
-        Line(w =>
-        {
-            w.WriteString("e", "run");
-            w.WriteString("format", VsTraceHeader.FormatName);
-            w.WriteString("source", header.Source);
-            if (header.Seed is { } seed) w.WriteNumber("seed", seed);
-            if (header.Scenario is { } scenario) w.WriteString("scenario", scenario);
-            w.WriteBoolean("quiescent", header.Quiescent);
-        });
-    }
+    public void WriteHeader(VsTraceHeader header) =>
+        _lines.WriteHeader(VsTraceHeader.FormatName, header.Source, header.Seed, header.Scenario, header.Quiescent);
 
     /// <summary>Writes one event line.</summary>
     public void Write(VsEvent e)
     {
-        Line(w =>
+        _lines.Line(w =>
         {
-            w.WriteString("p", e.Process);
-            w.WriteNumber("i", e.Index);
-            w.WritePropertyName("t");
-            w.WriteRawValue(TraceWriter.FormatTime(e.Time), skipInputValidation: true);
+            JsonLinesWriter.WriteEventStart(w, e.Process, e.Index, e.Time);
             switch (e)
             {
                 case ViewChange v:
@@ -91,32 +61,15 @@ public sealed class VsTraceWriter : IDisposable
     }
 
     /// <summary>Pushes written lines to the stream.</summary>
-    public void Flush() => _output.Flush();
+    public void Flush() => _lines.Flush();
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _output.Flush();
-        _json.Dispose();
-        if (_ownsStream) _output.Dispose();
-    }
+    public void Dispose() => _lines.Dispose();
 
     private static void WriteMessage(Utf8JsonWriter w, string kind, string message, VsService service)
     {
         w.WriteString("e", kind);
         w.WriteString("m", message);
         w.WriteString("svc", service.ToName());
-    }
-
-    private void Line(Action<Utf8JsonWriter> body)
-    {
-        _line.ResetWrittenCount();
-        _json.Reset(_line);
-        _json.WriteStartObject();
-        body(_json);
-        _json.WriteEndObject();
-        _json.Flush();
-        _output.Write(_line.WrittenSpan);
-        _output.WriteByte((byte)'\n');
     }
 }

@@ -4,6 +4,7 @@ using Evs.Reference.Checking;
 using Evs.Reference.Checking.VirtualSynchrony;
 using Evs.Reference.Tracing;
 using Evs.Reference.VirtualSynchrony;
+using SpecTests.Checking;
 using Xunit;
 
 namespace SpecTests.VirtualSynchrony;
@@ -14,12 +15,7 @@ public static class VsTraceFiles
     public static string Folder(string kind) => Path.Combine(AppContext.BaseDirectory, "VsTraces", kind);
 
     /// <summary>The file names (without folder) of one kind, as xunit theory data.</summary>
-    public static TheoryData<string> Names(string kind)
-    {
-        var data = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(Folder(kind), "*.jsonl").Order()) data.Add(Path.GetFileName(path));
-        return data;
-    }
+    public static TheoryData<string> Names(string kind) => TraceFiles.FileNames(Folder(kind));
 
     public static VsTrace Read(string kind, string name) => VsTraceReader.ReadFile(Path.Combine(Folder(kind), name));
 
@@ -27,8 +23,4 @@ public static class VsTraceFiles
 
     /// <summary>The condition an illegal trace is named after: <c>L5-…</c> gives <c>L5</c>.</summary>
     public static string NamedCondition(string name) => name.Split('-')[0];
-
-    /// <summary>The witnesses of one condition's violation, as a report prints them (<c>q~1#4</c>).</summary>
-    public static IEnumerable<string> Witnesses(CheckReport report, string condition) =>
-        report[condition].Violation!.Events.Select(e => e.ToString());
 }

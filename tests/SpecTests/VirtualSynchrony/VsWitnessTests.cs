@@ -1,6 +1,7 @@
 // A violation is only useful if it points at the right events: these tests name them, as
 // process#index of the trace (a recovered process's id, like q~1, included).
 using Evs.Reference.Checking;
+using SpecTests.Checking;
 using Xunit;
 
 namespace SpecTests.VirtualSynchrony;
@@ -8,7 +9,7 @@ namespace SpecTests.VirtualSynchrony;
 public class VsWitnessTests
 {
     private static IEnumerable<string> Witnesses(string file, string condition) =>
-        VsTraceFiles.Witnesses(VsTraceFiles.Check("illegal", file), condition);
+        TraceFiles.Witnesses(VsTraceFiles.Check("illegal", file), condition);
 
     [Fact]
     public void C1_names_every_delivery_of_the_message_nobody_sent()

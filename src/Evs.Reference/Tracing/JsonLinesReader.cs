@@ -1,0 +1,154 @@
+// TRACE.md and docs/VS-TRACE.md, read: both trace formats are JSON Lines, one object a line,
+// blank lines allowed, fields of fixed types, unknown fields passed over. TraceReader and
+// VsTraceReader read the lines and fields through this file, so that both are strict in the same
+// way and name the file and line at fault alike.
+using System.Text.Json;
+
+namespace Evs.Reference.Tracing;
+
+/// <summary>What is wrong with one line; the reader that catches it adds the file and line.</summary>
+internal sealed class LineFormatError(string message) : Exception(message);
+
+/// <summary>The non-blank lines of a JSON Lines text, with the 1-based number of the line last read.</summary>
+internal ref struct JsonLinesReader(ReadOnlySpan<byte> utf8, string source)
+{
+    private ReadOnlySpan<byte> _rest = utf8;
+
+    /// <summary>The 1-based number of the line last read, blank lines counted; 0 before the first.</summary>
+    public int LineNumber { get; private set; }
+
+    /// <summary>The bytes of a whole file; one that cannot be read is reported as line 0 of it.</summary>
+    /// <exception cref="TraceFormatException">The file cannot be read.</exception>
+    public static byte[] ReadFile(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TraceFormatException(path, 0, ex.Message);
+        }
+    }
+
+    /// <summary>Reads the next line that is not blank, without its line ending; false at the end of the text.</summary>
+    public bool Next(out ReadOnlySpan<byte> line)
+    {
+        while (!_rest.IsEmpty)
+        {
+            LineNumber++;
+            int end = _rest.IndexOf((byte)'\n');
+            line = end < 0 ? _rest : _rest[..end];
+            _rest = end < 0 ? ReadOnlySpan<byte>.Empty : _rest[(end + 1)..];
+            if (line.Length > 0 && line[^1] == (byte)'\r') line = line[..^1];
+            if (!line.Trim((byte)' ').IsEmpty) return true;
+        }
+        line = default;
+        return false;
+    }
+
+    /// <summary>The error naming the file and the line last read.</summary>
+    public readonly TraceFormatException Error(string problem) => new(source, LineNumber, problem);
+
+    /// <summary>The error naming the file and the line last read, for a line that is not JSON or a <see cref="LineFormatError"/>.</summary>
+    public readonly TraceFormatException Error(Exception problem) =>
+        Error(problem is JsonException ? $"not a JSON object: {problem.Message}" : problem.Message);
+}
+
+/// <summary>
+/// The fields of one line, in the order written: <see cref="Next"/> stands on each field's value,
+/// which one typed reader (or <see cref="Skip"/>) then takes. A value of the wrong type is a
+/// <see cref="LineFormatError"/> that names the field.
+/// </summary>
+internal ref struct JsonFieldReader
+{
+    private Utf8JsonReader _json;
+    private readonly Dictionary<string, string> _interned;
+
+    /// <summary>Starts reading <paramref name="line"/>, which must be one JSON object; names and other repeated strings are shared through <paramref name="interned"/>.</summary>
+    public JsonFieldReader(ReadOnlySpan<byte> line, Dictionary<string, string> interned)
+    {
+        _json = new Utf8JsonReader(line);
+        _interned = interned;
+        if (!_json.Read() || _json.TokenType != JsonTokenType.StartObject) throw new LineFormatError("not a JSON object");
+    }
+
+    /// <summary>Moves to the next field's value and gives the field's name; false at the end of the object.</summary>
+    public bool Next(out ReadOnlySpan<byte> name)
+    {
+        if (!_json.Read() || _json.TokenType == JsonTokenType.EndObject)
+        {
+            name = default;
+            return false;
+        }
+        if (_json.TokenType != JsonTokenType.PropertyName) throw new LineFormatError("malformed object");
+        name = _json.ValueSpan;
+        _json.Read();
+        return true;
+    }
+
+    /// <summary>Passes over a field the format does not know (TRACE.md: "add fields if you need them").</summary>
+    public void Skip() => _json.Skip();
+
+    /// <summary>A string value, as a new string (one that seldom repeats: a message, a hash, a header field).</summary>
+    public string Str(string field)
+    {
+        if (_json.TokenType != JsonTokenType.String) throw new LineFormatError($"\"{field}\" must be a string");
+        return _json.GetString()!;
+    }
+
+    /// <summary>A string value that repeats over many lines (an event kind, a process, a configuration), shared among them.</summary>
+    public string Name(string field) => Intern(Str(field));
+
+    /// <summary>An integer value.</summary>
+    public long Long(string field) =>
+        _json.TokenType == JsonTokenType.Number && _json.TryGetInt64(out var v) ? v : throw new LineFormatError($"\"{field}\" must be an integer");
+
+    /// <summary>A number value.</summary>
+    public double Double(string field) =>
+        _json.TokenType == JsonTokenType.Number ? _json.GetDouble() : throw new LineFormatError($"\"{field}\" must be a number");
+
+    /// <summary>A true or false value.</summary>
+    public bool Bool(string field) => _json.TokenType switch
+    {
+        JsonTokenType.True => true,
+        JsonTokenType.False => false,
+        _ => throw new LineFormatError($"\"{field}\" must be true or false"),
+    };
+
+    /// <summary>An array of strings, each shared as by <see cref="Name"/>.</summary>
+    public List<string> Names(string field)
+    {
+        if (_json.TokenType != JsonTokenType.StartArray) throw new LineFormatError($"\"{field}\" must be an array of strings");
+        var list = new List<string>();
+        while (_json.Read() && _json.TokenType != JsonTokenType.EndArray) list.Add(Name(field));
+        return list;
+    }
+
+    private readonly string Intern(string s)
+    {
+        if (_interned.TryGetValue(s, out var known)) return known;
+        _interned[s] = s;
+        return s;
+    }
+}
+
+/// <summary>The fields of the header line, the same in both formats, as found.</summary>
+internal struct HeaderFields
+{
+    public string? Format, Source, Scenario;
+    public long? Seed;
+    public bool? Quiescent;
+
+    /// <summary>Takes the value of field <paramref name="name"/> when it is a header field; false when it is not.</summary>
+    public bool Read(ReadOnlySpan<byte> name, ref JsonFieldReader r)
+    {
+        if (name.SequenceEqual("format"u8)) Format = r.Str("format");
+        else if (name.SequenceEqual("source"u8)) Source = r.Str("source");
+        else if (name.SequenceEqual("scenario"u8)) Scenario = r.Str("scenario");
+        else if (name.SequenceEqual("seed"u8)) Seed = r.Long("seed");
+        else if (name.SequenceEqual("quiescent"u8)) Quiescent = r.Bool("quiescent");
+        else return false;
+        return true;
+    }
+}
