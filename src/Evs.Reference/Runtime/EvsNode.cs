@@ -98,8 +98,11 @@ public sealed class EvsNode : IAsyncDisposable
     /// <summary>Undoes every <see cref="Block"/> and <see cref="Isolate"/>.</summary>
     public void Heal() => Host.Traffic.Heal();
 
-    /// <summary>Stops the process (to the others, a failure); returns its final state.</summary>
+    /// <summary>Stops the process, which fails (see <see cref="NodeHost.StopAsync"/>); returns its final state.</summary>
     public Task<NodeStatus> StopAsync() => Host.StopAsync();
+
+    /// <summary>Stops the process at once, as kill -9 would (see <see cref="NodeHost.CrashAsync"/>); returns its final state.</summary>
+    public Task<NodeStatus> CrashAsync() => Host.CrashAsync();
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Host.DisposeAsync();

@@ -117,8 +117,17 @@ public sealed record EvsNodeOptions
             throw new ArgumentException($"the idle token hold ({IdleTokenHold} ms) must be from 0 to less than half the token retransmission timeout ({Totem.TokenRetransmitTimeoutMs} ms)", nameof(IdleTokenHoldMs));
         if (PrimaryComponent is { } name && !PrimaryComponentAlgorithms.Names.Contains(name))
             throw new ArgumentException($"no primary component algorithm \"{name}\" (known: {string.Join(", ", PrimaryComponentAlgorithms.Names)})", nameof(PrimaryComponent));
+        if (Multicast is { } multicast && multicast.Group.Port == BindEndPoint.Port)
+            throw new ArgumentException($"the multicast group's port and this process's unicast port are both {BindEndPoint.Port}; give them different ports (Corosync uses mcastport and mcastport - 1)", nameof(Multicast));
+        // Alone in its universe, every process would be a majority of one: a primary in every component.
+        if (PrimaryComponent is not null && !Peers.Keys.Any(p => p != Id))
+            throw new ArgumentException("a primary component algorithm needs every process of the cluster listed in Peers (the universe it counts votes in)", nameof(PrimaryComponent));
     }
 }
 
-/// <summary>An IPv4 multicast group and port, and how far its datagrams may travel (time to live: 1 for this network segment, 0 for this machine).</summary>
+/// <summary>
+/// An IPv4 multicast group and port, and how far its datagrams may travel (time to live: 1 for this
+/// network segment, 0 for this machine). The port is shared by every process of the group and must
+/// differ from each process's own unicast port.
+/// </summary>
 public sealed record MulticastGroup(IPEndPoint Group, int TimeToLive = 1);

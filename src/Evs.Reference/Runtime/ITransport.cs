@@ -49,7 +49,7 @@ public interface ITransport : IAsyncDisposable
 /// <summary>What a transport did, for an operator; safe to read from any thread while it runs.</summary>
 public sealed class TransportCounters
 {
-    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _ownEcho;
+    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _ownEcho;
 
     /// <summary>Datagrams handed to the operating system.</summary>
     public long Sent => Volatile.Read(ref _sent);
@@ -66,6 +66,9 @@ public sealed class TransportCounters
     /// <summary>Datagrams for a peer whose address is not known: dropped.</summary>
     public long UnknownPeer => Volatile.Read(ref _unknownPeer);
 
+    /// <summary>Datagrams from an address that is no configured peer's (unicast transport): dropped.</summary>
+    public long UnknownSource => Volatile.Read(ref _unknownSource);
+
     /// <summary>This process's own multicast datagrams, looped back by the operating system: dropped.</summary>
     public long OwnEcho => Volatile.Read(ref _ownEcho);
 
@@ -74,9 +77,10 @@ public sealed class TransportCounters
     internal void CountSendError() => Interlocked.Increment(ref _sendErrors);
     internal void CountReceiveError() => Interlocked.Increment(ref _receiveErrors);
     internal void CountUnknownPeer() => Interlocked.Increment(ref _unknownPeer);
+    internal void CountUnknownSource() => Interlocked.Increment(ref _unknownSource);
     internal void CountOwnEcho() => Interlocked.Increment(ref _ownEcho);
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"sent {Sent}, received {Received}, send errors {SendErrors}, receive errors {ReceiveErrors}, unknown peer {UnknownPeer}";
+        $"sent {Sent}, received {Received}, send errors {SendErrors}, receive errors {ReceiveErrors}, to unknown peers {UnknownPeer}, from unknown sources {UnknownSource}";
 }

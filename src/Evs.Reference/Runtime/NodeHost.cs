@@ -2,7 +2,6 @@
 // simulator. Where the simulator has a virtual clock and a network model, this has real timers,
 // a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
 // and is only ever called from one event loop, one input at a time.
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -63,16 +62,14 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
     private readonly TokenHold _hold;
     private readonly SemaphoreSlim _sendSlots;
-    private readonly Lock _publishing = new();
-    private readonly List<Channel<EvsNodeEvent>> _subscribers = new();
+    private readonly EventPublisher _events = new();
     private readonly StableState? _stored;
     private readonly TotemNode _node;
     private readonly NodeTrace? _trace;
-    private ConfigurationChangedEvent? _current;
-    private bool _ended;
     private Configuration? _lastRegular;
     private int _sendsQueued;
     private int _stopping;
+    private bool _crashed;
     private Task _loop = Task.CompletedTask;
     private NodeStatus? _final;
     private Exception? _fault;
@@ -174,7 +171,7 @@ public sealed class NodeHost : IAsyncDisposable
     /// configuration when there is one. It ends when the host stops, with the failure when it failed.
     /// Events are buffered for a subscriber that reads slowly: enumerate it, or cancel it.
     /// </summary>
-    public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => Read(Subscribe(), cancellationToken);
+    public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => _events.Subscribe(cancellationToken);
 
     /// <summary>This process's state, taken on the event loop; the final state once it has stopped.</summary>
     public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
@@ -186,12 +183,43 @@ public sealed class NodeHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the process: the event loop ends after the input it is handling, the transport and
-    /// timers are closed, the trace is closed, and every <see cref="Events"/> enumeration ends.
-    /// Like a crash, as far as the other processes and this one's next start are concerned (the
-    /// next start is a restart). Returns the final state.
+    /// Stops the process, which fails as far as the others are concerned: the event loop ends
+    /// after the input it is handling, the <c>fail</c> line of the configuration it was in is
+    /// traced, the transport, timers and trace are closed, and every <see cref="Events"/>
+    /// enumeration ends. Its next start is a restart. Returns the final state.
     /// </summary>
-    public async Task<NodeStatus> StopAsync()
+    public Task<NodeStatus> StopAsync() => EndAsync(traceFail: true, ending: false);
+
+    /// <summary>
+    /// Stops the process at once, as kill -9 would: like <see cref="StopAsync"/>, but nothing more
+    /// is traced; its next start traces the <c>fail</c> line (TRACE.md). For crash demonstrations and tests.
+    /// </summary>
+    public Task<NodeStatus> CrashAsync() => EndAsync(traceFail: false, ending: false);
+
+    /// <summary>
+    /// Ends this process's part in a run that ends here (<see cref="QuiescentStop"/>): it stops
+    /// without failing, so its trace ends in its last configuration, as the simulator's do.
+    /// </summary>
+    internal Task<NodeStatus> EndRunAsync() => EndAsync(traceFail: false, ending: true);
+
+    /// <summary>
+    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen the run
+    /// end quiescent (<see cref="QuiescentStop"/>): this process either ended the run in the final
+    /// configuration or failed for good with its <c>fail</c> line traced (<see cref="StopAsync"/>).
+    /// Nothing without a trace.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host has not stopped, or it crashed (its trace lacks the fail line until it restarts).</exception>
+    public void MarkTraceQuiescent()
+    {
+        if (!_stopped.Task.IsCompleted) throw new InvalidOperationException($"{Id} is still running: only a stopped process's trace can be marked quiescent");
+        if (_crashed) throw new InvalidOperationException($"{Id} crashed: its trace has no fail line until it restarts, so it cannot end a quiescent run");
+        if (_trace is not null) NodeTrace.SetQuiescent(_trace.Path, true);
+    }
+
+    /// <summary>Stops the process (<see cref="StopAsync"/>) unless it has stopped already.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task<NodeStatus> EndAsync(bool traceFail, bool ending)
     {
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
@@ -201,28 +229,16 @@ public sealed class NodeHost : IAsyncDisposable
             (_wire as IDisposable)?.Dispose();
             foreach (var timer in _timers.Values) timer.Dispose();
             _hold.Dispose();
+            if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
+            _crashed = !traceFail && !ending;
             _trace?.Dispose();
-            EndSubscriptions(Fault);
-            RuntimeLog.Stopped(_logger, Id, _final!.ToString());
+            _events.End(Fault);
+            RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
             _stopped.TrySetResult();
         }
         await _stopped.Task.ConfigureAwait(false);
         return _final!;
     }
-
-    /// <summary>
-    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen every
-    /// process stop in one quiescent state (<see cref="NodeStatus.AllQuiescent"/>). Nothing without a trace.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">The host has not stopped.</exception>
-    public void MarkTraceQuiescent()
-    {
-        if (!_stopped.Task.IsCompleted) throw new InvalidOperationException($"{Id} is still running: only a stopped process's trace can be marked quiescent");
-        if (_trace is not null) NodeTrace.SetQuiescent(_trace.Path, true);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     // ---- The event loop ----
 
@@ -242,7 +258,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             Volatile.Write(ref _fault, ex);
             RuntimeLog.Faulted(_logger, Id, ex);
-            EndSubscriptions(ex);
+            _events.End(ex);
         }
         finally
         {
@@ -417,7 +433,7 @@ public sealed class NodeHost : IAsyncDisposable
             foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets));
         if (toSelf is not null)
             foreach (var packet in toSelf) _inputs.Writer.TryWrite(new LoopedBack(packet));
-        if (events is not null) Publish(events);
+        if (events is not null) _events.Publish(events);
     }
 
     private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)
@@ -487,56 +503,6 @@ public sealed class NodeHost : IAsyncDisposable
         _node.Regular?.Buffer.HighestSeen ?? 0);
 
     private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
-
-    // ---- The application's subscriptions ----
-
-    private Channel<EvsNodeEvent> Subscribe()
-    {
-        var channel = Channel.CreateUnbounded<EvsNodeEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        lock (_publishing)
-        {
-            if (_current is { } current) channel.Writer.TryWrite(current);
-            if (_ended) channel.Writer.TryComplete(Fault);
-            else _subscribers.Add(channel);
-        }
-        return channel;
-    }
-
-    private async IAsyncEnumerable<EvsNodeEvent> Read(Channel<EvsNodeEvent> channel, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                yield return e;
-        }
-        finally
-        {
-            lock (_publishing) _subscribers.Remove(channel);
-        }
-    }
-
-    private void Publish(List<EvsNodeEvent> events)
-    {
-        lock (_publishing)
-        {
-            foreach (var e in events)
-            {
-                if (e is ConfigurationChangedEvent { Kind: ConfigurationKind.Regular } regular) _current = regular;
-                foreach (var subscriber in _subscribers) subscriber.Writer.TryWrite(e);
-            }
-        }
-    }
-
-    private void EndSubscriptions(Exception? fault)
-    {
-        lock (_publishing)
-        {
-            if (_ended) return;
-            _ended = true;
-            foreach (var subscriber in _subscribers) subscriber.Writer.TryComplete(fault);
-            _subscribers.Clear();
-        }
-    }
 
     private void ThrowIfEnded()
     {

@@ -9,7 +9,7 @@ namespace Evs.Reference.Runtime;
 /// <summary>
 /// One process's state, taken on its event loop between two inputs.
 /// <see cref="Configuration"/> is the last regular configuration it delivered;
-/// <see cref="Ring"/> the ring it is operational in (null before the first);
+/// <see cref="Ring"/> the ring of the last regular configuration it installed (null before the first);
 /// <see cref="PendingSends"/> the application's messages not yet sent (queued for the node or
 /// buffered in it); <see cref="DeliveredUpTo"/> and <see cref="HighestSeen"/> the ring's ordinals
 /// delivered here and seen here. A stopped host reports its last state with <see cref="Running"/> false.

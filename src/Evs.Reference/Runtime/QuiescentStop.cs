@@ -16,8 +16,10 @@ public static class QuiescentStop
     /// when they were quiescent and still are in their final states: then every trace is marked
     /// quiescent. False when the cluster did not settle in time or changed while stopping: the
     /// processes are stopped all the same, and the traces stay unmarked (still checkable for safety).
+    /// <paramref name="failedForGood"/> are the processes of the run that were stopped
+    /// (<see cref="NodeHost.StopAsync"/>) and will not come back: their traces are marked too.
     /// </summary>
-    public static async Task<bool> StopAsync(IReadOnlyList<NodeHost> live, TimeSpan settle, CancellationToken cancellationToken = default)
+    public static async Task<bool> StopAsync(IReadOnlyList<NodeHost> live, TimeSpan settle, IReadOnlyList<NodeHost>? failedForGood = null, CancellationToken cancellationToken = default)
     {
         var time = live.Count == 0 ? TimeProvider.System : live[0].Options.Time;
         long started = time.GetTimestamp();
@@ -28,13 +30,13 @@ public static class QuiescentStop
             settled = NodeStatus.AllQuiescent(statuses);
             if (!settled) await Task.Delay(Poll, time, cancellationToken).ConfigureAwait(false);
         }
-        var final = await Task.WhenAll(live.Select(h => h.StopAsync())).ConfigureAwait(false);
+        var final = await Task.WhenAll(live.Select(h => h.EndRunAsync())).ConfigureAwait(false);
         if (!settled || !NodeStatus.AllQuiescent(final)) return false;
-        foreach (var host in live) host.MarkTraceQuiescent();
+        foreach (var host in live.Concat(failedForGood ?? [])) host.MarkTraceQuiescent();
         return true;
     }
 
-    /// <summary><see cref="StopAsync(IReadOnlyList{NodeHost}, TimeSpan, CancellationToken)"/> for the processes of the library API.</summary>
-    public static Task<bool> StopAsync(IReadOnlyList<EvsNode> live, TimeSpan settle, CancellationToken cancellationToken = default) =>
-        StopAsync(live.Select(n => n.Host).ToList(), settle, cancellationToken);
+    /// <summary><see cref="StopAsync(IReadOnlyList{NodeHost}, TimeSpan, IReadOnlyList{NodeHost}?, CancellationToken)"/> for the processes of the library API.</summary>
+    public static Task<bool> StopAsync(IReadOnlyList<EvsNode> live, TimeSpan settle, IReadOnlyList<EvsNode>? failedForGood = null, CancellationToken cancellationToken = default) =>
+        StopAsync(live.Select(n => n.Host).ToList(), settle, failedForGood?.Select(n => n.Host).ToList(), cancellationToken);
 }

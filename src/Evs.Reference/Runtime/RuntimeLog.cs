@@ -33,8 +33,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Process} delivers transitional configuration {Configuration} [{Members}] after {Previous}")]
     public static partial void TransitionalConfiguration(ILogger logger, ProcessId process, ConfigurationId configuration, string members, ConfigurationId? previous);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} stops: {Status}")]
-    public static partial void Stopped(ILogger logger, ProcessId process, string status);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} stops ({How}): {Status}")]
+    public static partial void Stopped(ILogger logger, ProcessId process, string how, string status);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Process} fails and stops: the node or its stable storage failed")]
     public static partial void Faulted(ILogger logger, ProcessId process, Exception exception);
@@ -56,6 +56,9 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "receive on {Address} failed: {Error} ({Count} receive errors so far); receiving goes on")]
     public static partial void ReceiveFailed(ILogger logger, EndPoint? address, SocketError error, long count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "drops a datagram from {Address}, which is no configured peer's ({Count} so far)")]
+    public static partial void UnknownSource(ILogger logger, IPEndPoint address, long count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "peer {Peer} is at {Address}")]
     public static partial void PeerLearned(ILogger logger, ProcessId peer, IPEndPoint address);

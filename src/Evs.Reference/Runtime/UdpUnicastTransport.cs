@@ -14,8 +14,10 @@ namespace Evs.Reference.Runtime;
 /// <summary>
 /// UDP unicast to a configured list of peers (Corosync's udpu). One socket, bound to
 /// <see cref="LocalEndPoint"/>, sends and receives everything; a datagram is attributed to the
-/// peer whose configured address it comes from. The peer list is fixed: a process that is not on
-/// it can be heard (its datagrams are still decoded) but never sent to.
+/// peer whose configured address it comes from. The peer list is fixed, and a datagram from any
+/// other address is dropped (counted in <see cref="TransportCounters.UnknownSource"/>): a process
+/// that could be heard but never sent to would be taken into every membership round and left out
+/// of every ring. So each process must send from its configured address: bind to it (the default).
 /// </summary>
 public sealed class UdpUnicastTransport : ITransport
 {
@@ -64,8 +66,14 @@ public sealed class UdpUnicastTransport : ITransport
             _socket,
             (bytes, source) =>
             {
+                if (!_byAddress.TryGetValue(source, out var peer))
+                {
+                    Counters.CountUnknownSource();
+                    RuntimeLog.UnknownSource(_logger, source, Counters.UnknownSource);
+                    return;
+                }
                 Counters.CountReceived();
-                received(new ReceivedDatagram(bytes, source, _byAddress.TryGetValue(source, out var peer) ? peer : null));
+                received(new ReceivedDatagram(bytes, source, peer));
             },
             Counters, _logger, _stop.Token));
 

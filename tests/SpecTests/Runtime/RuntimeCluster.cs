@@ -44,6 +44,7 @@ public sealed class RuntimeCluster : IAsyncDisposable
     private readonly TestOutputLoggers _loggers;
     private readonly Dictionary<ProcessId, EvsNode> _running = new();
     private readonly Dictionary<ProcessId, Recorder> _recorders = new();
+    private readonly Dictionary<ProcessId, EvsNode> _failed = new();
 
     /// <summary>
     /// <paramref name="count"/> processes on free ports of 127.0.0.1, each given every other's address,
@@ -100,17 +101,28 @@ public sealed class RuntimeCluster : IAsyncDisposable
     {
         var node = await EvsNode.StartAsync(OptionsOf(id), _loggers);
         _running[id] = node;
+        _failed.Remove(id);
         if (!_recorders.TryGetValue(id, out var recorder)) _recorders[id] = recorder = new Recorder();
         recorder.Follow(node);
         return node;
     }
 
-    /// <summary>Stops <paramref name="id"/>, as a crash would.</summary>
+    /// <summary>Stops <paramref name="id"/>, which fails and traces its fail line.</summary>
     public async Task StopAsync(ProcessId id)
     {
         var node = _running[id];
         _running.Remove(id);
+        _failed[id] = node;
         await node.StopAsync();
+        await _recorders[id].Stopped.WaitAsync(Patience);
+    }
+
+    /// <summary>Stops <paramref name="id"/> as kill -9 would: nothing more is traced.</summary>
+    public async Task CrashAsync(ProcessId id)
+    {
+        var node = _running[id];
+        _running.Remove(id);
+        await node.CrashAsync();
         await _recorders[id].Stopped.WaitAsync(Patience);
     }
 
@@ -127,12 +139,12 @@ public sealed class RuntimeCluster : IAsyncDisposable
     public Task WaitForDeliveriesAsync(ProcessId id, int count) =>
         WaitUntilAsync($"{id} delivers {count} messages", () => Task.FromResult(_recorders[id].Messages.Count >= count));
 
-    /// <summary>Stops every running process, quiescent; fails the test if the cluster does not settle.</summary>
+    /// <summary>Stops every running process, quiescent (those stopped before failed for good); fails the test if the cluster does not settle.</summary>
     public async Task StopQuiescentAsync()
     {
         var live = _running.Values.ToList();
         _running.Clear();
-        Assert.True(await QuiescentStop.StopAsync(live, Patience), "the cluster did not stop quiescent");
+        Assert.True(await QuiescentStop.StopAsync(live, Patience, _failed.Values.ToList()), "the cluster did not stop quiescent");
     }
 
     /// <summary>Reads every trace and checks it against every specification; fails the test on a violation.</summary>

@@ -40,7 +40,7 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_stopped_process_restarts_from_its_store_and_its_trace_goes_on_with_a_fail_line()
+    public async Task Stopped_and_crashed_processes_restart_from_their_stores_and_their_traces_go_on_with_a_fail_line()
     {
         await using var cluster = new RuntimeCluster(3, output);
         await cluster.StartAllAsync();
@@ -48,32 +48,50 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         int before = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "before");
         await cluster.WaitForDeliveriesAsync(P3, before);
 
+        // A stop traces the fail line at once; the restart adds none.
         await cluster.StopAsync(P3);
-        var stopped = TraceReader.ReadFile(cluster.TracePath(P3)).Events.OrderBy(e => e.Index).ToList();
-        var lastConfiguration = stopped.OfType<DeliverConf>().Last().Conf;
+        var p3Stopped = EventsOf(cluster, P3);
+        var p3Fail = Assert.IsType<Fail>(p3Stopped[^1]);
+        Assert.Equal(p3Stopped.OfType<DeliverConf>().Last().Conf, p3Fail.Conf);
         await cluster.WaitForRingAsync(P1, P2);
         int during = await SendFromEachAsync(cluster, [P1, P2], perProcess: 3, tag: "during");
-
         await cluster.StartAsync(P3);
         await cluster.WaitForRingAsync(P1, P2, P3);
+        AssertRestartedAlone(EventsOf(cluster, P3)[p3Stopped.Count], p3Fail.Conf);
+
+        // A crash traces nothing; the restart traces the fail line of the configuration it was in.
+        await cluster.CrashAsync(P2);
+        var p2Crashed = EventsOf(cluster, P2);
+        var p2Last = p2Crashed.OfType<DeliverConf>().Last().Conf;
+        Assert.IsNotType<Fail>(p2Crashed[^1]);
+        await cluster.WaitForRingAsync(P1, P3);
+        await cluster.StartAsync(P2);
+        await cluster.WaitForRingAsync(P1, P2, P3);
+        var p2Restarted = EventsOf(cluster, P2);
+        Assert.Equal(p2Last, Assert.IsType<Fail>(p2Restarted[p2Crashed.Count]).Conf);
+        AssertRestartedAlone(p2Restarted[p2Crashed.Count + 1], p2Last);
+
         int after = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "after");
         await cluster.WaitForDeliveriesAsync(P1, before + during + after);
         await cluster.WaitForDeliveriesAsync(P3, before + after);
-        await cluster.StopQuiescentAsync();
 
-        var events = cluster.CheckTraces().Events.Where(e => e.Process == P3).OrderBy(e => e.Index).ToList();
-        Assert.Equal(Enumerable.Range(0, events.Count).Select(i => (long)i), events.Select(e => e.Index));
-        var fail = Assert.IsType<Fail>(events[stopped.Count]);
-        Assert.Equal(lastConfiguration, fail.Conf);
-        var singleton = Assert.IsType<DeliverConf>(events[stopped.Count + 1]);
-        Assert.Equal([P3], singleton.Members.ToArray());
-        Assert.True(RingSequence(singleton.Conf) > RingSequence(lastConfiguration), "the restarted process's ring sequence number must exceed every one it saw before");
+        // p1 fails for good; the run still ends quiescent, with p2 and p3 in the last ring.
+        await cluster.StopAsync(P1);
+        await cluster.WaitForRingAsync(P2, P3);
+        await cluster.StopQuiescentAsync();
+        var trace = cluster.CheckTraces();
+        Assert.True(trace.Header.Quiescent);
+        foreach (var p in cluster.Ids)
+        {
+            var indices = trace.Events.Where(e => e.Process == p).Select(e => e.Index).Order().ToList();
+            Assert.Equal(Enumerable.Range(0, indices.Count).Select(i => (long)i), indices);
+        }
     }
 
     [Fact]
     public async Task A_partition_made_with_block_splits_the_ring_and_healing_merges_it()
     {
-        await using var cluster = new RuntimeCluster(3, output);
+        await using var cluster = new RuntimeCluster(3, output, (_, options) => options with { PrimaryComponent = "majority" });
         await cluster.StartAllAsync();
         await cluster.WaitForRingAsync(P1, P2, P3);
 
@@ -88,6 +106,8 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         await cluster.WaitForDeliveriesAsync(P3, minority);
         Assert.DoesNotContain(cluster.Delivered(P1).Messages, m => m.Sender == P3);
         Assert.All(cluster.Delivered(P3).Messages, m => Assert.Equal(P3, m.Sender));
+        Assert.True(LastRegular(cluster, P1).Primary, "two of three are a majority: a primary component");
+        Assert.False(LastRegular(cluster, P3).Primary, "one of three is not");
 
         foreach (var p in cluster.Ids) cluster[p].Heal();
         await cluster.WaitForRingAsync(P1, P2, P3);
@@ -95,6 +115,8 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         await cluster.WaitForDeliveriesAsync(P1, majority + healed);
         await cluster.WaitForDeliveriesAsync(P3, minority + healed);
         Assert.True(cluster[P1].Host.Traffic.DroppedOut > 0 && cluster[P3].Host.Traffic.DroppedOut > 0, "the cut dropped datagrams on both sides");
+
+        Assert.True(LastRegular(cluster, P3).Primary, "merged again, the three are a primary component");
 
         await cluster.StopQuiescentAsync();
         cluster.CheckTraces();
@@ -154,6 +176,21 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
     // do not hear each other, with a port that was free a moment ago.
     private static System.Net.IPEndPoint UnusedGroup() =>
         new(new System.Net.IPAddress([239, 255, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(1, 255)]), RuntimeCluster.FreeLoopbackPorts(1)[0]);
+
+    private static ConfigurationChangedEvent LastRegular(RuntimeCluster cluster, ProcessId p) =>
+        cluster.Delivered(p).Events.OfType<ConfigurationChangedEvent>().Last(c => c.Kind == ConfigurationKind.Regular);
+
+    private static List<EvsEvent> EventsOf(RuntimeCluster cluster, ProcessId p) =>
+        TraceReader.ReadFile(cluster.TracePath(p)).Events.OrderBy(e => e.Index).ToList();
+
+    // A restarted process first delivers a configuration of itself alone, on a ring whose sequence
+    // number exceeds every one it saw before (TRACE.md).
+    private static void AssertRestartedAlone(EvsEvent first, ConfigurationId before)
+    {
+        var singleton = Assert.IsType<DeliverConf>(first);
+        Assert.Equal([singleton.Process], singleton.Members.ToArray());
+        Assert.True(RingSequence(singleton.Conf) > RingSequence(before), $"{singleton.Conf} must come after {before}");
+    }
 
     private static long RingSequence(ConfigurationId regular) => long.Parse(regular.Name[1..regular.Name.IndexOf('.')]);
 }

@@ -95,8 +95,9 @@ public sealed class Reassembly(int slots)
     private sealed class Partial(FragmentHeader header)
     {
         public FragmentHeader Header { get; } = header;
-        public byte[]?[] Chunks { get; } = new byte[]?[header.Count];
-        public int Received { get; set; }
+
+        // By index; a dictionary, not an array of Count, so that a forged count costs nothing until fragments arrive.
+        public Dictionary<int, byte[]> Chunks { get; } = [];
         public long Bytes { get; set; }
     }
 
@@ -125,20 +126,20 @@ public sealed class Reassembly(int slots)
             _byAge.AddLast(key);
         }
         if (partial.Header.Count != header.Count || partial.Header.Total != header.Total) return FragmentOutcome.Inconsistent;
-        if (partial.Chunks[header.Index] is not null) return FragmentOutcome.Held;
+        if (partial.Chunks.ContainsKey(header.Index)) return FragmentOutcome.Held;
         if (partial.Bytes + bytes.Length > header.Total) return FragmentOutcome.Inconsistent;
-        partial.Chunks[header.Index] = bytes;
-        partial.Received++;
+        partial.Chunks.Add(header.Index, bytes);
         partial.Bytes += bytes.Length;
-        if (partial.Received < header.Count) return FragmentOutcome.Held;
+        if (partial.Chunks.Count < header.Count) return FragmentOutcome.Held;
         Forget(key);
         Remember(key);
         if (partial.Bytes != header.Total) return FragmentOutcome.Inconsistent;
         packet = new byte[header.Total];
         int offset = 0;
-        foreach (var chunk in partial.Chunks)
+        for (int index = 0; index < header.Count; index++)
         {
-            chunk!.CopyTo(packet, offset);
+            var chunk = partial.Chunks[index];
+            chunk.CopyTo(packet, offset);
             offset += chunk.Length;
         }
         return FragmentOutcome.Completed;

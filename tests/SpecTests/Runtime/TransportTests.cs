@@ -1,0 +1,89 @@
+// Tests of the real network's transports on 127.0.0.1: who a datagram is attributed to, what is
+// dropped and counted (unknown sources, unknown peers, a process's own multicast echo), and that
+// a multicast transport refuses to run without an interface to send the group's datagrams from.
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Evs.Reference.Model;
+using Evs.Reference.Runtime;
+using Xunit;
+
+namespace SpecTests.Runtime;
+
+[Collection(RuntimeCollection.Name)]
+public sealed class TransportTests
+{
+    private static readonly ProcessId A = new("a"), B = new("b"), Nobody = new("nobody");
+
+    [Fact]
+    public async Task Unicast_attributes_datagrams_to_configured_peers_and_drops_others()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(2);
+        var peers = new Dictionary<ProcessId, IPEndPoint> { [A] = Loopback(ports[0]), [B] = Loopback(ports[1]) };
+        await using var a = new UdpUnicastTransport(A, peers[A], peers);
+        await using var b = new UdpUnicastTransport(B, peers[B], peers);
+        var atB = Inbox(b);
+        a.Start(_ => { });
+
+        a.Send(B, [1, 2, 3]);
+        var first = await atB.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience);
+        Assert.Equal(A, first.Peer);
+        Assert.Equal([1, 2, 3], first.Bytes);
+
+        using (var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
+            await stranger.SendAsync(new byte[] { 9 }, peers[B]);
+        a.Broadcast([4]);
+        Assert.Equal([4], (await atB.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience)).Bytes);
+        await RuntimeCluster.WaitUntilAsync("the stranger's datagram is dropped", () => Task.FromResult(b.Counters.UnknownSource == 1));
+
+        a.Send(Nobody, [5]);
+        Assert.Equal(1, a.Counters.UnknownPeer);
+        Assert.Equal(2, a.Counters.Sent);
+        Assert.Equal([B], a.Peers);
+    }
+
+    [Fact]
+    public async Task Multicast_reaches_the_group_drops_its_own_echo_and_learns_a_peers_address()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(3);
+        var group = new IPEndPoint(new IPAddress([239, 255, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(1, 255)]), ports[2]);
+        await using var a = new UdpMulticastTransport(A, Loopback(ports[0]), group, timeToLive: 0);
+        await using var b = new UdpMulticastTransport(B, Loopback(ports[1]), group, timeToLive: 0);
+        var atA = Inbox(a);
+        var atB = Inbox(b);
+
+        a.Broadcast([7]);
+        var heard = await atB.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience);
+        Assert.Equal([7], heard.Bytes);
+        Assert.Null(heard.Peer);
+        Assert.Equal(a.LocalEndPoint, heard.Source);
+        await RuntimeCluster.WaitUntilAsync("a's own echo is dropped", () => Task.FromResult(a.Counters.OwnEcho >= 1));
+        Assert.False(atA.TryRead(out _));
+
+        b.Send(A, [8]);
+        Assert.Equal(1, b.Counters.UnknownPeer);
+        b.Learn(A, heard.Source);
+        b.Send(A, [8]);
+        var reply = await atA.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience);
+        Assert.Equal([8], reply.Bytes);
+        Assert.Equal([A], b.Peers);
+    }
+
+    [Fact]
+    public void Multicast_needs_an_interface_address_and_a_multicast_group()
+    {
+        var group = new IPEndPoint(IPAddress.Parse("239.255.1.1"), 5405);
+        var noInterface = Assert.Throws<ArgumentException>(() => new UdpMulticastTransport(A, new IPEndPoint(IPAddress.Any, 0), group));
+        Assert.Contains("IP_MULTICAST_IF", noInterface.Message);
+        Assert.Throws<ArgumentException>(() => new UdpMulticastTransport(A, Loopback(0), new IPEndPoint(IPAddress.Loopback, 5405)));
+    }
+
+    private static IPEndPoint Loopback(int port) => new(IPAddress.Loopback, port);
+
+    private static ChannelReader<ReceivedDatagram> Inbox(ITransport transport)
+    {
+        var inbox = Channel.CreateUnbounded<ReceivedDatagram>();
+        transport.Start(d => inbox.Writer.TryWrite(d));
+        return inbox.Reader;
+    }
+}

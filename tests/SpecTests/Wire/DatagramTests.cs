@@ -1,0 +1,106 @@
+// Tests of the wire format (docs/WIRE.md, "Datagram header" and "What is dropped, and when"):
+// another version, another cluster, a header that does not add up, each dropped and counted
+// under its own reason; the sizes of the header and trailers are what the document says.
+using System.Buffers.Binary;
+using Evs.Reference.Runtime.Wire;
+using Xunit;
+
+namespace SpecTests.Wire;
+
+public class DatagramTests
+{
+    [Theory]
+    [MemberData(nameof(Wires.Modes), MemberType = typeof(Wires))]
+    public void A_datagram_of_another_cluster_is_counted_as_such(WireSecurityMode mode)
+    {
+        using var sender = Wires.Make(mode, cluster: "other-cluster");
+        using var receiver = Wires.Make(mode);
+        Assert.Empty(receiver.DecodeAll(sender.Encode([Packets.Detect()])));
+        Assert.Equal(1, receiver.Counters.OtherCluster);
+        Assert.Equal(1, receiver.Counters.Dropped);
+    }
+
+    [Theory]
+    [MemberData(nameof(Wires.Modes), MemberType = typeof(Wires))]
+    public void A_datagram_of_another_version_or_format_is_counted_as_such(WireSecurityMode mode)
+    {
+        using var sender = Wires.Make(mode);
+        using var receiver = Wires.Make(mode);
+        var datagram = sender.Encode([Packets.Detect()]).Single();
+        var nextVersion = datagram.ToArray();
+        nextVersion[DatagramHeader.VersionOffset] = DatagramHeader.Version + 1;
+        var otherMagic = datagram.ToArray();
+        otherMagic[0] = (byte)'X';
+
+        Assert.Empty(receiver.Decode(nextVersion));
+        Assert.Empty(receiver.Decode(otherMagic));
+        Assert.Equal(2, receiver.Counters.WrongVersion);
+        Assert.Equal(2, receiver.Counters.Dropped);
+    }
+
+    [Fact]
+    public void Datagrams_too_short_for_a_header_are_malformed()
+    {
+        using var receiver = Wires.Make();
+        byte[][] shorts = [[], [0x45], "EVSW"u8.ToArray(), [.. "EVSW"u8, DatagramHeader.Version, 0, 1]];
+        foreach (var d in shorts) Assert.Empty(receiver.Decode(d));
+        Assert.Equal(shorts.Length, receiver.Counters.Malformed);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public void A_body_length_that_disagrees_with_the_datagram_is_malformed(int delta)
+    {
+        using var sender = Wires.Make();
+        using var receiver = Wires.Make();
+        var datagram = sender.Encode([Packets.Detect()]).Single();
+        var at = datagram.AsSpan(Overhead.Header - 2, 2);
+        BinaryPrimitives.WriteUInt16BigEndian(at, (ushort)(BinaryPrimitives.ReadUInt16BigEndian(at) + delta));
+        Assert.Empty(receiver.Decode(datagram));
+        Assert.Equal(1, receiver.Counters.Malformed);
+    }
+
+    [Fact]
+    public void An_unknown_datagram_kind_is_malformed()
+    {
+        using var sender = Wires.Make();
+        using var receiver = Wires.Make();
+        var datagram = sender.Encode([Packets.Detect()]).Single();
+        datagram[DatagramHeader.FlagsOffset + 1] = 9;
+        Assert.Empty(receiver.Decode(datagram));
+        Assert.Equal(1, receiver.Counters.Malformed);
+    }
+
+    [Theory]
+    [InlineData(WireSecurityMode.None, 0)]
+    [InlineData(WireSecurityMode.HmacSha256, 32)]
+    [InlineData(WireSecurityMode.Aes256Gcm, 28)]
+    public void The_overhead_is_the_header_the_length_of_each_packet_and_the_trailer(WireSecurityMode mode, int trailer)
+    {
+        using var wire = Wires.Make(mode);
+        var detect = PacketCodec.Encode(Packets.Detect());
+        var one = wire.Encode([Packets.Detect()]).Single();
+        var three = wire.Encode([Packets.Detect(), Packets.Detect(), Packets.Detect()]).Single();
+
+        Assert.Equal(10 + Wires.Cluster.Length, Overhead.Header);
+        Assert.Equal(Overhead.Header + trailer, wire.Overhead);
+        Assert.Equal(Overhead.Header + 2 + detect.Length + trailer, one.Length);
+        Assert.Equal(Overhead.Header + 3 * (2 + detect.Length) + trailer, three.Length);
+    }
+
+    [Theory]
+    [InlineData("", 1400)]
+    [InlineData("a-cluster-name-that-is-far-too-long-for-the-one-byte-length-of-the-header", 1400)]
+    [InlineData("ok", 100)]
+    [InlineData("ok", 70_000)]
+    public void Options_that_cannot_work_are_refused(string cluster, int maxDatagram) =>
+        Assert.Throws<ArgumentException>(() => new WireFormat(new WireOptions(cluster, WireSecurity.None, maxDatagram)));
+
+    [Fact]
+    public void A_packet_over_the_packet_limit_is_refused_when_sending()
+    {
+        using var wire = new WireFormat(new WireOptions(Wires.Cluster, WireSecurity.None, MaxPacketSize: 10_000));
+        Assert.Throws<ArgumentException>(() => wire.Encode([Packets.Regular(payload: 10_000)]));
+    }
+}
