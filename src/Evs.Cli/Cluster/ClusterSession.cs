@@ -287,7 +287,8 @@ internal sealed class ClusterSession
 
     /// <summary>
     /// The end of the run: heals every node, waits up to the settle time for the cluster to be
-    /// quiescent (one ring of every live node, nothing in flight), stops every node, and marks
+    /// quiescent (one ring of every live node, nothing in flight), ends every node's run (control
+    /// request end: no fail line, each trace ends in the final configuration), and marks
     /// the traces quiescent (TRACE.md) when the cluster was quiescent when it stopped and no node
     /// is down for good (a killed node's trace lacks its fail line until it restarts). Returns
     /// whether it did.
@@ -306,7 +307,7 @@ internal sealed class ClusterSession
         {
             _console.Line($"[red]{Markup.Escape(ex.Message)}[/]");
         }
-        var finals = await Task.WhenAll(live.Select(QuitNodeAsync));
+        var finals = await Task.WhenAll(live.Select(EndNodeAsync));
         var down = _nodes.Where(n => n.Killed).Select(n => n.Id.Name).ToList();
         await StopAllAsync(TimeSpan.FromSeconds(10));
         bool quiescent = settled && down.Count == 0 && finals.All(f => f is not null) && NodeStatus.AllQuiescent([.. finals.Select(f => f!.ToStatus())]);
@@ -338,12 +339,12 @@ internal sealed class ClusterSession
         }
     }
 
-    // Stops one node and returns its final status, or null when it does not answer.
-    private async Task<NodeReport?> QuitNodeAsync(ClusterNode node)
+    // Ends one node's part in the run and returns its final status, or null when it does not answer.
+    private async Task<NodeReport?> EndNodeAsync(ClusterNode node)
     {
         try
         {
-            return (await node.RequestAsync(new ControlRequest.Quit())).Status;
+            return (await node.RequestAsync(new ControlRequest.End())).Status;
         }
         catch (ControlUnreachableException ex)
         {

@@ -26,6 +26,7 @@ internal static class ClusterCommand
         };
         command.SetAction(async (parse, _) =>
         {
+            NodeConsole.UnwrappedWhenRedirected();
             int count = parse.GetValue(nodes), first = parse.GetValue(basePort);
             if (count is < 1 or > 64 || first < 1 || first + count - 1 > 65535)
             {

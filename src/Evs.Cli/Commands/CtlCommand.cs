@@ -5,7 +5,8 @@
 //     evs ctl NODE block p4 p5                  drop traffic to and from p4 and p5
 //     evs ctl NODE isolate | heal               drop all traffic | let it all through again
 //     evs ctl NODE send [--service safe] TEXT   send TEXT (agreed unless --service says otherwise)
-//     evs ctl NODE quit                         stop the node
+//     evs ctl NODE quit                         stop the node (it leaves: the others see it fail)
+//     evs ctl NODE end                          stop it without a fail line: the run ends here (evs cluster)
 //     evs ctl NODE events [--json]              follow its deliveries and configuration changes
 //
 // NODE is the node's store directory (its socket is <store>/control.sock) or the socket's path.
@@ -34,6 +35,7 @@ internal static class CtlCommand
         var command = new Command("ctl", "Send one command to a running evs node through its control socket. Exit 0: done; 1: the node refused; 2: malformed command or no node there.") { node, words, service, json };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            NodeConsole.UnwrappedWhenRedirected();
             ControlRequest request;
             try
             {

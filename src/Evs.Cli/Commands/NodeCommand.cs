@@ -36,6 +36,7 @@ internal static class NodeCommand
         };
         command.SetAction(async (parse, _) =>
         {
+            NodeConsole.UnwrappedWhenRedirected();
             EvsNodeOptions options;
             try
             {

@@ -81,6 +81,8 @@ internal static class ControlClient
 
     private static async Task<Socket> ConnectAsync(string path, CancellationToken cancellationToken)
     {
+        if (!File.Exists(path))
+            throw new ControlUnreachableException($"no control socket at {path}: is the node running? A node listens on <store>/{ControlServer.DefaultFileName} unless --control says otherwise");
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {

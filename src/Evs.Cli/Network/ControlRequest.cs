@@ -10,13 +10,13 @@ namespace Evs.Cli.Network;
 /// A request to a running node. The line forms (<see cref="Line"/>, parsed by <see cref="Parse"/>):
 /// <c>status</c>, <c>isolate</c>, <c>block P...</c> (peers separated by spaces or commas),
 /// <c>heal</c>, <c>send [--service causal|agreed|safe] TEXT</c> (TEXT is the rest of the line,
-/// spaces kept; the service is agreed unless given), <c>quit</c>, and <c>events</c> (a stream,
-/// see <see cref="ControlServer"/>).
+/// spaces kept; the service is agreed unless given), <c>quit</c>, <c>end</c> and <c>events</c>
+/// (a stream, see <see cref="ControlServer"/>).
 /// </summary>
 internal abstract record ControlRequest
 {
     /// <summary>The commands, for help and error messages.</summary>
-    public const string Usage = "status | isolate | block P... | heal | send [--service causal|agreed|safe] TEXT | quit | events";
+    public const string Usage = "status | isolate | block P... | heal | send [--service causal|agreed|safe] TEXT | quit | end | events";
 
     /// <summary>The request as one line of the protocol.</summary>
     public abstract string Line { get; }
@@ -51,10 +51,20 @@ internal abstract record ControlRequest
         public override string Line => $"send --service {Service.ToName()} {Text}";
     }
 
-    /// <summary>Stop the node; the answer carries its final status.</summary>
+    /// <summary>Stop the node, which leaves the group: the others see it fail, its trace ends with its fail line. The answer carries its final status.</summary>
     public sealed record Quit : ControlRequest
     {
         public override string Line => "quit";
+    }
+
+    /// <summary>
+    /// End the node's part in a run that is ended for every node at once (evs cluster's /quit):
+    /// it stops without a fail line, its trace ending in the configuration it is in, as the
+    /// simulator's traces end. The answer carries its final status.
+    /// </summary>
+    public sealed record End : ControlRequest
+    {
+        public override string Line => "end";
     }
 
     /// <summary>Stream the node's deliveries and configuration changes, one JSON line each, until the node stops.</summary>
@@ -77,6 +87,7 @@ internal abstract record ControlRequest
             "isolate" => NoArguments(new Isolate(), rest),
             "heal" => NoArguments(new Heal(), rest),
             "quit" => NoArguments(new Quit(), rest),
+            "end" => NoArguments(new End(), rest),
             "events" => NoArguments(new Events(), rest),
             "block" => ParseBlock(rest),
             "send" => ParseSend(rest),

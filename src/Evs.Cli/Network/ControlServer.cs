@@ -5,7 +5,7 @@
 // The line protocol (UTF-8, lines end with '\n'). A client connects and sends ONE request line,
 // the words of ControlRequest:
 //
-//     status | isolate | block P... | heal | send [--service causal|agreed|safe] TEXT | quit | events
+//     status | isolate | block P... | heal | send [--service causal|agreed|safe] TEXT | quit | end | events
 //
 // and the node answers with ONE line of JSON, then closes the connection:
 //
@@ -13,8 +13,12 @@
 //     {"ok":false,"message":"unknown peer p9: it knows p2, p3; nothing was blocked"}
 //     {"ok":true,"message":"p1 running, Operational, ...","status":{"id":"p1","state":"Operational",...}}
 //
-// `status` and `quit` carry the node's status (NodeReport; after quit, the final one, written
-// once the node has stopped). `events` is the one stream: after the answer line, the node writes
+// `status`, `quit` and `end` carry the node's status (NodeReport; after quit and end, the final
+// one, written once the node has stopped). `quit` is the node leaving the group: the others see it
+// fail and its trace ends with its fail line. `end` ends its part in a run that is ended for every
+// node at once (evs cluster's /quit): nothing more is traced, so its trace ends in the configuration
+// it is in, and the tool that saw every node stop in one quiescent configuration marks the traces
+// quiescent (TRACE.md). `events` is the one stream: after the answer line, the node writes
 // one JSON line per delivery and configuration change (EventLine), starting with its current
 // regular configuration, until it stops or the client hangs up:
 //

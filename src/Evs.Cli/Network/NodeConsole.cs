@@ -21,6 +21,12 @@ internal sealed class NodeConsole
     public NodeConsole()
     {
         _interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        UnwrappedWhenRedirected();
+    }
+
+    /// <summary>When standard output is not a terminal, lets Spectre write lines of any length unwrapped (one message, one line).</summary>
+    public static void UnwrappedWhenRedirected()
+    {
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = PipeWidth;
     }
 

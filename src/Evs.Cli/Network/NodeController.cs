@@ -8,8 +8,18 @@ using Evs.Reference.Runtime;
 
 namespace Evs.Cli.Network;
 
-/// <summary>Executes requests on <paramref name="node"/>; <paramref name="stop"/> stops the whole node session (for quit) and returns the final state.</summary>
-internal sealed class NodeController(EvsNode node, Func<Task<NodeStatus>> stop)
+/// <summary>How a node stops: it leaves the group (a failure, traced), or its part in the run ends (nothing more traced).</summary>
+internal enum NodeStop
+{
+    /// <summary>quit: the node fails, as far as the others and its trace are concerned.</summary>
+    Leave,
+
+    /// <summary>end: the run ends here for every node; the trace ends in the last configuration.</summary>
+    EndOfRun,
+}
+
+/// <summary>Executes requests on <paramref name="node"/>; <paramref name="stop"/> stops the whole node session (for quit and end) and returns the final state.</summary>
+internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatus>> stop)
 {
     /// <summary>The node it controls.</summary>
     public EvsNode Node => node;
@@ -35,8 +45,11 @@ internal sealed class NodeController(EvsNode node, Func<Task<NodeStatus>> stop)
             case ControlRequest.Send send:
                 return await SendAsync(send, cancellationToken);
             case ControlRequest.Quit:
-                var final = await stop();
-                return new ControlReply(true, $"{node.Id} has stopped", NodeReport.Of(node, final));
+                var left = await stop(NodeStop.Leave);
+                return new ControlReply(true, $"{node.Id} has stopped", NodeReport.Of(node, left));
+            case ControlRequest.End:
+                var ended = await stop(NodeStop.EndOfRun);
+                return new ControlReply(true, $"{node.Id} has ended its run", NodeReport.Of(node, ended));
             case ControlRequest.Events:
                 return new ControlReply(false, "events is a stream that only the control socket serves (evs ctl NODE events)");
             default:

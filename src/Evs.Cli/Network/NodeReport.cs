@@ -64,7 +64,7 @@ internal sealed record NodeReport(
             status.DeliveredUpTo,
             status.HighestSeen,
             new DatagramCounts(transport.Sent, transport.Received, transport.SendErrors, transport.ReceiveErrors, transport.UnknownPeer),
-            new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster),
+            new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster),
             host.Traffic.IsIsolated,
             [.. host.Traffic.Blocked.Select(p => p.Name).Order(StringComparer.Ordinal)],
             host.TokenHolds);
@@ -98,10 +98,16 @@ internal sealed record NodeReport(
 /// <summary>The transport's datagram counts (<see cref="TransportCounters"/>).</summary>
 internal sealed record DatagramCounts(long Sent, long Received, long SendErrors, long ReceiveErrors, long UnknownPeer);
 
-/// <summary>Datagrams dropped, by reason: by a traffic cut (in, out) or by the wire format (<see cref="WireCounters"/>).</summary>
-internal sealed record DropCounts(long CutIn, long CutOut, long Malformed, long Unauthenticated, long WrongVersion, long OtherCluster)
+/// <summary>
+/// Datagrams dropped, by reason: by a traffic cut (in, out), by the transport (from an address that
+/// is no peer's) or by the wire format (<see cref="WireCounters"/>).
+/// </summary>
+internal sealed record DropCounts(long CutIn, long CutOut, long UnknownSource, long Malformed, long Unauthenticated, long WrongVersion, long OtherCluster)
 {
+    /// <summary>Dropped on arrival because of what they are, not because of a cut.</summary>
+    public long Refused => UnknownSource + Malformed + Unauthenticated + WrongVersion + OtherCluster;
+
     /// <inheritdoc/>
     public override string ToString() =>
-        $"cut in {CutIn}, cut out {CutOut}, malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster}";
+        $"cut in {CutIn}, cut out {CutOut}, unknown source {UnknownSource}, malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster}";
 }

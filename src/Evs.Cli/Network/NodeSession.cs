@@ -50,7 +50,8 @@ internal sealed class NodeSession
         catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or SocketException
             or KeyFileException or StableStorageException)
         {
-            console.Line($"[red]{options.Id} cannot start:[/] {Markup.Escape(ex.Message)}");
+            var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            console.Line($"[red]{options.Id} cannot start:[/] {Markup.Escape(message)}");
             return ExitCodes.BadInput;
         }
         var session = new NodeSession(node, console);
@@ -81,7 +82,7 @@ internal sealed class NodeSession
             _console.Prompt(PromptMarkup);
         }
         await _stopRequested.Task;
-        var final = await _node.StopAsync();
+        var final = await StopAsync(NodeStop.Leave);
         await server.DisposeAsync();
         await printing;
         _console.Prompt("");
@@ -91,11 +92,13 @@ internal sealed class NodeSession
 
     private string PromptMarkup => $"[bold]{_service.ToName()}[/]> ";
 
-    // Stops the session (and so the node) once; returns the node's final state.
-    private Task<NodeStatus> StopAsync()
+    // Stops the node (the first stop asked for decides how, see NodeHost) and then the session; returns the node's final state.
+    // The end of a run is the runtime's crash: nothing more is traced, so the trace ends in the node's last configuration.
+    private Task<NodeStatus> StopAsync(NodeStop how)
     {
+        var stopping = how == NodeStop.EndOfRun ? _node.CrashAsync() : _node.StopAsync();
         _stopRequested.TrySetResult();
-        return _node.StopAsync();
+        return stopping;
     }
 
     private void OnSignal(PosixSignalContext context)

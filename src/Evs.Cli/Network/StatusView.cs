@@ -27,12 +27,12 @@ internal static class StatusView
     /// <summary>Several nodes, one row each; <paramref name="absent"/> are nodes that do not run, with why.</summary>
     public static IRenderable Table(IEnumerable<NodeReport> reports, IEnumerable<(string Id, string Why)> absent)
     {
-        var table = new Table().AddColumns("node", "state", "configuration", "members", "to send", "delivered / seen", "sent / received", "dropped (cut, wire)", "cut");
+        var table = new Table().AddColumns("node", "state", "configuration", "members", "to send", "delivered / seen", "sent / received", "dropped (cut, refused)", "cut");
         foreach (var r in reports)
             table.AddRow(
                 Markup.Escape(r.Id), Markup.Escape(r.State), Markup.Escape((r.Configuration ?? "none") + r.PrimaryText), Markup.Escape(string.Join(", ", r.Members)),
                 $"{r.PendingSends}", $"{r.DeliveredUpTo} / {r.HighestSeen}", $"{r.Datagrams.Sent} / {r.Datagrams.Received}",
-                $"{r.Dropped.CutIn + r.Dropped.CutOut}, {r.Dropped.Malformed + r.Dropped.Unauthenticated + r.Dropped.WrongVersion + r.Dropped.OtherCluster}",
+                $"{r.Dropped.CutIn + r.Dropped.CutOut}, {r.Dropped.Refused}",
                 Markup.Escape(r.CutText));
         foreach (var (id, why) in absent)
             table.AddRow(Markup.Escape(id), $"[red]{Markup.Escape(why)}[/]", "", "", "", "", "", "", "");
