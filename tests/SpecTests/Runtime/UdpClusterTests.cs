@@ -45,8 +45,8 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         await using var cluster = new RuntimeCluster(3, output);
         await cluster.StartAllAsync();
         await cluster.WaitForRingAsync(P1, P2, P3);
-        int before = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "before");
-        await cluster.WaitForDeliveriesAsync(P3, before);
+        await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "before");
+        await cluster.WaitForQuiescenceAsync(P1, P2, P3);
 
         // A stop traces the fail line at once; the restart adds none.
         await cluster.StopAsync(P3);
@@ -54,7 +54,7 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         var p3Fail = Assert.IsType<Fail>(p3Stopped[^1]);
         Assert.Equal(p3Stopped.OfType<DeliverConf>().Last().Conf, p3Fail.Conf);
         await cluster.WaitForRingAsync(P1, P2);
-        int during = await SendFromEachAsync(cluster, [P1, P2], perProcess: 3, tag: "during");
+        await SendFromEachAsync(cluster, [P1, P2], perProcess: 3, tag: "during");
         await cluster.StartAsync(P3);
         await cluster.WaitForRingAsync(P1, P2, P3);
         AssertRestartedAlone(EventsOf(cluster, P3)[p3Stopped.Count], p3Fail.Conf);
@@ -71,9 +71,9 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         Assert.Equal(p2Last, Assert.IsType<Fail>(p2Restarted[p2Crashed.Count]).Conf);
         AssertRestartedAlone(p2Restarted[p2Crashed.Count + 1], p2Last);
 
-        int after = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "after");
-        await cluster.WaitForDeliveriesAsync(P1, before + during + after);
-        await cluster.WaitForDeliveriesAsync(P3, before + after);
+        await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "after");
+        await cluster.WaitForQuiescenceAsync(P1, P2, P3);
+        await Eventually("p3 delivers messages sent after it restarted", () => cluster.Delivered(P3).Messages.Any(m => Encoding.UTF8.GetString(m.Payload.Span).StartsWith("after ")));
 
         // p1 fails for good; the run still ends quiescent, with p2 and p3 in the last ring.
         await cluster.StopAsync(P1);
@@ -100,23 +100,24 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         cluster[P3].Isolate();
         await cluster.WaitForRingAsync(P1, P2);
         await cluster.WaitForRingAsync(P3);
-        int majority = await SendFromEachAsync(cluster, [P1, P2], perProcess: 4, tag: "majority");
-        int minority = await SendFromEachAsync(cluster, [P3], perProcess: 4, tag: "minority");
-        await cluster.WaitForDeliveriesAsync(P1, majority);
-        await cluster.WaitForDeliveriesAsync(P3, minority);
+        await SendFromEachAsync(cluster, [P1, P2], perProcess: 4, tag: "majority");
+        await SendFromEachAsync(cluster, [P3], perProcess: 4, tag: "minority");
+        await cluster.WaitForQuiescenceAsync(P1, P2);
+        await cluster.WaitForQuiescenceAsync(P3);
+        await Eventually("p1 and p2, two of three, are a primary component", () => LastRegular(cluster, P1) is { Primary: true, Members.Length: 2 });
+        await Eventually("p3, one of three, is not", () => LastRegular(cluster, P3) is { Primary: false, Members.Length: 1 });
+        await Eventually("p3 delivers its own messages", () => cluster.Delivered(P3).Messages.Any(m => m.Sender == P3));
         Assert.DoesNotContain(cluster.Delivered(P1).Messages, m => m.Sender == P3);
         Assert.All(cluster.Delivered(P3).Messages, m => Assert.Equal(P3, m.Sender));
-        Assert.True(LastRegular(cluster, P1).Primary, "two of three are a majority: a primary component");
-        Assert.False(LastRegular(cluster, P3).Primary, "one of three is not");
 
         foreach (var p in cluster.Ids) cluster[p].Heal();
         await cluster.WaitForRingAsync(P1, P2, P3);
-        int healed = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 4, tag: "healed");
-        await cluster.WaitForDeliveriesAsync(P1, majority + healed);
-        await cluster.WaitForDeliveriesAsync(P3, minority + healed);
+        await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 4, tag: "healed");
+        await cluster.WaitForQuiescenceAsync(P1, P2, P3);
+        await Eventually("p3 delivers p1's messages", () => cluster.Delivered(P3).Messages.Any(m => m.Sender == P1));
         Assert.True(cluster[P1].Host.Traffic.DroppedOut > 0 && cluster[P3].Host.Traffic.DroppedOut > 0, "the cut dropped datagrams on both sides");
 
-        Assert.True(LastRegular(cluster, P3).Primary, "merged again, the three are a primary component");
+        await Eventually("merged again, the three are a primary component", () => LastRegular(cluster, P3) is { Primary: true, Members.Length: 3 });
 
         await cluster.StopQuiescentAsync();
         cluster.CheckTraces();
@@ -177,8 +178,11 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
     private static System.Net.IPEndPoint UnusedGroup() =>
         new(new System.Net.IPAddress([239, 255, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(1, 255)]), RuntimeCluster.FreeLoopbackPorts(1)[0]);
 
-    private static ConfigurationChangedEvent LastRegular(RuntimeCluster cluster, ProcessId p) =>
-        cluster.Delivered(p).Events.OfType<ConfigurationChangedEvent>().Last(c => c.Kind == ConfigurationKind.Regular);
+    // The recorders read the processes' events on their own: what a process has delivered shows there a moment later.
+    private static Task Eventually(string what, Func<bool> condition) => RuntimeCluster.WaitUntilAsync(what, () => Task.FromResult(condition()));
+
+    private static ConfigurationChangedEvent? LastRegular(RuntimeCluster cluster, ProcessId p) =>
+        cluster.Delivered(p).Events.OfType<ConfigurationChangedEvent>().LastOrDefault(c => c.Kind == ConfigurationKind.Regular);
 
     private static List<EvsEvent> EventsOf(RuntimeCluster cluster, ProcessId p) =>
         TraceReader.ReadFile(cluster.TracePath(p)).Events.OrderBy(e => e.Index).ToList();
