@@ -17,7 +17,7 @@ internal sealed class ClusterNode : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
 
     // How long a control request to a running node may take.
-    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly IReadOnlyList<string> _arguments;
     private readonly Lock _logLock = new();

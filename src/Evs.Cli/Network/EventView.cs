@@ -41,8 +41,8 @@ internal sealed class EventView
         }
     }
 
-    /// <summary>The payload as text: UTF-8, control characters shown as '·'; a payload that is not text as its size.</summary>
-    public static string Text(string base64)
+    // The payload as text: UTF-8, control characters shown as '·'; a payload that is not text as its size.
+    private static string Text(string base64)
     {
         var bytes = Convert.FromBase64String(base64);
         string text;

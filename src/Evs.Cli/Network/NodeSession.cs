@@ -123,8 +123,12 @@ internal sealed class NodeSession
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
 
-    private static string Peers(EvsNodeOptions o) =>
-        string.Join(", ", o.Peers.Where(p => p.Key != o.Id).OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"));
+    // The other processes' addresses, as configured.
+    private static string Peers(EvsNodeOptions o)
+    {
+        var others = o.Peers.Where(p => p.Key != o.Id).OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}").ToList();
+        return others.Count == 0 ? "no other process (a group of one)" : string.Join(", ", others);
+    }
 
     // Every event of the node, as it happens, until the node stops; a failure of the node stops the session.
     private async Task PrintEventsAsync()
