@@ -10,8 +10,11 @@
 //     evs ctl NODE events [--json]              follow its deliveries and configuration changes
 //
 // NODE is the node's store directory (its socket is <store>/control.sock) or the socket's path.
-// The line protocol itself is described in Network/ControlServer.cs: one request line, one JSON
-// answer line. Exit 0: done; 1: the node refused (an unknown peer, a message too large); 2: the
+// The line protocol (in full in Network/ControlServer.cs): the client connects to the Unix socket
+// and writes ONE line, the command words above (`send --service safe hello`); the node answers
+// ONE line of JSON, {"ok":true|false,"message":"...","status":{...}} (status after status, quit
+// and end), and closes. After `events` the answer is followed by one JSON line per delivery or
+// configuration change ({"event":"deliver",...} / {"event":"deliver_conf",...}) until the node stops. Exit 0: done; 1: the node refused (an unknown peer, a message too large); 2: the
 // command is malformed or no node answers at NODE.
 using System.CommandLine;
 using Evs.Cli.Network;
