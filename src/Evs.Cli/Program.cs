@@ -1,5 +1,6 @@
 // The `evs` command: the one door to the library for people — run a scenario in the
-// simulator, check traces against the paper's specifications, show a demo, and measure the real runtime.
+// simulator, check traces against the paper's specifications, show a demo, run nodes on a real
+// network (one node, a whole cluster on this machine, the control of a running node), and measure it.
 using System.CommandLine;
 using Evs.Cli.Commands;
 using Evs.Cli.Commands.Bench;
@@ -10,7 +11,13 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     CheckCommand.Create(),
     DemoCommand.Create(),
     LivenessCommand.Create(),
+    NodeCommand.Create(),
+    ClusterCommand.Create(),
+    CtlCommand.Create(),
+    KeygenCommand.Create(),
     BenchCommand.Create(),
     BenchNode.Create(),
 };
-return root.Parse(args).Invoke();
+// No termination handler of System.CommandLine: `evs node` and `evs cluster` handle SIGINT and
+// SIGTERM themselves, to stop cleanly however long that takes; the other commands just end.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -1,0 +1,367 @@
+// `evs cluster` at work: N `evs node` processes on this machine and one prompt for all of them.
+// Everything goes through each node's control socket (ControlServer): sends, partitions (each node
+// blocks everyone outside its group), status, quit; and the deliveries and configuration changes
+// the cluster shows, prefixed by the node's id, come from each node's `events` stream. That is
+// simpler and sturdier than reading the children's standard output: the stream is structured
+// JSON, says exactly one event per line, and survives no reformatting of the node's display; the
+// children's output goes to a log file per node instead.
+using System.Runtime.InteropServices;
+using Evs.Cli.Network;
+using Evs.Reference.Model;
+using Evs.Reference.Runtime;
+using Spectre.Console;
+
+namespace Evs.Cli.Cluster;
+
+/// <summary>Runs the nodes of one cluster and the prompt that drives them.</summary>
+internal sealed class ClusterSession
+{
+    private const string Help =
+        "A line is sent from p1 (\"p3: text\" from p3). /safe /agreed /causal switch the service; /partition p1,p2 p3 (nodes not named form one more group); "
+        + "/heal; /kill p3 (SIGKILL); /restart p3; /status; /quit stops every node, and marks the traces quiescent when the cluster settled.";
+
+    private static readonly string[] Colours = ["blue", "magenta", "cyan", "orange1", "green", "purple", "yellow", "red"];
+
+    private readonly IReadOnlyList<ClusterNode> _nodes;
+    private readonly string _directory;
+    private readonly TimeSpan _settle;
+    private readonly NodeConsole _console;
+    private readonly TaskCompletionSource _quitRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _followers = [];
+    private List<HashSet<ProcessId>>? _partition;
+    private DeliveryService _service = DeliveryService.Agreed;
+
+    /// <summary>A session over <paramref name="nodes"/>, whose files are in <paramref name="directory"/>; /quit waits up to <paramref name="settle"/> for quiescence.</summary>
+    public ClusterSession(IReadOnlyList<ClusterNode> nodes, string directory, TimeSpan settle, NodeConsole console)
+    {
+        _nodes = nodes;
+        _directory = directory;
+        _settle = settle;
+        _console = console;
+    }
+
+    /// <summary>
+    /// Starts every node, runs the prompt until /quit, the end of input or a signal, then stops
+    /// them all. Returns 0 when the run ended quiescent, 1 when it ended otherwise (its traces can
+    /// still be checked for safety), 2 when the nodes could not start.
+    /// </summary>
+    public async Task<int> RunAsync(bool open)
+    {
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        try
+        {
+            await Task.WhenAll(_nodes.Select(StartAsync));
+        }
+        catch (InvalidOperationException ex)
+        {
+            _console.Line($"[red]the cluster cannot start:[/] {Markup.Escape(ex.Message)}");
+            await StopAllAsync(TimeSpan.Zero);
+            return Commands.ExitCodes.BadInput;
+        }
+        PrintBanner(open);
+        await WaitForOneRingAsync();
+        _ = Task.Run(ReadInputAsync);
+        _console.Prompt(PromptMarkup);
+        await _quitRequested.Task;
+        _console.Prompt("");
+        bool quiescent = await QuitAsync();
+        return quiescent ? Commands.ExitCodes.Ok : Commands.ExitCodes.Violation;
+    }
+
+    private string PromptMarkup => $"[bold]{_service.ToName()}[/]> ";
+
+    // Ctrl-C reaches the nodes too (one process group): they stop by themselves; the cluster then quits as after /quit.
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _quitRequested.TrySetResult();
+    }
+
+    private void PrintBanner(bool open)
+    {
+        _console.Line($"[bold]evs cluster[/]: {_nodes.Count} nodes ({string.Join(", ", _nodes.Select(n => n.Id))}), each an evs node process; files in {Markup.Escape(_directory)} (stores, traces *.jsonl, logs *.log)");
+        if (open) _console.Line("[bold white on red] OPEN CLUSTER [/] [bold red]no --key: datagrams are neither authenticated nor encrypted (evs keygen FILE, then --key FILE).[/]");
+        _console.Line($"[grey]{Markup.Escape(Help)}[/]");
+    }
+
+    // Lets the nodes find each other before the first line is sent, so that it is not sent in a ring of one.
+    private async Task WaitForOneRingAsync()
+    {
+        _console.Line("[grey]waiting for the nodes to form one ring…[/]");
+        bool formed;
+        try
+        {
+            formed = await SettleAsync(_nodes);
+        }
+        catch (ControlUnreachableException ex)
+        {
+            _console.Line($"[red]{Markup.Escape(ex.Message)}[/]");
+            return;
+        }
+        _console.Line(formed ? "[green]one ring of every node: type a line to send it[/]" : $"[yellow]no ring of every node within {_settle.TotalSeconds:0.#} s; the prompt is open all the same (/status)[/]");
+    }
+
+    // Starts (or restarts) a node, applies the partition in force, and follows its events.
+    private async Task StartAsync(ClusterNode node)
+    {
+        await node.StartAsync(_stop.Token);
+        if (_partition is not null) await ApplyPartitionAsync(node);
+        lock (_followers) _followers.Add(Task.Run(() => FollowAsync(node)));
+    }
+
+    // Prints the node's events, prefixed by its id, until its stream ends; then says why.
+    private async Task FollowAsync(ClusterNode node)
+    {
+        var prefix = $"[{Colours[_nodes.ToList().IndexOf(node) % Colours.Length]}]{Markup.Escape(node.Id.Name)}[/] │ ";
+        var view = new EventView();
+        try
+        {
+            await foreach (var e in ControlClient.EventsAsync(node.ControlPath, _stop.Token)) _console.Line(prefix + view.Markup(e));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (ControlUnreachableException ex)
+        {
+            _console.Line(prefix + $"[red]{Markup.Escape(ex.Message)}[/]");
+            return;
+        }
+        await node.WaitForExitAsync(TimeSpan.FromSeconds(5));
+        _console.Line(prefix + $"[red]{Markup.Escape(node.Absence ?? "stopped")}[/]");
+    }
+
+    // Standard input, line by line, until /quit or its end.
+    private async Task ReadInputAsync()
+    {
+        while (!_quitRequested.Task.IsCompleted && await Console.In.ReadLineAsync() is { } line)
+        {
+            try
+            {
+                await HandleAsync(line);
+            }
+            catch (Exception ex) when (ex is ControlUnreachableException or InvalidOperationException)
+            {
+                _console.Line($"[red]{Markup.Escape(ex.Message)}[/]");
+            }
+            if (!_quitRequested.Task.IsCompleted) _console.Prompt(PromptMarkup);
+        }
+        _quitRequested.TrySetResult();
+    }
+
+    // One typed line: a command after '/', or a message to send.
+    private async Task HandleAsync(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return;
+        if (!line.StartsWith('/'))
+        {
+            await SendAsync(line);
+            return;
+        }
+        var words = line[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var command = words.Length == 0 ? "" : words[0];
+        var arguments = words.Skip(1).ToList();
+        if (DeliveryServiceNames.TryParse(command, out var service))
+        {
+            _service = service;
+            _console.Line($"[grey]lines are sent {service.ToName()} from now on[/]");
+            return;
+        }
+        switch (command)
+        {
+            case "partition": await PartitionAsync(arguments); break;
+            case "heal": await HealAsync(); break;
+            case "kill": await KillAsync(arguments); break;
+            case "restart": await RestartAsync(arguments); break;
+            case "status": await StatusAsync(); break;
+            case "quit": _quitRequested.TrySetResult(); break;
+            case "help": _console.Line($"[grey]{Markup.Escape(Help)}[/]"); break;
+            default: _console.Line($"[red]unknown command /{Markup.Escape(command)}[/] [grey](nothing was sent; /help)[/]"); break;
+        }
+    }
+
+    // "p3: text" is sent from p3 when p3 is a node of the cluster; any other line from p1.
+    private async Task SendAsync(string line)
+    {
+        var sender = _nodes[0];
+        var text = line;
+        int colon = line.IndexOf(": ", StringComparison.Ordinal);
+        if (colon > 0 && _nodes.FirstOrDefault(n => n.Id.Name == line[..colon]) is { } named)
+        {
+            sender = named;
+            text = line[(colon + 2)..];
+        }
+        if (!sender.IsRunning)
+        {
+            _console.Line($"[red]{sender.Id} is {Markup.Escape(sender.Absence!)}: not sent[/] [grey](send from another node with \"p2: text\")[/]");
+            return;
+        }
+        var reply = await sender.RequestAsync(new ControlRequest.Send(_service, text));
+        if (!reply.Ok) _console.Line($"[red]{Markup.Escape(reply.Message)}[/]");
+    }
+
+    // Each node blocks every node outside its group; the nodes not named form one more group.
+    private async Task PartitionAsync(IReadOnlyList<string> arguments)
+    {
+        var groups = new List<HashSet<ProcessId>>();
+        foreach (var argument in arguments)
+        {
+            var group = new HashSet<ProcessId>();
+            foreach (var name in argument.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (_nodes.All(n => n.Id.Name != name)) { _console.Line($"[red]no node {Markup.Escape(name)} in this cluster[/]"); return; }
+                var id = new ProcessId(name);
+                if (groups.Any(g => g.Contains(id)) || !group.Add(id)) { _console.Line($"[red]{Markup.Escape(name)} is in two groups[/]"); return; }
+            }
+            if (group.Count > 0) groups.Add(group);
+        }
+        var rest = _nodes.Select(n => n.Id).Where(id => !groups.Any(g => g.Contains(id))).ToHashSet();
+        if (rest.Count > 0) groups.Add(rest);
+        if (groups.Count < 2) { _console.Line("[red]a partition needs at least two groups:[/] /partition p1,p2 p3"); return; }
+        _partition = groups;
+        foreach (var node in _nodes.Where(n => n.IsRunning)) await ApplyPartitionAsync(node);
+        _console.Line($"[grey]partitioned: {Markup.Escape(string.Join(" | ", groups.Select(g => string.Join(",", g.Order()))))}[/]");
+    }
+
+    // Heals the node, then blocks everyone outside its group of the partition in force.
+    private async Task ApplyPartitionAsync(ClusterNode node)
+    {
+        await Expect(node, new ControlRequest.Heal());
+        var outside = _partition!.First(g => g.Contains(node.Id));
+        var blocked = _nodes.Select(n => n.Id).Where(id => !outside.Contains(id)).Order().ToList();
+        if (blocked.Count > 0) await Expect(node, new ControlRequest.Block([.. blocked]));
+    }
+
+    private async Task HealAsync()
+    {
+        _partition = null;
+        foreach (var node in _nodes.Where(n => n.IsRunning)) await Expect(node, new ControlRequest.Heal());
+        _console.Line("[grey]healed: every node lets all traffic through[/]");
+    }
+
+    private async Task KillAsync(IReadOnlyList<string> arguments)
+    {
+        if (Named(arguments, "kill") is not { } node) return;
+        if (!node.IsRunning) { _console.Line($"[red]{node.Id} is {Markup.Escape(node.Absence!)} already[/]"); return; }
+        await node.KillAsync();
+        _console.Line($"[grey]{node.Id} killed with SIGKILL; /restart {node.Id} starts it again from its store[/]");
+    }
+
+    private async Task RestartAsync(IReadOnlyList<string> arguments)
+    {
+        if (Named(arguments, "restart") is not { } node) return;
+        if (node.IsRunning) { _console.Line($"[red]{node.Id} is running[/] [grey](/kill {node.Id} first)[/]"); return; }
+        await StartAsync(node);
+        _console.Line($"[grey]{node.Id} restarted from its store {Markup.Escape(node.Store)}[/]");
+    }
+
+    private async Task StatusAsync()
+    {
+        var reports = new List<NodeReport>();
+        var absent = new List<(string, string)>();
+        foreach (var node in _nodes)
+        {
+            if (!node.IsRunning) { absent.Add((node.Id.Name, node.Absence!)); continue; }
+            var reply = await node.RequestAsync(new ControlRequest.Status());
+            if (reply.Status is { } status) reports.Add(status);
+            else absent.Add((node.Id.Name, reply.Message));
+        }
+        _console.Write(StatusView.Table(reports, absent));
+    }
+
+    // The one node named in the arguments of /kill or /restart, or null after saying what is wrong.
+    private ClusterNode? Named(IReadOnlyList<string> arguments, string command)
+    {
+        var node = arguments.Count == 1 ? _nodes.FirstOrDefault(n => n.Id.Name == arguments[0]) : null;
+        if (node is null) _console.Line($"[red]/{command} needs one node of the cluster:[/] /{command} {_nodes[^1].Id}");
+        return node;
+    }
+
+    private async Task Expect(ClusterNode node, ControlRequest request)
+    {
+        var reply = await node.RequestAsync(request);
+        if (!reply.Ok) _console.Line($"[red]{node.Id}: {Markup.Escape(reply.Message)}[/]");
+    }
+
+    /// <summary>
+    /// The end of the run: heals every node, waits up to the settle time for the cluster to be
+    /// quiescent (one ring of every live node, nothing in flight), ends every node's run (control
+    /// request end: no fail line, each trace ends in the final configuration), and marks
+    /// the traces quiescent (TRACE.md) when the cluster was quiescent when it stopped and no node
+    /// is down for good (a killed node's trace lacks its fail line until it restarts). Returns
+    /// whether it did.
+    /// </summary>
+    private async Task<bool> QuitAsync()
+    {
+        var live = _nodes.Where(n => n.IsRunning).ToList();
+        bool settled = false;
+        try
+        {
+            foreach (var node in live) await Expect(node, new ControlRequest.Heal());
+            _console.Line("[grey]healed; waiting for the cluster to settle…[/]");
+            settled = await SettleAsync(live);
+        }
+        catch (ControlUnreachableException ex)
+        {
+            _console.Line($"[red]{Markup.Escape(ex.Message)}[/]");
+        }
+        var finals = await Task.WhenAll(live.Select(EndNodeAsync));
+        var down = _nodes.Where(n => n.Killed).Select(n => n.Id.Name).ToList();
+        await StopAllAsync(TimeSpan.FromSeconds(10));
+        bool quiescent = settled && down.Count == 0 && finals.All(f => f is not null) && NodeStatus.AllQuiescent([.. finals.Select(f => f!.ToStatus())]);
+        if (quiescent)
+        {
+            foreach (var node in _nodes.Where(n => File.Exists(n.TracePath))) NodeTrace.SetQuiescent(node.TracePath, true);
+            _console.Line("[green]every node stopped in one quiescent configuration: the traces are marked quiescent[/]");
+        }
+        else
+        {
+            var why = down.Count > 0 ? $"{string.Join(", ", down)} killed and not restarted" : settled ? "the cluster changed while it stopped" : $"the cluster did not settle within {_settle.TotalSeconds:0.#} s";
+            _console.Line($"[yellow]the traces are not quiescent ({Markup.Escape(why)}): evs check judges their safety only[/]");
+        }
+        var traces = Path.Combine(Path.GetRelativePath(Environment.CurrentDirectory, _directory), "*.jsonl");
+        _console.Line($"check the traces: [bold]evs check {Markup.Escape(traces)}[/]");
+        return quiescent;
+    }
+
+    // Polls the live nodes' statuses until they are quiescent together, or the settle time is over.
+    private async Task<bool> SettleAsync(IReadOnlyList<ClusterNode> live)
+    {
+        var deadline = DateTime.UtcNow + _settle;
+        while (true)
+        {
+            var replies = await Task.WhenAll(live.Select(n => n.RequestAsync(new ControlRequest.Status())));
+            if (replies.All(r => r.Status is not null) && NodeStatus.AllQuiescent([.. replies.Select(r => r.Status!.ToStatus())])) return true;
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(50);
+        }
+    }
+
+    // Ends one node's part in the run and returns its final status, or null when it does not answer.
+    private async Task<NodeReport?> EndNodeAsync(ClusterNode node)
+    {
+        try
+        {
+            return (await node.RequestAsync(new ControlRequest.End())).Status;
+        }
+        catch (ControlUnreachableException ex)
+        {
+            _console.Line($"[red]{node.Id}: {Markup.Escape(ex.Message)}[/]");
+            return null;
+        }
+    }
+
+    // Waits up to grace for every node's process to end (killing those that do not), and for the followers.
+    private async Task StopAllAsync(TimeSpan grace)
+    {
+        foreach (var node in _nodes)
+            if (!await node.WaitForExitAsync(grace)) await node.KillAsync();
+        await _stop.CancelAsync();
+        Task[] followers;
+        lock (_followers) followers = [.. _followers];
+        await Task.WhenAny(Task.WhenAll(followers), Task.Delay(TimeSpan.FromSeconds(5)));
+        foreach (var node in _nodes) node.Dispose();
+    }
+}

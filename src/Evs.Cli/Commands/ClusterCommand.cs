@@ -1,0 +1,88 @@
+// `evs cluster`: a whole cluster on one laptop for a class (issue "The real network", item 6):
+// N `evs node` processes on 127.0.0.1, each a separate OS process with its own store and trace,
+// and one prompt to send from any of them, partition them, kill one without warning and restart
+// it from its store, and stop them all, after which `evs check` judges the traces.
+using System.CommandLine;
+using Evs.Cli.Cluster;
+using Evs.Cli.Network;
+using Evs.Reference.Model;
+using Spectre.Console;
+
+namespace Evs.Cli.Commands;
+
+internal static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var nodes = new Option<int>("--nodes") { Description = "How many nodes: p1..pN.", DefaultValueFactory = _ => 3 };
+        var basePort = new Option<int>("--base-port") { Description = "The UDP port of p1; pK listens on base + K - 1, all on 127.0.0.1.", DefaultValueFactory = _ => 15400 };
+        var dir = new Option<string>("--dir") { Description = "Where the nodes' stores (DIR/pK), traces (DIR/pK.jsonl) and logs (DIR/pK.log) go; a directory of an earlier run goes on from its stores.", DefaultValueFactory = _ => "evs-cluster" };
+        var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen), given to every node. Without it the cluster is open." };
+        var primary = SimCommand.PrimaryOption();
+        var tokenTimeout = NodeCommand.TokenTimeoutOption();
+        var command = new Command("cluster", "Run N evs node processes on 127.0.0.1 with one prompt: send from any node, partition, heal, kill and restart nodes; /quit stops them and says how to check the traces. Exit 0: the run ended quiescent; 1: it did not (the traces are still checked for safety); 2: the nodes could not start.")
+        {
+            nodes, basePort, dir, key, primary, tokenTimeout,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            NodeConsole.UnwrappedWhenRedirected();
+            int count = parse.GetValue(nodes), first = parse.GetValue(basePort);
+            if (count is < 1 or > 64 || first < 1 || first + count - 1 > 65535)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] --nodes must be from 1 to 64 and the ports from --base-port on must be valid (1-65535)");
+                return ExitCodes.BadInput;
+            }
+            var directory = Path.GetFullPath(parse.GetValue(dir)!);
+            Directory.CreateDirectory(directory);
+            var keyFile = parse.GetValue(key) is { } k ? Path.GetFullPath(k) : null;
+            var token = parse.GetValue(tokenTimeout);
+            try
+            {
+                if (token is { } t) NodeArguments.Timeouts(t);
+            }
+            catch (FormatException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+            var children = Children(count, first, directory, keyFile, parse.GetValue(primary), token);
+            var session = new ClusterSession(children, directory, SettleTime(token), new NodeConsole());
+            return await session.RunAsync(open: keyFile is null);
+        });
+        return command;
+    }
+
+    /// <summary>Nodes p1..pN on 127.0.0.1 at ports from <paramref name="basePort"/>, each given every node's address, with files in <paramref name="directory"/>.</summary>
+    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, string? primary, double? tokenTimeoutMs)
+    {
+        var ids = Enumerable.Range(1, count).Select(i => new ProcessId($"p{i}")).ToList();
+        string Address(int i) => $"127.0.0.1:{basePort + i}";
+        var peers = string.Join(",", ids.Select((id, i) => $"{id}={Address(i)}")); // every node is given the same list, its own entry included
+        var children = new List<ClusterNode>();
+        for (int i = 0; i < count; i++)
+        {
+            var store = Path.Combine(directory, ids[i].Name);
+            var trace = Path.Combine(directory, ids[i].Name + ".jsonl");
+            var arguments = new List<string>
+            {
+                "node", "--id", ids[i].Name, "--bind", Address(i), "--peers", peers, "--store", store, "--trace", trace, "--log-level", "Information",
+            };
+            if (keyFile is not null) arguments.AddRange(["--key", keyFile]);
+            if (primary is not null) arguments.AddRange(["--primary", primary]);
+            if (tokenTimeoutMs is { } token) arguments.AddRange(["--token-timeout-ms", token.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            children.Add(new ClusterNode(ids[i], arguments, store, trace, Path.Combine(directory, ids[i].Name + ".log")));
+        }
+        return children;
+    }
+
+    /// <summary>
+    /// How long /quit waits for the cluster to settle: two rounds of noticing a change and agreeing
+    /// on it (token loss, then consensus), plus two seconds; 15 s with Corosync's timeouts.
+    /// </summary>
+    private static TimeSpan SettleTime(double? tokenTimeoutMs)
+    {
+        var token = tokenTimeoutMs ?? Reference.Membership.MembershipSettings.Corosync.TokenLossTimeoutMs;
+        return TimeSpan.FromMilliseconds(2 * (token + 1.2 * token) + 2000);
+    }
+}

@@ -1,0 +1,111 @@
+// `evs node`: one process of an extended virtual synchrony group on a real network, in the
+// foreground (issue "The real network", item 5). What is typed is sent; what is delivered, and
+// every configuration change, is printed; /block, /isolate and /heal partition the network for a
+// class without pulling cables; a control socket lets `evs ctl` and `evs cluster` do the same.
+using System.CommandLine;
+using System.Net;
+using Evs.Cli.Network;
+using Evs.Reference.Model;
+using Evs.Reference.Runtime;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Evs.Cli.Commands;
+
+internal static class NodeCommand
+{
+    public static Command Create()
+    {
+        var id = new Option<string>("--id") { Description = "This process's identifier (letters, digits, '-', '_'), the same after a restart.", Required = true };
+        var bind = new Option<string>("--bind") { Description = "The address and port to listen and send on, ADDR:PORT (with --multicast, the interface's address unless --interface gives it).", Required = true };
+        var peers = new Option<string?>("--peers") { Description = "The other processes, ID=ADDR:PORT,... (UDP unicast to each; with --multicast, addresses known in advance)." };
+        var multicast = new Option<string?>("--multicast") { Description = "Broadcast to this IPv4 multicast group, GROUP:PORT, instead of one datagram per peer; peers are learned as they are heard." };
+        var iface = new Option<string?>("--interface") { Description = "With --multicast: the address of the interface to send and join the group on (IP_MULTICAST_IF); the node binds to it at --bind's port." };
+        var store = new Option<string>("--store") { Description = "The stable storage directory (ring numbers, last configuration, primary history); a restart from it rejoins as the same process.", Required = true };
+        var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen): datagrams are encrypted and authenticated. Without it the cluster is open." };
+        var trace = new Option<string?>("--trace") { Description = "Append this process's trace (TRACE.md) to this file; evs check reads it." };
+        var cluster = new Option<string>("--cluster") { Description = "The cluster's name: datagrams of other clusters are dropped.", DefaultValueFactory = _ => "evs" };
+        var primary = SimCommand.PrimaryOption();
+        var control = new Option<string?>("--control") { Description = $"The control socket's path (evs ctl); default <store>/{ControlServer.DefaultFileName}." };
+        var tokenTimeout = TokenTimeoutOption();
+        var logLevel = new Option<LogLevel>("--log-level") { Description = "The runtime's log on standard error from this level on (Information shows every membership change and why).", DefaultValueFactory = _ => LogLevel.Warning };
+        var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
+        var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
+        {
+            id, bind, peers, multicast, iface, store, key, trace, cluster, primary, control, tokenTimeout, logLevel, noInput,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            NodeConsole.UnwrappedWhenRedirected();
+            EvsNodeOptions options;
+            try
+            {
+                options = Options(
+                    parse.GetValue(id)!, parse.GetValue(bind)!, parse.GetValue(peers), parse.GetValue(multicast), parse.GetValue(iface),
+                    parse.GetValue(tokenTimeout)) with
+                {
+                    StoreDirectory = parse.GetValue(store),
+                    TracePath = parse.GetValue(trace),
+                    KeyFile = parse.GetValue(key),
+                    ClusterName = parse.GetValue(cluster)!,
+                    PrimaryComponent = parse.GetValue(primary),
+                };
+            }
+            catch (FormatException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]evs node:[/] {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+            var controlPath = parse.GetValue(control) ?? Path.Combine(options.Store, ControlServer.DefaultFileName);
+            using var loggers = new StderrLoggers(parse.GetValue(logLevel));
+            return await NodeSession.RunAsync(options, controlPath, loggers, readInput: !parse.GetValue(noInput));
+        });
+        return command;
+    }
+
+    /// <summary>The --token-timeout-ms option, shared with evs cluster.</summary>
+    public static Option<double?> TokenTimeoutOption() => new("--token-timeout-ms")
+    {
+        Description = "The token loss timeout in ms (default Corosync's 3000); the other timeouts follow in Corosync's proportions (consensus 1.2 x token, token retransmission token / 4.2, join and merge at most 50 and 200 ms). Shorter notices failures and partitions sooner, on a quiet network.",
+    };
+
+    /// <summary>
+    /// The network part of a node's options: identifier, own address, peers, multicast group and
+    /// interface, protocol timeouts. Everything else is set by the caller.
+    /// </summary>
+    /// <exception cref="FormatException">An argument is malformed, or they do not fit together.</exception>
+    public static EvsNodeOptions Options(string id, string bind, string? peers, string? multicast, string? iface, double? tokenTimeoutMs)
+    {
+        var self = NodeArguments.Process(id, "--id");
+        var address = NodeArguments.EndPoint(bind, "--bind");
+        if (peers is null && multicast is null) throw new FormatException("give the other processes with --peers ID=ADDR:PORT,... or a multicast group with --multicast GROUP:PORT");
+        if (iface is not null && multicast is null) throw new FormatException("--interface is the multicast interface: it needs --multicast");
+        var options = new EvsNodeOptions
+        {
+            Id = self,
+            Bind = address,
+            Peers = peers is null ? new Dictionary<ProcessId, IPEndPoint>() : NodeArguments.Peers(peers),
+        };
+        if (multicast is not null)
+        {
+            var group = NodeArguments.EndPoint(multicast, "--multicast");
+            options = options with { Bind = MulticastBind(address, iface), Multicast = new MulticastGroup(group) };
+        }
+        if (tokenTimeoutMs is { } token)
+        {
+            var (membership, totem) = NodeArguments.Timeouts(token);
+            options = options with { Membership = membership, Totem = totem };
+        }
+        return options;
+    }
+
+    // The interface's address at --bind's port; --bind's own address when no --interface is given.
+    private static IPEndPoint MulticastBind(IPEndPoint bind, string? iface)
+    {
+        if (iface is null) return bind;
+        var address = NodeArguments.Address(iface, "--interface");
+        if (!bind.Address.Equals(IPAddress.Any) && !bind.Address.Equals(address))
+            throw new FormatException($"--bind {bind} and --interface {address} disagree: bind to 0.0.0.0:{bind.Port} or to the interface's address");
+        return new IPEndPoint(address, bind.Port);
+    }
+}

@@ -1,0 +1,88 @@
+// Carries out the requests of a node's operator (ControlRequest) on the running node, whichever
+// door they came in by — the node's own prompt or its control socket — and answers each with a
+// sentence (ControlReply). A bad request is answered, never thrown: the node keeps running and
+// no message typed before or after it is lost.
+using System.Text;
+using Evs.Reference.Model;
+using Evs.Reference.Runtime;
+
+namespace Evs.Cli.Network;
+
+/// <summary>How a node stops: it leaves the group (a failure, traced), or its part in the run ends (nothing more traced).</summary>
+internal enum NodeStop
+{
+    /// <summary>quit: the node fails, as far as the others and its trace are concerned.</summary>
+    Leave,
+
+    /// <summary>end: the run ends here for every node; the trace ends in the last configuration.</summary>
+    EndOfRun,
+}
+
+/// <summary>Executes requests on <paramref name="node"/>; <paramref name="stop"/> stops the whole node session (for quit and end) and returns the final state.</summary>
+internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatus>> stop)
+{
+    /// <summary>The node it controls.</summary>
+    public EvsNode Node => node;
+
+    /// <summary>Carries out <paramref name="request"/>; the reply says what was done, or why not.</summary>
+    public async Task<ControlReply> ExecuteAsync(ControlRequest request, CancellationToken cancellationToken)
+    {
+        switch (request)
+        {
+            case ControlRequest.Status:
+                var report = NodeReport.Of(node, await node.GetStatusAsync(cancellationToken));
+                return new ControlReply(true, report.OneLine(), report);
+            case ControlRequest.Isolate:
+                node.Isolate();
+                return new ControlReply(true, $"{node.Id} is isolated: every datagram to and from anyone is dropped");
+            case ControlRequest.Block block:
+                if (UnknownPeer(block) is { } refusal) return new ControlReply(false, refusal);
+                node.Block([.. block.Peers]);
+                return new ControlReply(true, $"{node.Id} blocks {string.Join(", ", block.Peers)}: now cut off from {string.Join(", ", node.Host.Traffic.Blocked.Order())}");
+            case ControlRequest.Heal:
+                node.Heal();
+                return new ControlReply(true, $"{node.Id} is healed: every datagram passes");
+            case ControlRequest.Send send:
+                return await SendAsync(send, cancellationToken);
+            case ControlRequest.Quit:
+                var left = await stop(NodeStop.Leave);
+                return new ControlReply(true, $"{node.Id} has stopped", NodeReport.Of(node, left));
+            case ControlRequest.End:
+                var ended = await stop(NodeStop.EndOfRun);
+                return new ControlReply(true, $"{node.Id} has ended its run", NodeReport.Of(node, ended));
+            case ControlRequest.Events:
+                return new ControlReply(false, "events is a stream that only the control socket serves (evs ctl NODE events)");
+            default:
+                throw new ArgumentOutOfRangeException(nameof(request), request, "not a control request");
+        }
+    }
+
+    /// <summary>The peers this node may block: those configured and those it has heard (multicast learns them).</summary>
+    public IReadOnlyList<ProcessId> KnownPeers() =>
+        [.. node.Host.Options.Peers.Keys.Concat(node.Host.Transport.Peers).Where(p => p != node.Id).Distinct().Order()];
+
+    // Why the block cannot be done (itself, or a peer it does not know), or null.
+    private string? UnknownPeer(ControlRequest.Block block)
+    {
+        if (block.Peers.Contains(node.Id)) return $"{node.Id} is this node; to cut it off from everyone, isolate it";
+        var known = KnownPeers();
+        var unknown = block.Peers.Where(p => !known.Contains(p)).ToList();
+        if (unknown.Count == 0) return null;
+        var knownText = known.Count == 0 ? "it knows no peer yet" : $"it knows {string.Join(", ", known)}";
+        return $"unknown peer {string.Join(", ", unknown)}: {knownText}; nothing was blocked";
+    }
+
+    private async Task<ControlReply> SendAsync(ControlRequest.Send send, CancellationToken cancellationToken)
+    {
+        var payload = Encoding.UTF8.GetBytes(send.Text);
+        try
+        {
+            await node.SendAsync(payload, send.Service, cancellationToken);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return new ControlReply(false, $"not sent: {ex.Message}");
+        }
+        return new ControlReply(true, $"{node.Id} sends {payload.Length} bytes, {send.Service.ToName()}");
+    }
+}

@@ -1,0 +1,113 @@
+// What a running node says about itself on `/status`, `evs ctl NODE status` and in `evs cluster`:
+// the library's NodeStatus (ring, members, what is in flight) and the counters an operator needs
+// to see why a partition happened or a peer is silent (datagrams, drops by reason, traffic cuts).
+// A plain record, so that the control socket carries it as JSON and the cluster reads it back.
+using System.Collections.Immutable;
+using Evs.Reference.Membership;
+using Evs.Reference.Model;
+using Evs.Reference.Runtime;
+using ModelConfiguration = Evs.Reference.Model.Configuration;
+
+namespace Evs.Cli.Network;
+
+/// <summary>A node's state and counters, as one JSON object of the control protocol.</summary>
+/// <param name="Id">The process.</param>
+/// <param name="Running">False once it has stopped (the final state).</param>
+/// <param name="State">Operational, Gather, Commit or Recovery.</param>
+/// <param name="Configuration">The last regular configuration delivered, or null before the first.</param>
+/// <param name="Members">Its members, sorted.</param>
+/// <param name="Primary">Whether it is primary, when a primary component algorithm runs.</param>
+/// <param name="RingSequence">The sequence number of the ring (<see cref="NodeStatus.Ring"/>), or null.</param>
+/// <param name="RingRepresentative">The representative of that ring, or null.</param>
+/// <param name="PendingSends">Messages of the application not sent yet.</param>
+/// <param name="DeliveredUpTo">The ring's ordinals delivered here.</param>
+/// <param name="HighestSeen">The ring's highest ordinal seen here.</param>
+/// <param name="Datagrams">The transport's counters.</param>
+/// <param name="Dropped">Datagrams dropped, by reason.</param>
+/// <param name="Isolated">Whether traffic to and from everyone is cut.</param>
+/// <param name="Blocked">The peers cut off one by one.</param>
+/// <param name="TokenHolds">How often an idle token was held.</param>
+internal sealed record NodeReport(
+    string Id,
+    bool Running,
+    string State,
+    string? Configuration,
+    ImmutableArray<string> Members,
+    bool? Primary,
+    long? RingSequence,
+    string? RingRepresentative,
+    int PendingSends,
+    long DeliveredUpTo,
+    long HighestSeen,
+    DatagramCounts Datagrams,
+    DropCounts Dropped,
+    bool Isolated,
+    ImmutableArray<string> Blocked,
+    long TokenHolds)
+{
+    /// <summary>The report of <paramref name="node"/> in state <paramref name="status"/>, with its counters now.</summary>
+    public static NodeReport Of(EvsNode node, NodeStatus status)
+    {
+        var host = node.Host;
+        var transport = host.Transport.Counters;
+        var wire = host.WireCounters;
+        return new NodeReport(
+            status.Id.Name,
+            status.Running,
+            status.State.ToString(),
+            status.Configuration?.Id.Name,
+            status.Configuration is { } c ? [.. c.Members.Select(m => m.Name)] : [],
+            status.Configuration?.Primary,
+            status.Ring?.Sequence,
+            status.Ring?.Representative.Name,
+            status.PendingSends,
+            status.DeliveredUpTo,
+            status.HighestSeen,
+            new DatagramCounts(transport.Sent, transport.Received, transport.SendErrors, transport.ReceiveErrors, transport.UnknownPeer),
+            new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster),
+            host.Traffic.IsIsolated,
+            [.. host.Traffic.Blocked.Select(p => p.Name).Order(StringComparer.Ordinal)],
+            host.TokenHolds);
+    }
+
+    /// <summary>The library's status again, for <see cref="NodeStatus.AllQuiescent"/> over processes that each run in an OS process of their own.</summary>
+    /// <exception cref="FormatException">A field does not name a state, a process or a ring.</exception>
+    public NodeStatus ToStatus()
+    {
+        if (!Enum.TryParse<MembershipState>(State, out var state)) throw new FormatException($"\"{State}\" is not a membership state");
+        var configuration = Configuration is { } c
+            ? new ModelConfiguration(new ConfigurationId(c), ConfigurationKind.Regular, [.. Members.Select(m => new ProcessId(m))], Primary: Primary)
+            : null;
+        RingId? ring = RingSequence is { } sequence && RingRepresentative is { } representative ? new RingId(sequence, new ProcessId(representative)) : null;
+        return new NodeStatus(new ProcessId(Id), Running, state, configuration, ring, PendingSends, DeliveredUpTo, HighestSeen);
+    }
+
+    /// <summary>One line: state, configuration, traffic and drops.</summary>
+    public string OneLine() =>
+        $"{Id} {(Running ? "running" : "stopped")}, {State}, configuration {Configuration ?? "none"} [{string.Join(", ", Members)}]{PrimaryText}, "
+        + $"{PendingSends} to send, delivered {DeliveredUpTo} of {HighestSeen}; datagrams sent {Datagrams.Sent}, received {Datagrams.Received}; "
+        + $"dropped {Dropped}; cut {CutText}";
+
+    /// <summary>" primary", " not primary", or nothing when no primary component algorithm runs.</summary>
+    public string PrimaryText => Primary switch { true => " primary", false => " not primary", null => "" };
+
+    /// <summary>What is cut: "isolated", "blocks p3, p4", or "nothing".</summary>
+    public string CutText => Isolated ? "isolated" : Blocked.IsEmpty ? "nothing" : $"blocks {string.Join(", ", Blocked)}";
+}
+
+/// <summary>The transport's datagram counts (<see cref="TransportCounters"/>).</summary>
+internal sealed record DatagramCounts(long Sent, long Received, long SendErrors, long ReceiveErrors, long UnknownPeer);
+
+/// <summary>
+/// Datagrams dropped, by reason: by a traffic cut (in, out), by the transport (from an address that
+/// is no peer's) or by the wire format (<see cref="WireCounters"/>).
+/// </summary>
+internal sealed record DropCounts(long CutIn, long CutOut, long UnknownSource, long Malformed, long Unauthenticated, long WrongVersion, long OtherCluster)
+{
+    /// <summary>Dropped on arrival because of what they are, not because of a cut.</summary>
+    public long Refused => UnknownSource + Malformed + Unauthenticated + WrongVersion + OtherCluster;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"cut in {CutIn}, cut out {CutOut}, unknown source {UnknownSource}, malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster}";
+}

@@ -1,0 +1,200 @@
+// `evs node` in the foreground: one process of the group, started with the library's EvsNode,
+// with three doors — lines typed on standard input, the control socket, and signals — and one
+// window: every delivery and configuration change printed as it happens. Whatever door a stop
+// comes by (/quit, `evs ctl NODE quit`, end of input, Ctrl-C, SIGTERM), the node stops the same
+// clean way: the runtime stops it, the control socket answers what is in flight and goes away.
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Evs.Cli.Commands;
+using Evs.Reference.Model;
+using Evs.Reference.Runtime;
+using Evs.Reference.Runtime.Wire;
+using Evs.Reference.Storage;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+
+namespace Evs.Cli.Network;
+
+/// <summary>A running node with its prompt, its event printer and its control socket.</summary>
+internal sealed class NodeSession
+{
+    private const string Help =
+        "Type a line to send it. /safe, /agreed, /causal switch the delivery service; /status; /block P... and /isolate cut traffic, /heal restores it; /quit stops (so does Ctrl-C or the end of input).";
+
+    private readonly EvsNode _node;
+    private readonly NodeConsole _console;
+    private readonly NodeController _controller;
+    private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private DeliveryService _service = DeliveryService.Agreed;
+
+    private NodeSession(EvsNode node, NodeConsole console)
+    {
+        _node = node;
+        _console = console;
+        _controller = new NodeController(node, StopAsync);
+    }
+
+    /// <summary>
+    /// Starts the node of <paramref name="options"/>, listens on <paramref name="controlPath"/> and
+    /// runs until it is stopped, reading lines from standard input when <paramref name="readInput"/>. Returns the exit code: 0 after a clean stop, 1 when the node
+    /// failed, 2 when it could not start (the message says why).
+    /// </summary>
+    public static async Task<int> RunAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput)
+    {
+        var console = new NodeConsole();
+        EvsNode node;
+        try
+        {
+            node = await EvsNode.StartAsync(options, loggers);
+        }
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException or SocketException
+            or KeyFileException or StableStorageException)
+        {
+            var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            console.Line($"[red]{options.Id} cannot start:[/] {Markup.Escape(message)}");
+            return ExitCodes.BadInput;
+        }
+        var session = new NodeSession(node, console);
+        ControlServer server;
+        try
+        {
+            server = ControlServer.Start(controlPath, session._controller);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or UnauthorizedAccessException)
+        {
+            await node.StopAsync();
+            console.Line($"[red]{options.Id} cannot listen for control:[/] {Markup.Escape(ex.Message)}");
+            return ExitCodes.BadInput;
+        }
+        return await session.RunAsync(server, readInput);
+    }
+
+    // Runs until a stop is asked for; reads standard input unless told not to (a node in the background).
+    private async Task<int> RunAsync(ControlServer server, bool readInput)
+    {
+        PrintBanner(server.Path);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var printing = PrintEventsAsync();
+        if (readInput)
+        {
+            _ = Task.Run(ReadInputAsync);
+            _console.Prompt(PromptMarkup);
+        }
+        await _stopRequested.Task;
+        var final = await StopAsync(NodeStop.Leave);
+        await server.DisposeAsync();
+        await printing;
+        _console.Prompt("");
+        _console.Line($"[grey]{Markup.Escape(NodeReport.Of(_node, final).OneLine())}[/]");
+        return _node.Host.Fault is null ? ExitCodes.Ok : ExitCodes.Violation;
+    }
+
+    private string PromptMarkup => $"[bold]{_service.ToName()}[/]> ";
+
+    // Stops the node (the first stop asked for decides how, see NodeHost) and then the session; returns the node's final state.
+    // The end of a run is the runtime's crash: nothing more is traced, so the trace ends in the node's last configuration.
+    private Task<NodeStatus> StopAsync(NodeStop how)
+    {
+        var stopping = how == NodeStop.EndOfRun ? _node.CrashAsync() : _node.StopAsync();
+        _stopRequested.TrySetResult();
+        return stopping;
+    }
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true; // stop cleanly instead of dying
+        _stopRequested.TrySetResult();
+    }
+
+    private void PrintBanner(string controlPath)
+    {
+        var o = _node.Host.Options;
+        var network = o.Multicast is { } m
+            ? $"multicast to {m.Group} from interface {o.BindEndPoint.Address}" + (o.Peers.Count == 0 ? "; peers are learned as they are heard" : $"; peers {Peers(o)}")
+            : $"unicast to {Peers(o)}";
+        _console.Line($"[bold]evs node {Markup.Escape(o.Id.Name)}[/] at {_node.LocalEndPoint}, cluster \"{Markup.Escape(o.ClusterName)}\", {Markup.Escape(network)}");
+        _console.Line($"[grey]store {Markup.Escape(o.Store)}; trace {Markup.Escape(o.TracePath ?? "none")}; control socket {Markup.Escape(controlPath)}[/]");
+        if (o.KeyFile is null)
+            _console.Line($"[bold white on red] OPEN CLUSTER [/] [bold red]no --key: datagrams are neither authenticated nor encrypted. Anyone who can reach port {_node.LocalEndPoint.Port} can read every message and speak for any process. Write a key with `evs keygen FILE` and give every node --key FILE.[/]");
+        else
+            _console.Line($"[green]key {Markup.Escape(o.KeyFile)}: datagrams are encrypted and authenticated ({o.Security})[/]");
+        if (o.PrimaryComponent is { } primary) _console.Line($"[grey]primary component algorithm: {Markup.Escape(primary)}[/]");
+        _console.Line($"[grey]{Markup.Escape(Help)}[/]");
+    }
+
+    // The other processes' addresses, as configured.
+    private static string Peers(EvsNodeOptions o)
+    {
+        var others = o.Peers.Where(p => p.Key != o.Id).OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}").ToList();
+        return others.Count == 0 ? "no other process (a group of one)" : string.Join(", ", others);
+    }
+
+    // Every event of the node, as it happens, until the node stops; a failure of the node stops the session.
+    private async Task PrintEventsAsync()
+    {
+        var view = new EventView();
+        try
+        {
+            await foreach (var e in _node.Events()) _console.Line(view.Markup(EventLine.Of(e)));
+        }
+        catch (Exception ex) when (_node.Host.Fault is not null)
+        {
+            _console.Line($"[bold red]{_node.Id} has failed and stops:[/] {Markup.Escape(ex.Message)}");
+            _stopRequested.TrySetResult();
+        }
+    }
+
+    // Standard input, line by line, until its end (which stops the node, as /quit does).
+    private async Task ReadInputAsync()
+    {
+        while (!_stopRequested.Task.IsCompleted && await Console.In.ReadLineAsync() is { } line)
+        {
+            await HandleAsync(line);
+            if (!_stopRequested.Task.IsCompleted) _console.Prompt(PromptMarkup);
+        }
+        _stopRequested.TrySetResult();
+    }
+
+    // One typed line: a command after '/', or a message to send with the current service.
+    private async Task HandleAsync(string line)
+    {
+        if (string.IsNullOrWhiteSpace(line)) return;
+        if (!line.StartsWith('/'))
+        {
+            Show(await _controller.ExecuteAsync(new ControlRequest.Send(_service, line), CancellationToken.None), quietWhenDone: true);
+            return;
+        }
+        var command = line[1..].Trim();
+        if (DeliveryServiceNames.TryParse(command, out var service))
+        {
+            _service = service;
+            _console.Line($"[grey]lines are sent {service.ToName()} from now on[/]");
+        }
+        else if (command == "help")
+        {
+            _console.Line($"[grey]{Markup.Escape(Help)}[/]");
+        }
+        else
+        {
+            ControlRequest request;
+            try
+            {
+                request = ControlRequest.Parse(command);
+            }
+            catch (FormatException ex)
+            {
+                _console.Line($"[red]{Markup.Escape(ex.Message)}[/] [grey](nothing was sent; /help)[/]");
+                return;
+            }
+            Show(await _controller.ExecuteAsync(request, CancellationToken.None), quietWhenDone: false);
+        }
+    }
+
+    private void Show(ControlReply reply, bool quietWhenDone)
+    {
+        if (!reply.Ok) _console.Line($"[red]{Markup.Escape(reply.Message)}[/]");
+        else if (reply.Status is { } status && status.Running) _console.Write(StatusView.Grid(status));
+        else if (!quietWhenDone) _console.Line($"[grey]{Markup.Escape(reply.Message)}[/]");
+    }
+}

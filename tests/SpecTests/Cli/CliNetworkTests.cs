@@ -1,0 +1,237 @@
+// Tests of `evs node`, `evs ctl` and `evs cluster` (issue "The real network", items 5 and 6): the
+// built executable in separate OS processes on 127.0.0.1, driven as a person drives it (lines on
+// standard input) or as a script does (evs ctl), observed on standard output, and judged at the
+// end by the specification checker on the traces the nodes wrote. Short protocol timeouts
+// (--token-timeout-ms) keep each test to seconds.
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Evs.Reference.Checking;
+using Evs.Reference.Model;
+using Evs.Reference.Tracing;
+using SpecTests.Runtime;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Cli;
+
+[Collection(CliCollection.Name)]
+public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
+{
+    // A token lost for a second breaks the ring: partitions and kills are noticed in about two
+    // (token loss, then consensus), and a machine busy with other work does not break it by mistake.
+    private const string TokenTimeoutMs = "1000";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("evs-cli-").FullName;
+
+    [Fact]
+    public async Task Lines_typed_at_one_node_are_delivered_by_all_three_and_a_bad_line_loses_nothing()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(3);
+        using var p1 = StartNode(1, ports);
+        using var p2 = StartNode(2, ports);
+        using var p3 = StartNode(3, ports);
+        EvsProcess[] nodes = [p1, p2, p3];
+        foreach (var node in nodes) await node.WaitForLineAsync(0, "regular configuration", "[p1, p2, p3]");
+
+        int mark = p1.LineCount;
+        await p1.WriteLineAsync("/frobnicate");
+        await p1.WriteLineAsync("/block p9");
+        await p1.WriteLineAsync("hello from the pipe");
+        await p1.WriteLineAsync("/safe");
+        await p1.WriteLineAsync("a safe one");
+        await p1.WaitForLineAsync(mark, "unknown command \"frobnicate\"");
+        await p1.WaitForLineAsync(mark, "unknown peer p9");
+        foreach (var node in nodes)
+        {
+            int agreed = await node.WaitForLineAsync(0, "✓ p1 (agreed, in R", ", regular): hello from the pipe");
+            int safe = await node.WaitForLineAsync(0, "✓ p1 (safe, in R", ", regular): a safe one");
+            Assert.True(agreed < safe, "the two messages are delivered in the order sent");
+        }
+        Assert.Contains(p1.Lines, l => l.Contains("OPEN CLUSTER", StringComparison.Ordinal));
+
+        foreach (var node in nodes) await node.WriteLineAsync("/quit");
+        foreach (var node in nodes) Assert.Equal(0, await node.WaitForExitAsync());
+        CheckTraces(expectQuiescent: false);
+    }
+
+    [Fact]
+    public async Task Evs_ctl_block_partitions_the_nodes_and_heal_merges_them_again()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(3);
+        using var p1 = StartNode(1, ports, "--no-input");
+        using var p2 = StartNode(2, ports, "--no-input");
+        using var p3 = StartNode(3, ports, "--no-input");
+        EvsProcess[] nodes = [p1, p2, p3];
+        foreach (var node in nodes) await node.WaitForLineAsync(0, "regular configuration", "[p1, p2, p3]");
+
+        var (code, status) = await Ctl("p1", "status", "--json");
+        Assert.Equal(0, code);
+        using (var json = JsonDocument.Parse(status))
+            Assert.Equal(["p1", "p2", "p3"], json.RootElement.GetProperty("status").GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+        var refused = await Task.WhenAll(
+            Ctl("p1", "block", "p9"),
+            Ctl("p1", "frobnicate"),
+            EvsProcess.RunAsync(output, _directory, "ctl", Path.Combine(_directory, "nowhere"), "status"));
+        Assert.Equal([1, 2, 2], refused.Select(r => r.ExitCode));
+        Assert.Contains("unknown peer p9", refused[0].Output);
+
+        int[] marks = [.. nodes.Select(n => n.LineCount)];
+        var cut = await Task.WhenAll(Ctl("p1", "block", "p3"), Ctl("p2", "block", "p3"), Ctl("p3", "isolate"));
+        Assert.All(cut, r => Assert.Equal(0, r.ExitCode));
+        await p1.WaitForLineAsync(marks[0], "─ transitional configuration");
+        await p1.WaitForLineAsync(marks[0], "═ regular configuration", "[p1, p2]");
+        await p2.WaitForLineAsync(marks[1], "═ regular configuration", "[p1, p2]");
+        await p3.WaitForLineAsync(marks[2], "═ regular configuration", "[p3]");
+        Assert.Equal(0, (await Ctl("p3", "send", "--service", "safe", "alone", "in", "p3's", "component")).ExitCode);
+        await p3.WaitForLineAsync(marks[2], "✓ p3 (safe, in R", "): alone in p3's component");
+
+        marks = [.. nodes.Select(n => n.LineCount)];
+        Assert.All(await Task.WhenAll(Ctl("p1", "heal"), Ctl("p2", "heal"), Ctl("p3", "heal")), r => Assert.Equal(0, r.ExitCode));
+        for (int i = 0; i < nodes.Length; i++) await nodes[i].WaitForLineAsync(marks[i], "═ regular configuration", "[p1, p2, p3]");
+
+        Assert.All(await Task.WhenAll(Ctl("p1", "quit"), Ctl("p2", "quit"), Ctl("p3", "quit")), r => Assert.Equal(0, r.ExitCode));
+        foreach (var node in nodes) Assert.Equal(0, await node.WaitForExitAsync());
+        Assert.DoesNotContain(p1.Lines, l => l.Contains("alone in p3's component", StringComparison.Ordinal));
+        CheckTraces(expectQuiescent: false);
+    }
+
+    [Fact]
+    public async Task A_node_killed_with_SIGKILL_restarts_from_its_store_rejoins_and_the_traces_pass_the_checker()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(3);
+        using var p1 = StartNode(1, ports);
+        using var p2 = StartNode(2, ports);
+        var first = StartNode(3, ports);
+        int mark;
+        try
+        {
+            foreach (var node in new[] { p1, p2, first }) await node.WaitForLineAsync(0, "regular configuration", "[p1, p2, p3]");
+            await p1.WriteLineAsync("before the kill");
+            await first.WaitForLineAsync(0, "✓ p1", "before the kill");
+
+            mark = p1.LineCount;
+            first.Kill();
+            await first.WaitForExitAsync();
+            await p1.WaitForLineAsync(mark, "═ regular configuration", "[p1, p2]");
+        }
+        finally
+        {
+            first.Dispose();
+        }
+        using var p3 = StartNode(3, ports);
+        mark = p1.LineCount;
+        await p3.WaitForLineAsync(0, "═ regular configuration", "[p1, p2, p3]");
+        await p1.WaitForLineAsync(mark, "═ regular configuration", "[p1, p2, p3]");
+        await p1.WriteLineAsync("after the restart");
+        await p3.WaitForLineAsync(0, "✓ p1", "after the restart");
+
+        foreach (var node in new[] { p1, p2, p3 }) await node.WriteLineAsync("/quit");
+        foreach (var node in new[] { p1, p2, p3 }) Assert.Equal(0, await node.WaitForExitAsync());
+        var p3Events = CheckTraces(expectQuiescent: false).Events.Where(e => e.Process.Name == "p3").OrderBy(e => e.Index).ToList();
+        int fail = p3Events.FindIndex(e => e is Fail);
+        Assert.True(fail >= 0, "the restarted node wrote the fail line of the configuration it was killed in");
+        var restart = Assert.IsType<DeliverConf>(p3Events[fail + 1]);
+        Assert.Equal(["p3"], restart.Members.Select(m => m.Name));
+    }
+
+    [Fact]
+    public async Task Evs_cluster_sends_partitions_heals_kills_restarts_and_quits_with_quiescent_traces_that_pass_the_checker()
+    {
+        int basePort = FreeConsecutivePorts(3);
+        using var cluster = EvsProcess.Start("evs cluster", output, _directory,
+            "cluster", "--nodes", "3", "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--dir", "c", "--token-timeout-ms", TokenTimeoutMs);
+        foreach (var id in new[] { "p1", "p2", "p3" }) await cluster.WaitForLineAsync(0, $"{id} │ ═ regular configuration", "[p1, p2, p3]");
+
+        await cluster.WriteLineAsync("hello cluster");
+        foreach (var id in new[] { "p1", "p2", "p3" }) await cluster.WaitForLineAsync(0, $"{id} │ ✓ p1 (agreed", "hello cluster");
+
+        int mark = cluster.LineCount;
+        await cluster.WriteLineAsync("/partition p1,p2 p3");
+        await cluster.WaitForLineAsync(mark, "p1 │ ═ regular configuration", "[p1, p2]");
+        await cluster.WaitForLineAsync(mark, "p2 │ ═ regular configuration", "[p1, p2]");
+        await cluster.WaitForLineAsync(mark, "p3 │ ═ regular configuration", "[p3]");
+        await cluster.WriteLineAsync("p3: alone");
+        await cluster.WaitForLineAsync(mark, "p3 │ ✓ p3", "alone");
+
+        mark = cluster.LineCount;
+        await cluster.WriteLineAsync("/heal");
+        foreach (var id in new[] { "p1", "p2", "p3" }) await cluster.WaitForLineAsync(mark, $"{id} │ ═ regular configuration", "[p1, p2, p3]");
+
+        mark = cluster.LineCount;
+        await cluster.WriteLineAsync("/kill p3");
+        await cluster.WaitForLineAsync(mark, "p1 │ ═ regular configuration", "[p1, p2]");
+        mark = cluster.LineCount;
+        await cluster.WriteLineAsync("/restart p3");
+        foreach (var id in new[] { "p1", "p3" }) await cluster.WaitForLineAsync(mark, $"{id} │ ═ regular configuration", "[p1, p2, p3]");
+
+        await cluster.WriteLineAsync("/quit");
+        Assert.Equal(0, await cluster.WaitForExitAsync());
+        Assert.Contains(cluster.Lines, l => l.Contains("the traces are marked quiescent", StringComparison.Ordinal));
+        Assert.Contains(cluster.Lines, l => l.Contains("evs check c/*.jsonl", StringComparison.Ordinal));
+        Assert.DoesNotContain(cluster.Lines, l => l.StartsWith("p1 │ ✓ p3", StringComparison.Ordinal));
+        var trace = CheckTraces(expectQuiescent: true, Path.Combine(_directory, "c"));
+        Assert.Equal(["p3"], trace.Events.OfType<Fail>().Select(f => f.Process.Name));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    // Node pI on ports[I-1], every node's address as peers, its store and trace in the test's directory.
+    private EvsProcess StartNode(int i, IReadOnlyList<int> ports, params string[] extra)
+    {
+        var peers = string.Join(",", ports.Select((port, j) => $"p{j + 1}=127.0.0.1:{port}"));
+        string[] arguments =
+        [
+            "node", "--id", $"p{i}", "--bind", $"127.0.0.1:{ports[i - 1]}", "--peers", peers,
+            "--store", $"p{i}", "--trace", $"p{i}.jsonl", "--token-timeout-ms", TokenTimeoutMs, "--log-level", "Information", .. extra,
+        ];
+        return EvsProcess.Start($"p{i}", output, _directory, arguments);
+    }
+
+    // evs ctl on node ID's store directory.
+    private Task<(int ExitCode, string Output)> Ctl(string id, params string[] command) =>
+        EvsProcess.RunAsync(output, _directory, ["ctl", Path.Combine(_directory, id), .. command]);
+
+    // Reads every trace in the directory as one history, checks it, and fails the test on a violation.
+    private Trace CheckTraces(bool expectQuiescent, string? directory = null)
+    {
+        var paths = Directory.GetFiles(directory ?? _directory, "*.jsonl");
+        Assert.Equal(3, paths.Length);
+        var trace = TraceReader.ReadFiles(paths);
+        Assert.Equal(expectQuiescent, trace.Header.Quiescent);
+        var report = SpecificationChecker.Check(trace);
+        Assert.True(report.AllPassed, report.ToString());
+        return trace;
+    }
+
+    // A port from which `count` consecutive UDP ports of 127.0.0.1 are free (evs cluster --base-port).
+    private static int FreeConsecutivePorts(int count)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int start = Random.Shared.Next(20000, 60000);
+            var sockets = new List<Socket>();
+            try
+            {
+                for (int port = start; port < start + count; port++)
+                {
+                    var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+                    sockets.Add(socket);
+                    socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                }
+                return start;
+            }
+            catch (SocketException)
+            {
+                // Taken: try elsewhere.
+            }
+            finally
+            {
+                foreach (var socket in sockets) socket.Dispose();
+            }
+        }
+        throw new InvalidOperationException($"no {count} consecutive free UDP ports found on 127.0.0.1");
+    }
+}
