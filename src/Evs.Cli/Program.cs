@@ -9,5 +9,6 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     CheckCommand.Create(),
     DemoCommand.Create(),
     LivenessCommand.Create(),
+    KeygenCommand.Create(),
 };
 return root.Parse(args).Invoke();

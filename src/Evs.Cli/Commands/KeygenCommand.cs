@@ -1,0 +1,33 @@
+// `evs keygen`: writes a cluster key (docs/WIRE.md, "Keys"), the one secret every node of a
+// cluster shares so that nobody else can speak for its processes. It never overwrites a key by
+// accident: a replaced key locks every node still holding the old one out of the cluster.
+using System.CommandLine;
+using Evs.Reference.Runtime.Wire;
+
+namespace Evs.Cli.Commands;
+
+internal static class KeygenCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("keyfile") { Description = "Where to write the key: 32 random bytes as base64, readable by its owner only." };
+        var force = new Option<bool>("--force") { Description = "Replace the file if it exists." };
+        var command = new Command("keygen", "Write a new random cluster key for HMAC-SHA-256 or AES-256-GCM. Exit 0: written; 2: the file exists (without --force) or cannot be written.") { file, force };
+        command.SetAction(parse =>
+        {
+            var target = parse.GetValue(file)!;
+            try
+            {
+                KeyFile.Generate(target.FullName, replace: parse.GetValue(force));
+            }
+            catch (KeyFileException ex)
+            {
+                Console.Error.WriteLine(ex.Message + (target.Exists ? "; use --force to replace it" : ""));
+                return ExitCodes.BadInput;
+            }
+            Console.WriteLine($"wrote a new cluster key to {target.FullName}; copy it to every node of the cluster");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
