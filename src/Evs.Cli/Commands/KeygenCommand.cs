@@ -1,9 +1,8 @@
-// `evs keygen`: writes a cluster's shared key, so that a class on a LAN runs an authenticated and
-// encrypted cluster (`evs node --key FILE`) instead of an open one. The key file format is the
-// library's (KeyFile): 32 random bytes in base64, readable by its owner only.
+// `evs keygen`: writes a cluster key (docs/WIRE.md, "Keys"), the one secret every node of a
+// cluster shares so that nobody else can speak for its processes. It never overwrites a key by
+// accident: a replaced key locks every node still holding the old one out of the cluster.
 using System.CommandLine;
 using Evs.Reference.Runtime.Wire;
-using Spectre.Console;
 
 namespace Evs.Cli.Commands;
 
@@ -11,27 +10,22 @@ internal static class KeygenCommand
 {
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "The key file to write (mode 0600); copy it to every node of the cluster." };
-        var force = new Option<bool>("--force") { Description = "Replace an existing key file (nodes with the old key no longer understand the new one)." };
-        var command = new Command("keygen", "Write a new random cluster key: give every node --key FILE. Exit 0: written; 2: not written.") { file, force };
+        var file = new Argument<FileInfo>("keyfile") { Description = "Where to write the key: 32 random bytes as base64, readable by its owner only." };
+        var force = new Option<bool>("--force") { Description = "Replace the file if it exists." };
+        var command = new Command("keygen", "Write a new random cluster key for HMAC-SHA-256 or AES-256-GCM. Exit 0: written; 2: the file exists (without --force) or cannot be written.") { file, force };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(file)!.FullName;
-            if (File.Exists(path) && !parse.GetValue(force))
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]{path} exists:[/] a cluster may use it; give --force to replace it");
-                return ExitCodes.BadInput;
-            }
+            var target = parse.GetValue(file)!;
             try
             {
-                KeyFile.Generate(path);
+                KeyFile.Generate(target.FullName, replace: parse.GetValue(force));
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (KeyFileException ex)
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]cannot write {path}:[/] {ex.Message}");
+                Console.Error.WriteLine(ex.Message + (target.Exists ? "; use --force to replace it" : ""));
                 return ExitCodes.BadInput;
             }
-            AnsiConsole.MarkupLineInterpolated($"key written to {path}: copy it to every node and start each with --key {path}");
+            Console.WriteLine($"wrote a new cluster key to {target.FullName}; copy it to every node of the cluster");
             return ExitCodes.Ok;
         });
         return command;

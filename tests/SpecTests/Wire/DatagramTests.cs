@@ -90,6 +90,33 @@ public class DatagramTests
     }
 
     [Theory]
+    [MemberData(nameof(Wires.Modes), MemberType = typeof(Wires))]
+    public void A_datagram_written_by_hand_from_WIRE_md_is_the_one_WireFormat_writes(WireSecurityMode mode)
+    {
+        using var wire = Wires.Make(mode);
+        using var receiver = Wires.Make(mode);
+        using var seal = new Authentication(Wires.Security(mode));
+        var packets = new[] { PacketCodec.Encode(Packets.Detect()), PacketCodec.Encode(Packets.Token()) };
+        var body = packets.SelectMany(p => new[] { (byte)(p.Length >> 8), (byte)p.Length }.Concat(p)).ToArray();
+        var byHand = Datagrams.Write(seal, Wires.Cluster, DatagramKind.Packets, body);
+        var written = wire.Encode([Packets.Detect(), Packets.Token()]).Single();
+
+        // AES-GCM draws a fresh nonce, so only the length can match; the receiver reads both alike.
+        if (mode == WireSecurityMode.Aes256Gcm) Assert.Equal(written.Length, byHand.Length);
+        else Assert.Equal(Convert.ToHexString(written), Convert.ToHexString(byHand));
+        PacketAssert.Equal([Packets.Detect(), Packets.Token()], receiver.Decode(byHand));
+    }
+
+    [Fact]
+    public void A_merge_detect_from_p1_of_ring_3_is_15_bytes_and_a_64_KiB_message_50_fragments()
+    {
+        Assert.Equal(15, PacketCodec.Encode(new Evs.Reference.Membership.MergeDetect(new("p1"), new(3, new("p1")))).Length);
+        using var wire = new WireFormat(new WireOptions("evs", WireSecurity.Hmac(Wires.Key)));
+        Assert.Equal(1355, wire.BodyCapacity);
+        Assert.Equal(50, wire.Encode([Packets.Regular(payload: 64 * 1024)]).Count);
+    }
+
+    [Theory]
     [InlineData("", 1400)]
     [InlineData("a-cluster-name-that-is-far-too-long-for-the-one-byte-length-of-the-header", 1400)]
     [InlineData("ok", 100)]

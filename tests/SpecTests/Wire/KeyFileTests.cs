@@ -33,11 +33,28 @@ public sealed class KeyFileTests : IDisposable
         File.WriteAllText(PathOf("old.key"), "x");
         File.SetUnixFileMode(PathOf("old.key"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         KeyFile.Generate(PathOf("new.key"));
-        KeyFile.Generate(PathOf("old.key"));
+        KeyFile.Generate(PathOf("old.key"), replace: true);
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(PathOf("new.key")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(PathOf("old.key")));
     }
+
+    [Fact]
+    public void An_existing_key_file_is_replaced_only_when_asked()
+    {
+        var first = KeyFile.Generate(PathOf("k.key"));
+        var error = Assert.Throws<KeyFileException>(() => KeyFile.Generate(PathOf("k.key")));
+        Assert.Contains("exists", error.Message);
+        Assert.Equal(first, KeyFile.Read(PathOf("k.key")));
+
+        var second = KeyFile.Generate(PathOf("k.key"), replace: true);
+        Assert.NotEqual(first, second);
+        Assert.Equal(second, KeyFile.Read(PathOf("k.key")));
+    }
+
+    [Fact]
+    public void A_key_file_that_cannot_be_written_says_so() =>
+        Assert.Contains("cannot be written", Assert.Throws<KeyFileException>(() => KeyFile.Generate(PathOf("no/such/dir.key"))).Message);
 
     [Theory]
     [InlineData(null, "does not exist")]

@@ -120,6 +120,30 @@ public class PacketCodecTests
         Assert.True(PacketAssert.Same(commit, PacketCodec.Decode(PacketCodec.Encode(commit))!));
     }
 
+    public static TheoryData<string> ImpossibleCommitTokens() => new("no members", "a member twice", "rotation 0", "rotation 3", "another's info", "more infos than members");
+
+    [Theory]
+    [MemberData(nameof(ImpossibleCommitTokens))]
+    public void A_commit_token_no_node_sends_is_malformed(string what)
+    {
+        var commit = Packets.Commit();
+        var impossible = what switch
+        {
+            "no members" => commit with { Members = [], Infos = [] },
+            "a member twice" => commit with { Members = [.. commit.Members, commit.Members[0]] },
+            "rotation 0" => commit with { Rotation = 0 },
+            "rotation 3" => commit with { Rotation = 3 },
+            "another's info" => commit with { Infos = commit.Infos.SetItem(1, commit.Infos[1] with { Process = commit.Members[2] }) },
+            _ => commit with { Infos = [.. commit.Infos, commit.Infos[0]] },
+        };
+        Assert.NotNull(PacketCodec.Decode(PacketCodec.Encode(commit)));
+        Assert.Null(PacketCodec.Decode(PacketCodec.Encode(impossible)));
+        using var sender = Wires.Make();
+        using var receiver = Wires.Make();
+        Assert.Empty(receiver.DecodeAll(sender.Encode([impossible])));
+        Assert.Equal(1, receiver.Counters.Malformed);
+    }
+
     [Fact]
     public void A_process_identifier_the_wire_cannot_carry_is_refused_when_sending()
     {

@@ -19,7 +19,7 @@ public enum DatagramKind : byte
 /// <summary>
 /// The datagram header: magic <c>EVSW</c>, wire version, flags (the <see cref="WireSecurityMode"/>
 /// in bits 0-1, the other bits zero), <see cref="DatagramKind"/>, the cluster name (u8 length, UTF-8)
-/// and the body length (u16). <see cref="Length"/> is 10 bytes plus the cluster name.
+/// and the body length (u16): 10 bytes plus the cluster name (<see cref="LengthFor"/>).
 /// </summary>
 public readonly record struct DatagramHeader(WireSecurityMode Security, DatagramKind Kind, byte[] ClusterName, int BodyLength)
 {
@@ -42,9 +42,6 @@ public readonly record struct DatagramHeader(WireSecurityMode Security, Datagram
     public const int ClusterLengthOffset = 7;
 
     private const byte SecurityBits = 0b11;
-
-    /// <summary>The header's length in bytes.</summary>
-    public int Length => LengthFor(ClusterName.Length);
 
     /// <summary>The length of a header with a cluster name of <paramref name="clusterNameBytes"/> bytes.</summary>
     public static int LengthFor(int clusterNameBytes) => FixedLength + clusterNameBytes;

@@ -106,9 +106,6 @@ public sealed class Reassembly(int slots)
     private readonly HashSet<(ulong, uint)> _completed = [];
     private readonly Queue<(ulong, uint)> _completedOrder = new();
 
-    /// <summary>Incomplete packets now held.</summary>
-    public int Incomplete => _partials.Count;
-
     /// <summary>Incomplete packets forgotten to make room for newer ones.</summary>
     public long Evicted { get; private set; }
 

@@ -15,17 +15,32 @@ public sealed class KeyFileException(string message, Exception? inner = null) : 
 /// </summary>
 public static class KeyFile
 {
-    /// <summary>Writes a new random key to <paramref name="path"/>, replacing any file there; returns the key.</summary>
-    public static byte[] Generate(string path)
+    /// <summary>
+    /// Writes a new random key to <paramref name="path"/> and returns it. An existing file is replaced
+    /// only when <paramref name="replace"/> is true (a new key locks out every node holding the old
+    /// one); otherwise, and when the file cannot be written, throws <see cref="KeyFileException"/>.
+    /// </summary>
+    public static byte[] Generate(string path, bool replace = false)
     {
         var key = RandomNumberGenerator.GetBytes(WireSecurity.KeyLength);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = replace ? FileMode.Create : FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(path, options))
-        using (var writer = new StreamWriter(stream))
-            writer.WriteLine(Convert.ToBase64String(key));
-        // UnixCreateMode applies only to a file that did not exist; a replaced file gets the mode too.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        try
+        {
+            using (var stream = new FileStream(path, options))
+            using (var writer = new StreamWriter(stream))
+                writer.WriteLine(Convert.ToBase64String(key));
+            // UnixCreateMode applies only to a file that did not exist; a replaced file gets the mode too.
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        catch (IOException ex) when (!replace && File.Exists(path))
+        {
+            throw new KeyFileException($"key file {path} exists; a new key would lock out every node that holds the old one", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new KeyFileException($"key file {path} cannot be written: {ex.Message}", ex);
+        }
         return key;
     }
 

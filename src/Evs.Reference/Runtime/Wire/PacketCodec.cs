@@ -60,8 +60,22 @@ public static class PacketCodec
     {
         var r = new WireReader(bytes);
         var packet = Read(ref r);
-        return r.Complete ? packet : null;
+        return r.Complete && packet is not null && IsPossible(packet) ? packet : null;
     }
+
+    /// <summary>
+    /// Whether a correct node could have sent <paramref name="packet"/>: the shapes the protocol
+    /// relies on and every sender keeps (docs/WIRE.md, "Packets no node sends"). A commit token
+    /// names at least one member, each once, is in rotation 1 or 2, and its infos are the members'
+    /// own, in ring order: the i-th member writes the i-th info. Values within those shapes are the
+    /// protocol's to judge, not the wire's.
+    /// </summary>
+    public static bool IsPossible(Packet packet) => packet switch
+    {
+        CommitToken c => c.Members.Length > 0 && c.Members.Distinct().Count() == c.Members.Length && c.Rotation is 1 or 2
+            && c.Infos.Length <= c.Members.Length && c.Infos.Select(i => i.Process).SequenceEqual(c.Members.Take(c.Infos.Length)),
+        _ => true,
+    };
 
     private static void Write(WireWriter w, Packet packet)
     {

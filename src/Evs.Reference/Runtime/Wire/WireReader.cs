@@ -68,12 +68,6 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
         return s.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(s) : 0;
     }
 
-    public ulong U64()
-    {
-        var s = Take(8);
-        return s.Length == 8 ? BinaryPrimitives.ReadUInt64BigEndian(s) : 0;
-    }
-
     /// <summary>The next <paramref name="count"/> bytes, or an empty span (and failure) if there are fewer.</summary>
     public ReadOnlySpan<byte> Bytes(long count) => Take(count);
 

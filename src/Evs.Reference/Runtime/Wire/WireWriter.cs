@@ -71,9 +71,6 @@ internal sealed class WireWriter(int capacity = 256)
         Utf8.GetBytes(name, Take(count));
     }
 
-    /// <summary>Overwrites a u16 written earlier at <paramref name="offset"/> (a length known only afterwards).</summary>
-    public void PatchU16(int offset, int value) => BinaryPrimitives.WriteUInt16BigEndian(_buffer.AsSpan(offset, 2), checked((ushort)value));
-
     private Span<byte> Take(int count)
     {
         if (Length + count > _buffer.Length)
