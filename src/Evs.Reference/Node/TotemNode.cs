@@ -363,7 +363,10 @@ public sealed class TotemNode : IProtocolNode
         attempt.Decision = PrimaryDecision.Decide(_primaryAlgorithm, commit.Ring.Representative, members, knowledge);
         if (!attempt.Decision.Primary) return;
         attempt.PrimaryRecord = new PrimaryRecord(ConfigurationId.Regular(commit.Ring), commit.Ring.Sequence, members, attempt.Decision.InstallLeader);
-        attempt.Identity = PrimaryDecision.IdentityOf(knowledge.Single(k => k.Process == Id), attempt.Decision.Continuing);
+        // From this process's own state, not from the token: a forged copy of it cannot make the
+        // identifiers it counts (RecordPrimaryInstalled) arbitrarily many.
+        var own = new PrimaryDecision.MemberKnowledge(Id, _regular?.Configuration.Id, _primaryHistory);
+        attempt.Identity = PrimaryDecision.IdentityOf(own, attempt.Decision.Continuing);
         _primaryHistory = _primaryHistory.WithAmbiguous(attempt.PrimaryRecord);
         if (!attempt.Decision.Continuing.Contains(Id)) _primaryHistory = _primaryHistory.WithNewIdentity();
         SaveStableState();

@@ -26,7 +26,9 @@ public static class Step4TransitionalConfiguration
     /// transitional configuration holds every message up to the lowest aru among them, so only
     /// ordinals above it, up to the highest any of them has seen, may be missing somewhere. Each
     /// such message is rebroadcast by one process that surely holds it — the first member whose
-    /// aru covers it — or, when no member's aru does, by every member that holds it.
+    /// aru covers it — or, when no member's aru does, by every member that holds it. Only the
+    /// messages this process holds are looked at: the ordinals come from other processes, and a
+    /// range as wide as they claim could be too long to walk.
     /// </summary>
     public static IReadOnlyList<RegularMessage> MessagesToRebroadcast(ProcessId me, IReadOnlyList<MemberInfo> transitional, ReceiveBuffer old)
     {
@@ -34,10 +36,11 @@ public static class Step4TransitionalConfiguration
         long low = transitional.Min(i => i.MyAru);
         long high = transitional.Max(i => i.HighestSeen);
         var mine = new List<RegularMessage>();
-        for (long seq = low + 1; seq <= high; seq++)
+        foreach (var held in old.After(low))
         {
-            if (old.Get(seq) is not RegularMessage message) continue;
-            var responsible = transitional.FirstOrDefault(i => i.MyAru >= seq);
+            if (held.Seq > high) break;
+            if (held is not RegularMessage message) continue;
+            var responsible = transitional.FirstOrDefault(i => i.MyAru >= message.Seq);
             if (responsible is null || responsible.Process == me) mine.Add(message);
         }
         return mine;

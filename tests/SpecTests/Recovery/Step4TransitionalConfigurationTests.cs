@@ -97,4 +97,13 @@ public class Step4TransitionalConfigurationTests
     {
         Assert.Empty(Rebroadcast(Q, [Info(Q, aru: 2, seen: 4)], Holding(1, 2, 4)));
     }
+
+    [Fact]
+    public void Step4b_looks_only_at_the_messages_held_whatever_ordinals_the_others_claim()
+    {
+        // A forged or corrupted commit token may claim any ordinal; walking the claimed range one
+        // ordinal at a time would not end in this age. Only what q holds is considered.
+        MemberInfo[] transitional = [Info(Q, aru: 2, seen: 4), Info(R, aru: long.MinValue / 2, seen: long.MaxValue / 2)];
+        Assert.Equal([1, 2, 4], Rebroadcast(Q, transitional, Holding(1, 2, 4)));
+    }
 }
