@@ -190,23 +190,8 @@ public sealed class RuntimeCluster : IAsyncDisposable
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 
-    /// <summary>
-    /// <paramref name="count"/> distinct free UDP ports of 127.0.0.1: sockets bound to port 0 at once,
-    /// their ports read, then closed (the processes bind them a moment later).
-    /// </summary>
-    public static IReadOnlyList<int> FreeLoopbackPorts(int count)
-    {
-        var sockets = Enumerable.Range(0, count).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)).ToList();
-        try
-        {
-            foreach (var socket in sockets) socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port).ToList();
-        }
-        finally
-        {
-            foreach (var socket in sockets) socket.Dispose();
-        }
-    }
+    /// <summary><paramref name="count"/> distinct free UDP ports of 127.0.0.1.</summary>
+    public static IReadOnlyList<int> FreeLoopbackPorts(int count) => LoopbackPorts.Free(count);
 }
 
 /// <summary>The events one process delivers, over all its runs, recorded from its event stream.</summary>

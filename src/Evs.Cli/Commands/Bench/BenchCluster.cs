@@ -6,8 +6,9 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Evs.Cli.Cluster;
 using Evs.Reference.Model;
+using Evs.Reference.Runtime;
 
 namespace Evs.Cli.Commands.Bench;
 
@@ -23,7 +24,7 @@ internal sealed class BenchCluster : IDisposable
     public static ImmutableDictionary<ProcessId, IPEndPoint> Addresses(int nodes, int? basePort)
     {
         var ids = Enumerable.Range(1, nodes).Select(i => new ProcessId($"p{i}")).ToList();
-        var ports = basePort is { } first ? Enumerable.Range(first, nodes).ToList() : FreeUdpPorts(nodes);
+        var ports = basePort is { } first ? Enumerable.Range(first, nodes).ToList() : LoopbackPorts.Free(nodes);
         return ids.Select((id, i) => (id, ports[i])).ToImmutableDictionary(p => p.id, p => new IPEndPoint(IPAddress.Loopback, p.Item2));
     }
 
@@ -31,18 +32,14 @@ internal sealed class BenchCluster : IDisposable
     public void Start(IEnumerable<Func<string, BenchNodeSettings>> settings)
     {
         Directory.CreateDirectory(_directory);
-        var (executable, prefix) = EvsExecutable();
         foreach (var make in settings)
         {
             var s = make(_directory);
-            var info = new ProcessStartInfo(executable)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var arg in prefix.Concat(s.Arguments())) info.ArgumentList.Add(arg);
+            var info = EvsExecutable.StartInfo(s.Arguments());
+            info.RedirectStandardInput = true;
+            info.RedirectStandardOutput = true;
+            info.RedirectStandardError = true;
+            info.UseShellExecute = false;
             var child = new Child(s.Id, new Process { StartInfo = info, EnableRaisingEvents = true }, new(TaskCreationOptions.RunContinuationsAsynchronously),
                 new(TaskCreationOptions.RunContinuationsAsynchronously), new());
             Listen(child);
@@ -137,26 +134,4 @@ internal sealed class BenchCluster : IDisposable
         });
     }
 
-    // The evs executable and the arguments before the subcommand: the apphost itself, or
-    // `dotnet evs.dll` when this process is the dotnet host.
-    private static (string Executable, string[] Prefix) EvsExecutable()
-    {
-        string path = Environment.ProcessPath ?? throw new InvalidOperationException("the path of the evs executable is not known");
-        bool host = Path.GetFileNameWithoutExtension(path).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
-        return host ? (path, [typeof(BenchCluster).Assembly.Location]) : (path, []);
-    }
-
-    private static List<int> FreeUdpPorts(int count)
-    {
-        var sockets = Enumerable.Range(0, count).Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)).ToList();
-        try
-        {
-            foreach (var socket in sockets) socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port).ToList();
-        }
-        finally
-        {
-            foreach (var socket in sockets) socket.Dispose();
-        }
-    }
 }
