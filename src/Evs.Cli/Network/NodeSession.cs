@@ -93,10 +93,10 @@ internal sealed class NodeSession
     private string PromptMarkup => $"[bold]{_service.ToName()}[/]> ";
 
     // Stops the node (the first stop asked for decides how, see NodeHost) and then the session; returns the node's final state.
-    // The end of a run is the runtime's crash: nothing more is traced, so the trace ends in the node's last configuration.
+    // The end of a run stops without failing: nothing more is traced, so the trace ends in the node's last configuration.
     private Task<NodeStatus> StopAsync(NodeStop how)
     {
-        var stopping = how == NodeStop.EndOfRun ? _node.CrashAsync() : _node.StopAsync();
+        var stopping = how == NodeStop.EndOfRun ? _node.EndRunAsync() : _node.StopAsync();
         _stopRequested.TrySetResult();
         return stopping;
     }

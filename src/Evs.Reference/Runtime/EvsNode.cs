@@ -104,6 +104,9 @@ public sealed class EvsNode : IAsyncDisposable
     /// <summary>Stops the process at once, as kill -9 would (see <see cref="NodeHost.CrashAsync"/>); returns its final state.</summary>
     public Task<NodeStatus> CrashAsync() => Host.CrashAsync();
 
+    /// <summary>Ends this process's part in a run that ends here, without failing (see <see cref="NodeHost.EndRunAsync"/>); returns its final state.</summary>
+    public Task<NodeStatus> EndRunAsync() => Host.EndRunAsync();
+
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Host.DisposeAsync();
 }

@@ -197,10 +197,11 @@ public sealed class NodeHost : IAsyncDisposable
     public Task<NodeStatus> CrashAsync() => EndAsync(traceFail: false, ending: false);
 
     /// <summary>
-    /// Ends this process's part in a run that ends here (<see cref="QuiescentStop"/>): it stops
-    /// without failing, so its trace ends in its last configuration, as the simulator's do.
+    /// Ends this process's part in a run that ends here (<see cref="QuiescentStop"/>, or a tool
+    /// that ends a run of several processes, such as <c>evs cluster</c>): it stops without failing,
+    /// so its trace ends in its last configuration, as the simulator's do.
     /// </summary>
-    internal Task<NodeStatus> EndRunAsync() => EndAsync(traceFail: false, ending: true);
+    public Task<NodeStatus> EndRunAsync() => EndAsync(traceFail: false, ending: true);
 
     /// <summary>
     /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen the run
