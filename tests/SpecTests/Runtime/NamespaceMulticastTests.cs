@@ -1,0 +1,317 @@
+// The multicast test between network namespaces (issue "The real network", item 9): three `evs
+// node` processes, each in its own network namespace joined to the others by veth pairs on a
+// bridge in a hub namespace, find one another only through the IP multicast group (no --peers),
+// form one ring of three, and deliver a line sent through one node's control socket. Loopback
+// multicast (the other runtime tests) never crosses an interface; this does, as on a real LAN,
+// yet no datagram leaves the namespaces the test creates. The traces are then judged by the
+// specification checker. Creating namespaces needs root and `ip netns`: where either is missing
+// the test passes at once after writing "skipped: <reason>" to its output (xunit 2 has no
+// dynamic skip). Namespaces and processes are removed in every case, even on failure.
+using System.ComponentModel;
+using System.Diagnostics;
+using Evs.Reference.Checking;
+using Evs.Reference.Tracing;
+using SpecTests.Cli;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Runtime;
+
+[Collection(CliCollection.Name)]
+public sealed class NamespaceMulticastTests(ITestOutputHelper output) : IDisposable
+{
+    private const string Group = "239.192.77.1:5404";
+    private const int Port = 5405;
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("evs-netns-").FullName;
+
+    [Fact]
+    public async Task Three_nodes_in_separate_network_namespaces_form_one_ring_over_multicast_and_all_deliver_a_line()
+    {
+        using var network = NamespaceNetwork.TryCreate(3, output, out string? reason);
+        if (network is null)
+        {
+            output.WriteLine($"skipped: {reason}");
+            return;
+        }
+        var nodes = new List<NamespacedProcess>();
+        try
+        {
+            for (int i = 1; i <= 3; i++) nodes.Add(StartNode(network, i));
+            foreach (var node in nodes) await node.WaitForLineAsync("regular configuration", "[p1, p2, p3]");
+
+            var (code, answer) = await Ctl(network, 1, "send", "hello across the bridge");
+            Assert.True(code == 0, $"evs ctl send exited with {code}: {answer}");
+            foreach (var node in nodes) await node.WaitForLineAsync("✓ p1 (agreed, in R", "): hello across the bridge");
+
+            for (int i = 1; i <= 3; i++) Assert.Equal(0, (await Ctl(network, i, "quit")).ExitCode);
+            foreach (var node in nodes) Assert.Equal(0, await node.WaitForExitAsync());
+        }
+        finally
+        {
+            foreach (var node in nodes) node.Dispose();
+        }
+
+        var paths = Enumerable.Range(1, 3).Select(i => Path.Combine(_directory, $"p{i}.jsonl")).ToArray();
+        var report = SpecificationChecker.Check(TraceReader.ReadFiles(paths));
+        Assert.True(report.AllPassed, report.ToString());
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    // Node pI in namespace I, bound to its eth0 address, multicasting on eth0 (IP_MULTICAST_IF).
+    private NamespacedProcess StartNode(NamespaceNetwork network, int i)
+    {
+        string address = network.Address(i);
+        return NamespacedProcess.Start($"p{i}", output, network.Node(i),
+        [
+            EvsProcess.Executable, "node", "--id", $"p{i}", "--bind", $"{address}:{Port}", "--multicast", Group, "--interface", address,
+            "--store", Path.Combine(_directory, $"p{i}"), "--trace", Path.Combine(_directory, $"p{i}.jsonl"),
+            "--no-input", "--token-timeout-ms", "1000",
+        ]);
+    }
+
+    // `evs ctl` on node I's store, run inside node I's namespace; its exit code and output.
+    private async Task<(int ExitCode, string Output)> Ctl(NamespaceNetwork network, int i, params string[] command)
+    {
+        using var ctl = NamespacedProcess.Start($"evs ctl p{i} {string.Join(' ', command)}", output, network.Node(i),
+            [EvsProcess.Executable, "ctl", Path.Combine(_directory, $"p{i}"), .. command]);
+        int code = await ctl.WaitForExitAsync();
+        return (code, string.Join('\n', ctl.Lines));
+    }
+}
+
+/// <summary>
+/// A hub namespace holding bridge br0 and N node namespaces, node I with eth0 = 10.213.X.I/24
+/// (X random), a veth whose other end is port pI of the bridge. Every link is created inside the
+/// namespaces, nothing in the root namespace. Dispose deletes every namespace it created.
+/// </summary>
+public sealed class NamespaceNetwork : IDisposable
+{
+    private static readonly TimeSpan IpTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly List<string> _created = [];
+    private readonly string _prefix = $"evsmc{Random.Shared.Next(0x100000, 0xFFFFFF):x6}";
+    private readonly int _subnet = Random.Shared.Next(1, 255);
+
+    private NamespaceNetwork()
+    {
+    }
+
+    /// <summary>The namespace of node <paramref name="i"/> (1-based).</summary>
+    public string Node(int i) => $"{_prefix}-n{i}";
+
+    /// <summary>The address of node <paramref name="i"/>'s eth0.</summary>
+    public string Address(int i) => $"10.213.{_subnet}.{i}";
+
+    /// <summary>Builds the network, or returns null with the reason when this host does not allow it.</summary>
+    public static NamespaceNetwork? TryCreate(int nodes, ITestOutputHelper output, out string? reason)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            reason = "network namespaces are a Linux feature";
+            return null;
+        }
+        if (!Environment.IsPrivilegedProcess)
+        {
+            reason = "network namespaces need root and this test runs unprivileged";
+            return null;
+        }
+        var network = new NamespaceNetwork();
+        string hub = $"{network._prefix}-hub";
+        var (code, error) = network.AddNamespace(hub);
+        if (code != 0)
+        {
+            network.Dispose();
+            reason = $"`ip netns add` is not allowed here: {error}";
+            return null;
+        }
+        try
+        {
+            network.Ip("-n", hub, "link", "set", "lo", "up");
+            network.Ip("-n", hub, "link", "add", "br0", "type", "bridge");
+            network.Ip("-n", hub, "link", "set", "br0", "up");
+            for (int i = 1; i <= nodes; i++)
+            {
+                string ns = network.Node(i);
+                network.Check(network.AddNamespace(ns), $"netns add {ns}");
+                network.Ip("-n", ns, "link", "set", "lo", "up");
+                network.Ip("-n", ns, "link", "add", "eth0", "type", "veth", "peer", "name", $"p{i}", "netns", hub);
+                network.Ip("-n", ns, "addr", "add", $"{network.Address(i)}/24", "dev", "eth0");
+                network.Ip("-n", ns, "link", "set", "eth0", "up");
+                network.Ip("-n", hub, "link", "set", $"p{i}", "master", "br0");
+                network.Ip("-n", hub, "link", "set", $"p{i}", "up");
+            }
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+        output.WriteLine($"namespaces {hub}, {string.Join(", ", Enumerable.Range(1, nodes).Select(network.Node))} on 10.213.{network._subnet}.0/24");
+        reason = null;
+        return network;
+    }
+
+    /// <summary>Deletes every namespace it created, the last first.</summary>
+    public void Dispose()
+    {
+        for (int i = _created.Count - 1; i >= 0; i--) Run("netns", "del", _created[i]);
+        _created.Clear();
+    }
+
+    private (int ExitCode, string Error) AddNamespace(string name)
+    {
+        var result = Run("netns", "add", name);
+        if (result.ExitCode == 0) _created.Add(name);
+        return result;
+    }
+
+    private void Ip(params string[] arguments) => Check(Run(arguments), string.Join(' ', arguments));
+
+    private void Check((int ExitCode, string Error) result, string what)
+    {
+        if (result.ExitCode != 0) throw new InvalidOperationException($"ip {what} failed with {result.ExitCode}: {result.Error}");
+    }
+
+    // Runs `ip ARGUMENTS` to its end, killed after IpTimeout; its exit code (-1 when ip cannot be run) and standard error.
+    private static (int ExitCode, string Error) Run(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("ip") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        Process process;
+        try
+        {
+            process = Process.Start(info)!;
+        }
+        catch (Win32Exception ex)
+        {
+            return (-1, $"ip cannot be run: {ex.Message}");
+        }
+        using (process)
+        {
+            var error = process.StandardError.ReadToEndAsync();
+            var standardOutput = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(IpTimeout))
+            {
+                process.Kill();
+                process.WaitForExit();
+                return (-1, $"ip {string.Join(' ', arguments)} did not end within {IpTimeout.TotalSeconds} s");
+            }
+            Task.WaitAll(error, standardOutput);
+            return (process.ExitCode, error.Result.Trim());
+        }
+    }
+}
+
+/// <summary>
+/// A command run inside a network namespace (<c>ip netns exec NS COMMAND</c>, which execs the
+/// command: the process is the command itself); its standard output as lines. Waits are bounded
+/// by <see cref="EvsProcess.Patience"/>; Dispose kills it if it still runs and copies its output to the test's output.
+/// </summary>
+public sealed class NamespacedProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _name;
+    private readonly ITestOutputHelper _output;
+    private readonly List<string> _lines = [];
+    private readonly List<string> _errors = [];
+
+    private NamespacedProcess(string name, Process process, ITestOutputHelper output)
+    {
+        _name = name;
+        _process = process;
+        _output = output;
+    }
+
+    /// <summary>Starts <c>ip netns exec NAMESPACE COMMAND</c>; <paramref name="name"/> names it in messages.</summary>
+    public static NamespacedProcess Start(string name, ITestOutputHelper output, string netns, IEnumerable<string> command)
+    {
+        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in (string[])["netns", "exec", netns, .. command]) info.ArgumentList.Add(argument);
+        var process = new Process { StartInfo = info };
+        var started = new NamespacedProcess(name, process, output);
+        process.OutputDataReceived += (_, e) => Add(started._lines, e.Data);
+        process.ErrorDataReceived += (_, e) => Add(started._errors, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return started;
+    }
+
+    /// <summary>Every line written to standard output so far.</summary>
+    public IReadOnlyList<string> Lines
+    {
+        get
+        {
+            lock (_lines) return [.. _lines];
+        }
+    }
+
+    /// <summary>Waits for a line that has every one of <paramref name="parts"/>.</summary>
+    public async Task WaitForLineAsync(params string[] parts)
+    {
+        var deadline = DateTime.UtcNow + EvsProcess.Patience;
+        while (!Lines.Any(line => parts.All(p => line.Contains(p, StringComparison.Ordinal))))
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{_name}: no line with {string.Join(" and ", parts.Select(p => $"\"{p}\""))} within {EvsProcess.Patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
+            if (_process.HasExited)
+            {
+                _process.WaitForExit(); // the last lines of output are read
+                if (!Lines.Any(line => parts.All(p => line.Contains(p, StringComparison.Ordinal))))
+                    Assert.Fail($"{_name} exited with code {_process.ExitCode} before a line with {string.Join(" and ", parts)}{Environment.NewLine}{Describe()}");
+                return;
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Waits for it to end (bounded); returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var deadline = new CancellationTokenSource(EvsProcess.Patience);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"{_name} did not exit within {EvsProcess.Patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
+        }
+        return _process.ExitCode;
+    }
+
+    /// <summary>Kills it if it still runs, and copies its output to the test's output.</summary>
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill();
+        _process.WaitForExit(5000);
+        try
+        {
+            _output.WriteLine($"==== {_name}{Environment.NewLine}{string.Join(Environment.NewLine, Lines)}{Environment.NewLine}---- stderr{Environment.NewLine}{string.Join(Environment.NewLine, Errors)}");
+        }
+        catch (InvalidOperationException)
+        {
+            // The test has finished: xunit no longer takes output.
+        }
+        _process.Dispose();
+    }
+
+    private IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors) return [.. _errors];
+        }
+    }
+
+    private string Describe() =>
+        $"last output:{Environment.NewLine}{string.Join(Environment.NewLine, Lines.TakeLast(15))}{Environment.NewLine}last errors:{Environment.NewLine}{string.Join(Environment.NewLine, Errors.TakeLast(10))}";
+
+    private static void Add(List<string> lines, string? line)
+    {
+        if (line is null) return;
+        lock (lines) lines.Add(line);
+    }
+}
