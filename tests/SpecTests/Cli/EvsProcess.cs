@@ -42,9 +42,19 @@ public sealed class EvsProcess : IDisposable
     public static string Executable { get; } = Locate();
 
     /// <summary>Starts <c>evs ARGUMENTS</c> in <paramref name="directory"/>; <paramref name="name"/> names it in messages.</summary>
-    public static EvsProcess Start(string name, ITestOutputHelper output, string directory, params string[] arguments)
+    public static EvsProcess Start(string name, ITestOutputHelper output, string directory, params string[] arguments) =>
+        Start(name, output, directory, Executable, arguments);
+
+    /// <summary>
+    /// Starts <c>evs ARGUMENTS</c> inside the network namespace <paramref name="netns"/>
+    /// (<c>ip netns exec</c> execs it: the process is evs itself).
+    /// </summary>
+    public static EvsProcess StartInNamespace(string name, ITestOutputHelper output, string directory, string netns, params string[] arguments) =>
+        Start(name, output, directory, "ip", ["netns", "exec", netns, Executable, .. arguments]);
+
+    private static EvsProcess Start(string name, ITestOutputHelper output, string directory, string program, IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(Executable)
+        var info = new ProcessStartInfo(program)
         {
             WorkingDirectory = directory,
             RedirectStandardInput = true,

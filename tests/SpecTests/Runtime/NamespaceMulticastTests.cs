@@ -34,15 +34,15 @@ public sealed class NamespaceMulticastTests(ITestOutputHelper output) : IDisposa
             output.WriteLine($"skipped: {reason}");
             return;
         }
-        var nodes = new List<NamespacedProcess>();
+        var nodes = new List<EvsProcess>();
         try
         {
             for (int i = 1; i <= 3; i++) nodes.Add(StartNode(network, i));
-            foreach (var node in nodes) await node.WaitForLineAsync("regular configuration", "[p1, p2, p3]");
+            foreach (var node in nodes) await node.WaitForLineAsync(0, "regular configuration", "[p1, p2, p3]");
 
             var (code, answer) = await Ctl(network, 1, "send", "hello across the bridge");
             Assert.True(code == 0, $"evs ctl send exited with {code}: {answer}");
-            foreach (var node in nodes) await node.WaitForLineAsync("✓ p1 (agreed, in R", "): hello across the bridge");
+            foreach (var node in nodes) await node.WaitForLineAsync(0, "✓ p1 (agreed, in R", "): hello across the bridge");
 
             for (int i = 1; i <= 3; i++) Assert.Equal(0, (await Ctl(network, i, "quit")).ExitCode);
             foreach (var node in nodes) Assert.Equal(0, await node.WaitForExitAsync());
@@ -61,22 +61,20 @@ public sealed class NamespaceMulticastTests(ITestOutputHelper output) : IDisposa
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     // Node pI in namespace I, bound to its eth0 address, multicasting on eth0 (IP_MULTICAST_IF).
-    private NamespacedProcess StartNode(NamespaceNetwork network, int i)
+    private EvsProcess StartNode(NamespaceNetwork network, int i)
     {
         string address = network.Address(i);
-        return NamespacedProcess.Start($"p{i}", output, network.Node(i),
-        [
-            EvsProcess.Executable, "node", "--id", $"p{i}", "--bind", $"{address}:{Port}", "--multicast", Group, "--interface", address,
+        return EvsProcess.StartInNamespace($"p{i}", output, _directory, network.Node(i),
+            "node", "--id", $"p{i}", "--bind", $"{address}:{Port}", "--multicast", Group, "--interface", address,
             "--store", Path.Combine(_directory, $"p{i}"), "--trace", Path.Combine(_directory, $"p{i}.jsonl"),
-            "--no-input", "--token-timeout-ms", "1000",
-        ]);
+            "--no-input", "--token-timeout-ms", "1000");
     }
 
     // `evs ctl` on node I's store, run inside node I's namespace; its exit code and output.
     private async Task<(int ExitCode, string Output)> Ctl(NamespaceNetwork network, int i, params string[] command)
     {
-        using var ctl = NamespacedProcess.Start($"evs ctl p{i} {string.Join(' ', command)}", output, network.Node(i),
-            [EvsProcess.Executable, "ctl", Path.Combine(_directory, $"p{i}"), .. command]);
+        using var ctl = EvsProcess.StartInNamespace($"evs ctl p{i} {string.Join(' ', command)}", output, _directory, network.Node(i),
+            ["ctl", Path.Combine(_directory, $"p{i}"), .. command]);
         int code = await ctl.WaitForExitAsync();
         return (code, string.Join('\n', ctl.Lines));
     }
@@ -202,116 +200,5 @@ public sealed class NamespaceNetwork : IDisposable
             Task.WaitAll(error, standardOutput);
             return (process.ExitCode, error.Result.Trim());
         }
-    }
-}
-
-/// <summary>
-/// A command run inside a network namespace (<c>ip netns exec NS COMMAND</c>, which execs the
-/// command: the process is the command itself); its standard output as lines. Waits are bounded
-/// by <see cref="EvsProcess.Patience"/>; Dispose kills it if it still runs and copies its output to the test's output.
-/// </summary>
-public sealed class NamespacedProcess : IDisposable
-{
-    private readonly Process _process;
-    private readonly string _name;
-    private readonly ITestOutputHelper _output;
-    private readonly List<string> _lines = [];
-    private readonly List<string> _errors = [];
-
-    private NamespacedProcess(string name, Process process, ITestOutputHelper output)
-    {
-        _name = name;
-        _process = process;
-        _output = output;
-    }
-
-    /// <summary>Starts <c>ip netns exec NAMESPACE COMMAND</c>; <paramref name="name"/> names it in messages.</summary>
-    public static NamespacedProcess Start(string name, ITestOutputHelper output, string netns, IEnumerable<string> command)
-    {
-        var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in (string[])["netns", "exec", netns, .. command]) info.ArgumentList.Add(argument);
-        var process = new Process { StartInfo = info };
-        var started = new NamespacedProcess(name, process, output);
-        process.OutputDataReceived += (_, e) => Add(started._lines, e.Data);
-        process.ErrorDataReceived += (_, e) => Add(started._errors, e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return started;
-    }
-
-    /// <summary>Every line written to standard output so far.</summary>
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (_lines) return [.. _lines];
-        }
-    }
-
-    /// <summary>Waits for a line that has every one of <paramref name="parts"/>.</summary>
-    public async Task WaitForLineAsync(params string[] parts)
-    {
-        var deadline = DateTime.UtcNow + EvsProcess.Patience;
-        while (!Lines.Any(line => parts.All(p => line.Contains(p, StringComparison.Ordinal))))
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{_name}: no line with {string.Join(" and ", parts.Select(p => $"\"{p}\""))} within {EvsProcess.Patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
-            if (_process.HasExited)
-            {
-                _process.WaitForExit(); // the last lines of output are read
-                if (!Lines.Any(line => parts.All(p => line.Contains(p, StringComparison.Ordinal))))
-                    Assert.Fail($"{_name} exited with code {_process.ExitCode} before a line with {string.Join(" and ", parts)}{Environment.NewLine}{Describe()}");
-                return;
-            }
-            await Task.Delay(20);
-        }
-    }
-
-    /// <summary>Waits for it to end (bounded); returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync()
-    {
-        using var deadline = new CancellationTokenSource(EvsProcess.Patience);
-        try
-        {
-            await _process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            Assert.Fail($"{_name} did not exit within {EvsProcess.Patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
-        }
-        return _process.ExitCode;
-    }
-
-    /// <summary>Kills it if it still runs, and copies its output to the test's output.</summary>
-    public void Dispose()
-    {
-        if (!_process.HasExited) _process.Kill();
-        _process.WaitForExit(5000);
-        try
-        {
-            _output.WriteLine($"==== {_name}{Environment.NewLine}{string.Join(Environment.NewLine, Lines)}{Environment.NewLine}---- stderr{Environment.NewLine}{string.Join(Environment.NewLine, Errors)}");
-        }
-        catch (InvalidOperationException)
-        {
-            // The test has finished: xunit no longer takes output.
-        }
-        _process.Dispose();
-    }
-
-    private IReadOnlyList<string> Errors
-    {
-        get
-        {
-            lock (_errors) return [.. _errors];
-        }
-    }
-
-    private string Describe() =>
-        $"last output:{Environment.NewLine}{string.Join(Environment.NewLine, Lines.TakeLast(15))}{Environment.NewLine}last errors:{Environment.NewLine}{string.Join(Environment.NewLine, Errors.TakeLast(10))}";
-
-    private static void Add(List<string> lines, string? line)
-    {
-        if (line is null) return;
-        lock (lines) lines.Add(line);
     }
 }
