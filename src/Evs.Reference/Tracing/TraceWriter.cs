@@ -60,9 +60,6 @@ public sealed class TraceWriter : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _lines.Dispose();
 
-    /// <summary>Milliseconds, shortest round-trip form, always invariant: <c>5012.5</c>.</summary>
-    public static string FormatTime(double milliseconds) => JsonLinesWriter.FormatTime(milliseconds);
-
     private static void WriteMessage(Utf8JsonWriter w, string kind, MessageId m, ConfigurationId c, DeliveryService svc, string? hash)
     {
         w.WriteString("e", kind);
