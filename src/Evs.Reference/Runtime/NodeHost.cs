@@ -327,7 +327,7 @@ public sealed class NodeHost : IAsyncDisposable
                 TraceFail(left);
             }
             RuntimeLog.FirstStart(_logger, Id, address, _options.Store);
-            Handle(new Start());
+            Handle(new Start(_options.Universe.ToHashSet()));
             return;
         }
         if (traced is { } last)
