@@ -27,6 +27,8 @@ export CSB_PFX="${CSB_PFX:-evsmem}"
 export CSB_SUBNET="${CSB_SUBNET:-10.79.0}"
 # shellcheck source=harness/lib.sh
 source "$DIR/harness/lib.sh"
+# shellcheck source=prepare.sh
+source "$DIR/prepare.sh"
 
 OUT="$(mktemp -d /tmp/evs-membership.XXXXXX)"
 finish() {
@@ -40,16 +42,7 @@ trap finish EXIT
 trap 'exit 130' INT TERM
 
 [ "$N" -ge 3 ] || { log "N must be at least 3 (the partition leaves two nodes on one side)"; exit 2; }
-[ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
-for tool in corosync corosync-cmapctl ip nft unshare jq python3 make gcc; do
-	command -v "$tool" >/dev/null || { log "missing $tool: see README.md"; exit 2; }
-done
-make -s -C "$DIR/harness"
-if [ -z "${EVS:-}" ]; then
-	log "building evs (Release)"
-	dotnet build "$REPO/src/Evs.Cli" -c Release -v q -nologo >&2
-	EVS="$REPO/src/Evs.Cli/bin/Release/net10.0/evs"
-fi
+prepare corosync corosync-cmapctl ip nft unshare jq python3 make gcc
 
 A_HI=$((N - 2))
 GA=$(seq 1 "$A_HI" | tr '\n' ' ')
