@@ -365,11 +365,6 @@ public sealed class NodeHost : IAsyncDisposable
         foreach (var packet in packets)
         {
             if (packet.Sender == Id) continue; // only an echo of this process's own datagrams can say so
-            if (packet is TokenHoldCancel cancel)
-            {
-                if (cancel.Ring == _node.Regular?.Ring && _hold.Cancel() is { } held) Handle(new PacketArrived(held));
-                continue; // the driver's packet: the node never sees it
-            }
             if (datagram.Peer != packet.Sender)
             {
                 if (!Traffic.PassesFrom(packet.Sender))
@@ -396,8 +391,18 @@ public sealed class NodeHost : IAsyncDisposable
 
     private void Arrive(Packet packet)
     {
-        if (packet is Ordering.Token token && _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued))) return;
-        Handle(new PacketArrived(packet));
+        switch (packet)
+        {
+            case TokenHoldCancel cancel:
+                // The driver's own packet: the node never sees it.
+                if (cancel.Ring == _node.Regular?.Ring && _hold.Cancel() is { } held) Handle(new PacketArrived(held));
+                return;
+            case Ordering.Token token when _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued)):
+                return;
+            default:
+                Handle(new PacketArrived(packet));
+                return;
+        }
     }
 
     private void Handle(NodeInput input)
