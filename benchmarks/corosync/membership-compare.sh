@@ -120,7 +120,7 @@ cluster_up "$N"
 TOKEN_MS=$(in_ns 1 corosync-cmapctl -g runtime.config.totem.token | sed -E 's/.*= *//')
 CONSENSUS_MS=$(in_ns 1 corosync-cmapctl -g runtime.config.totem.consensus | sed -E 's/.*= *//')
 for i in $ALL; do
-	in_ns "$i" timeout 600 "$BIN/cpgmon" -i "n$i" -g evsmem -r 10 -s 64 -t 590 -o "$CSB_WORK/mon_n$i.jsonl" 2> "$CSB_WORK/mon_n$i.err" &
+	ip netns exec "$PFX-n$i" timeout 600 "$BIN/cpgmon" -i "n$i" -g evsmem -r 10 -s 64 -t 590 -o "$CSB_WORK/mon_n$i.jsonl" 2> "$CSB_WORK/mon_n$i.err" &
 	echo "$! cpgmon n$i" >> "$CSB_WORK/pids.list"
 done
 faults corosync_view corosync_pid
