@@ -1,6 +1,7 @@
 // `evs plot`: a trace as a picture — the paper's space-time diagram, the delivery order per
 // configuration, the ring's seq and aru, or a virtual synchrony trace (Figure 7) — written as a
-// standalone HTML page (plotly.js inside), or as PNG or SVG through a headless Chromium.
+// standalone HTML page (plotly.js inside), or as PNG or SVG through a headless Chromium. Several
+// files are one history, as for `evs check`: the traces of a class demo's nodes draw one picture.
 using System.CommandLine;
 using Evs.Plots.Charts;
 using Evs.Plots.Layout;
@@ -16,7 +17,7 @@ internal static class PlotCommand
 
     public static Command Create()
     {
-        var trace = new Argument<FileInfo>("trace") { Description = "The trace file (TRACE.md; docs/VS-TRACE.md with --vs or --view vs)." };
+        var traces = new Argument<FileInfo[]>("traces") { Description = "The trace files, one history (TRACE.md; docs/VS-TRACE.md with --vs or --view vs): one file, or one per process (evs cluster's folder).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<FileInfo>("--out") { Description = "The picture to write: FILE.html (standalone, plotly.js inside), FILE.png or FILE.svg (need chromium).", Required = true };
         var view = new Option<string>("--view") { Description = "space-time (the paper's figures), delivery-order (per configuration, each process's order), ring (seq and aru over time), vs (a virtual synchrony trace).", DefaultValueFactory = _ => "space-time" };
         view.AcceptOnlyFromAmong(Views);
@@ -24,10 +25,10 @@ internal static class PlotCommand
         var compact = new Option<bool>("--compact") { Description = "Space-time: leave out the messages delivered by every member of the configuration they were sent in." };
         var milliseconds = new Option<bool>("--ms") { Description = "Space-time: time in milliseconds instead of the paper's logical time." };
         var highlight = new Option<string[]>("--highlight") { Description = "Space-time: events to star, by witness name (p#3); repeat or separate with commas.", AllowMultipleArgumentsPerToken = true };
-        var command = new Command("plot", "Draw a trace: space-time diagram, delivery order, ring, or a virtual synchrony trace. Exit 2: unreadable trace.") { trace, output, view, vs, compact, milliseconds, highlight };
+        var command = new Command("plot", "Draw a trace: space-time diagram, delivery order, ring, or a virtual synchrony trace. Exit 2: unreadable trace.") { traces, output, view, vs, compact, milliseconds, highlight };
         command.SetAction(parse =>
         {
-            string path = parse.GetValue(trace)!.FullName;
+            var paths = parse.GetValue(traces)!.Select(f => f.FullName).ToList();
             string outPath = parse.GetValue(output)!.FullName;
             string chosen = parse.GetValue(vs) ? "vs" : parse.GetValue(view)!;
             var options = new SpaceTimeOptions(
@@ -38,10 +39,10 @@ internal static class PlotCommand
             {
                 chart = chosen switch
                 {
-                    "vs" => SpaceTimeChart.Of(VsTraceReader.ReadFile(path), options),
-                    "delivery-order" => DeliveryOrderChart.Of(TraceReader.ReadFile(path)),
-                    "ring" => RingChart.Of(TraceReader.ReadFile(path)),
-                    _ => SpaceTimeChart.Of(TraceReader.ReadFile(path), options),
+                    "vs" => SpaceTimeChart.Of(VsTraceReader.ReadFiles(paths), options),
+                    "delivery-order" => DeliveryOrderChart.Of(TraceReader.ReadFiles(paths)),
+                    "ring" => RingChart.Of(TraceReader.ReadFiles(paths)),
+                    _ => SpaceTimeChart.Of(TraceReader.ReadFiles(paths), options),
                 };
             }
             catch (TraceFormatException ex)
@@ -51,7 +52,7 @@ internal static class PlotCommand
             }
             catch (IOException ex)
             {
-                Console.Error.WriteLine($"cannot read {path}: {ex.Message}");
+                Console.Error.WriteLine($"cannot read the trace: {ex.Message}");
                 return ExitCodes.BadInput;
             }
             try

@@ -36,6 +36,31 @@ public class PlotCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_directory, "bad.html")));
     }
 
+    [Fact]
+    public void The_traces_of_several_processes_draw_one_history()
+    {
+        var run = PlotFixtures.Figure(1).Trace;
+        var files = new List<string>();
+        foreach (var process in run.Events.Select(e => e.Process).Distinct())
+        {
+            string file = Path.Combine(_directory, $"{process}.jsonl");
+            using (var writer = new TraceWriter(File.Create(file)))
+            {
+                writer.WriteHeader(run.Header);
+                foreach (var e in run.Events.Where(e => e.Process == process)) writer.Write(e);
+            }
+            files.Add(file);
+        }
+        Assert.True(files.Count >= 3, "the run has several processes");
+
+        string page = Path.Combine(_directory, "all.html");
+        var (exit, errors) = Evs(["plot", .. files, "--out", page]);
+        Assert.True(exit == 0, errors);
+        string html = File.ReadAllText(page);
+        string columns = "\"ticktext\":[" + string.Join(",", run.Events.Select(e => e.Process.Name).Distinct().Order(StringComparer.Ordinal).Select(n => $"\"{n}\"")) + "]";
+        Assert.Contains(columns, html); // one column per process: every file was read
+    }
+
     private (int Exit, string Errors) Evs(params string[] arguments)
     {
         var start = new ProcessStartInfo(EvsProcess.Executable) { WorkingDirectory = _directory, RedirectStandardOutput = true, RedirectStandardError = true };
