@@ -10,7 +10,7 @@ using Evs.Reference.Simulation;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace SpecTests.Properties;
+namespace Evs.Grading.Schedules;
 
 public static partial class FaultSchedules
 {

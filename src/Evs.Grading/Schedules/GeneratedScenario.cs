@@ -7,7 +7,7 @@ using Evs.Reference.Simulation;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace SpecTests.Properties;
+namespace Evs.Grading.Schedules;
 
 /// <summary>One generated run: a scenario and the seed to run it with.</summary>
 public sealed record GeneratedScenario(string Json, long Seed)
