@@ -147,7 +147,11 @@ internal static class LabCommand
             return ExitCodes.Violation;
         }
         AnsiConsole.Write(Table(report));
-        foreach (var row in report.Failing) Explain(repository, lab, row, replay is not null);
+        foreach (var row in report.Failing) Explain(repository, row);
+        if (replay is null)
+            foreach (var (index, schedule) in report.Failing.Select(r => r.FirstFailure).OfType<Failure>()
+                         .Where(f => f.Schedule is not null).Select(f => (f.Index, f.Schedule!)).DistinctBy(f => f.Item2.Seed))
+                HowToReplay(repository, lab, index, schedule);
         if (tracePath is not null)
             AnsiConsole.MarkupLineInterpolated($"trace: {tracePath} (evs check {tracePath}{(lab.Judge == Judge.VirtualSynchrony ? $"; evs check --vs {LabRunner.VsTracePath(tracePath)}" : "")})");
         AnsiConsole.MarkupLine($"{report.SchedulesRun} schedules in {report.Elapsed.TotalSeconds:N1} s: " +
@@ -160,8 +164,8 @@ internal static class LabCommand
     private static Table Table(LabReport report)
     {
         var table = new Table().AddColumns("", "verdict", "specification");
-        bool anyJudged = report.Rows.Any(r => r.Judged > 0 && r.Spec is not LabRunner.NoException);
-        foreach (var row in report.Rows.Where(r => anyJudged || r.Spec is LabRunner.NoException))
+        bool anyJudged = report.Rows.Any(r => r.Judged > 0 && r.Spec is not (LabRunner.NoException or Section32Case.Spec));
+        foreach (var row in report.Rows.Where(r => anyJudged || r.Spec is LabRunner.NoException or Section32Case.Spec))
         {
             var verdict = row.Holds ? $"[green]holds[/] {row.Held}/{row.Judged}"
                 : row.Judged == 0 ? "[red]not judged[/]"
@@ -174,22 +178,27 @@ internal static class LabCommand
 
     // What failed, where, and how to see it again: the schedule saved, the replay with the
     // student's code, and the reference's run of it for comparison.
-    private static void Explain(Repository repository, Lab lab, Row row, bool replaying)
+    private static void Explain(Repository repository, Row row)
     {
         if (row.FirstFailure is not { } failure) return;
-        var name = row.Spec is LabRunner.NoException or LabRunner.Settles ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
-        AnsiConsole.MarkupLineInterpolated($"[red]✗[/] {name} fails on schedule #{failure.Index}, seed {failure.Schedule.Seed}:");
+        var name = row.Spec is LabRunner.NoException or LabRunner.Settles or Section32Case.Spec ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
+        var where = failure.Schedule is { } schedule ? $" on schedule #{failure.Index}, seed {schedule.Seed}" : "";
+        AnsiConsole.MarkupLine($"[red]✗[/] {Markup.Escape(name)} fails{where}:");
         var root = repository.Root + Path.DirectorySeparatorChar;
         foreach (var line in failure.Message.Replace(root, "").Split('\n')) Console.WriteLine("    " + line);
-        if (replaying) return;
+    }
+
+    // The schedule saved, the replay with the student's code, and the reference's run of it for
+    // comparison; plain lines, never wrapped, so that they can be copied.
+    private static void HowToReplay(Repository repository, Lab lab, int index, Schedule schedule)
+    {
         Directory.CreateDirectory(repository.FailuresFolder(lab));
-        var file = Path.Combine(repository.FailuresFolder(lab), $"seed-{failure.Schedule.Seed}.json");
-        File.WriteAllText(file, failure.Schedule.Json + "\n");
+        long seed = schedule.Seed;
+        var file = Path.Combine(repository.FailuresFolder(lab), $"seed-{seed}.json");
+        File.WriteAllText(file, schedule.Json + "\n");
         var shown = repository.Show(file);
-        long seed = failure.Schedule.Seed;
         string vs = lab.Judge == Judge.VirtualSynchrony ? $" --primary {(seed % 2 == 1 ? "majority" : "dynamic-linear-voting")} --vs-trace ref.vs.jsonl" : "";
-        // Plain lines, never wrapped, so that they can be copied.
-        Console.WriteLine($"    schedule saved to {shown}");
+        Console.WriteLine($"Schedule #{index} (seed {seed}) saved to {shown}:");
         Console.WriteLine($"    your code on it:     evs lab check {lab.Number} --replay {shown} --replay-seed {seed} --trace t.jsonl");
         Console.WriteLine($"    the reference on it: evs sim --scenario {shown} --seed {seed} --trace ref.jsonl{vs}");
         Console.WriteLine($"    drawn:               evs demo --scenario {shown} --seed {seed}");

@@ -18,9 +18,10 @@ public enum Judge
 
 /// <summary>
 /// One lab: its number, its folder under <c>labs/</c>, its title, the library files (relative to
-/// <c>src/Evs.Reference</c>) that the student rewrites, and the checker that grades them.
+/// <c>src/Evs.Reference</c>) that the student rewrites, and the checker that grades them;
+/// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>).
 /// </summary>
-public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge)
+public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false)
 {
     /// <summary>The file names the student edits (<c>DeliveryRule.cs</c>), in the catalog's order.</summary>
     public IEnumerable<string> FileNames => LibraryFiles.Select(Path.GetFileName).OfType<string>();
@@ -33,7 +34,7 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
         new(2, "02-transitional-delivery", "The transitional configuration and the deliveries of step 6",
             ["Recovery/Step6Delivery.cs"], Judge.ExtendedVirtualSynchrony),
         new(3, "03-obligation-sets", "Obligation sets (step 5.c) and the case of the proof in Section 3.2",
-            ["Recovery/ObligationSet.cs", "Recovery/Step5Rebroadcast.cs"], Judge.ExtendedVirtualSynchrony),
+            ["Recovery/ObligationSet.cs", "Recovery/Step5Rebroadcast.cs"], Judge.ExtendedVirtualSynchrony, Section32: true),
         new(4, "04-virtual-synchrony-filter", "The virtual synchrony filter, Rules 1-4 (Section 5)",
             ["VirtualSynchrony/Rule1MaskTransitional.cs", "VirtualSynchrony/Rule2BlockOutsidePrimary.cs",
              "VirtualSynchrony/Rule3SplitMerge.cs", "VirtualSynchrony/Rule4MergeIntoPrimary.cs"], Judge.VirtualSynchrony),

@@ -15,7 +15,7 @@ namespace Evs.Grading.Labs;
 public sealed record GradingOptions(int Schedules = GradingOptions.DefaultSchedules, ulong Seed = GradingOptions.DefaultSeed, TimeSpan? TimeLimit = null)
 {
     /// <summary>Schedules per lab unless told otherwise: enough to catch the usual mistakes in well under a minute.</summary>
-    public const int DefaultSchedules = 150;
+    public const int DefaultSchedules = 200;
 
     /// <summary>The base seed unless told otherwise.</summary>
     public const ulong DefaultSeed = 2026;
@@ -40,7 +40,7 @@ public static class LabGrader
         var compiled = LibraryCompiler.Compile(repository, submission);
         if (!compiled.Succeeded) return new LabReport(submission.Name, compiled.Errors, [], 0, clock.Elapsed);
         var request = new LabRequest(lab.Judge, options.Schedules, options.Seed,
-            [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath);
+            [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath, lab.Section32);
         var outcome = RunIsolated(compiled, request, options.Limit, progress ?? (_ => { }));
         return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
     }

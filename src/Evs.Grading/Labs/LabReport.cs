@@ -15,16 +15,17 @@ namespace Evs.Grading.Labs;
 /// <param name="StudentFiles">The full paths of the replaced files, to find the student's code in a stack trace.</param>
 /// <param name="Replay">One schedule (scenario JSON and its seed) to run instead; its trace is written to <paramref name="TracePath"/>.</param>
 /// <param name="TracePath">Where a replayed run's trace goes (and, for the filter lab, its virtual synchrony trace beside it).</param>
-public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null);
+/// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>).</param>
+public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null, bool Section32 = false);
 
 /// <summary>One fault schedule: a scenario (SCENARIOS.md) and the seed of the run's random choices.</summary>
 public sealed record Schedule(string Json, long Seed);
 
 /// <summary>The first schedule on which a row of the report failed, and what went wrong there.</summary>
 /// <param name="Index">The schedule's position among those drawn from the base seed (from 0).</param>
-/// <param name="Schedule">The schedule, to save and replay.</param>
+/// <param name="Schedule">The schedule, to save and replay; null for the case of Section 3.2, which is played out without one.</param>
 /// <param name="Message">What went wrong, in the specification's terms.</param>
-public sealed record Failure(int Index, Schedule Schedule, string Message);
+public sealed record Failure(int Index, Schedule? Schedule, string Message);
 
 /// <summary>
 /// One row of the grade: a specification (or "runs without throwing", "settles") — on how many

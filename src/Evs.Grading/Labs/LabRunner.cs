@@ -40,15 +40,16 @@ public static class LabRunner
         return JsonSerializer.Serialize(Grade(request, progress));
     }
 
-    /// <summary>The rows of <paramref name="request"/>: every schedule run and judged, until all of them ran or every row failed.</summary>
+    /// <summary>The rows of <paramref name="request"/>: every schedule run and judged, until all of them ran or there is nothing more to learn.</summary>
     public static RunOutcome Grade(LabRequest request, Action<int> progress)
     {
-        var rows = new Rows(request.Judge);
+        var rows = new Rows(request.Judge, request.Section32);
+        if (request.Section32) PlaySection32Case(rows, request);
         var schedules = request.Replay is { } one
             ? [new GeneratedScenario(one.Json, one.Seed)]
             : FaultSchedules.WithFaults.Generator.Sample(request.Schedules, new Rnd(request.BaseSeed), Size);
         int ran = 0;
-        for (; ran < schedules.Length && !rows.AllFailed; ran++)
+        for (; ran < schedules.Length && !rows.NothingMoreToLearn; ran++)
         {
             int i = ran;
             progress(i);
@@ -69,6 +70,19 @@ public static class LabRunner
             }
         }
         return new RunOutcome(rows.ToArray(), ran);
+    }
+
+    // The case of Section 3.2, once, before the schedules: its row has no schedule to replay.
+    private static void PlaySection32Case(Rows rows, LabRequest request)
+    {
+        try
+        {
+            rows.Record(Section32Case.Spec, 0, null, Section32Case.Check());
+        }
+        catch (Exception e)
+        {
+            rows.Record(Section32Case.Spec, 0, null, Describe(e, request.StudentFiles));
+        }
     }
 
     // As SpecificationProperties and VirtualSynchronyProperties judge a run; a replay also keeps its traces.
@@ -130,8 +144,11 @@ public static class LabRunner
         private readonly List<string> _order;
         private readonly Dictionary<string, Row> _rows = new();
 
-        /// <summary>The rows a lab judged by <paramref name="judge"/> reports: no exception, settling, then each specification.</summary>
-        public Rows(Judge judge)
+        /// <summary>
+        /// The rows a lab judged by <paramref name="judge"/> reports: no exception, settling, then each
+        /// specification, and with <paramref name="section32"/> the case of Section 3.2 first.
+        /// </summary>
+        public Rows(Judge judge, bool section32 = false)
         {
             var specs = judge == Labs.Judge.VirtualSynchrony
                 ? VirtualSynchronyChecker.ConditionNames
@@ -141,6 +158,9 @@ public static class LabRunner
             _rows[Settles] = new Row(Settles, "every run becomes quiescent: one ring of the live processes, every message delivered", 0, 0, null);
             foreach (var verdict in Titles(judge).Verdicts.Where(v => specs.Contains(v.Spec)))
                 _rows[verdict.Spec] = new Row(verdict.Spec, verdict.Title, 0, 0, null);
+            if (!section32) return;
+            _order.Insert(0, Section32Case.Spec);
+            _rows[Section32Case.Spec] = new Row(Section32Case.Spec, Section32Case.Title, 0, 0, null);
         }
 
         // The checkers name their specifications in their verdicts; an empty history has a verdict on each.
@@ -154,11 +174,15 @@ public static class LabRunner
         /// <summary>Whether <paramref name="spec"/>'s row has failed already (its first failure is the one shown).</summary>
         public bool HasFailed(string spec) => _rows[spec].FirstFailure is not null;
 
-        /// <summary>Whether every row has failed: nothing more can be learned by running on.</summary>
-        public bool AllFailed => _rows.Values.All(r => r.FirstFailure is not null);
+        /// <summary>
+        /// Whether running on would teach nothing: every row has failed, or the first run already
+        /// ended with an exception (the starter, or code that throws at once), which comes first.
+        /// </summary>
+        public bool NothingMoreToLearn =>
+            _rows.Values.All(r => r.FirstFailure is not null) || _rows[NoException] is { FirstFailure: not null, Held: 0 };
 
         /// <summary>One judgement of row <paramref name="spec"/> on schedule <paramref name="index"/>: held when <paramref name="failure"/> is null.</summary>
-        public void Record(string spec, int index, Schedule schedule, string? failure)
+        public void Record(string spec, int index, Schedule? schedule, string? failure)
         {
             var row = _rows[spec];
             _rows[spec] = row with
