@@ -88,9 +88,9 @@ internal static class LabCommand
             Schedule? one = null;
             if (parse.GetValue(replay) is { } file)
             {
-                if (!file.Exists)
+                if (!file.Exists || parse.GetResult(replaySeed) is null)
                 {
-                    AnsiConsole.MarkupLineInterpolated($"[red]no schedule file {file.FullName}[/]");
+                    AnsiConsole.MarkupLineInterpolated($"[red]--replay needs an existing schedule file and its --replay-seed[/] (a failing check prints both): {file.FullName}");
                     return ExitCodes.BadInput;
                 }
                 one = new Schedule(File.ReadAllText(file.FullName), parse.GetValue(replaySeed));
@@ -104,17 +104,18 @@ internal static class LabCommand
     private static Argument<int> LabNumber() =>
         new("lab") { Description = $"The lab's number ({string.Join(", ", Lab.All.Select(l => l.Number))}; `evs lab list` shows them)." };
 
-    // The repository, from the current directory upwards, and the lab; an error message and null if either is missing.
+    // The repository, from the current directory upwards, and the lab; an error message (a plain
+    // line, never wrapped) and null if either is missing.
     private static (Repository, Lab)? Locate(int number)
     {
         if (Repository.Find(Environment.CurrentDirectory) is not { } repository)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]no {Repository.SolutionFile} here or above {Environment.CurrentDirectory}[/]: run evs lab from inside the Evs.Reference repository, which holds labs/ and the library's sources.");
+            Console.WriteLine($"no {Repository.SolutionFile} here or above {Environment.CurrentDirectory}: run evs lab from inside the Evs.Reference repository, which holds labs/ and the library's sources.");
             return null;
         }
         if (Lab.Find(number) is not { } lab)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]no lab {number}[/]: the labs are {string.Join(", ", Lab.All.Select(l => l.Number))} (evs lab list).");
+            Console.WriteLine($"no lab {number}: the labs are {string.Join(", ", Lab.All.Select(l => l.Number))} (evs lab list).");
             return null;
         }
         return (repository, lab);
@@ -131,9 +132,12 @@ internal static class LabCommand
         LabReport report;
         try
         {
-            report = AnsiConsole.Status().Start("compiling the library with these files", status =>
-                LabGrader.Grade(repository, lab, submission, options,
-                    i => status.Status($"schedule {i + 1} of {(replay is null ? options.Schedules : 1)}"), replay, tracePath));
+            // A progress line on a terminal; in a pipe or CI log, only the result.
+            report = AnsiConsole.Profile.Capabilities.Interactive
+                ? AnsiConsole.Status().Start("compiling the library with these files", status =>
+                    LabGrader.Grade(repository, lab, submission, options,
+                        i => status.Status($"schedule {i + 1} of {(replay is null ? options.Schedules : 1)}"), replay, tracePath))
+                : LabGrader.Grade(repository, lab, submission, options, replay: replay, tracePath: tracePath);
         }
         catch (TimeoutException e)
         {
@@ -143,7 +147,7 @@ internal static class LabCommand
         if (!report.CompileErrors.IsEmpty)
         {
             AnsiConsole.MarkupLine("[red]The library does not compile with these files:[/]");
-            foreach (var error in report.CompileErrors.Take(20)) AnsiConsole.WriteLine("  " + error);
+            foreach (var error in report.CompileErrors.Take(20)) Console.WriteLine("  " + error);
             return ExitCodes.Violation;
         }
         AnsiConsole.Write(Table(report));

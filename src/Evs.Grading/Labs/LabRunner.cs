@@ -49,9 +49,9 @@ public static class LabRunner
             ? [new GeneratedScenario(one.Json, one.Seed)]
             : FaultSchedules.WithFaults.Generator.Sample(request.Schedules, new Rnd(request.BaseSeed), Size);
         int ran = 0;
-        for (; ran < schedules.Length && !rows.NothingMoreToLearn; ran++)
+        while (ran < schedules.Length && !rows.NothingMoreToLearn)
         {
-            int i = ran;
+            int i = ran++;
             progress(i);
             var run = schedules[i];
             var schedule = new Schedule(run.Json, run.Seed);
@@ -66,7 +66,9 @@ public static class LabRunner
             }
             catch (Exception e)
             {
-                rows.Record(NoException, i, schedule, rows.HasFailed(NoException) ? "" : Describe(e, request.StudentFiles));
+                // Only a row's first failure is shown, and reading the symbols for a stack trace
+                // is slow: later exceptions are counted, not described.
+                rows.Record(NoException, i, schedule, rows.HasFailed(NoException) ? e.GetType().Name : Describe(e, request.StudentFiles));
             }
         }
         return new RunOutcome(rows.ToArray(), ran);
@@ -123,7 +125,7 @@ public static class LabRunner
         var frames = new StackTrace(e, fNeedFileInfo: true).GetFrames();
         var theirs = frames.FirstOrDefault(f => f.GetFileName() is { } file && studentFiles.Contains(file));
         var what = $"{e.GetType().Name}: {e.Message}";
-        if (theirs is null) return $"{what}\n{Location(frames.FirstOrDefault())}";
+        if (theirs is null) return $"{what}\n  thrown at {Location(frames.FirstOrDefault())}";
         var thrower = frames.FirstOrDefault();
         return thrower == theirs
             ? $"your {MethodName(theirs)} threw {what}\n  at {Location(theirs)}"
