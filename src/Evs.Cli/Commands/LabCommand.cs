@@ -200,7 +200,8 @@ internal static class LabCommand
         long seed = schedule.Seed;
         var file = Path.Combine(repository.FailuresFolder(lab), $"seed-{seed}.json");
         File.WriteAllText(file, schedule.Json + "\n");
-        var shown = repository.Show(file);
+        // Relative to where the command runs, so that the lines below can be pasted there.
+        var shown = Path.GetRelativePath(Environment.CurrentDirectory, file).Replace('\\', '/');
         string vs = lab.Judge == Judge.VirtualSynchrony ? $" --primary {(seed % 2 == 1 ? "majority" : "dynamic-linear-voting")} --vs-trace ref.vs.jsonl" : "";
         Console.WriteLine($"Schedule #{index} (seed {seed}) saved to {shown}:");
         Console.WriteLine($"    your code on it:     evs lab check {lab.Number} --replay {shown} --replay-seed {seed} --trace t.jsonl");
