@@ -17,6 +17,7 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     KeygenCommand.Create(),
     BenchCommand.Create(),
     BenchNode.Create(),
+    LabCommand.Create(),
     PlotCommand.Create(),
     FiguresCommand.Create(),
 };

@@ -6,7 +6,7 @@ using System.Globalization;
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
 
-namespace SpecTests.Properties;
+namespace Evs.Grading.Schedules;
 
 /// <summary>Scenario values as scenario files.</summary>
 public static class ScenarioJson

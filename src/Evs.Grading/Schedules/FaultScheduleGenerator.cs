@@ -3,14 +3,15 @@
 // during recovery", a second partition or crash 2-30 ms after a fault, while the membership
 // algorithm and the recovery are still running. Shrinking moves toward the smallest
 // schedule that still fails: one fault step fewer, a kinder network, a process fewer, a
-// shorter run, always with the same seed.
+// shorter run, always with the same seed. The specification properties and the labs' grader
+// both draw their schedules from here.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace SpecTests.Properties;
+namespace Evs.Grading.Schedules;
 
 public static partial class FaultSchedules
 {

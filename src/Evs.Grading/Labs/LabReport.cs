@@ -1,0 +1,59 @@
+// What grading a lab finds, in plain data: it crosses from the grading code, which runs next to
+// the student's compiled library in a load context of its own, back to the command as JSON, so
+// it holds only strings and numbers.
+using System.Collections.Immutable;
+
+namespace Evs.Grading.Labs;
+
+/// <summary>
+/// What to run: <paramref name="Schedules"/> random fault schedules drawn from
+/// <paramref name="BaseSeed"/>, or, when <paramref name="Replay"/> is given, that one schedule.
+/// </summary>
+/// <param name="Judge">Which checker judges the runs.</param>
+/// <param name="Schedules">How many random schedules to run.</param>
+/// <param name="BaseSeed">The seed the schedules are drawn with: the same seed, the same schedules.</param>
+/// <param name="StudentFiles">The full paths of the replaced files, to find the student's code in a stack trace.</param>
+/// <param name="Replay">One schedule (scenario JSON and its seed) to run instead; its trace is written to <paramref name="TracePath"/>.</param>
+/// <param name="TracePath">Where a replayed run's trace goes (and, for the filter lab, its virtual synchrony trace beside it).</param>
+/// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>).</param>
+public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null, bool Section32 = false);
+
+/// <summary>One fault schedule: a scenario (SCENARIOS.md) and the seed of the run's random choices.</summary>
+public sealed record Schedule(string Json, long Seed);
+
+/// <summary>The first schedule on which a row of the report failed, and what went wrong there.</summary>
+/// <param name="Index">The schedule's position among those drawn from the base seed (from 0).</param>
+/// <param name="Schedule">The schedule, to save and replay; null for the case of Section 3.2, which is played out without one.</param>
+/// <param name="Message">What went wrong, in the specification's terms.</param>
+public sealed record Failure(int Index, Schedule? Schedule, string Message);
+
+/// <summary>
+/// One row of the grade: a specification (or "runs without throwing", "settles") — on how many
+/// schedules it was judged and held, and the first failure.
+/// </summary>
+public sealed record Row(string Spec, string Title, int Judged, int Held, Failure? FirstFailure)
+{
+    /// <summary>A row holds when it was judged at least once and never failed.</summary>
+    public bool Holds => Judged > 0 && FirstFailure is null;
+}
+
+/// <summary>What the runs found: the rows, and how many schedules ran (fewer than asked when every row had failed already).</summary>
+public sealed record RunOutcome(ImmutableArray<Row> Rows, int SchedulesRun);
+
+/// <summary>The grade of one submission of one lab.</summary>
+/// <param name="Submission">The submission's name (student, starter, reference, or a test's).</param>
+/// <param name="CompileErrors">Why the submission did not compile; empty when it did.</param>
+/// <param name="Rows">One row per judged property, in the paper's order.</param>
+/// <param name="SchedulesRun">How many schedules ran (fewer than asked when every row had failed already).</param>
+/// <param name="Elapsed">The wall time of compiling and running.</param>
+public sealed record LabReport(string Submission, ImmutableArray<string> CompileErrors, ImmutableArray<Row> Rows, int SchedulesRun, TimeSpan Elapsed)
+{
+    /// <summary>Whether the submission compiled and every row holds: the lab is done.</summary>
+    public bool Passed => CompileErrors.IsEmpty && Rows.Length > 0 && Rows.All(r => r.Holds);
+
+    /// <summary>The rows that do not hold.</summary>
+    public IEnumerable<Row> Failing => Rows.Where(r => !r.Holds);
+
+    /// <summary>The row of one specification, by its number (<c>7.1</c>, <c>C3</c>), or null.</summary>
+    public Row? this[string spec] => Rows.FirstOrDefault(r => r.Spec == spec);
+}
