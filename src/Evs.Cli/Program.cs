@@ -17,6 +17,7 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     KeygenCommand.Create(),
     BenchCommand.Create(),
     BenchNode.Create(),
+    NotebookCommand.Create(),
 };
 // No termination handler of System.CommandLine: `evs node` and `evs cluster` handle SIGINT and
 // SIGTERM themselves, to stop cleanly however long that takes; the other commands just end.
