@@ -1,0 +1,136 @@
+// The paper's Figures 1-7 as interactive charts: one vertical line per process, time running
+// downwards, configuration changes as bars across their members' lines (regular solid,
+// transitional dashed), sends and deliveries as marks coloured by service, each send joined to
+// its deliveries, and — for a figure — the events a specification talks about marked with the
+// paper's star. SpaceTimeLayout has placed everything; this class only draws it.
+using Evs.Plots.Layout;
+using Evs.Reference.Tracing;
+using Trace = Evs.Reference.Tracing.Trace;
+using Evs.Reference.VirtualSynchrony;
+using Plotly.NET;
+using Plotly.NET.LayoutObjects;
+using CSharpChart = Plotly.NET.CSharp.Chart;
+
+namespace Evs.Plots.Charts;
+
+/// <summary>Space-time diagrams of extended virtual synchrony and virtual synchrony histories.</summary>
+public static class SpaceTimeChart
+{
+    /// <summary>The space-time diagram of an extended virtual synchrony trace (TRACE.md).</summary>
+    public static GenericChart Of(Trace trace, SpaceTimeOptions? options = null) =>
+        Draw(SpaceTimeLayout.Of(PlotEvents.Of(trace), options ?? new()), options?.Title ?? DefaultTitle(trace.Header.Scenario, trace.Header.Seed, "extended virtual synchrony"));
+
+    /// <summary>The space-time diagram of a virtual synchrony trace (docs/VS-TRACE.md): views are drawn as regular configurations, a stop as a failure.</summary>
+    public static GenericChart Of(VsTrace trace, SpaceTimeOptions? options = null) =>
+        Draw(SpaceTimeLayout.Of(PlotEvents.Of(trace), options ?? new()), options?.Title ?? DefaultTitle(trace.Header.Scenario, trace.Header.Seed, "after the virtual synchrony filter"));
+
+    /// <summary>Draws a placed diagram.</summary>
+    public static GenericChart Draw(SpaceTimeLayout layout, string title)
+    {
+        var charts = new List<GenericChart> { ProcessLines(layout) };
+        charts.AddRange(Bands(layout));
+        charts.AddRange(Messages(layout));
+        charts.AddRange(Marks(layout));
+        if (layout.Marks.Any(m => m.Highlighted)) charts.Add(Highlights(layout));
+        double rows = layout.Marks.Select(m => m.At.Y).DefaultIfEmpty(0).Distinct().Count();
+        int height = (int)Math.Clamp(18 * rows + 220, 480, 4000);
+        int width = 160 * layout.Processes.Count + 420;
+        var chart = ChartStyle.HoverTextOnly(CSharpChart.Combine(charts));
+        chart = Chart.withXAxis(ChartStyle.LabelledAxis(layout.Processes.Select(p => p.X), layout.Processes.Select(p => p.Process), "top"), null).Invoke(chart);
+        chart = Chart.withYAxis(ChartStyle.DownwardAxis(layout.AxisTitle), null).Invoke(chart);
+        chart = Chart.withTitle(title, null).Invoke(chart);
+        return Chart.withSize((double)width, height).Invoke(chart);
+    }
+
+    private static string DefaultTitle(string? scenario, long? seed, string model) =>
+        $"{scenario ?? "trace"}{(seed is { } s ? $", seed {s}" : "")}: {model}";
+
+    private static GenericChart ProcessLines(SpaceTimeLayout layout)
+    {
+        var line = new Polyline();
+        foreach (var p in layout.Processes)
+            foreach (var (from, to) in p.Lives)
+                line.AddPiece([(p.X, from, p.Process), (p.X, to, p.Process)]);
+        return CSharpChart.Scatter<double, double, string>(line.X, line.Y, StyleParam.Mode.Lines, Name: "process", ShowLegend: false,
+            MultiText: line.Text, LineColor: ChartStyle.ProcessLineColor, LineWidth: 1.5);
+    }
+
+    // A configuration change is a bar across the columns of the members that install it,
+    // reaching a little beyond the outer ones so that a singleton shows too; its label sits at its right end.
+    private static IEnumerable<GenericChart> Bands(SpaceTimeLayout layout)
+    {
+        foreach (bool transitional in new[] { false, true })
+        {
+            var bands = layout.Bands.Where(b => b.Transitional == transitional).ToList();
+            if (bands.Count == 0) continue;
+            var bars = new Polyline();
+            var labels = new Polyline();
+            foreach (var band in bands)
+            {
+                string hover = $"{(transitional ? "transitional" : "regular")} configuration {band.Configuration}<br>members {{{string.Join(",", band.Members)}}}"
+                               + (band.Primary is { } primary ? primary ? "<br>primary component" : "<br>not a primary component" : "");
+                foreach (var segment in band.Segments)
+                    bars.AddPiece([(segment[0].X - 0.3, segment[0].Y, hover), .. segment.Select(p => (p.X, p.Y, hover)), (segment[^1].X + 0.3, segment[^1].Y, hover)]);
+                var end = band.Segments[^1][^1];
+                labels.AddPiece([(end.X + 0.35, end.Y, band.Label)]);
+            }
+            var color = transitional ? ChartStyle.TransitionalColor : ChartStyle.RegularColor;
+            string name = transitional ? "transitional configuration" : "regular configuration";
+            yield return CSharpChart.Scatter<double, double, string>(bars.X, bars.Y, StyleParam.Mode.Lines, Name: name,
+                MultiText: bars.Text, LineColor: color, LineWidth: transitional ? 5 : 7,
+                LineDash: transitional ? StyleParam.DrawingStyle.Dash : StyleParam.DrawingStyle.Solid, Opacity: 0.75);
+            yield return CSharpChart.Scatter<double, double, string>(labels.X, labels.Y, StyleParam.Mode.Text, Name: name + " members", ShowLegend: false,
+                MultiText: labels.Text, TextPosition: StyleParam.TextPosition.MiddleRight);
+        }
+    }
+
+    // Each message: a thin line from its send to every delivery, in its service's colour.
+    private static IEnumerable<GenericChart> Messages(SpaceTimeLayout layout)
+    {
+        foreach (var service in ChartStyle.Services)
+        {
+            var line = new Polyline();
+            foreach (var m in layout.Messages.Where(m => m.Service == service && m.From is not null))
+                foreach (var to in m.To)
+                    line.AddPiece([(m.From!.Value.X, m.From.Value.Y, m.Message), (to.X, to.Y, m.Message)]);
+            if (line.IsEmpty) continue;
+            yield return CSharpChart.Scatter<double, double, string>(line.X, line.Y, StyleParam.Mode.Lines, Name: $"{service} message",
+                ShowLegend: false, MultiText: line.Text, LineColor: ChartStyle.ServiceColor(service), LineWidth: 1, Opacity: 0.45);
+        }
+    }
+
+    // Sends are open circles, deliveries filled ones, both in the service's colour; a failure is
+    // a black cross; a configuration change a small square on its bar.
+    private static IEnumerable<GenericChart> Marks(SpaceTimeLayout layout)
+    {
+        var groups = layout.Marks.GroupBy(m => (m.Event.Kind, m.Event.Service))
+            .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Service is { } s ? ChartStyle.Services.ToList().IndexOf(s) : -1);
+        foreach (var group in groups)
+        {
+            var (kind, service) = group.Key;
+            (string name, StyleParam.MarkerSymbol symbol, Color color, int size) = kind switch
+            {
+                PlotEventKind.Send => ($"{service} send", StyleParam.MarkerSymbol.NewModified(StyleParam.MarkerSymbol.Circle, StyleParam.SymbolStyle.Open), ChartStyle.ServiceColor(service), 10),
+                PlotEventKind.Deliver => ($"{service} delivery", StyleParam.MarkerSymbol.Circle, ChartStyle.ServiceColor(service), 7),
+                PlotEventKind.Fail => ("failure", StyleParam.MarkerSymbol.X, Color.fromHex("#000000"), 13),
+                _ => ("configuration change", StyleParam.MarkerSymbol.Square, ChartStyle.RegularColor, 6),
+            };
+            yield return CSharpChart.Scatter<double, double, string>(group.Select(m => m.At.X), group.Select(m => m.At.Y), StyleParam.Mode.Markers,
+                Name: name, ShowLegend: kind != PlotEventKind.ConfigurationChange, MultiText: group.Select(m => m.Hover).ToList(),
+                MarkerSymbol: symbol, MarkerColor: color, Marker: Plotly.NET.TraceObjects.Marker.init(
+                    null, null, null, null, null, null, null, color, null, null, null, null, null, null, null, null, null, null, null, null, null, size,
+                    null, null, null, null, null, null, symbol, null, null, null, null, null));
+        }
+    }
+
+    private static GenericChart Highlights(SpaceTimeLayout layout)
+    {
+        var marks = layout.Marks.Where(m => m.Highlighted).ToList();
+        return CSharpChart.Scatter<double, double, string>(marks.Select(m => m.At.X), marks.Select(m => m.At.Y), StyleParam.Mode.Markers,
+            Name: "asserted event (★)", MultiText: marks.Select(m => m.Hover).ToList(), MarkerSymbol: StyleParam.MarkerSymbol.Star,
+            Marker: Plotly.NET.TraceObjects.Marker.init(
+                null, null, null, null, null, null, null, ChartStyle.HighlightColor, null, null, null, null, null, null,
+                Line.init(null, null, null, null, null, null, Color.fromHex("#000000"), null, null, null, null, null, null, null, null, null, 1.0, null, null, null),
+                null, null, null, null, null, null, 20, null, null, null, null, null, null, StyleParam.MarkerSymbol.Star, null, null, null, null, null));
+    }
+}

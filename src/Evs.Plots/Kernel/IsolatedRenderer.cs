@@ -1,0 +1,39 @@
+// The far side of the kernel-safe facade (KernelPlots): this class runs inside the isolated
+// load context, where Evs.Plots, Evs.Reference, Plotly.NET and FSharp.Core 10.1 are loaded from
+// Evs.Plots's own folder. Only strings and booleans cross the border, because types of the
+// same name in two load contexts are different types.
+using Evs.Plots.Charts;
+using Evs.Plots.Layout;
+using Evs.Plots.Output;
+using Evs.Reference.Tracing;
+
+namespace Evs.Plots.Kernel;
+
+/// <summary>Renders a trace given as text to an HTML fragment; called by reflection from <see cref="IsolatedPlotting"/>.</summary>
+internal static class IsolatedRenderer
+{
+    /// <summary>The views <see cref="Render"/> knows.</summary>
+    public const string SpaceTime = "space-time", DeliveryOrder = "delivery-order", Ring = "ring", VsSpaceTime = "vs";
+
+    /// <summary>
+    /// Renders <paramref name="traceText"/> (TRACE.md, or docs/VS-TRACE.md for <see cref="VsSpaceTime"/>)
+    /// as <paramref name="view"/>. <paramref name="highlight"/> lists witness names (<c>p#3</c>) separated
+    /// by commas; <paramref name="title"/> may be empty for the default title.
+    /// </summary>
+    public static string Render(string view, string traceText, string highlight, bool compact, bool milliseconds, string title)
+    {
+        string? customTitle = title.Length > 0 ? title : null;
+        var options = new SpaceTimeOptions(
+            milliseconds ? TimeAxis.Milliseconds : TimeAxis.Logical, compact,
+            highlight.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), customTitle);
+        var chart = view switch
+        {
+            SpaceTime => SpaceTimeChart.Of(TraceReader.ReadText(traceText), options),
+            DeliveryOrder => DeliveryOrderChart.Of(TraceReader.ReadText(traceText), customTitle),
+            Ring => RingChart.Of(TraceReader.ReadText(traceText), customTitle),
+            VsSpaceTime => SpaceTimeChart.Of(VsTraceReader.ReadText(traceText), options),
+            _ => throw new ArgumentException($"unknown view \"{view}\"", nameof(view)),
+        };
+        return ChartHtml.Fragment(chart);
+    }
+}

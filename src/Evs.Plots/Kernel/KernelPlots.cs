@@ -1,0 +1,95 @@
+// The plots for notebooks. A student's kernel (dotnet-interactive, dotnet repl) cannot run
+// Plotly.NET 6 in its own process (FSharp.Core 10.0 there, 10.1 needed; TOOLCHAIN.md), so this
+// facade never touches a Plotly.NET or FSharp type: its methods take paths, Evs.Reference traces
+// and plain values, and return HTML as a string, which a notebook shows with
+// display(HTML(...)). The charts are drawn in an isolated load context (IsolatedPlotting).
+//
+//     #r "/path/to/Evs.Reference.dll"
+//     #r "/path/to/Evs.Plots.dll"
+//     var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(69));
+//     display(HTML(KernelPlots.SpaceTimeHtml(run.Trace, compact: true)));
+using Evs.Plots.Kernel;
+using Evs.Reference.Tracing;
+using Evs.Reference.VirtualSynchrony;
+
+namespace Evs.Plots;
+
+/// <summary>
+/// Kernel-safe plots: each method returns an HTML fragment (a &lt;div&gt; with plotly.js and the chart
+/// inside, no CDN) for a notebook's <c>display(HTML(...))</c>. Safe in any process, whichever
+/// FSharp.Core it has loaded.
+/// </summary>
+public static class KernelPlots
+{
+    /// <summary>
+    /// The space-time diagram of an extended virtual synchrony trace: one vertical line per process,
+    /// time downwards, configuration changes as bars (regular solid, transitional dashed), sends and
+    /// deliveries coloured by service, each send joined to its deliveries.
+    /// </summary>
+    /// <param name="trace">The history, e.g. <c>Simulator.Run(...).Trace</c> or <c>TraceReader.ReadFile(path)</c>.</param>
+    /// <param name="highlight">Events to star, by witness name (<c>"p#3"</c>, as the checker names them).</param>
+    /// <param name="compact">Leave out the messages delivered by every member of the configuration they were sent in.</param>
+    /// <param name="milliseconds">Time in milliseconds instead of the paper's logical time.</param>
+    /// <param name="title">The title; null for one naming the scenario and seed.</param>
+    public static string SpaceTimeHtml(Trace trace, IEnumerable<string>? highlight = null, bool compact = false, bool milliseconds = false, string? title = null) =>
+        IsolatedPlotting.Render(IsolatedRenderer.SpaceTime, Text(trace), Join(highlight), compact, milliseconds, title ?? "");
+
+    /// <summary>The space-time diagram of the trace file at <paramref name="tracePath"/> (see the other overload).</summary>
+    /// <exception cref="TraceFormatException">The file is not a trace; the message names the file and line.</exception>
+    public static string SpaceTimeHtml(string tracePath, IEnumerable<string>? highlight = null, bool compact = false, bool milliseconds = false, string? title = null) =>
+        SpaceTimeHtml(TraceReader.ReadFile(tracePath), highlight, compact, milliseconds, title);
+
+    /// <summary>Per configuration, the order in which each process delivered, side by side: identical orders line up.</summary>
+    public static string DeliveryOrderHtml(Trace trace, string? title = null) =>
+        IsolatedPlotting.Render(IsolatedRenderer.DeliveryOrder, Text(trace), "", false, false, title ?? "");
+
+    /// <summary>The delivery order of the trace file at <paramref name="tracePath"/>.</summary>
+    /// <exception cref="TraceFormatException">The file is not a trace; the message names the file and line.</exception>
+    public static string DeliveryOrderHtml(string tracePath, string? title = null) =>
+        DeliveryOrderHtml(TraceReader.ReadFile(tracePath), title);
+
+    /// <summary>
+    /// The ring's seq and aru over time, per regular configuration, derived from the trace's sends
+    /// and deliveries (the trace does not record the token; see RingLayout).
+    /// </summary>
+    public static string RingHtml(Trace trace, string? title = null) =>
+        IsolatedPlotting.Render(IsolatedRenderer.Ring, Text(trace), "", false, false, title ?? "");
+
+    /// <summary>The ring view of the trace file at <paramref name="tracePath"/>.</summary>
+    /// <exception cref="TraceFormatException">The file is not a trace; the message names the file and line.</exception>
+    public static string RingHtml(string tracePath, string? title = null) =>
+        RingHtml(TraceReader.ReadFile(tracePath), title);
+
+    /// <summary>
+    /// The space-time diagram of a virtual synchrony trace (docs/VS-TRACE.md; <c>Simulator.Run(...)</c>
+    /// with <c>VirtualSynchrony: true</c> gives one): views as bars, stops as crosses (the paper's Figure 7).
+    /// </summary>
+    public static string VsSpaceTimeHtml(VsTrace trace, bool compact = false, bool milliseconds = false, string? title = null) =>
+        IsolatedPlotting.Render(IsolatedRenderer.VsSpaceTime, Text(trace), "", compact, milliseconds, title ?? "");
+
+    /// <summary>The virtual synchrony space-time diagram of the file at <paramref name="vsTracePath"/>.</summary>
+    /// <exception cref="TraceFormatException">The file is not a virtual synchrony trace; the message names the file and line.</exception>
+    public static string VsSpaceTimeHtml(string vsTracePath, bool compact = false, bool milliseconds = false, string? title = null) =>
+        VsSpaceTimeHtml(VsTraceReader.ReadFile(vsTracePath), compact, milliseconds, title);
+
+    // The trace crosses into the isolated context as the text of its file.
+    private static string Text(Trace trace)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new TraceWriter(buffer, ownsStream: false))
+        {
+            writer.WriteHeader(trace.Header);
+            foreach (var e in trace.Events) writer.Write(e);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Text(VsTrace trace)
+    {
+        using var buffer = new MemoryStream();
+        VsTraceWriter.Write(buffer, trace);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string Join(IEnumerable<string>? witnesses) => witnesses is null ? "" : string.Join(",", witnesses);
+}
