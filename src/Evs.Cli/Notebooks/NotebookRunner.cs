@@ -7,7 +7,6 @@ using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Documents;
 using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using Microsoft.DotNet.Interactive.Events;
-using Microsoft.DotNet.Interactive.PackageManagement;
 
 namespace Evs.Cli.Notebooks;
 
@@ -85,10 +84,9 @@ public static class NotebookRunner
     /// <summary>The executed notebook as .ipynb text, with the metadata it was read with (its kernel, C#).</summary>
     public static string ToJson(InteractiveDocument document) => Notebook.ToJupyterJson(document, null);
 
-    // What a student's C# kernel has: display(), HTML() and friends, and #r "nuget:…" (resolved by
-    // the kernel itself; nothing more to do once the references are added).
-    private static CSharpKernel NewKernel() =>
-        new CSharpKernel().UseKernelHelpers().UseNugetDirective((_, _) => Task.CompletedTask, forceRestore: false);
+    // What a student's C# kernel has for these notebooks: #r of a file, #load, display(), HTML()
+    // and friends. Not #r "nuget:" (see Evs.Cli.csproj): the notebooks load the repository's build.
+    private static CSharpKernel NewKernel() => new CSharpKernel().UseKernelHelpers();
 
     private static string FirstLine(string code) =>
         code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "(empty)";
