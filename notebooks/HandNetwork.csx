@@ -42,8 +42,8 @@ public sealed class HandNetwork
     /// <summary>The node of process <paramref name="name"/>.</summary>
     public TotemNode this[string name] => Nodes[new ProcessId(name)];
 
-    /// <summary>Packets waiting to be handed on.</summary>
-    public int Waiting => _inFlight.Count;
+    /// <summary>The packets waiting to be handed on, oldest first.</summary>
+    public IEnumerable<InFlight> Waiting => _inFlight;
 
     /// <summary>Gives <paramref name="input"/> to process <paramref name="name"/> and carries out what it asks.</summary>
     public void Input(string name, NodeInput input) => Carry(new ProcessId(name), Nodes[new ProcessId(name)].Handle(input));
@@ -55,8 +55,19 @@ public sealed class HandNetwork
         foreach (var p in Nodes.Keys) Carry(p, Nodes[p].Handle(new StartInRing(ring, Nodes.Keys.ToImmutableArray())));
     }
 
-    /// <summary>From now on, every packet between <paramref name="name"/> and the others is lost, those already on their way too.</summary>
+    /// <summary>From now on, every packet between <paramref name="name"/> and the others is lost, those already on their way too (a packet to itself still arrives).</summary>
     public void CutOff(string name) => _cutOff.Add(new ProcessId(name));
+
+    /// <summary>Loses every waiting packet that <paramref name="which"/> picks, as a lossy network would; returns how many.</summary>
+    public int Lose(Func<InFlight, bool> which)
+    {
+        var kept = _inFlight.Where(f => !which(f)).ToList();
+        foreach (var lost in _inFlight.Where(which)) History.Add((lost, true));
+        int count = _inFlight.Count - kept.Count;
+        _inFlight.Clear();
+        foreach (var f in kept) _inFlight.Enqueue(f);
+        return count;
+    }
 
     /// <summary>Fires timer <paramref name="timer"/> at <paramref name="name"/>, if it is running there.</summary>
     public void Fire(string name, TimerKind timer)
@@ -69,7 +80,7 @@ public sealed class HandNetwork
     public InFlight? Next()
     {
         if (!_inFlight.TryDequeue(out var next)) return null;
-        bool dropped = _cutOff.Contains(next.From) || _cutOff.Contains(next.To);
+        bool dropped = next.From != next.To && (_cutOff.Contains(next.From) || _cutOff.Contains(next.To));
         History.Add((next, dropped));
         if (!dropped) Carry(next.To, Nodes[next.To].Handle(new PacketArrived(next.Packet)));
         return next;
