@@ -18,6 +18,7 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     BenchCommand.Create(),
     BenchNode.Create(),
     NotebookCommand.Create(),
+    PlotCommand.Create(),
 };
 // No termination handler of System.CommandLine: `evs node` and `evs cluster` handle SIGINT and
 // SIGTERM themselves, to stop cleanly however long that takes; the other commands just end.

@@ -39,9 +39,10 @@ public static class ChartStyle
     /// over their columns). Plotly.NET's C# helpers have no tick texts, so the axis object's
     /// properties are set by their plotly.js names, as Plotly.NET's DynamicObj allows.
     /// </summary>
-    public static LinearAxis LabelledAxis(IEnumerable<double> values, IEnumerable<string> labels, string side)
+    public static LinearAxis LabelledAxis(IEnumerable<double> values, IEnumerable<string> labels, string side, (double From, double To)? range = null)
     {
         var axis = new LinearAxis();
+        if (range is var (from, to)) axis.SetProperty("range", new[] { from, to });
         axis.SetProperty("tickvals", values.ToArray());
         axis.SetProperty("ticktext", labels.ToArray());
         axis.SetProperty("side", side);
@@ -60,10 +61,20 @@ public static class ChartStyle
         return axis;
     }
 
-    /// <summary>Hover shows only the text of a point, which says everything about the event.</summary>
+    /// <summary>Hover shows only the hover text of a point (or its text, where it has none), which says everything about the event.</summary>
     public static GenericChart HoverTextOnly(GenericChart chart)
     {
         foreach (var trace in GenericChart.getTraces(chart)) trace.SetProperty("hoverinfo", "text");
+        return chart;
+    }
+
+    /// <summary>
+    /// Gives the (only) trace of <paramref name="chart"/> hover texts apart from the texts written
+    /// beside its points; Plotly.NET's C# Scatter has no parameter for plotly.js's hovertext.
+    /// </summary>
+    public static GenericChart WithHoverTexts(GenericChart chart, IEnumerable<string> hover)
+    {
+        foreach (var trace in GenericChart.getTraces(chart)) trace.SetProperty("hovertext", hover.ToArray());
         return chart;
     }
 }

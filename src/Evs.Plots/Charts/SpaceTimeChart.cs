@@ -16,6 +16,9 @@ namespace Evs.Plots.Charts;
 /// <summary>Space-time diagrams of extended virtual synchrony and virtual synchrony histories.</summary>
 public static class SpaceTimeChart
 {
+    /// <summary>Up to this many messages, each send is labelled with its message's name.</summary>
+    private const int MostLabelledMessages = 30;
+
     /// <summary>The space-time diagram of an extended virtual synchrony trace (TRACE.md).</summary>
     public static GenericChart Of(Trace trace, SpaceTimeOptions? options = null) =>
         Draw(SpaceTimeLayout.Of(PlotEvents.Of(trace), options ?? new()), options?.Title ?? DefaultTitle(trace.Header.Scenario, trace.Header.Seed, "extended virtual synchrony"));
@@ -36,7 +39,9 @@ public static class SpaceTimeChart
         int height = (int)Math.Clamp(18 * rows + 220, 480, 4000);
         int width = 160 * layout.Processes.Count + 420;
         var chart = ChartStyle.HoverTextOnly(CSharpChart.Combine(charts));
-        chart = Chart.withXAxis(ChartStyle.LabelledAxis(layout.Processes.Select(p => p.X), layout.Processes.Select(p => p.Process), "top"), null).Invoke(chart);
+        var columns = ChartStyle.LabelledAxis(layout.Processes.Select(p => p.X), layout.Processes.Select(p => p.Process), "top",
+            (-0.6, layout.Processes.Count - 1 + 1.6)); // room on the right for the configurations' labels
+        chart = Chart.withXAxis(columns, null).Invoke(chart);
         chart = Chart.withYAxis(ChartStyle.DownwardAxis(layout.AxisTitle), null).Invoke(chart);
         chart = Chart.withTitle(title, null).Invoke(chart);
         return Chart.withSize((double)width, height).Invoke(chart);
@@ -100,9 +105,11 @@ public static class SpaceTimeChart
     }
 
     // Sends are open circles, deliveries filled ones, both in the service's colour; a failure is
-    // a black cross; a configuration change a small square on its bar.
+    // a black cross; a configuration change a small square on its bar. In a small diagram each
+    // send is labelled with its message, as the paper names l, m and n.
     private static IEnumerable<GenericChart> Marks(SpaceTimeLayout layout)
     {
+        bool labelSends = layout.Messages.Count <= MostLabelledMessages;
         var groups = layout.Marks.GroupBy(m => (m.Event.Kind, m.Event.Service))
             .OrderBy(g => g.Key.Kind).ThenBy(g => g.Key.Service is { } s ? ChartStyle.Services.ToList().IndexOf(s) : -1);
         foreach (var group in groups)
@@ -115,11 +122,14 @@ public static class SpaceTimeChart
                 PlotEventKind.Fail => ("failure", StyleParam.MarkerSymbol.X, Color.fromHex("#000000"), 13),
                 _ => ("configuration change", StyleParam.MarkerSymbol.Square, ChartStyle.RegularColor, 6),
             };
-            yield return CSharpChart.Scatter<double, double, string>(group.Select(m => m.At.X), group.Select(m => m.At.Y), StyleParam.Mode.Markers,
-                Name: name, ShowLegend: kind != PlotEventKind.ConfigurationChange, MultiText: group.Select(m => m.Hover).ToList(),
+            bool labelled = labelSends && kind == PlotEventKind.Send;
+            var chart = CSharpChart.Scatter<double, double, string>(group.Select(m => m.At.X), group.Select(m => m.At.Y),
+                labelled ? StyleParam.Mode.Markers_Text : StyleParam.Mode.Markers, TextPosition: StyleParam.TextPosition.MiddleLeft,
+                Name: name, ShowLegend: kind != PlotEventKind.ConfigurationChange, MultiText: group.Select(m => labelled ? m.Event.Message! : m.Hover).ToList(),
                 MarkerSymbol: symbol, MarkerColor: color, Marker: Plotly.NET.TraceObjects.Marker.init(
                     null, null, null, null, null, null, null, color, null, null, null, null, null, null, null, null, null, null, null, null, null, size,
                     null, null, null, null, null, null, symbol, null, null, null, null, null));
+            yield return labelled ? ChartStyle.WithHoverTexts(chart, group.Select(m => m.Hover)) : chart;
         }
     }
 
@@ -131,6 +141,6 @@ public static class SpaceTimeChart
             Marker: Plotly.NET.TraceObjects.Marker.init(
                 null, null, null, null, null, null, null, ChartStyle.HighlightColor, null, null, null, null, null, null,
                 Line.init(null, null, null, null, null, null, Color.fromHex("#000000"), null, null, null, null, null, null, null, null, null, 1.0, null, null, null),
-                null, null, null, null, null, null, 20, null, null, null, null, null, null, StyleParam.MarkerSymbol.Star, null, null, null, null, null));
+                null, null, null, null, null, null, 16, null, null, null, null, null, null, StyleParam.MarkerSymbol.Star, null, null, null, null, null));
     }
 }

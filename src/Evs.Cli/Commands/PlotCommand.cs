@@ -1,0 +1,71 @@
+// `evs plot`: a trace as a picture — the paper's space-time diagram, the delivery order per
+// configuration, the ring's seq and aru, or a virtual synchrony trace (Figure 7) — written as a
+// standalone HTML page (plotly.js inside), or as PNG or SVG through a headless Chromium.
+using System.CommandLine;
+using Evs.Plots.Charts;
+using Evs.Plots.Layout;
+using Evs.Plots.Output;
+using Evs.Reference.Tracing;
+using Plotly.NET;
+
+namespace Evs.Cli.Commands;
+
+internal static class PlotCommand
+{
+    private static readonly string[] Views = ["space-time", "delivery-order", "ring", "vs"];
+
+    public static Command Create()
+    {
+        var trace = new Argument<FileInfo>("trace") { Description = "The trace file (TRACE.md; docs/VS-TRACE.md with --vs or --view vs)." };
+        var output = new Option<FileInfo>("--out") { Description = "The picture to write: FILE.html (standalone, plotly.js inside), FILE.png or FILE.svg (need chromium).", Required = true };
+        var view = new Option<string>("--view") { Description = "space-time (the paper's figures), delivery-order (per configuration, each process's order), ring (seq and aru over time), vs (a virtual synchrony trace).", DefaultValueFactory = _ => "space-time" };
+        view.AcceptOnlyFromAmong(Views);
+        var vs = new Option<bool>("--vs") { Description = "The trace is a virtual synchrony trace (the same as --view vs)." };
+        var compact = new Option<bool>("--compact") { Description = "Space-time: leave out the messages delivered by every member of the configuration they were sent in." };
+        var milliseconds = new Option<bool>("--ms") { Description = "Space-time: time in milliseconds instead of the paper's logical time." };
+        var highlight = new Option<string[]>("--highlight") { Description = "Space-time: events to star, by witness name (p#3); repeat or separate with commas.", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("plot", "Draw a trace: space-time diagram, delivery order, ring, or a virtual synchrony trace. Exit 2: unreadable trace.") { trace, output, view, vs, compact, milliseconds, highlight };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(trace)!.FullName;
+            string outPath = parse.GetValue(output)!.FullName;
+            string chosen = parse.GetValue(vs) ? "vs" : parse.GetValue(view)!;
+            var options = new SpaceTimeOptions(
+                parse.GetValue(milliseconds) ? TimeAxis.Milliseconds : TimeAxis.Logical, parse.GetValue(compact),
+                (parse.GetValue(highlight) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList());
+            GenericChart chart;
+            try
+            {
+                chart = chosen switch
+                {
+                    "vs" => SpaceTimeChart.Of(VsTraceReader.ReadFile(path), options),
+                    "delivery-order" => DeliveryOrderChart.Of(TraceReader.ReadFile(path)),
+                    "ring" => RingChart.Of(TraceReader.ReadFile(path)),
+                    _ => SpaceTimeChart.Of(TraceReader.ReadFile(path), options),
+                };
+            }
+            catch (TraceFormatException ex)
+            {
+                Console.Error.WriteLine($"unreadable trace: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+            catch (IOException ex)
+            {
+                Console.Error.WriteLine($"cannot read {path}: {ex.Message}");
+                return ExitCodes.BadInput;
+            }
+            try
+            {
+                ChartFiles.Save(chart, outPath);
+            }
+            catch (ChromiumMissingException ex)
+            {
+                Console.Error.WriteLine(ex.Message);
+                return ExitCodes.BadInput;
+            }
+            Console.WriteLine($"wrote {outPath}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
