@@ -8,7 +8,7 @@ using Microsoft.DotNet.Interactive.Formatting;
 namespace Evs.Cli.Notebooks;
 
 /// <summary>Turns a cell's kernel events into the outputs a notebook file keeps.</summary>
-public static class CellOutputs
+internal static class CellOutputs
 {
     /// <summary>The outputs of the cell run <paramref name="executionOrder"/>-th, in the order the kernel produced them.</summary>
     public static IEnumerable<InteractiveDocumentOutputElement> From(IEnumerable<KernelEvent> events, int executionOrder)

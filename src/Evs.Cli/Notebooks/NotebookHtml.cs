@@ -9,7 +9,7 @@ using Microsoft.DotNet.Interactive.Documents;
 namespace Evs.Cli.Notebooks;
 
 /// <summary>Renders an executed notebook as a standalone HTML page.</summary>
-public static class NotebookHtml
+internal static class NotebookHtml
 {
     private const string Style = """
         body { font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.4; }

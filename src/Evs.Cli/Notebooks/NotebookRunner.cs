@@ -11,21 +11,21 @@ using Microsoft.DotNet.Interactive.Events;
 namespace Evs.Cli.Notebooks;
 
 /// <summary>A cell that failed: its 1-based place among all the notebook's cells, its first code line, and the kernel's error.</summary>
-public sealed record CellFailure(int Cell, string FirstLine, string Error)
+internal sealed record CellFailure(int Cell, string FirstLine, string Error)
 {
     /// <inheritdoc/>
     public override string ToString() => $"cell {Cell} ({FirstLine}) failed: {Error}";
 }
 
 /// <summary>What a run produced: the notebook with every run cell's outputs, and the failure that stopped it, if any.</summary>
-public sealed record NotebookRun(InteractiveDocument Document, CellFailure? Failure)
+internal sealed record NotebookRun(InteractiveDocument Document, CellFailure? Failure)
 {
     /// <summary>Whether every code cell ran without failing.</summary>
     public bool Succeeded => Failure is null;
 }
 
 /// <summary>Runs the C# cells of a notebook in order in an in-process C# kernel.</summary>
-public static class NotebookRunner
+internal static class NotebookRunner
 {
     /// <summary>The kernel name Polyglot writes for C# cells.</summary>
     private const string CSharp = "csharp";
