@@ -19,6 +19,7 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     BenchNode.Create(),
     NotebookCommand.Create(),
     PlotCommand.Create(),
+    FiguresCommand.Create(),
 };
 // No termination handler of System.CommandLine: `evs node` and `evs cluster` handle SIGINT and
 // SIGTERM themselves, to stop cleanly however long that takes; the other commands just end.

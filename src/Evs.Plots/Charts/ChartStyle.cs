@@ -51,10 +51,14 @@ public static class ChartStyle
         return axis;
     }
 
-    /// <summary>A vertical axis running downwards, the way time runs in the paper's figures.</summary>
-    public static LinearAxis DownwardAxis(string title)
+    /// <summary>
+    /// A vertical axis running downwards, the way time runs in the paper's figures; with
+    /// <paramref name="wholeNumbers"/>, one tick per whole number (positions, not measurements).
+    /// </summary>
+    public static LinearAxis DownwardAxis(string title, bool wholeNumbers = false)
     {
         var axis = new LinearAxis();
+        if (wholeNumbers) axis.SetProperty("dtick", 1);
         axis.SetProperty("autorange", "reversed");
         axis.SetProperty("title", Title.init(Text: title, null, null, null, null, null, null, null, null, null, null, null));
         axis.SetProperty("zeroline", false);

@@ -48,7 +48,7 @@ public static class DeliveryOrderChart
         }
         var chart = CSharpChart.Combine(charts);
         chart = Chart.withXAxis(ChartStyle.LabelledAxis(layout.Columns.Select((_, i) => (double)i), layout.Columns.Select(c => c.Label + (c.Transitional ? " (T)" : "")), "bottom"), null).Invoke(chart);
-        chart = Chart.withYAxis(ChartStyle.DownwardAxis("position in the process's delivery order"), null).Invoke(chart);
+        chart = Chart.withYAxis(ChartStyle.DownwardAxis("position in the process's delivery order", wholeNumbers: rows <= MostRowsWithNames), null).Invoke(chart);
         chart = Chart.withTitle(title, null).Invoke(chart);
         return Chart.withSize((double)Math.Clamp(110 * layout.Columns.Count + 300, 600, 6000), Math.Clamp(18 * rows + 300, 450, 4000)).Invoke(chart);
     }

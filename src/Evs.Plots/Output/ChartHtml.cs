@@ -11,7 +11,19 @@ public static class ChartHtml
     /// <summary>A whole page: open it in a browser, or screenshot it with <see cref="Chromium"/>.</summary>
     public static string Page(GenericChart chart) => GenericChart.toEmbeddedHTML(WithPlotlyInside(chart));
 
-    /// <summary>Writes <see cref="Page"/> to <paramref name="path"/>.</summary>
+    /// <summary>
+    /// One page of several charts, one under the other (Figure 7: a run and its filtered history).
+    /// plotly.js is embedded once, with the first.
+    /// </summary>
+    public static string Page(IReadOnlyList<GenericChart> charts)
+    {
+        string first = Page(charts[0]);
+        string rest = string.Concat(charts.Skip(1).Select(GenericChart.toChartHTML));
+        int end = first.LastIndexOf("</body>", StringComparison.Ordinal);
+        return first[..end] + rest + first[end..];
+    }
+
+    /// <summary>Writes <see cref="Page(GenericChart)"/> to <paramref name="path"/>.</summary>
     public static void Save(GenericChart chart, string path) => File.WriteAllText(path, Page(chart));
 
     /// <summary>

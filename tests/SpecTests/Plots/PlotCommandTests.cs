@@ -1,0 +1,49 @@
+// `evs plot` as a user meets it: a trace in, a page out; a bad trace refused with exit 2 and the
+// file and line at fault on standard error, as `evs check` does.
+using System.Diagnostics;
+using Evs.Reference.Tracing;
+using SpecTests.Cli;
+using Xunit;
+
+namespace SpecTests.Plots;
+
+public class PlotCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evs-plot-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void A_trace_becomes_a_standalone_page_and_a_bad_trace_exits_2_naming_the_line()
+    {
+        string trace = Path.Combine(_directory, "t.jsonl");
+        using (var writer = new TraceWriter(File.Create(trace)))
+        {
+            var run = PlotFixtures.Figure(1).Trace;
+            writer.WriteHeader(run.Header);
+            foreach (var e in run.Events) writer.Write(e);
+        }
+
+        var (exit, _) = Evs("plot", trace, "--out", Path.Combine(_directory, "t.html"), "--view", "delivery-order");
+        Assert.Equal(0, exit);
+        Assert.Contains("plotly.js v", File.ReadAllText(Path.Combine(_directory, "t.html")));
+
+        string bad = Path.Combine(_directory, "bad.jsonl");
+        File.WriteAllLines(bad, [File.ReadLines(trace).First(), "{\"p\":\"p\",\"i\":0,\"e\":\"deliver\"}"]);
+        var (badExit, errors) = Evs("plot", bad, "--out", Path.Combine(_directory, "bad.html"));
+        Assert.Equal(2, badExit);
+        Assert.Contains("bad.jsonl:2:", errors);
+        Assert.False(File.Exists(Path.Combine(_directory, "bad.html")));
+    }
+
+    private (int Exit, string Errors) Evs(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(EvsProcess.Executable) { WorkingDirectory = _directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(EvsProcess.Patience), $"evs {string.Join(' ', arguments)} did not finish");
+        return (process.ExitCode, errors.Result);
+    }
+}
