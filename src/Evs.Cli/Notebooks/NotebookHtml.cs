@@ -1,9 +1,11 @@
 // An executed notebook as one HTML page, for reading where no notebook viewer is at hand (a CI
 // artifact, a browser): each cell's code, then what it showed. HTML outputs — the plots among
 // them — are inlined as they are, so that they draw; text is escaped. Markdown cells keep their
-// text, with headings set as headings: readable, not a full Markdown renderer.
+// text, with headings set as headings and `code`, **bold** and *italics* set as such: readable,
+// not a full Markdown renderer.
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive.Documents;
 
 namespace Evs.Cli.Notebooks;
@@ -61,10 +63,20 @@ internal static class NotebookHtml
             string trimmed = block.Trim('\n');
             int level = trimmed.TakeWhile(c => c == '#').Count();
             html.Append(level is > 0 and <= 6 && !trimmed.Contains('\n')
-                ? $"<h{level}>{Escape(trimmed[level..].Trim())}</h{level}>\n"
-                : $"<div class=\"md\">{Escape(trimmed)}</div>\n<p></p>\n");
+                ? $"<h{level}>{Inline(trimmed[level..].Trim())}</h{level}>\n"
+                : $"<div class=\"md\">{Inline(trimmed)}</div>\n<p></p>\n");
         }
         return html.ToString();
+    }
+
+    // Code spans first, so that a * inside one stays a *; then bold before italics.
+    private static string Inline(string text)
+    {
+        var parts = Regex.Split(Escape(text), "`([^`]*)`");
+        for (int i = 0; i < parts.Length; i++)
+            parts[i] = i % 2 == 1 ? $"<code>{parts[i]}</code>"
+                : Regex.Replace(Regex.Replace(parts[i], @"\*\*(.+?)\*\*", "<b>$1</b>"), @"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])", "<i>$1</i>");
+        return string.Concat(parts);
     }
 
     private static string Escape(string text) => WebUtility.HtmlEncode(text);

@@ -32,12 +32,18 @@ internal static class NotebookRunner
 
     /// <summary>
     /// Reads the .ipynb text <paramref name="json"/>; throws <see cref="FormatException"/> when it
-    /// is not a notebook, so that a caller can tell bad input from a failing cell.
+    /// is not a notebook (not JSON, or no list of cells), so that a caller can tell bad input from
+    /// a failing cell.
     /// </summary>
     public static InteractiveDocument Parse(string json)
     {
         try
         {
+            // The reader takes any JSON object for a notebook, {} too: a notebook has its cells.
+            using (var root = System.Text.Json.JsonDocument.Parse(json))
+                if (root.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                    || !root.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != System.Text.Json.JsonValueKind.Array)
+                    throw new FormatException("not a Jupyter notebook: no \"cells\" list");
             return Notebook.Parse(json, new KernelInfoCollection());
         }
         catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or KeyNotFoundException)

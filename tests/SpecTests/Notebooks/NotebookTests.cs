@@ -77,11 +77,16 @@ public sealed class NotebookTests(ITestOutputHelper output) : IDisposable
         string text = Path.Combine(_scratch, "text.ipynb");
         File.WriteAllText(text, "this is not JSON");
         var bad = Run("notebook", "run", text);
+        string empty = Path.Combine(_scratch, "empty.ipynb");
+        File.WriteAllText(empty, "{}");
+        var noCells = Run("notebook", "run", empty);
 
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nowhere.ipynb", missing.Errors);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("not a Jupyter notebook", bad.Errors);
+        Assert.Equal(2, noCells.ExitCode);
+        Assert.Contains("no \"cells\" list", noCells.Errors);
     }
 
     /// <inheritdoc/>
