@@ -21,6 +21,8 @@ export CSB_PFX="${CSB_PFX:-evscmp}"       # namespaces evscmp-sw, evscmp-n<i>: n
 export CSB_SUBNET="${CSB_SUBNET:-10.78.0}"
 # shellcheck source=harness/lib.sh
 source "$DIR/harness/lib.sh"
+# shellcheck source=prepare.sh
+source "$DIR/prepare.sh"
 
 OUT="$(mktemp -d /tmp/evs-compare.XXXXXX)"
 EVS_PID=""
@@ -37,25 +39,17 @@ finish() {
 trap finish EXIT
 trap 'exit 130' INT TERM
 
-[ "$(id -u)" = 0 ] || { log "run as root (network namespaces)"; exit 2; }
-for tool in corosync corosync-cmapctl ip unshare jq python3 make gcc; do
-	command -v "$tool" >/dev/null || { log "missing $tool: see README.md"; exit 2; }
-done
-make -s -C "$DIR/harness"
-
-if [ -z "${EVS:-}" ]; then
-	log "building evs (Release)"
-	dotnet build "$REPO/src/Evs.Cli" -c Release -v q -nologo >&2
-	EVS="$REPO/src/Evs.Cli/bin/Release/net10.0/evs"
-fi
+prepare corosync corosync-cmapctl ip unshare jq python3 make gcc
 
 # cpg_run MODE SIZE RATE_PER_SENDER OUTFILE: every node sends (as bench.sh's run_one, all senders).
+# `ip netns exec` execs its command, so the PID recorded is timeout's, which a cleanup can stop
+# (a background shell function would record a subshell's PID and leave cpgbench running).
 cpg_run() {
 	local mode=$1 size=$2 rate=$3 out=$4 i pids=() t0 d="$CSB_WORK/run"
 	t0=$(awk -v t="$(now)" 'BEGIN{printf "%.6f", t + 2.0}')
 	rm -rf "$d"; mkdir -p "$d"
 	for i in $(seq 1 "$N"); do
-		in_ns "$i" timeout 120 "$BIN/cpgbench" -m "$mode" -g "cmp-$mode-$size-$$" -s "$size" -n "$N" \
+		ip netns exec "$PFX-n$i" timeout 120 "$BIN/cpgbench" -m "$mode" -g "cmp-$mode-$size-$$" -s "$size" -n "$N" \
 			-T "$t0" -w "$WARM" -d "$DUR" -S 1 -k "$N" -r "$rate" -i "n$i" > "$d/$i.json" 2> "$d/$i.err" &
 		pids+=($!)
 		echo "$! cpgbench n$i" >> "$CSB_WORK/pids.list"

@@ -76,11 +76,11 @@ def main():
         s = rep["settings"]
         print("evs settings: " + ", ".join(f"{k} {v}" for k, v in s.items()))
         print("\nevs agreed throughput, where the time went (per node):\n")
-        print("| node | CPU s in run | datagrams out | datagrams in | deliveries (own included) per datagram in | token holds |")
-        print("|---|---|---|---|---|---|")
+        print("| node | CPU s in run | datagrams out | datagrams in | deliveries (own included) per datagram in | token holds | hold cancels sent |")
+        print("|---|---|---|---|---|---|---|")
         for p in rep["per_node"]:
             per = p["delivered_total"] / p["datagrams_received"] if p["datagrams_received"] else 0
-            print(f'| {p["node"]} | {p["cpu_s"]:.1f} | {p["datagrams_sent"]} | {p["datagrams_received"]} | {per:.1f} | {p["token_holds"]} |')
+            print(f'| {p["node"]} | {p["cpu_s"]:.1f} | {p["datagrams_sent"]} | {p["datagrams_received"]} | {per:.1f} | {p["token_holds"]} | {p.get("hold_cancels_sent", 0)} |')
     for name, r in [("evs agreed", at), ("evs agreed lat", al), ("evs safe", sa), ("evs safe lat", sl)]:
         for problem in r.get("problems", []):
             print(f"{name}: {problem}")

@@ -52,13 +52,13 @@ public static class PaperFigures
             "Specifications 1.1-1.4: every delivery follows its send, in the configuration it was sent in or the transitional one after it (r's last safe message, starred, in {q,r}).",
             "figure-1", 1, false, false, FigureWitnesses.TransitionalDeliveries),
         new(2, "Configuration Change Specifications",
-            "Specifications 2.1-2.4: a partition of {p,q,r,s} into {p,q} and {r,s}; every member delivers the same configuration changes, transitional then regular (starred for {p,q}).",
+            "Specifications 2.1-2.4: a partition of {p,q,r,s} into {p,q} and {r,s}; every member delivers the same configuration changes, transitional then regular (starred for the first half to change).",
             "figure-2", 1, false, false, FigureWitnesses.ConfigurationChange),
         new(3, "Self-Delivery Specification",
             "Specification 3: p sends two safe messages just before it is cut off and delivers them itself, in the transitional configuration {p} (starred).",
             "figure-3", 1, false, false, FigureWitnesses.SelfDelivery),
         new(4, "Failure Atomicity Specification",
-            "Specification 4: p and q go together from {p,q,r,s} through the transitional {p,q} and deliver the same messages there (starred).",
+            "Specification 4: the halves {p,q} and {r,s} each go together from {p,q,r,s} through a transitional configuration and deliver the same messages there (starred for the first half to change).",
             "figure-4", 1, false, false, FigureWitnesses.FailureAtomicity),
         new(5, "Causal Delivery Specification",
             "Specification 5: q delivers p's message before sending its own, so r delivers p's first (starred).",
@@ -112,28 +112,28 @@ public static class PaperFigures
         Directory.CreateDirectory(folder);
         var run = Run(figure);
         var files = new List<string>();
-        string Path(string extension) => System.IO.Path.Combine(folder, figure.FileStem + extension);
+        string FileOf(string extension) => Path.Combine(folder, figure.FileStem + extension);
 
-        using (var writer = new TraceWriter(File.Create(Path(".jsonl"))))
+        using (var writer = new TraceWriter(File.Create(FileOf(".jsonl"))))
         {
             writer.WriteHeader(run.Trace.Header);
             foreach (var e in run.Trace.Events) writer.Write(e);
         }
-        files.Add(Path(".jsonl"));
+        files.Add(FileOf(".jsonl"));
         if (run.VirtualSynchrony is { } vs)
         {
-            using (var output = File.Create(Path("-vs.jsonl"))) VsTraceWriter.Write(output, vs);
-            files.Add(Path("-vs.jsonl"));
+            using (var output = File.Create(FileOf("-vs.jsonl"))) VsTraceWriter.Write(output, vs);
+            files.Add(FileOf("-vs.jsonl"));
         }
 
         var charts = Charts(figure, run);
-        File.WriteAllText(Path(".html"), ChartHtml.Page(charts));
-        files.Add(Path(".html"));
+        File.WriteAllText(FileOf(".html"), ChartHtml.Page(charts));
+        files.Add(FileOf(".html"));
         if (png)
         {
             var sizes = charts.Select(ChartFiles.SizeOf).ToList();
-            Chromium.SavePng(Path(".html"), Path(".png"), sizes.Max(s => s.Width), sizes.Sum(s => s.Height) + 16 * (sizes.Count - 1));
-            files.Add(Path(".png"));
+            Chromium.SavePng(FileOf(".html"), FileOf(".png"), sizes.Max(s => s.Width), sizes.Sum(s => s.Height) + 16 * (sizes.Count - 1));
+            files.Add(FileOf(".png"));
         }
         return new FigureFiles(figure, run.Trace, SpecificationChecker.Check(run.Trace),
             run.VirtualSynchrony, run.VirtualSynchrony is { } filtered ? VirtualSynchronyChecker.Check(filtered) : null, files);

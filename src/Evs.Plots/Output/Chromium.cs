@@ -18,11 +18,15 @@ public static class Chromium
     /// <summary>Whether PNG and SVG output can be made here.</summary>
     public static bool Available => Find() is not null;
 
-    /// <summary>Saves a screenshot of the page at <paramref name="htmlPath"/>, <paramref name="width"/> × <paramref name="height"/> pixels.</summary>
+    /// <summary>
+    /// Saves a screenshot of the page at <paramref name="htmlPath"/>, <paramref name="width"/> × <paramref name="height"/>
+    /// pixels, without plotly.js's toolbar (a picture has no buttons to press).
+    /// </summary>
     /// <exception cref="ChromiumMissingException">No Chromium on this machine.</exception>
     public static void SavePng(string htmlPath, string pngPath, int width, int height)
     {
-        Run(htmlPath, width, height, $"--screenshot={Path.GetFullPath(pngPath)}");
+        WithCopy(htmlPath, "<style>.modebar-container { display: none; }</style>", copy =>
+            Run(copy, width, height, $"--screenshot={Path.GetFullPath(pngPath)}"));
         if (!File.Exists(pngPath)) throw new IOException($"chromium wrote no screenshot to {pngPath}");
     }
 
@@ -30,11 +34,8 @@ public static class Chromium
     /// Saves the chart of the page at <paramref name="htmlPath"/> as SVG: a copy of the page asks
     /// plotly.js for the SVG (Plotly.toImage) and puts it in the document, which Chromium prints.
     /// </summary>
-    public static void SaveSvg(string htmlPath, string svgPath, int width, int height)
-    {
-        string copy = Path.Combine(Path.GetTempPath(), $"evs-svg-{Guid.NewGuid():N}.html");
-        File.WriteAllText(copy, File.ReadAllText(htmlPath).Replace("</body>", SvgExport(width, height) + "</body>", StringComparison.Ordinal));
-        try
+    public static void SaveSvg(string htmlPath, string svgPath, int width, int height) =>
+        WithCopy(htmlPath, SvgExport(width, height), copy =>
         {
             string dom = Run(copy, width, height, "--dump-dom");
             const string open = "<pre id=\"evs-svg\">";
@@ -42,6 +43,16 @@ public static class Chromium
             int end = start < 0 ? -1 : dom.IndexOf("</pre>", start, StringComparison.Ordinal);
             if (end < 0) throw new IOException("plotly.js exported no SVG (the page did not finish drawing in time)");
             File.WriteAllText(svgPath, WebUtility.HtmlDecode(dom[(start + open.Length)..end]));
+        });
+
+    // A temporary copy of the page with something added at the end of its body, for Chromium to open.
+    private static void WithCopy(string htmlPath, string addition, Action<string> use)
+    {
+        string copy = Path.Combine(Path.GetTempPath(), $"evs-chromium-{Guid.NewGuid():N}.html");
+        File.WriteAllText(copy, File.ReadAllText(htmlPath).Replace("</body>", addition + "</body>", StringComparison.Ordinal));
+        try
+        {
+            use(copy);
         }
         finally
         {

@@ -14,15 +14,20 @@ public sealed class Gather
 {
     private readonly ProcessId _me;
     private readonly Dictionary<ProcessId, JoinMessage> _joins = new();
+    private readonly IReadOnlySet<ProcessId>? _expected;
 
-    /// <summary>Starts gathering with the processes believed reachable (the process itself always among them).</summary>
-    public Gather(ProcessId me, IEnumerable<ProcessId> reachable, GatherReason reason)
+    /// <summary>
+    /// Starts gathering with the processes believed reachable (the process itself always among
+    /// them). <paramref name="expected"/>: after a start, every process that may start with this one, when known.
+    /// </summary>
+    public Gather(ProcessId me, IEnumerable<ProcessId> reachable, GatherReason reason, IReadOnlySet<ProcessId>? expected = null)
     {
         _me = me;
         Reason = reason;
-        Waiting = reason == GatherReason.Start;
         ProcSet = ImmutableSortedSet.CreateRange(ProcessId.Ordinal, reachable).Add(me);
         FailSet = ImmutableSortedSet.Create(ProcessId.Ordinal);
+        _expected = expected;
+        Waiting = reason == GatherReason.Start && !HeardEveryExpected;
     }
 
     /// <summary>Why this round started.</summary>
@@ -32,9 +37,13 @@ public sealed class Gather
     /// A process that has just started knows nobody yet, and everyone else starting with it is in
     /// the same position: rather than agree at once with the first few it hears (and form a ring
     /// that must merge again at once), it waits until its first consensus timeout, by which time
-    /// every reachable process's joins have arrived many times over.
+    /// every reachable process's joins have arrived many times over. When it was told whom to
+    /// expect (a configured list of peers), it stops waiting as soon as all of them are in its
+    /// proc set: there is nobody left to wait for.
     /// </summary>
     public bool Waiting { get; private set; }
+
+    private bool HeardEveryExpected => _expected is { Count: > 1 } expected && expected.All(ProcSet.Contains);
 
     /// <summary>The processes believed able to form the next ring, or to have failed.</summary>
     public ImmutableSortedSet<ProcessId> ProcSet { get; private set; }
@@ -79,6 +88,7 @@ public sealed class Gather
         bool changed = procSet.Count != ProcSet.Count || failSet.Count != FailSet.Count;
         ProcSet = procSet;
         FailSet = failSet;
+        if (Waiting && HeardEveryExpected) Waiting = false;
         return changed;
     }
 

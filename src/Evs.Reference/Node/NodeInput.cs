@@ -22,8 +22,11 @@ public sealed record SendRequested(byte[] Payload, DeliveryService Service) : No
 
 /// <summary>
 /// A process's first start: it has no configuration yet and gathers with whoever it can hear.
+/// <paramref name="Expected"/>, when the driver knows it (a configured list of peers), is every
+/// process that may start with it: the first Gather waits for all of them, or for the first
+/// consensus timeout, whichever comes first (<see cref="Membership.Gather.Waiting"/>).
 /// </summary>
-public sealed record Start : NodeInput;
+public sealed record Start(IReadOnlySet<ProcessId>? Expected = null) : NodeInput;
 
 /// <summary>
 /// A process starts again after a crash, from its stable storage and with the same identifier:

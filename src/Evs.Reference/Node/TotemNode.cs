@@ -104,9 +104,9 @@ public sealed class TotemNode : IProtocolNode
             case StartInRing start:
                 InstallFixedRing(start, outputs);
                 break;
-            case Start:
+            case Start start:
                 LoadStableState();
-                EnterGather(GatherReason.Start, [], outputs);
+                EnterGather(GatherReason.Start, [], outputs, start.Expected);
                 break;
             case Restart:
                 InstallSingleton(outputs);
@@ -205,11 +205,11 @@ public sealed class TotemNode : IProtocolNode
 
     // ---- Gather: agree on the members of the next ring ----
 
-    private void EnterGather(GatherReason reason, IEnumerable<ProcessId> alsoReachable, List<NodeOutput> outputs)
+    private void EnterGather(GatherReason reason, IEnumerable<ProcessId> alsoReachable, List<NodeOutput> outputs, IReadOnlySet<ProcessId>? expected = null)
     {
         var reachable = (_regular?.Configuration.Members ?? []).Concat(alsoReachable);
         State = MembershipState.Gather;
-        _gather = new Gather(Id, reachable, reason);
+        _gather = new Gather(Id, reachable, reason, expected);
         _attempt = null;
         _awaitingConfirmation = null; // stays ambiguous: not every member is known to have installed it
         _commitInFlight = null;

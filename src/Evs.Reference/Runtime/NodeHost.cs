@@ -34,7 +34,9 @@ namespace Evs.Reference.Runtime;
 /// <item><b>The trace and the application.</b> The trace lines of one call are written and flushed
 /// before any of its packets leaves the process and before any of its deliveries is published, so a
 /// kill -9 never loses a line whose effect someone else saw.</item>
-/// <item><b>Idle token.</b> <see cref="TokenHold"/> holds an idle token at the representative.</item>
+/// <item><b>Idle token.</b> <see cref="TokenHold"/> holds an idle token at the representative; a
+/// process whose application sends after it passed on an idle token asks the representative to let
+/// it go (<see cref="TokenHoldCancel"/>), once per token visit.</item>
 /// </list>
 /// Errors: a network error is a lost datagram (the transport logs and counts it); a failure of the
 /// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
@@ -67,6 +69,8 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly TotemNode _node;
     private readonly NodeTrace? _trace;
     private Configuration? _lastRegular;
+    private bool _passedIdleToken;
+    private bool _holdCancelSent;
     private int _sendsQueued;
     private int _stopping;
     private bool _crashed;
@@ -128,6 +132,12 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>How often an idle token was held.</summary>
     public long TokenHolds => _hold.Holds;
+
+    /// <summary>How often this process asked the representative to release a held token (<see cref="TokenHoldCancel"/>).</summary>
+    public long HoldCancelsSent { get; private set; }
+
+    /// <summary>How often this process, as representative, released a held token because another asked for it.</summary>
+    public long HoldsReleasedOnRequest => _hold.ReleasedOnRequest;
 
     /// <summary>The trace file, or null when none is written.</summary>
     public string? TracePath => _trace?.Path;
@@ -295,6 +305,7 @@ public sealed class NodeHost : IAsyncDisposable
                 Interlocked.Decrement(ref _sendsQueued);
                 Handle(new SendRequested(send.Payload, send.Service));
                 if (_hold.Release() is { } held) Handle(new PacketArrived(held));
+                else AskForHeldToken();
                 break;
             case StatusAsked asked:
                 asked.Reply.TrySetResult(Status(running: true));
@@ -316,7 +327,7 @@ public sealed class NodeHost : IAsyncDisposable
                 TraceFail(left);
             }
             RuntimeLog.FirstStart(_logger, Id, address, _options.Store);
-            Handle(new Start());
+            Handle(new Start(_options.Universe.ToHashSet()));
             return;
         }
         if (traced is { } last)
@@ -367,10 +378,31 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
+    // The token this process last passed on was idle, so the representative probably holds it:
+    // ask for it, once per visit of the token, instead of waiting for the hold to expire.
+    private void AskForHeldToken()
+    {
+        if (_options.IdleTokenHold <= 0 || !_passedIdleToken || _holdCancelSent) return;
+        if (_node.State != MembershipState.Operational || _node.Regular?.Ring is not { } ring || ring.Representative == Id) return;
+        _holdCancelSent = true;
+        HoldCancelsSent++;
+        SendTo(ring.Representative, _wire.Encode([new TokenHoldCancel(Id, ring)]));
+    }
+
     private void Arrive(Packet packet)
     {
-        if (packet is Ordering.Token token && _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued))) return;
-        Handle(new PacketArrived(packet));
+        switch (packet)
+        {
+            case TokenHoldCancel cancel:
+                // The driver's own packet: the node never sees it.
+                if (cancel.Ring == _node.Regular?.Ring && _hold.Cancel() is { } held) Handle(new PacketArrived(held));
+                return;
+            case Ordering.Token token when _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued)):
+                return;
+            default:
+                Handle(new PacketArrived(packet));
+                return;
+        }
     }
 
     private void Handle(NodeInput input)
@@ -403,6 +435,7 @@ public sealed class NodeHost : IAsyncDisposable
                     (toSelf ??= []).Add(u.Packet);
                     break;
                 case Unicast u:
+                    if (u.Packet is Ordering.Token passed) NotePassedToken(passed);
                     GroupFor(ref groups, u.To).Add(u.Packet);
                     break;
                 case StartTimer t:
@@ -435,6 +468,12 @@ public sealed class NodeHost : IAsyncDisposable
         if (toSelf is not null)
             foreach (var packet in toSelf) _inputs.Writer.TryWrite(new LoopedBack(packet));
         if (events is not null) _events.Publish(events);
+    }
+
+    private void NotePassedToken(Ordering.Token token)
+    {
+        _passedIdleToken = TokenHold.LooksIdle(token);
+        _holdCancelSent = false;
     }
 
     private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)

@@ -13,16 +13,18 @@ namespace Evs.Reference.Runtime;
 /// Holds an idle token at the ring's representative for up to <c>holdMs</c>. A token is idle
 /// when it shows nothing to do: every message of the ring received by all and delivered here,
 /// none broadcast in the last rotation, none asked for again, no recovery in progress, and
-/// nothing waiting to be sent here. The held token is released when the hold expires, or at once
-/// when the application here sends. An application elsewhere waits up to the hold for the token:
-/// that is the price of an idle ring that costs nothing. The hold must stay well below the token
-/// retransmission timeout, which the token's predecessor starts when it sends the token on.
+/// nothing waiting to be sent here. The held token is released when the hold expires, at once
+/// when the application here sends, and at once when another process asks for it with a
+/// <see cref="TokenHoldCancel"/> because its application sends: an idle ring costs nothing, and a
+/// message sent on it waits one packet's trip more, not the hold. The hold must stay well below the
+/// token retransmission timeout, which the token's predecessor starts when it sends the token on.
 /// </summary>
 internal sealed class TokenHold : IDisposable
 {
     private readonly double _holdMs;
     private readonly GenerationTimer _timer;
     private Token? _held;
+    private bool _skipNext;
 
     /// <summary>Holds for <paramref name="holdMs"/> (0: never); <paramref name="expired"/> is called, from a timer thread, when a hold expires.</summary>
     public TokenHold(double holdMs, TimeProvider time, Action<long> expired)
@@ -33,6 +35,9 @@ internal sealed class TokenHold : IDisposable
 
     /// <summary>Tokens held so far.</summary>
     public long Holds { get; private set; }
+
+    /// <summary>Holds ended early because another process asked for the token (<see cref="Cancel"/>).</summary>
+    public long ReleasedOnRequest { get; private set; }
 
     /// <summary>
     /// Whether <paramref name="token"/>, just arrived at <paramref name="node"/>, is held (and so
@@ -46,6 +51,11 @@ internal sealed class TokenHold : IDisposable
             Release();
             return false;
         }
+        if (_skipNext)
+        {
+            _skipNext = false;
+            return false;
+        }
         if (_holdMs <= 0 || !IsIdle(token, node, sendsQueued)) return false;
         _held = token;
         Holds++;
@@ -56,7 +66,23 @@ internal sealed class TokenHold : IDisposable
     /// <summary>The held token when hold <paramref name="generation"/> has expired, to hand to the node; otherwise null.</summary>
     public Token? Expire(long generation) => _timer.Expire(generation) ? Take() : null;
 
-    /// <summary>The held token, released early (the application sent), or null.</summary>
+    /// <summary>
+    /// Another process asks for the token (<see cref="TokenHoldCancel"/>): the held token, released
+    /// early; or, when none is held (the request overtook the token on its way here), null, and the
+    /// next token is not held.
+    /// </summary>
+    public Token? Cancel()
+    {
+        if (_held is null)
+        {
+            _skipNext = true;
+            return null;
+        }
+        ReleasedOnRequest++;
+        return Release();
+    }
+
+    /// <summary>The held token, released early (the application here sent), or null.</summary>
     public Token? Release()
     {
         _timer.Stop();
@@ -73,11 +99,18 @@ internal sealed class TokenHold : IDisposable
         return token;
     }
 
+    /// <summary>
+    /// Whether <paramref name="token"/> itself shows nothing to do: every message received by all,
+    /// none broadcast in the last rotation, none asked for again, no recovery in progress. A process
+    /// that passes such a token on expects the representative to hold it (<see cref="TokenHoldCancel"/>).
+    /// </summary>
+    public static bool LooksIdle(Token token) =>
+        token.Seq == token.Aru && token.FlowControlCount == 0 && token.RetransmissionRequests.IsEmpty
+        && token.Backlog == 0 && token.PendingInstalls == 0;
+
     private static bool IsIdle(Token token, TotemNode node, int sendsQueued) =>
         node.State == MembershipState.Operational
         && node.Regular is { } ring && token.Ring == ring.Ring && ring.Ring.Representative == node.Id
-        && token.Seq == token.Aru && ring.DeliveredUpTo == token.Seq
-        && token.FlowControlCount == 0 && token.RetransmissionRequests.IsEmpty
-        && token.Backlog == 0 && token.PendingInstalls == 0
+        && LooksIdle(token) && ring.DeliveredUpTo == token.Seq
         && node.PendingCount == 0 && sendsQueued == 0;
 }

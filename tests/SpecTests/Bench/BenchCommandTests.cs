@@ -1,6 +1,7 @@
 // A test of `evs bench` as a user runs it: the built evs executable, three node processes on
 // 127.0.0.1 for a 2-second window, the report read as JSON. It checks the report's shape and that
-// every node delivered the same messages in the same order; never how fast (speed is measured by
+// every node delivered the same messages in the same order, with a latency summary and memory
+// samples from every node; never how fast (speed is measured by
 // benchmarks/corosync/compare.sh, not by timed tests).
 using System.Diagnostics;
 using System.Text.Json;
@@ -19,7 +20,7 @@ public sealed class BenchCommandTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_node_processes_report_one_total_order()
     {
-        var (exitCode, stdout, stderr) = await RunEvsAsync("bench", "--nodes", "3", "--duration", "2", "--size", "100", "--json");
+        var (exitCode, stdout, stderr) = await RunEvsAsync(Patience, "bench", "--nodes", "3", "--duration", "2", "--size", "100", "--json");
         output.WriteLine(stdout);
         output.WriteLine(stderr);
         Assert.Equal(0, exitCode);
@@ -37,7 +38,14 @@ public sealed class BenchCommandTests(ITestOutputHelper output)
             Assert.Equal(3, n.GetProperty("done_seen").GetInt32());
             Assert.Equal(0, n.GetProperty("fifo_gaps").GetInt64());
             Assert.True(n.GetProperty("msgs_per_s").GetDouble() >= 0);
-            Assert.Equal(JsonValueKind.Object, n.GetProperty("lat_us").ValueKind);
+            var latency = n.GetProperty("lat_us");
+            Assert.True(latency.GetProperty("n").GetInt64() > 0, "own messages sent in the window have a latency");
+            Assert.InRange(latency.GetProperty("p50").GetDouble(), latency.GetProperty("min").GetDouble(), latency.GetProperty("p99").GetDouble());
+            Assert.InRange(latency.GetProperty("p99").GetDouble(), latency.GetProperty("p50").GetDouble(), latency.GetProperty("max").GetDouble());
+            var memory = n.GetProperty("memory").EnumerateArray().ToList();
+            Assert.True(memory.Count >= 2, "memory is sampled at least at t0 and once a second while sending");
+            Assert.All(memory, sample => Assert.True(sample.GetProperty("rss_mb").GetDouble() > 0));
+            Assert.Equal(JsonValueKind.Number, n.GetProperty("rss_growth_pct").ValueKind);
         }
         Assert.Single(nodes.Select(n => n.GetProperty("order_hash").GetString()).Distinct());
         Assert.Single(nodes.Select(n => n.GetProperty("delivered_total").GetInt64()).Distinct());
@@ -46,19 +54,21 @@ public sealed class BenchCommandTests(ITestOutputHelper output)
         Assert.True(summary.GetProperty("complete").GetBoolean(), string.Join("; ", summary.GetProperty("problems").EnumerateArray()));
     }
 
-    // Runs the evs executable built beside this test assembly (same configuration) with
-    // `arguments`; kills it, and its children, if it outlives Patience.
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunEvsAsync(params string[] arguments)
+    /// <summary>
+    /// Runs the evs executable built beside this test assembly (same configuration) with
+    /// <paramref name="arguments"/>; kills it, and its children, if it outlives <paramref name="patience"/>.
+    /// </summary>
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunEvsAsync(TimeSpan patience, params string[] arguments)
     {
         var info = new ProcessStartInfo(EvsExecutable()) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var patience = new CancellationTokenSource(Patience);
+        using var outlived = new CancellationTokenSource(patience);
         try
         {
-            await process.WaitForExitAsync(patience.Token);
+            await process.WaitForExitAsync(outlived.Token);
         }
         finally
         {

@@ -168,6 +168,26 @@ public class GatherTests
     }
 
     [Fact]
+    public void A_started_process_that_knows_whom_to_expect_stops_waiting_once_it_has_heard_all_of_them()
+    {
+        var gather = new Gather(A, [], GatherReason.Start, new HashSet<ProcessId> { A, B, C });
+        Assert.True(gather.Waiting);
+        gather.OnJoin(Join(B, [A, B]));
+        Assert.True(gather.Waiting, "c has not been heard of yet");
+        gather.OnJoin(Join(C, [A, B, C]));
+        Assert.False(gather.Waiting);
+    }
+
+    [Fact]
+    public void A_started_process_that_expects_only_itself_still_waits_for_the_consensus_timeout()
+    {
+        var gather = new Gather(A, [], GatherReason.Start, new HashSet<ProcessId> { A });
+        Assert.True(gather.Waiting, "with no peers configured, nobody it might hear is known: it waits as any start does");
+        Assert.False(gather.OnConsensusTimeout());
+        Assert.False(gather.Waiting);
+    }
+
+    [Fact]
     public void The_representative_is_the_lowest_proposed_identifier()
     {
         ProcessId p1 = new("p1"), p10 = new("p10"), p2 = new("p2");

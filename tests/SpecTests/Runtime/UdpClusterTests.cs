@@ -148,6 +148,30 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_process_that_sends_on_an_idle_ring_asks_the_representative_to_release_the_held_token()
+    {
+        // The hold is long (45 ms, just under half the fast token retransmission timeout) so that the
+        // token is held, not still on its way round, when the application sends.
+        await using var cluster = new RuntimeCluster(3, output, (_, options) => options with { IdleTokenHoldMs = 45 });
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+
+        for (int i = 0; i < 5; i++)
+        {
+            long holds = cluster[P1].Host.TokenHolds;
+            await Eventually("p1, the representative, holds the idle token again", () => cluster[P1].Host.TokenHolds > holds);
+            await cluster[P3].SendAsync(Encoding.UTF8.GetBytes($"idle {i}"), DeliveryService.Agreed);
+            await cluster.WaitForDeliveriesAsync(P3, i + 1);
+        }
+        Assert.True(cluster[P3].Host.HoldCancelsSent > 0, "p3 sent after passing on an idle token, so it asked for the token");
+        Assert.True(cluster[P1].Host.HoldsReleasedOnRequest > 0, "p1 let a held token go when asked");
+        Assert.Equal(0, cluster[P1].Host.HoldCancelsSent);
+
+        await cluster.StopQuiescentAsync();
+        cluster.CheckTraces();
+    }
+
+    [Fact]
     public async Task A_lone_process_delivers_its_own_messages_and_refuses_one_too_large()
     {
         await using var cluster = new RuntimeCluster(1, output, (_, options) => options with { MaxMessageBytes = 1000 });

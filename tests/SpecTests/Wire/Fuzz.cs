@@ -9,6 +9,7 @@ using System.Text;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
+using Evs.Reference.Runtime;
 using Evs.Reference.Ordering;
 using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Recovery;
@@ -33,7 +34,7 @@ public sealed class RandomPackets(Random random)
 
     public ImmutableArray<ProcessId> List() => [.. Enumerable.Range(0, random.Next(5)).Select(_ => Process())];
 
-    public Packet Next(bool large = false) => random.Next(6) switch
+    public Packet Next(bool large = false) => random.Next(7) switch
     {
         0 => new Token(Process(), Ring(), Number(), Number(), Number(), random.Next(2) == 0 ? null : Process(),
             [.. Enumerable.Range(0, large ? 3000 : random.Next(4)).Select(_ => Number())], random.Next(20), Number(), random.Next(5), random.Next(4), random.Next(2) == 0),
@@ -41,6 +42,7 @@ public sealed class RandomPackets(Random random)
         2 => new RecoveredMessage(Process(), Ring(), Number(), Regular(large)),
         3 => new JoinMessage(Process(), Ring(), Set(), Set(), Number()),
         4 => new MergeDetect(Process(), Ring()),
+        5 => new TokenHoldCancel(Process(), Ring()),
         _ => Commit(large),
     };
 

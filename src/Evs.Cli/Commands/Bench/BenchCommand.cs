@@ -135,15 +135,17 @@ internal static class BenchCommand
         AnsiConsole.MarkupLineInterpolated($"[bold]evs bench[/]: {r.Nodes} nodes, {r.Size} B, {r.Service}, senders {r.Senders}, window {r.DurationS} s (warmup {r.WarmupS} s), {(r.Rate is { } rate ? $"{rate} msgs/s offered in all" : "as fast as flow control allows")}");
         AnsiConsole.MarkupLineInterpolated($"[grey]timeouts: token loss {s.TokenLossMs} ms, join {s.JoinMs} ms, consensus {s.ConsensusMs} ms, merge {s.MergeDetectMs} ms, token retransmit {s.TokenRetransmitMs} ms, idle token hold {s.IdleTokenHoldMs} ms[/]");
         AnsiConsole.MarkupLineInterpolated($"[grey]windows: window size {s.WindowSize}, max messages per visit {s.MaxMessagesPerVisit}, outstanding limit {s.OutstandingLimit}, pending sends {s.MaxPendingSends}, datagram {s.MaxDatagramBytes} B, security {s.Security}[/]");
-        var table = new Table().AddColumns("node", "sends", "delivered in window", "msgs/s", "MB/s", "lat p50 (µs)", "lat p99 (µs)", "order hash", "CPU s", "datagrams out/in", "token holds");
+        var table = new Table().AddColumns("node", "sends", "delivered in window", "msgs/s", "MB/s", "lat p50 (µs)", "lat p99 (µs)", "order hash", "CPU s", "datagrams out/in", "token holds/cancels");
         foreach (var n in r.PerNode)
             table.AddRow(n.Node, n.Send ? $"{n.SentTotal}" : "-", $"{n.DeliveredWindow}", $"{n.MessagesPerSecond:0}", $"{n.MegabytesPerSecond:0.00}",
                 n.Latency is { } l ? $"{l.P50:0}" : "-", n.Latency is { } m ? $"{m.P99:0}" : "-", n.OrderHash, $"{n.CpuSeconds:0.0}",
-                $"{n.DatagramsSent}/{n.DatagramsReceived}", $"{n.TokenHolds}");
+                $"{n.DatagramsSent}/{n.DatagramsReceived}", $"{n.TokenHolds}/{n.HoldCancelsSent}");
         AnsiConsole.Write(table);
         var x = r.Summary;
         AnsiConsole.MarkupLineInterpolated($"per node: [bold]{x.PerNodeMessagesPerSecond:0} msgs/s[/] (min {x.PerNodeMessagesPerSecondMin:0}), {x.PerNodeMegabytesPerSecond:0.00} MB/s; in all (sum over receivers): {x.AggregateMessagesPerSecond:0} msgs/s, {x.AggregateMegabytesPerSecond:0.00} MB/s");
         if (x.LatencyP50 is { } p50) AnsiConsole.MarkupLineInterpolated($"latency send → own delivery: p50 {p50:0} µs, p99 {x.LatencyP99:0} µs");
+        if (x.MaxResidentGrowthPercent is { } growth)
+            AnsiConsole.MarkupLineInterpolated($"memory: resident set {string.Join(", ", r.PerNode.Select(n => $"{n.Node} {n.Memory.LastOrDefault()?.ResidentMb:0} MB"))} at the end; growth over the window at most {growth:0.0}% (end of the window against its beginning)");
         AnsiConsole.MarkupLineInterpolated(x.Complete ? (FormattableString)$"[green]same order on every node[/] (order hash equal, FIFO gaps 0, every stream complete, no configuration change)" : $"[red]problems:[/] {string.Join("; ", x.Problems)}");
     }
 }

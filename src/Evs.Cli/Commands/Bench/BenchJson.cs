@@ -16,14 +16,11 @@ internal sealed record LatencySummary(
     [property: JsonPropertyName("max")] double Max,
     [property: JsonPropertyName("mean")] double Mean)
 {
-    /// <summary>The summary of <paramref name="microseconds"/> (sorted here), or null when there are none.</summary>
-    public static LatencySummary? Of(List<double> microseconds)
-    {
-        if (microseconds.Count == 0) return null;
-        microseconds.Sort();
-        double At(double p) => microseconds[(int)(p * (microseconds.Count - 1))];
-        return new LatencySummary(microseconds.Count, microseconds[0], At(0.5), At(0.9), At(0.99), microseconds[^1], microseconds.Average());
-    }
+    /// <summary>The summary of <paramref name="latency"/>, or null when it has no sample.</summary>
+    public static LatencySummary? Of(LatencyHistogram latency) =>
+        latency.Count == 0
+            ? null
+            : new LatencySummary((int)latency.Count, latency.Min, latency.Percentile(0.5), latency.Percentile(0.9), latency.Percentile(0.99), latency.Max, latency.Mean);
 }
 
 /// <summary>
@@ -52,7 +49,10 @@ internal sealed record BenchNodeResult(
     [property: JsonPropertyName("cpu_s")] double CpuSeconds,
     [property: JsonPropertyName("datagrams_sent")] long DatagramsSent,
     [property: JsonPropertyName("datagrams_received")] long DatagramsReceived,
-    [property: JsonPropertyName("token_holds")] long TokenHolds);
+    [property: JsonPropertyName("token_holds")] long TokenHolds,
+    [property: JsonPropertyName("hold_cancels_sent")] long HoldCancelsSent,
+    [property: JsonPropertyName("memory")] IReadOnlyList<MemorySample> Memory,
+    [property: JsonPropertyName("rss_growth_pct")] double? ResidentGrowthPercent);
 
 /// <summary>The run's summary, computed as the harness's analyze.py does.</summary>
 internal sealed record BenchSummary(
@@ -63,6 +63,7 @@ internal sealed record BenchSummary(
     [property: JsonPropertyName("aggregate_MB_per_s")] double AggregateMegabytesPerSecond,
     [property: JsonPropertyName("lat_p50_us")] double? LatencyP50,
     [property: JsonPropertyName("lat_p99_us")] double? LatencyP99,
+    [property: JsonPropertyName("max_rss_growth_pct")] double? MaxResidentGrowthPercent,
     [property: JsonPropertyName("order_hash_equal")] bool OrderHashEqual,
     [property: JsonPropertyName("complete")] bool Complete,
     [property: JsonPropertyName("problems")] IReadOnlyList<string> Problems)
@@ -70,7 +71,7 @@ internal sealed record BenchSummary(
     /// <summary>
     /// The summary of <paramref name="nodes"/> (every node's report; <paramref name="expected"/> of
     /// them were started): per-node = mean over the nodes, aggregate = sum over the receivers,
-    /// latency p50 = median of the senders' medians, p99 = the worst sender's.
+    /// latency p50 = median of the senders' medians, p99 = the worst sender's; memory growth = the worst node's.
     /// </summary>
     public static BenchSummary Of(IReadOnlyList<BenchNodeResult> nodes, int expected)
     {
@@ -95,6 +96,7 @@ internal sealed record BenchSummary(
             nodes.Sum(n => n.MegabytesPerSecond),
             senders.Count > 0 ? Median(senders.Select(l => l.P50)) : null,
             senders.Count > 0 ? senders.Max(l => l.P99) : null,
+            nodes.Max(n => n.ResidentGrowthPercent),
             hashEqual,
             problems.Count == 0,
             problems);

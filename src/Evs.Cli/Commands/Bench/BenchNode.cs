@@ -3,7 +3,7 @@
 // "go <t0>" on stdin (t0 in Unix milliseconds: the common start), sends from t0 as fast as flow
 // control allows (or at a fixed rate), counts deliveries in [t0 + warmup, t0 + warmup + duration],
 // sends a done marker after t0 + 2 warmups + duration, drains until every sender's done marker is
-// delivered, and prints its report as one JSON line. Its stdin closing (the parent gone) ends it.
+// delivered, and prints its report as one JSON line, with its memory sampled from t0 to the end of sending. Its stdin closing (the parent gone) ends it.
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
@@ -122,11 +122,15 @@ internal static class BenchNode
         counter.SetWindow(windowStart, windowEnd);
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await WaitUntilAsync(t0, parentGone.Token);
+        using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(parentGone.Token);
+        var sampling = MemorySampler.RunAsync(t0, MemorySampler.Period(settings.DurationS + 2 * settings.WarmupS), stopSampling.Token);
         long sent = settings.Send ? await SendAsync(node, settings, t0, sendEnd, parentGone.Token) : 0;
         if (!settings.Send) await WaitUntilAsync(sendEnd, parentGone.Token);
         await counter.Drained.WaitAsync(BenchNodeSettings.DrainTimeout, parentGone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
-        var result = Report(settings, node, counter, sent, formedMs, cpu);
+        await stopSampling.CancelAsync();
+        var memory = await sampling;
+        var result = Report(settings, node, counter, sent, formedMs, cpu, memory);
         await parentGone.CancelAsync();
         await consuming;
         output.WriteLine(BenchJson.Line(result));
@@ -134,11 +138,12 @@ internal static class BenchNode
         return ExitCodes.Ok;
     }
 
-    private static BenchNodeResult Report(BenchNodeSettings s, EvsNode node, DeliveryCounter c, long sent, double formedMs, TimeSpan cpu) => new(
+    private static BenchNodeResult Report(BenchNodeSettings s, EvsNode node, DeliveryCounter c, long sent, double formedMs, TimeSpan cpu, List<MemorySample> memory) => new(
         s.Id.Name, s.Send, s.Size, s.Service.ToString().ToLowerInvariant(), c.MembersAtStart,
         c.ConfigurationChanges, formedMs, s.DurationS, c.DeliveredWindow, c.DeliveredWindow / s.DurationS, c.BytesWindow / s.DurationS / 1e6,
-        sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.LatencyUs), cpu.TotalSeconds,
-        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received, node.Host.TokenHolds);
+        sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds,
+        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received, node.Host.TokenHolds, node.Host.HoldCancelsSent,
+        memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS));
 
     // Feeds the node's events to the counter until cancelled (the run is over) or the node stops.
     private static async Task ConsumeAsync(EvsNode node, DeliveryCounter counter, CancellationToken cancellationToken)

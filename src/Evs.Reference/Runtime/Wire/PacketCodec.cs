@@ -32,6 +32,9 @@ public enum PacketKind : byte
 
     /// <summary><see cref="Membership.CommitToken"/>.</summary>
     CommitToken = 6,
+
+    /// <summary><see cref="Runtime.TokenHoldCancel"/> (the runtime driver's, not the protocol's).</summary>
+    TokenHoldCancel = 7,
 }
 
 /// <summary>
@@ -117,6 +120,10 @@ public static class PacketCodec
                 w.U8((byte)PacketKind.MergeDetect);
                 WriteHead(w, d);
                 break;
+            case TokenHoldCancel h:
+                w.U8((byte)PacketKind.TokenHoldCancel);
+                WriteHead(w, h);
+                break;
             case CommitToken c:
                 w.U8((byte)PacketKind.CommitToken);
                 WriteHead(w, c);
@@ -138,6 +145,7 @@ public static class PacketCodec
         PacketKind.RecoveredMessage => ReadRecovered(ref r),
         PacketKind.JoinMessage => ReadJoin(ref r),
         PacketKind.MergeDetect => new MergeDetect(r.Process(), ReadRing(ref r)),
+        PacketKind.TokenHoldCancel => new TokenHoldCancel(r.Process(), ReadRing(ref r)),
         PacketKind.CommitToken => ReadCommit(ref r),
         _ => Unknown(ref r),
     };
