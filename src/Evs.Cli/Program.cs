@@ -1,6 +1,7 @@
 // The `evs` command: the one door to the library for people — run a scenario in the
 // simulator, check traces against the paper's specifications, show a demo, run nodes on a real
-// network (one node, a whole cluster on this machine, the control of a running node), and measure it.
+// network (one node, a whole cluster on this machine, the control of a running node), measure it,
+// draw traces and the paper's figures, run the notebooks headlessly, and grade the student labs.
 using System.CommandLine;
 using Evs.Cli.Commands;
 using Evs.Cli.Commands.Bench;
@@ -17,9 +18,10 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     KeygenCommand.Create(),
     BenchCommand.Create(),
     BenchNode.Create(),
-    LabCommand.Create(),
     PlotCommand.Create(),
     FiguresCommand.Create(),
+    NotebookCommand.Create(),
+    LabCommand.Create(),
 };
 // No termination handler of System.CommandLine: `evs node` and `evs cluster` handle SIGINT and
 // SIGTERM themselves, to stop cleanly however long that takes; the other commands just end.

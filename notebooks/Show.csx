@@ -1,0 +1,68 @@
+// The display helpers every notebook of the course loads (#load "Show.csx", after the #r of
+// Evs.Reference.dll): a delivery diagram and a checker's verdicts as HTML tables, so that the
+// notebooks' own cells stay about the paper rather than about HTML. Each returns an HTML string,
+// shown with display(HTML(...)), which works the same in an editor's kernel and in `evs notebook run`.
+using System.IO;
+using System.Net;
+using System.Text;
+using Evs.Reference.Checking;
+using Evs.Reference.Model;
+using Evs.Reference.Visualization;
+
+/// <summary>
+/// A delivery diagram (Visualization/DeliveryDiagram) as a table: one column per process, one row
+/// per logical event in the paper's ord order; regular configurations green, transitional ones
+/// amber, failures red, folded runs of uneventful messages grey.
+/// </summary>
+static string DiagramHtml(DeliveryDiagram diagram)
+{
+    var html = new StringBuilder("<table style=\"font-family:monospace;border-collapse:collapse\"><tr><th>t (ms)</th><th>event</th>");
+    foreach (var p in diagram.Processes) html.Append($"<th style=\"padding:0 .8em\">{WebUtility.HtmlEncode(p.Name)}</th>");
+    html.Append("</tr>");
+    foreach (var row in diagram.Rows)
+    {
+        string colour = row.Kind switch
+        {
+            DiagramRowKind.RegularConfiguration => "#dff0d8",
+            DiagramRowKind.TransitionalConfiguration => "#fcf0c8",
+            DiagramRowKind.Failure => "#f2dede",
+            DiagramRowKind.Elided => "#eeeeee",
+            _ => "transparent",
+        };
+        html.Append($"<tr style=\"background:{colour}\"><td>{row.Time:0}</td><td style=\"text-align:left\">{WebUtility.HtmlEncode(row.Label)}</td>");
+        foreach (var p in diagram.Processes)
+            html.Append($"<td style=\"text-align:center\">{WebUtility.HtmlEncode(row.Cells.TryGetValue(p, out var cell) ? cell : "·")}</td>");
+        html.Append("</tr>");
+    }
+    return html.Append($"</table><p style=\"color:grey\">{WebUtility.HtmlEncode(DeliveryDiagram.Legend)}</p>").ToString();
+}
+
+/// <summary>A checker's report as a table: each specification, what it says, and pass or FAIL with the witnessing events (process#index).</summary>
+static string VerdictsHtml(CheckReport report)
+{
+    var html = new StringBuilder("<table><tr><th>spec</th><th>what it says</th><th>verdict</th></tr>");
+    foreach (var v in report.Verdicts)
+    {
+        string verdict = v.Violation is { } x
+            ? $"<span style=\"color:#a00\">FAIL {WebUtility.HtmlEncode(string.Join(", ", x.Events))}: {WebUtility.HtmlEncode(x.Message)}</span>"
+            : "<span style=\"color:#080\">pass</span>";
+        html.Append($"<tr><td>{v.Spec}</td><td style=\"text-align:left\">{WebUtility.HtmlEncode(v.Title)}</td><td style=\"text-align:left\">{verdict}</td></tr>");
+    }
+    return html.Append("</table>").ToString();
+}
+
+/// <summary>Events as the trace file writes them (TRACE.md), one JSON line each: what a student finds in a .jsonl file.</summary>
+static string JsonLines(IEnumerable<EvsEvent> events)
+{
+    using var stream = new MemoryStream();
+    using (var writer = new Evs.Reference.Tracing.TraceWriter(stream, ownsStream: false))
+        foreach (var e in events) writer.Write(e);
+    return Encoding.UTF8.GetString(stream.ToArray());
+}
+
+/// <summary>A run's summary in a few lines: configurations, messages sent and delivered per service, virtual time, whether it settled.</summary>
+static string SummaryText(Evs.Reference.Simulation.SimulationSummary s) =>
+    $"configurations: {s.Configurations}\n"
+    + $"sent:      {string.Join(", ", s.Sent.OrderBy(x => x.Key).Select(x => $"{x.Key} {x.Value}"))}\n"
+    + $"delivered: {string.Join(", ", s.Delivered.OrderBy(x => x.Key).Select(x => $"{x.Key} {x.Value}"))}\n"
+    + $"virtual time: {s.VirtualMs:0} ms, packets: {s.PacketsSent} ({s.PacketsLost} lost), quiescent: {s.Quiescent}";

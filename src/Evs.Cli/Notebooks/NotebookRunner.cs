@@ -1,0 +1,99 @@
+// The project's own headless notebook runner (issue #6). Polyglot Notebooks and .NET Interactive
+// were deprecated upstream, so the course's notebooks must run without an editor: this hosts the
+// same C# kernel in this process, runs the cells top to bottom as "Run All" does, and keeps what
+// each cell showed. A notebook is a lesson; a cell that fails stops it, as it would stop a student.
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
+
+namespace Evs.Cli.Notebooks;
+
+/// <summary>A cell that failed: its 1-based place among all the notebook's cells, its first code line, and the kernel's error.</summary>
+internal sealed record CellFailure(int Cell, string FirstLine, string Error)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"cell {Cell} ({FirstLine}) failed: {Error}";
+}
+
+/// <summary>What a run produced: the notebook with every run cell's outputs, and the failure that stopped it, if any.</summary>
+internal sealed record NotebookRun(InteractiveDocument Document, CellFailure? Failure)
+{
+    /// <summary>Whether every code cell ran without failing.</summary>
+    public bool Succeeded => Failure is null;
+}
+
+/// <summary>Runs the C# cells of a notebook in order in an in-process C# kernel.</summary>
+internal static class NotebookRunner
+{
+    /// <summary>The kernel name Polyglot writes for C# cells.</summary>
+    private const string CSharp = "csharp";
+
+    /// <summary>
+    /// Reads the .ipynb text <paramref name="json"/>; throws <see cref="FormatException"/> when it
+    /// is not a notebook (not JSON, or no list of cells), so that a caller can tell bad input from
+    /// a failing cell.
+    /// </summary>
+    public static InteractiveDocument Parse(string json)
+    {
+        try
+        {
+            // The reader takes any JSON object for a notebook, {} too: a notebook has its cells.
+            using (var root = System.Text.Json.JsonDocument.Parse(json))
+                if (root.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object
+                    || !root.RootElement.TryGetProperty("cells", out var cells) || cells.ValueKind != System.Text.Json.JsonValueKind.Array)
+                    throw new FormatException("not a Jupyter notebook: no \"cells\" list");
+            return Notebook.Parse(json, new KernelInfoCollection());
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or KeyNotFoundException)
+        {
+            throw new FormatException($"not a Jupyter notebook: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs every C# cell of <paramref name="document"/> in order, with <paramref name="directory"/>
+    /// as the current directory (so that a relative <c>#r "../src/…"</c> resolves against the
+    /// notebook's folder, as in an editor), and stops at the first cell that fails. Each run cell's
+    /// outputs replace the ones it had; <paramref name="progress"/> hears of each cell as it ends.
+    /// </summary>
+    public static async Task<NotebookRun> RunAsync(InteractiveDocument document, string directory, Action<int, TimeSpan>? progress = null)
+    {
+        string before = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        try
+        {
+            using var kernel = NewKernel();
+            int executed = 0;
+            for (int i = 0; i < document.Elements.Count; i++)
+            {
+                var cell = document.Elements[i];
+                if (cell.KernelName != CSharp) continue;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var result = await kernel.SubmitCodeAsync(cell.Contents);
+                cell.ExecutionOrder = ++executed;
+                cell.Outputs.Clear();
+                cell.Outputs.AddRange(CellOutputs.From(result.Events, executed));
+                progress?.Invoke(i + 1, clock.Elapsed);
+                if (result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failed)
+                    return new NotebookRun(document, new CellFailure(i + 1, FirstLine(cell.Contents), failed.Message));
+            }
+            return new NotebookRun(document, null);
+        }
+        finally
+        {
+            Environment.CurrentDirectory = before;
+        }
+    }
+
+    /// <summary>The executed notebook as .ipynb text, with the metadata it was read with (its kernel, C#).</summary>
+    public static string ToJson(InteractiveDocument document) => Notebook.ToJupyterJson(document, null);
+
+    // What a student's C# kernel has for these notebooks: #r of a file, #load, display(), HTML()
+    // and friends. Not #r "nuget:" (see Evs.Cli.csproj): the notebooks load the repository's build.
+    private static CSharpKernel NewKernel() => new CSharpKernel().UseKernelHelpers();
+
+    private static string FirstLine(string code) =>
+        code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "(empty)";
+}

@@ -1,0 +1,141 @@
+// The course's notebooks are part of the build: every notebook in notebooks/ must run from its
+// first cell to its last, as a student's "Run All" would, through `evs notebook run` (the built
+// evs, a process of its own: the kernel changes the current directory and loads the repository's
+// build of Evs.Reference, which must not meet this test process's own copy). A failing cell fails
+// the test with the notebook, the cell's number and its error.
+using System.Diagnostics;
+using SpecTests.Cli;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Notebooks;
+
+/// <summary>The notebooks start kernels, nodes and benchmarks: they run alone, not beside CPU-heavy tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class NotebookCollection
+{
+    public const string Name = "Notebooks";
+}
+
+[Collection(NotebookCollection.Name)]
+public sealed class NotebookTests(ITestOutputHelper output) : IDisposable
+{
+    /// <summary>
+    /// How long one notebook may take before the test fails. Each is meant to run well under a
+    /// minute on two quiet cores; this bound is for a loaded machine, so that it fails on a hang,
+    /// not on a busy neighbour.
+    /// </summary>
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(4);
+
+    private readonly string _scratch = Directory.CreateTempSubdirectory("evs-notebooks-").FullName;
+
+    /// <summary>The repository's notebooks/ folder.</summary>
+    public static string Folder { get; } = Locate();
+
+    /// <summary>Every notebook of the course, by file name.</summary>
+    public static TheoryData<string> All()
+    {
+        var names = new TheoryData<string>();
+        foreach (var path in Directory.GetFiles(Folder, "*.ipynb").Where(p => !p.EndsWith(".executed.ipynb", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+            names.Add(Path.GetFileName(path));
+        return names;
+    }
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public void Every_notebook_runs_to_its_last_cell(string notebook)
+    {
+        string executed = Path.Combine(_scratch, notebook);
+        string html = Path.ChangeExtension(executed, ".html");
+        var run = Run("notebook", "run", Path.Combine(Folder, notebook), "--output", executed, "--html", html);
+
+        Assert.True(run.ExitCode == 0, $"{notebook} failed (exit {run.ExitCode}):\n{run.Errors}\n{run.Output}");
+        Assert.Contains("\"outputs\"", File.ReadAllText(executed));
+        Assert.True(new FileInfo(html).Length > 0, $"no HTML page for {notebook}");
+    }
+
+    [Fact]
+    public void A_failing_cell_stops_the_run_with_exit_1_naming_the_cell_and_its_error()
+    {
+        string notebook = Path.Combine(_scratch, "broken.ipynb");
+        File.WriteAllText(notebook, Notebook("Console.WriteLine(\"first\");", "throw new InvalidOperationException(\"on purpose\");", "Console.WriteLine(\"never\");"));
+
+        var run = Run("notebook", "run", notebook, "--output", Path.Combine(_scratch, "broken.out.ipynb"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cell 2 ", run.Errors);
+        Assert.Contains("on purpose", run.Errors);
+        using var executed = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch, "broken.out.ipynb")));
+        var outputs = executed.RootElement.GetProperty("cells").EnumerateArray().Select(c => c.GetProperty("outputs").GetArrayLength()).ToList();
+        Assert.Equal([1, 1, 0], outputs); // the first cell's line, the failure, nothing from the cell after it
+    }
+
+    [Fact]
+    public void A_missing_file_or_one_that_is_not_a_notebook_is_exit_2_with_a_message()
+    {
+        var missing = Run("notebook", "run", Path.Combine(_scratch, "nowhere.ipynb"));
+        string text = Path.Combine(_scratch, "text.ipynb");
+        File.WriteAllText(text, "this is not JSON");
+        var bad = Run("notebook", "run", text);
+        string empty = Path.Combine(_scratch, "empty.ipynb");
+        File.WriteAllText(empty, "{}");
+        var noCells = Run("notebook", "run", empty);
+
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nowhere.ipynb", missing.Errors);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("not a Jupyter notebook", bad.Errors);
+        Assert.Equal(2, noCells.ExitCode);
+        Assert.Contains("no \"cells\" list", noCells.Errors);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private sealed record EvsRun(int ExitCode, string Output, string Errors);
+
+    // Runs the built evs to its end (at most Limit), in the scratch folder; its time goes to the test's output.
+    private EvsRun Run(params string[] arguments)
+    {
+        var info = new ProcessStartInfo(EvsProcess.Executable) { WorkingDirectory = _scratch, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Limit))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"evs {string.Join(' ', arguments)} did not end within {Limit.TotalMinutes} minutes:\n{stdout.Result}\n{stderr.Result}");
+        }
+        output.WriteLine($"evs {string.Join(' ', arguments)}: exit {process.ExitCode} after {clock.Elapsed.TotalSeconds:0.0} s\n{stdout.Result}\n{stderr.Result}");
+        return new EvsRun(process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    // A notebook of C# cells, as Polyglot Notebooks writes one.
+    private static string Notebook(params string[] cells)
+    {
+        var code = cells.Select(source => new Dictionary<string, object?>
+        {
+            ["cell_type"] = "code",
+            ["execution_count"] = null,
+            ["metadata"] = new { dotnet_interactive = new { language = "csharp" }, polyglot_notebook = new { kernelName = "csharp" } },
+            ["outputs"] = Array.Empty<object>(),
+            ["source"] = new[] { source },
+        });
+        return System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["cells"] = code,
+            ["metadata"] = new { kernelspec = new { display_name = ".NET (C#)", language = "C#", name = ".net-csharp" }, language_info = new { name = "polyglot-notebook" } },
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        });
+    }
+
+    private static string Locate()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            if (File.Exists(Path.Combine(directory.FullName, "notebooks", "00-start-here.ipynb"))) return Path.Combine(directory.FullName, "notebooks");
+        throw new DirectoryNotFoundException($"no notebooks/00-start-here.ipynb above {AppContext.BaseDirectory}");
+    }
+}
