@@ -19,6 +19,9 @@ public class IllegalTraceTests
         ["spec-1.4-message-sent-twice.jsonl"] = ["1.4"],
         ["spec-2.1-member-never-installs.jsonl"] = ["2.1"],
         ["spec-2.2-delivery-after-leaving-the-configuration.jsonl"] = ["2.2"],
+        // A send before the process's first configuration: 2.2 reports it; Specification 3 has no
+        // configuration to judge it in (the checker once failed with an exception here).
+        ["spec-2.2-send-before-any-configuration.jsonl"] = ["2.2"],
         // 2.3 and 2.4 are one statement seen from its two sides: an event between p's and q's
         // change to c follows p's but not q's (2.3) and precedes q's but not p's (2.4). Either
         // makes -> cyclic, so no ord satisfies 6.1 either. No trace can break only one of them.

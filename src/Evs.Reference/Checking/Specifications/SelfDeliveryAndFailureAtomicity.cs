@@ -14,7 +14,8 @@ namespace Evs.Reference.Checking.Specifications;
 /// not fail in c or trans_p(c), each message it sent in c must be delivered by it in c or
 /// trans_p(c). The configuration a process is in when the trace ends has no such
 /// deliver_conf_p(c'); it is judged only on a quiescent trace, where nothing is left in flight,
-/// so the end of the run stands for that configuration change.</para>
+/// so the end of the run stands for that configuration change. A send before the process's first
+/// configuration is in none of its configurations: Specification 2.2's to report, not this one's.</para>
 /// </summary>
 internal sealed class Spec3SelfDelivery : Specification
 {
@@ -41,7 +42,7 @@ internal sealed class Spec3SelfDelivery : Specification
                         (regular, failed) = (h.RegularOf[c], false);
                         sends.Clear();
                         break;
-                    case Send:
+                    case Send when regular >= 0:
                         sends.Add(e);
                         break;
                     case Fail when h.RegularOf[c] == regular:
