@@ -13,11 +13,11 @@ namespace Evs.Plots.Kernel;
 internal static class IsolatedRenderer
 {
     /// <summary>The views <see cref="Render"/> knows.</summary>
-    public const string SpaceTime = "space-time", DeliveryOrder = "delivery-order", Ring = "ring", VsSpaceTime = "vs";
+    public const string SpaceTime = "space-time", DeliveryOrder = "delivery-order", Ring = "ring", VsSpaceTime = "vs", Lines = "lines";
 
     /// <summary>
-    /// Renders <paramref name="traceText"/> (TRACE.md, or docs/VS-TRACE.md for <see cref="VsSpaceTime"/>)
-    /// as <paramref name="view"/>. <paramref name="highlight"/> lists witness names (<c>p#3</c>) separated
+    /// Renders <paramref name="traceText"/> (TRACE.md, or docs/VS-TRACE.md for <see cref="VsSpaceTime"/>,
+    /// or for <see cref="Lines"/> a <see cref="LinesText"/> as JSON) as <paramref name="view"/>. <paramref name="highlight"/> lists witness names (<c>p#3</c>) separated
     /// by commas; <paramref name="title"/> may be empty for the default title.
     /// </summary>
     public static string Render(string view, string traceText, string highlight, bool compact, bool milliseconds, string title)
@@ -32,8 +32,26 @@ internal static class IsolatedRenderer
             DeliveryOrder => DeliveryOrderChart.Of(TraceReader.ReadText(traceText), customTitle),
             Ring => RingChart.Of(TraceReader.ReadText(traceText), customTitle),
             VsSpaceTime => SpaceTimeChart.Of(VsTraceReader.ReadText(traceText), options),
+            Lines => LinesChart(traceText, title),
             _ => throw new ArgumentException($"unknown view \"{view}\"", nameof(view)),
         };
         return ChartHtml.Fragment(chart);
     }
+
+    private static Plotly.NET.GenericChart LinesChart(string json, string title)
+    {
+        var lines = LinesText.Parse(json);
+        return LineChart.Of(title, lines.XLabel, lines.YLabel, lines.Series);
+    }
+}
+
+/// <summary>A line chart's axes and series as they cross into the isolated context: JSON text.</summary>
+internal sealed record LinesText(string XLabel, string YLabel, IReadOnlyList<LineSeries> Series)
+{
+    /// <summary>This chart as JSON.</summary>
+    public string Json() => System.Text.Json.JsonSerializer.Serialize(this);
+
+    /// <summary>The chart in <paramref name="json"/>.</summary>
+    public static LinesText Parse(string json) =>
+        System.Text.Json.JsonSerializer.Deserialize<LinesText>(json) ?? throw new ArgumentException("no line chart in the text", nameof(json));
 }

@@ -72,6 +72,14 @@ public static class KernelPlots
     public static string VsSpaceTimeHtml(string vsTracePath, bool compact = false, bool milliseconds = false, string? title = null) =>
         VsSpaceTimeHtml(VsTraceReader.ReadFile(vsTracePath), compact, milliseconds, title);
 
+    /// <summary>
+    /// Lines with markers on one pair of axes, for numbers measured rather than traced: throughput
+    /// against the number of processes, latency against the message size (notebook 07).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A series has more x than y values, or the other way round.</exception>
+    public static string LinesHtml(string title, string xLabel, string yLabel, IEnumerable<LineSeries> series) =>
+        IsolatedPlotting.Render(IsolatedRenderer.Lines, new LinesText(xLabel, yLabel, series.ToList()).Json(), "", false, false, title);
+
     // The trace crosses into the isolated context as the text of its file.
     private static string Text(Trace trace)
     {

@@ -27,6 +27,21 @@ public class KernelPlotsTests
     }
 
     [Fact]
+    public void Numbers_measured_rather_than_traced_draw_as_lines_with_their_names_and_axes()
+    {
+        var html = KernelPlots.LinesHtml("throughput against the ring's size", "processes", "deliveries/s per node",
+            [new LineSeries("1000 B", [2, 3, 4], [21000, 19000, 15000]), new LineSeries("100 B", [2, 3, 4], [60000, 52000, 40000])]);
+        Assert.StartsWith("<div class=\"evs-plot\">", html);
+        Assert.Contains("throughput against the ring's size", html);
+        Assert.Contains("deliveries/s per node", html);
+        Assert.Contains("\"name\":\"100 B\"", html);
+        Assert.Contains("21000", html);
+
+        var uneven = Assert.Throws<InvalidOperationException>(() => KernelPlots.LinesHtml("t", "x", "y", [new LineSeries("s", [1, 2], [1])]));
+        Assert.Contains("series \"s\" has 2 x values and 1 y values", uneven.Message);
+    }
+
+    [Fact]
     public void The_drawing_happens_in_a_load_context_of_its_own()
     {
         KernelPlots.RingHtml(PlotFixtures.Figure(1).Trace);
