@@ -29,10 +29,11 @@ internal static class NodeCommand
         var control = new Option<string?>("--control") { Description = $"The control socket's path (evs ctl); default <store>/{ControlServer.DefaultFileName}." };
         var tokenTimeout = TokenTimeoutOption();
         var logLevel = new Option<LogLevel>("--log-level") { Description = "The runtime's log on standard error from this level on (Information shows every membership change and why).", DefaultValueFactory = _ => LogLevel.Warning };
+        var syncStore = new Option<bool>("--sync-store") { Description = "Flush the stable storage to the disk at every save, so that it survives a power loss, not only a crash of the process (slower membership changes)." };
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, iface, store, key, trace, cluster, primary, control, tokenTimeout, logLevel, noInput,
+            id, bind, peers, multicast, iface, store, key, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -49,6 +50,7 @@ internal static class NodeCommand
                     KeyFile = parse.GetValue(key),
                     ClusterName = parse.GetValue(cluster)!,
                     PrimaryComponent = parse.GetValue(primary),
+                    SyncStableStorage = parse.GetValue(syncStore),
                 };
             }
             catch (FormatException ex)

@@ -72,6 +72,14 @@ public sealed record EvsNodeOptions
     /// <summary>How many messages may wait to be sent before <see cref="EvsNode.SendAsync"/> waits too.</summary>
     public int MaxPendingSends { get; init; } = 1024;
 
+    /// <summary>
+    /// Whether the stable storage is flushed to the disk at every save (it then survives a power
+    /// loss) or only handed to the kernel (it survives a crash of the process, kill -9, as the
+    /// trace file does). Off by default: a save waits for the disk once per member in every
+    /// membership change (about 100 ms in all at 5 nodes on a virtual disk; benchmarks/corosync/RESULTS.md).
+    /// </summary>
+    public bool SyncStableStorage { get; init; }
+
     /// <summary>The membership algorithm's timeouts.</summary>
     public MembershipSettings Membership { get; init; } = MembershipSettings.Corosync;
 

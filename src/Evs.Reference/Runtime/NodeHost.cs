@@ -86,7 +86,7 @@ public sealed class NodeHost : IAsyncDisposable
         _logger = (ILogger?)loggers?.CreateLogger<NodeHost>() ?? NullLogger.Instance;
         _time = options.Time;
         Id = options.Id;
-        var storage = new FileStableStorage(options.Store);
+        var storage = new FileStableStorage(options.Store, options.SyncStableStorage);
         _stored = storage.Load();
         var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
         _node = new TotemNode(options.Id, storage, options.Totem, options.Membership, primary);

@@ -3,8 +3,10 @@
 // paper's assumption holds only if a crash can never leave that file half-written, and if a
 // damaged file is never mistaken for a first start: a process that forgot its highest ring
 // sequence number could form a ring, and send messages, under an identifier already used.
-// So a save is write-to-temp, fsync, rename, fsync-the-directory, and a load checks a
-// checksum and refuses, loudly, anything it cannot read. The file holds the whole StableState,
+// So a save is write-to-temp, rename (atomic: a killed process leaves the old file or the new
+// one), and, unless told it need survive only the process's crash, fsync of the file before the
+// rename and of the directory after it (a power loss too); a load checks a checksum and refuses,
+// loudly, anything it cannot read. The file holds the whole StableState,
 // the primary component history included: a process that forgot the primaries it installed or
 // agreed to could help form a second primary beside one still running (Section 2.2, Uniqueness).
 using System.Buffers;
@@ -90,9 +92,16 @@ public sealed class FileStableStorage : IStableStorage
     private readonly string _tempPath;
     private readonly Lock _saving = new();
 
-    /// <summary>Storage in <paramref name="directory"/>, which is created if missing.</summary>
-    public FileStableStorage(string directory)
+    /// <summary>
+    /// Storage in <paramref name="directory"/>, which is created if missing. With
+    /// <paramref name="syncToDisk"/> (the default) every save is flushed to the disk before it
+    /// counts, so it survives a power loss; without it a save is in the kernel's hands when it
+    /// returns, which survives the process's crash (kill -9) but not the machine's, and costs no
+    /// disk wait: a membership change saves once per member as the commit token goes round.
+    /// </summary>
+    public FileStableStorage(string directory, bool syncToDisk = true)
     {
+        SyncToDisk = syncToDisk;
         Directory = System.IO.Path.GetFullPath(directory);
         FilePath = System.IO.Path.Combine(Directory, FileName);
         _tempPath = System.IO.Path.Combine(Directory, TempFileName);
@@ -143,11 +152,14 @@ public sealed class FileStableStorage : IStableStorage
         return Decode(bytes, FilePath);
     }
 
+    /// <summary>Whether saves are flushed to the disk (survive a power loss), not only to the kernel (survive a crash of the process).</summary>
+    public bool SyncToDisk { get; }
+
     /// <summary>
     /// Replaces the saved state: the new document is written to a temporary file in the same
-    /// directory and flushed to disk, renamed over the state file (atomic on POSIX file systems,
-    /// so a crash leaves the old file or the new one), and the directory is flushed so the
-    /// rename itself survives a power loss.
+    /// directory (flushed to disk when <see cref="SyncToDisk"/>), renamed over the state file
+    /// (atomic on POSIX file systems, so a crash leaves the old file or the new one), and, when
+    /// <see cref="SyncToDisk"/>, the directory is flushed so the rename itself survives a power loss.
     /// </summary>
     public void Save(StableState state)
     {
@@ -160,7 +172,7 @@ public sealed class FileStableStorage : IStableStorage
                 using (var stream = new FileStream(_tempPath, FileMode.Create, FileAccess.Write, FileShare.None))
                 {
                     stream.Write(bytes);
-                    stream.Flush(flushToDisk: true);
+                    stream.Flush(flushToDisk: SyncToDisk);
                 }
                 File.Move(_tempPath, FilePath, overwrite: true);
             }
@@ -168,7 +180,7 @@ public sealed class FileStableStorage : IStableStorage
             {
                 throw new StableStorageException(FilePath, $"cannot save the state: {ex.Message}", ex);
             }
-            SyncDirectory(Directory);
+            if (SyncToDisk) SyncDirectory(Directory);
         }
     }
 

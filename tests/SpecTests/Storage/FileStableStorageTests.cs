@@ -96,6 +96,22 @@ public sealed class FileStableStorageTests : IDisposable
     }
 
     [Fact]
+    public void A_store_that_need_survive_only_a_process_crash_saves_the_same_document_without_waiting_for_the_disk()
+    {
+        var synced = Storage();
+        Assert.True(synced.SyncToDisk, "by default every save is flushed to the disk");
+        synced.Save(WithPrimaryHistory);
+        var syncedBytes = File.ReadAllBytes(StateFile);
+
+        var unsynced = new FileStableStorage(_directory.Path, syncToDisk: false);
+        Assert.False(unsynced.SyncToDisk);
+        unsynced.Save(WithPrimaryHistory);
+        Assert.Equal(syncedBytes, File.ReadAllBytes(StateFile)); // the same file, only the flushing differs
+        Assert.Equal(WithPrimaryHistory, new FileStableStorage(_directory.Path, syncToDisk: false).Load());
+        Assert.False(File.Exists(TempFile), "the temporary file is renamed over the state file");
+    }
+
+    [Fact]
     public void A_state_without_a_last_configuration_round_trips()
     {
         Storage().Save(WithoutConfiguration);
@@ -431,8 +447,10 @@ public sealed class FileStableStorageTests : IDisposable
             Assert.Throws<StableStorageException>(() => FileStableStorage.Decode(bytes.AsSpan(0, length), "test"));
     }
 
-    [Fact]
-    public void A_process_killed_in_a_tight_save_loop_leaves_the_old_or_the_new_state()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_process_killed_in_a_tight_save_loop_leaves_the_old_or_the_new_state(bool syncToDisk)
     {
         // SIGKILL is a real crash of the process (not of the machine: the kernel still writes
         // out what the process handed it). The child is this test assembly, run by the dotnet
@@ -449,6 +467,7 @@ public sealed class FileStableStorageTests : IDisposable
             start.ArgumentList.Add(assembly);
             start.Environment["DOTNET_STARTUP_HOOKS"] = assembly;
             start.Environment[SaveLoopChild.DirectoryVariable] = _directory.Path;
+            start.Environment[SaveLoopChild.SyncVariable] = syncToDisk ? "true" : "false";
             using var child = Process.Start(start)!;
             try
             {

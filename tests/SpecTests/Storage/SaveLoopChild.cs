@@ -17,7 +17,7 @@ public static class StartupHook
     public static void Initialize()
     {
         if (Environment.GetEnvironmentVariable(SpecTests.Storage.SaveLoopChild.DirectoryVariable) is { Length: > 0 } directory)
-            SpecTests.Storage.SaveLoopChild.Run(directory);
+            SpecTests.Storage.SaveLoopChild.Run(directory, Environment.GetEnvironmentVariable(SpecTests.Storage.SaveLoopChild.SyncVariable) != "false");
     }
 }
 
@@ -28,6 +28,9 @@ namespace SpecTests.Storage
     {
         /// <summary>The environment variable that names the storage directory.</summary>
         public const string DirectoryVariable = "EVS_SAVE_LOOP_DIRECTORY";
+
+        /// <summary>The environment variable that says whether saves are flushed to the disk ("false": to the kernel only).</summary>
+        public const string SyncVariable = "EVS_SAVE_LOOP_SYNC";
 
         /// <summary>
         /// The state the child saves for a sequence number, so a reader can tell a whole one; its
@@ -42,9 +45,9 @@ namespace SpecTests.Storage
         }
 
         /// <summary>Like a restarted process: continues from the loaded state, never returns.</summary>
-        public static void Run(string directory)
+        public static void Run(string directory, bool syncToDisk)
         {
-            var storage = new FileStableStorage(directory);
+            var storage = new FileStableStorage(directory, syncToDisk);
             for (long next = (storage.Load()?.HighestRingSequence ?? 0) + 1; ; next++)
                 storage.Save(StateFor(next));
         }
