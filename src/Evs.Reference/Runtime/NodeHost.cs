@@ -34,9 +34,9 @@ namespace Evs.Reference.Runtime;
 /// <item><b>The trace and the application.</b> The trace lines of one call are written and flushed
 /// before any of its packets leaves the process and before any of its deliveries is published, so a
 /// kill -9 never loses a line whose effect someone else saw.</item>
-/// <item><b>Idle token.</b> <see cref="TokenHold"/> holds an idle token at the representative; a
-/// process whose application sends after it passed on an idle token asks the representative to let
-/// it go (<see cref="TokenHoldCancel"/>), once per token visit.</item>
+/// <item><b>Idle token.</b> <see cref="TokenHold"/> holds the token at the representative once the
+/// ring has been idle for a few rotations; a process whose application sends after it passed on as
+/// many idle tokens asks the representative to let it go (<see cref="TokenHoldCancel"/>), once per token visit.</item>
 /// </list>
 /// Errors: a network error is a lost datagram (the transport logs and counts it); a failure of the
 /// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
@@ -69,7 +69,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly TotemNode _node;
     private readonly NodeTrace? _trace;
     private Configuration? _lastRegular;
-    private bool _passedIdleToken;
+    private int _idleTokensPassed;
     private bool _holdCancelSent;
     private int _sendsQueued;
     private int _stopping;
@@ -378,11 +378,12 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    // The token this process last passed on was idle, so the representative probably holds it:
-    // ask for it, once per visit of the token, instead of waiting for the hold to expire.
+    // The tokens this process passed on were idle for as many rotations as the representative
+    // waits before it holds (give or take the rotation under way), so it probably holds the
+    // token now: ask for it, once per visit of the token, instead of waiting for the hold to expire.
     private void AskForHeldToken()
     {
-        if (_options.IdleTokenHold <= 0 || !_passedIdleToken || _holdCancelSent) return;
+        if (_options.IdleTokenHold <= 0 || _idleTokensPassed < TokenHold.IdleRotationsBeforeHold - 1 || _holdCancelSent) return;
         if (_node.State != MembershipState.Operational || _node.Regular?.Ring is not { } ring || ring.Representative == Id) return;
         _holdCancelSent = true;
         HoldCancelsSent++;
@@ -472,7 +473,7 @@ public sealed class NodeHost : IAsyncDisposable
 
     private void NotePassedToken(Ordering.Token token)
     {
-        _passedIdleToken = TokenHold.LooksIdle(token);
+        _idleTokensPassed = TokenHold.LooksIdle(token) ? _idleTokensPassed + 1 : 0;
         _holdCancelSent = false;
     }
 

@@ -10,7 +10,8 @@ using Evs.Reference.Ordering;
 namespace Evs.Reference.Runtime;
 
 /// <summary>
-/// Holds an idle token at the ring's representative for up to <c>holdMs</c>. A token is idle
+/// Holds an idle token at the ring's representative for up to <c>holdMs</c>, once it has come
+/// round idle <see cref="IdleRotationsBeforeHold"/> times in a row. A token is idle
 /// when it shows nothing to do: every message of the ring received by all and delivered here,
 /// none broadcast in the last rotation, none asked for again, no recovery in progress, and
 /// nothing waiting to be sent here. The held token is released when the hold expires, at once
@@ -25,6 +26,15 @@ internal sealed class TokenHold : IDisposable
     private readonly GenerationTimer _timer;
     private Token? _held;
     private bool _skipNext;
+    private int _idleRotations;
+
+    /// <summary>
+    /// Idle rotations in a row before the token is held. A ring whose messages come a few
+    /// rotations apart (a thousand a second, say) is not idle: holding its token between two
+    /// messages would make every message wait for a cancel and the token's way round. A ring idle
+    /// for this many rotations (a millisecond or two on a LAN) is, and from then on it costs nothing.
+    /// </summary>
+    public const int IdleRotationsBeforeHold = 16;
 
     /// <summary>Holds for <paramref name="holdMs"/> (0: never); <paramref name="expired"/> is called, from a timer thread, when a hold expires.</summary>
     public TokenHold(double holdMs, TimeProvider time, Action<long> expired)
@@ -56,7 +66,13 @@ internal sealed class TokenHold : IDisposable
             _skipNext = false;
             return false;
         }
-        if (_holdMs <= 0 || !IsIdle(token, node, sendsQueued)) return false;
+        if (_holdMs <= 0) return false;
+        if (!IsIdle(token, node, sendsQueued))
+        {
+            _idleRotations = 0;
+            return false;
+        }
+        if (++_idleRotations < IdleRotationsBeforeHold) return false;
         _held = token;
         Holds++;
         _timer.Start(_holdMs);

@@ -10,7 +10,8 @@ namespace Evs.Reference.Runtime;
 
 /// <summary>
 /// "Release the token of <paramref name="Ring"/>: <paramref name="Sender"/> has a message to send."
-/// Sent to the ring's representative by a process whose application sends while the token it last
-/// passed on was idle, and so is probably held (<see cref="TokenHold"/>); at most once per token visit.
+/// Sent to the ring's representative by a process whose application sends after the tokens it passed
+/// on were idle for <see cref="TokenHold.IdleRotationsBeforeHold"/> rotations, so that the token is
+/// probably held (<see cref="TokenHold"/>); at most once per token visit.
 /// </summary>
 public sealed record TokenHoldCancel(ProcessId Sender, RingId Ring) : Packet(Sender, Ring);
