@@ -35,6 +35,7 @@ public sealed class RegularDelivery
     private long _aruForwardedLastVisit;
     private int _myShareOfLastRotation;
     private int _myShareOfBacklog;
+    private int _myShareOfSendBacklog;
     private int _myShareOfPendingInstalls;
     private long _messageCounter;
     private Token? _lastForwarded;
@@ -152,13 +153,15 @@ public sealed class RegularDelivery
         Counters.Retransmissions += toRetransmit.Length;
 
         long seq = token.Seq;
-        int rebroadcast = FlowControl.NewMessagesAllowed(_settings, token, _myShareOfLastRotation, toRetransmit.Length, Rebroadcasts.Count);
+        int rebroadcast = FlowControl.NewMessagesAllowed(_settings, token, _myShareOfLastRotation, toRetransmit.Length,
+            Rebroadcasts.Count, FlowControl.OthersWaiting(token.Backlog, _myShareOfBacklog), Configuration.Members.Length);
         for (int n = 0; n < rebroadcast; n++)
             Broadcast(new RecoveredMessage(_me, Ring, ++seq, Rebroadcasts.Dequeue()), outputs);
         long recoverySeq = rebroadcast > 0 ? seq : token.RecoverySeq;
 
         int originated = Installed
-            ? FlowControl.NewMessagesAllowed(_settings, token with { Seq = seq }, _myShareOfLastRotation, toRetransmit.Length + rebroadcast, pending.Count)
+            ? FlowControl.NewMessagesAllowed(_settings, token with { Seq = seq }, _myShareOfLastRotation, toRetransmit.Length + rebroadcast,
+                pending.Count, FlowControl.OthersWaiting(token.SendBacklog, _myShareOfSendBacklog), Configuration.Members.Length)
             : 0;
         for (int n = 0; n < originated; n++)
             Originate(pending.Dequeue(), ++seq, outputs);
@@ -172,12 +175,14 @@ public sealed class RegularDelivery
             RetransmissionRequests = RetransmissionRequests.AddMissing(stillRequested, Buffer.Missing(seq), _settings.MaxRetransmissionRequests),
             FlowControlCount = FlowControl.UpdatedCount(token, _myShareOfLastRotation, broadcastNow),
             RecoverySeq = Math.Max(token.RecoverySeq, recoverySeq),
-            Backlog = Math.Max(0, token.Backlog - _myShareOfBacklog + Rebroadcasts.Count),
+            Backlog = FlowControl.UpdatedBacklog(token.Backlog, _myShareOfBacklog, Rebroadcasts.Count),
+            SendBacklog = FlowControl.UpdatedBacklog(token.SendBacklog, _myShareOfSendBacklog, SendBacklogHere(pending)),
             PendingInstalls = Math.Max(0, token.PendingInstalls - _myShareOfPendingInstalls + (Installed ? 0 : 1)),
         };
         forwarded = AruRule.Apply(forwarded, Acknowledged(forwarded), _me);
         _myShareOfLastRotation = broadcastNow;
         _myShareOfBacklog = Rebroadcasts.Count;
+        _myShareOfSendBacklog = SendBacklogHere(pending);
         _myShareOfPendingInstalls = Installed ? 0 : 1;
         _aruForwardedLastVisit = forwarded.Aru;
         _lastForwarded = forwarded;
@@ -199,6 +204,10 @@ public sealed class RegularDelivery
         outputs.Add(new Unicast(_successor, token));
         outputs.Add(new StartTimer(TimerKind.TokenRetransmit, _settings.TokenRetransmitTimeoutMs));
     }
+
+    // What this process has waiting to send, as it tells the others on the token: nothing before
+    // the ring is installed here, since it may not send yet and would only shrink their shares.
+    private int SendBacklogHere(Queue<PendingMessage> pending) => Installed ? pending.Count : 0;
 
     // What this process acknowledges on the token. Before the ring is installed here, only the
     // rebroadcasts: another member may already have installed it and broadcast application

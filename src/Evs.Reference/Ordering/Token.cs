@@ -19,6 +19,8 @@ namespace Evs.Reference.Ordering;
 /// <item><see cref="RetransmissionRequests"/>: sequence numbers some process is missing.</item>
 /// <item><see cref="FlowControlCount"/>: messages broadcast (new and retransmitted) by all
 /// processes during the last rotation; see <see cref="FlowControl"/>.</item>
+/// <item><see cref="SendBacklog"/>: application messages waiting to be broadcast at the processes,
+/// each counted at its last visit; the window is shared in proportion (<see cref="FlowControl.FairShare"/>).</item>
 /// <item><see cref="RecoverySeq"/> and <see cref="Backlog"/>, used only while a new ring recovers
 /// (step 5): the highest ordinal of a rebroadcast message, and how many rebroadcasts were still
 /// waiting at the processes in the last rotation.</item>
@@ -40,7 +42,8 @@ public sealed record Token(
     long RecoverySeq = 0,
     int Backlog = 0,
     int PendingInstalls = 0,
-    bool LeaderInstalled = false) : Packet(Sender, Ring)
+    bool LeaderInstalled = false,
+    int SendBacklog = 0) : Packet(Sender, Ring)
 {
     /// <summary>The token the representative creates when a ring is formed: nothing broadcast yet.</summary>
     public static Token Initial(ProcessId representative, RingId ring) =>

@@ -117,12 +117,13 @@ internal sealed class TokenHold : IDisposable
 
     /// <summary>
     /// Whether <paramref name="token"/> itself shows nothing to do: every message received by all,
-    /// none broadcast in the last rotation, none asked for again, no recovery in progress. A process
+    /// none broadcast in the last rotation, none asked for again, none waiting to be sent, no
+    /// recovery in progress. A process
     /// that passes such a token on expects the representative to hold it (<see cref="TokenHoldCancel"/>).
     /// </summary>
     public static bool LooksIdle(Token token) =>
         token.Seq == token.Aru && token.FlowControlCount == 0 && token.RetransmissionRequests.IsEmpty
-        && token.Backlog == 0 && token.PendingInstalls == 0;
+        && token.Backlog == 0 && token.SendBacklog == 0 && token.PendingInstalls == 0;
 
     private static bool IsIdle(Token token, TotemNode node, int sendsQueued) =>
         node.State == MembershipState.Operational

@@ -81,15 +81,15 @@ public class TokenRuleTests
     public void Flow_control_allows_at_most_the_per_visit_maximum()
     {
         var settings = new TotemSettings(WindowSize: 50, MaxMessagesPerVisit: 17);
-        Assert.Equal(17, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null), 0, 0, waiting: 100));
+        Assert.Equal(17, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null), 0, 0, waiting: 100, othersWaiting: 0, members: 3));
     }
 
     [Fact]
     public void Flow_control_counts_retransmissions_against_the_visit_and_the_window()
     {
         var settings = new TotemSettings(WindowSize: 50, MaxMessagesPerVisit: 17);
-        Assert.Equal(12, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null), 0, retransmittedNow: 5, waiting: 100));
-        Assert.Equal(3, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null, fcc: 42), 0, retransmittedNow: 5, waiting: 100));
+        Assert.Equal(12, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null), 0, retransmittedNow: 5, waiting: 100, othersWaiting: 0, members: 3));
+        Assert.Equal(3, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null, fcc: 42), 0, retransmittedNow: 5, waiting: 100, othersWaiting: 0, members: 3));
     }
 
     [Fact]
@@ -97,8 +97,8 @@ public class TokenRuleTests
     {
         var settings = new TotemSettings(WindowSize: 50, MaxMessagesPerVisit: 17);
         var token = TokenWith(0, 0, null, fcc: 50);
-        Assert.Equal(0, FlowControl.NewMessagesAllowed(settings, token, myShareOfLastRotation: 0, 0, 100));
-        Assert.Equal(10, FlowControl.NewMessagesAllowed(settings, token, myShareOfLastRotation: 10, 0, 100));
+        Assert.Equal(0, FlowControl.NewMessagesAllowed(settings, token, myShareOfLastRotation: 0, 0, 100, 0, 3));
+        Assert.Equal(10, FlowControl.NewMessagesAllowed(settings, token, myShareOfLastRotation: 10, 0, 100, 0, 3));
         Assert.Equal(45, FlowControl.UpdatedCount(token, myShareOfLastRotation: 10, broadcastNow: 5));
     }
 
@@ -106,11 +106,43 @@ public class TokenRuleTests
     public void Flow_control_never_runs_more_than_the_outstanding_limit_ahead_of_the_aru()
     {
         var settings = new TotemSettings(WindowSize: 50, MaxMessagesPerVisit: 17, OutstandingLimit: 100);
-        Assert.Equal(4, FlowControl.NewMessagesAllowed(settings, TokenWith(seq: 96, aru: 0, setter: P2), 0, 0, 100));
-        Assert.Equal(0, FlowControl.NewMessagesAllowed(settings, TokenWith(seq: 120, aru: 0, setter: P2), 0, 0, 100));
+        Assert.Equal(4, FlowControl.NewMessagesAllowed(settings, TokenWith(seq: 96, aru: 0, setter: P2), 0, 0, 100, 0, 3));
+        Assert.Equal(0, FlowControl.NewMessagesAllowed(settings, TokenWith(seq: 120, aru: 0, setter: P2), 0, 0, 100, 0, 3));
     }
 
     [Fact]
     public void Flow_control_sends_no_more_than_are_waiting() =>
-        Assert.Equal(2, FlowControl.NewMessagesAllowed(TotemSettings.Default, TokenWith(0, 0, null), 0, 0, waiting: 2));
+        Assert.Equal(2, FlowControl.NewMessagesAllowed(TotemSettings.Default, TokenWith(0, 0, null), 0, 0, waiting: 2, othersWaiting: 0, members: 3));
+
+    [Fact]
+    public void Flow_control_shares_the_window_in_proportion_to_what_each_process_has_waiting()
+    {
+        var settings = new TotemSettings(WindowSize: 50, MaxMessagesPerVisit: 17);
+        // Five processes with 1,000 messages waiting each: a fifth of the window each, not 17.
+        Assert.Equal(10, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null), 0, 0, waiting: 1000, othersWaiting: 4000, members: 5));
+        // Twice as much waiting here as at the only other process: two thirds, rounded up.
+        Assert.Equal(34, FlowControl.FairShare(settings, waiting: 200, othersWaiting: 100, members: 2));
+        // A tenth of what waits at the four others: still an even fifth of the window, not a fifteenth.
+        Assert.Equal(10, FlowControl.FairShare(settings, waiting: 100, othersWaiting: 4000, members: 5));
+    }
+
+    [Fact]
+    public void The_fair_share_limits_nothing_while_everything_waiting_fits_in_the_window()
+    {
+        var settings = new TotemSettings(WindowSize: 50, MaxMessagesPerVisit: 17);
+        Assert.Equal(12, FlowControl.NewMessagesAllowed(settings, TokenWith(0, 0, null), 0, 0, waiting: 12, othersWaiting: 38, members: 5));
+        Assert.Equal(0, FlowControl.FairShare(settings, waiting: 0, othersWaiting: 38, members: 5));
+    }
+
+    [Fact]
+    public void A_process_with_anything_waiting_may_always_send_one_however_large_the_others_backlog() =>
+        Assert.Equal(1, FlowControl.NewMessagesAllowed(new TotemSettings(), TokenWith(0, 0, null), 0, 0, waiting: 1, othersWaiting: int.MaxValue, members: 1_000));
+
+    [Fact]
+    public void The_backlog_on_the_token_replaces_this_process_count_at_its_last_visit()
+    {
+        Assert.Equal(4000, FlowControl.OthersWaiting(tokenBacklog: 5000, myShareOfBacklog: 1000));
+        Assert.Equal(4900, FlowControl.UpdatedBacklog(tokenBacklog: 5000, myShareOfBacklog: 1000, waitingNow: 900));
+        Assert.Equal(0, FlowControl.OthersWaiting(tokenBacklog: 3, myShareOfBacklog: 10));
+    }
 }

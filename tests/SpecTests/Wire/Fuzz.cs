@@ -37,7 +37,7 @@ public sealed class RandomPackets(Random random)
     public Packet Next(bool large = false) => random.Next(7) switch
     {
         0 => new Token(Process(), Ring(), Number(), Number(), Number(), random.Next(2) == 0 ? null : Process(),
-            [.. Enumerable.Range(0, large ? 3000 : random.Next(4)).Select(_ => Number())], random.Next(20), Number(), random.Next(5), random.Next(4), random.Next(2) == 0),
+            [.. Enumerable.Range(0, large ? 3000 : random.Next(4)).Select(_ => Number())], random.Next(20), Number(), random.Next(5), random.Next(4), random.Next(2) == 0, random.Next(50)),
         1 => Regular(large),
         2 => new RecoveredMessage(Process(), Ring(), Number(), Regular(large)),
         3 => new JoinMessage(Process(), Ring(), Set(), Set(), Number()),
@@ -80,7 +80,7 @@ public static class Datagrams
         var name = Encoding.UTF8.GetBytes(cluster);
         var header = new byte[10 + name.Length];
         "EVSW"u8.CopyTo(header);
-        header[4] = 1;
+        header[4] = 2;
         header[5] = (byte)seal.Mode;
         header[6] = (byte)kind;
         header[7] = (byte)name.Length;

@@ -25,7 +25,7 @@ public static class Packets
     public static Token Token(int requests = 3) =>
         new(P2, Ring, TokenSeq: 17, Seq: 1_000_000_000_007, Aru: -5, AruSetter: P3,
             Enumerable.Range(0, requests).Select(i => (long)i * 3 + 1).ToImmutableArray(),
-            FlowControlCount: 9, RecoverySeq: 55, Backlog: 4, PendingInstalls: 2, LeaderInstalled: true);
+            FlowControlCount: 9, RecoverySeq: 55, Backlog: 4, PendingInstalls: 2, LeaderInstalled: true, SendBacklog: 1_031);
 
     public static RegularMessage Regular(int payload = 5) =>
         new(P3, Ring, Seq: 12, MessageId.Of(P1, 42, 3), Originator: P1, DeliveryService.Safe,
@@ -101,10 +101,10 @@ public static class Packets
         from numbers in Gen.ArrayOf(Longs, 3)
         from setter in Gen.OneOf(Gen.Constant<ProcessId?>(null), ProcessGen.Select(p => (ProcessId?)p))
         from requests in Gen.ListOf(Longs)
-        from ints in Gen.ArrayOf(Ints, 3)
+        from ints in Gen.ArrayOf(Ints, 4)
         from recoverySeq in Longs
         from leader in Gen.Elements(false, true)
-        select new Token(sender, ring, numbers[0], numbers[1], numbers[2], setter, [.. requests], ints[0], recoverySeq, ints[1], ints[2], leader);
+        select new Token(sender, ring, numbers[0], numbers[1], numbers[2], setter, [.. requests], ints[0], recoverySeq, ints[1], ints[2], leader, ints[3]);
 
     private static readonly Gen<PrimaryRecord> Records =
         from id in Names from seq in Longs from members in Sets from leader in ProcessGen

@@ -27,7 +27,7 @@ public readonly record struct DatagramHeader(WireSecurityMode Security, Datagram
     public static ReadOnlySpan<byte> Magic => "EVSW"u8;
 
     /// <summary>The wire version this code writes and reads.</summary>
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     /// <summary>Header bytes besides the cluster name.</summary>
     public const int FixedLength = 10;

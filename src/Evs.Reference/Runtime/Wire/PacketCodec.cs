@@ -98,6 +98,7 @@ public static class PacketCodec
                 w.I32(t.Backlog);
                 w.I32(t.PendingInstalls);
                 w.Bool(t.LeaderInstalled);
+                w.I32(t.SendBacklog);
                 break;
             case RegularMessage m:
                 w.U8((byte)PacketKind.RegularMessage);
@@ -183,7 +184,8 @@ public static class PacketCodec
         long recoverySeq = r.I64();
         int backlog = r.I32(), pending = r.I32();
         bool leaderInstalled = r.Bool();
-        return new Token(sender, ring, tokenSeq, seq, aru, setter, requests.MoveToImmutable(), flow, recoverySeq, backlog, pending, leaderInstalled);
+        int sendBacklog = r.I32();
+        return new Token(sender, ring, tokenSeq, seq, aru, setter, requests.MoveToImmutable(), flow, recoverySeq, backlog, pending, leaderInstalled, sendBacklog);
     }
 
     private static void WriteRegular(WireWriter w, RegularMessage m)
