@@ -2,7 +2,6 @@
 // simulator. Where the simulator has a virtual clock and a network model, this has real timers,
 // a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
 // and is only ever called from one event loop, one input at a time.
-using System.Threading.Channels;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
@@ -18,7 +17,9 @@ namespace Evs.Reference.Runtime;
 /// Runs one <see cref="TotemNode"/> over a real network.
 /// <list type="bullet">
 /// <item><b>One event loop.</b> Datagrams, timer expiries and the application's sends are inputs
-/// in one channel with a single reader; the node is called from that reader only.</item>
+/// of one <see cref="EventLoop{T}"/>: they run one at a time, in order, on the thread that brought
+/// them when no other is running inputs (no hand-over to a loop thread on every hop of the token);
+/// the node is called from there only.</item>
 /// <item><b>Start.</b> A process whose store (<see cref="FileStableStorage"/>) is empty starts
 /// (<see cref="Node.Start"/>); one whose store has state restarts (<see cref="Node.Restart"/>),
 /// after writing the <c>fail</c> line of the configuration its previous run ended in (TRACE.md).</item>
@@ -58,8 +59,9 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly IWireFormat _wire;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<Input> _inputs = Channel.CreateUnbounded<Input>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventLoop<Input> _inputs;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<NodeStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
     private readonly TokenHold _hold;
@@ -74,7 +76,6 @@ public sealed class NodeHost : IAsyncDisposable
     private int _sendsQueued;
     private int _stopping;
     private bool _crashed;
-    private Task _loop = Task.CompletedTask;
     private NodeStatus? _final;
     private Exception? _fault;
 
@@ -85,6 +86,7 @@ public sealed class NodeHost : IAsyncDisposable
         _wire = wire;
         _logger = (ILogger?)loggers?.CreateLogger<NodeHost>() ?? NullLogger.Instance;
         _time = options.Time;
+        _inputs = new EventLoop<Input>(Process);
         Id = options.Id;
         var storage = new FileStableStorage(options.Store, options.SyncStableStorage);
         _stored = storage.Load();
@@ -92,8 +94,8 @@ public sealed class NodeHost : IAsyncDisposable
         _node = new TotemNode(options.Id, storage, options.Totem, options.Membership, primary);
         _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
         foreach (var kind in Enum.GetValues<TimerKind>())
-            _timers[kind] = new GenerationTimer(_time, generation => _inputs.Writer.TryWrite(new TimerFired(kind, generation)));
-        _hold = new TokenHold(options.IdleTokenHold, _time, generation => _inputs.Writer.TryWrite(new HoldExpired(generation)));
+            _timers[kind] = new GenerationTimer(_time, generation => _inputs.Post(new TimerFired(kind, generation)));
+        _hold = new TokenHold(options.IdleTokenHold, _time, generation => _inputs.Post(new HoldExpired(generation)));
         _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);
     }
 
@@ -109,9 +111,9 @@ public sealed class NodeHost : IAsyncDisposable
     {
         options.Validate();
         var host = new NodeHost(options, transport, wire, loggers);
-        host._inputs.Writer.TryWrite(new Begin());
-        transport.Start(datagram => host._inputs.Writer.TryWrite(new DatagramArrived(datagram)));
-        host._loop = Task.Run(host.RunAsync);
+        // The node starts (here, on the caller's thread) before the first datagram can arrive.
+        host._inputs.Post(new Begin());
+        transport.Start(datagram => host._inputs.Post(new DatagramArrived(datagram)));
         return host;
     }
 
@@ -167,7 +169,7 @@ public sealed class NodeHost : IAsyncDisposable
             }
         }
         Interlocked.Increment(ref _sendsQueued);
-        if (!_inputs.Writer.TryWrite(new SendMessage(payload, service)))
+        if (!_inputs.Post(new SendMessage(payload, service)))
         {
             Interlocked.Decrement(ref _sendsQueued);
             _sendSlots.Release();
@@ -188,8 +190,10 @@ public sealed class NodeHost : IAsyncDisposable
     {
         if (Volatile.Read(ref _final) is { } final) return final;
         var reply = new TaskCompletionSource<NodeStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inputs.Writer.TryWrite(new StatusAsked(reply))) return Volatile.Read(ref _final)!;
-        return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (!_inputs.Post(new StatusAsked(reply))) return await _ended.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The loop may close before it gets to the question: then the final state answers it.
+        var answered = await Task.WhenAny(reply.Task, _ended.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await answered.ConfigureAwait(false);
     }
 
     /// <summary>
@@ -235,7 +239,8 @@ public sealed class NodeHost : IAsyncDisposable
         if (Interlocked.Exchange(ref _stopping, 1) == 0)
         {
             await _stop.CancelAsync().ConfigureAwait(false);
-            await _loop.ConfigureAwait(false);
+            await _inputs.Close().ConfigureAwait(false);
+            End();
             await _transport.DisposeAsync().ConfigureAwait(false);
             (_wire as IDisposable)?.Dispose();
             foreach (var timer in _timers.Values) timer.Dispose();
@@ -253,34 +258,35 @@ public sealed class NodeHost : IAsyncDisposable
 
     // ---- The event loop ----
 
-    private async Task RunAsync()
+    // Every input, one at a time (EventLoop). A failure of the node or of its stable storage stops
+    // the process (fail-stop): nothing after it runs, and every subscriber is told.
+    private void Process(Input input)
     {
-        var reader = _inputs.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stop.Token).ConfigureAwait(false))
-                while (!_stop.IsCancellationRequested && reader.TryRead(out var input))
-                    Process(input);
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
+            Run(input);
         }
         catch (Exception ex)
         {
             Volatile.Write(ref _fault, ex);
             RuntimeLog.Faulted(_logger, Id, ex);
+            _inputs.Close();
+            End();
             _events.End(ex);
-        }
-        finally
-        {
-            Volatile.Write(ref _final, Status(running: false));
-            _inputs.Writer.TryComplete();
-            while (reader.TryRead(out var left))
-                if (left is StatusAsked asked) asked.Reply.TrySetResult(_final);
         }
     }
 
-    private void Process(Input input)
+    // The loop has closed (stopped, or failed): the final state is taken once, and answers every
+    // question about the state still waiting.
+    private void End()
+    {
+        if (Volatile.Read(ref _final) is null) Volatile.Write(ref _final, Status(running: false));
+        _ended.TrySetResult(_final!);
+        foreach (var left in _inputs.TakeLeft())
+            if (left is StatusAsked asked) asked.Reply.TrySetResult(_final!);
+    }
+
+    private void Run(Input input)
     {
         switch (input)
         {
@@ -467,7 +473,7 @@ public sealed class NodeHost : IAsyncDisposable
         if (groups is not null)
             foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets));
         if (toSelf is not null)
-            foreach (var packet in toSelf) _inputs.Writer.TryWrite(new LoopedBack(packet));
+            foreach (var packet in toSelf) _inputs.Post(new LoopedBack(packet));
         if (events is not null) _events.Publish(events);
     }
 

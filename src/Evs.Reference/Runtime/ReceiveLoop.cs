@@ -1,5 +1,11 @@
 // The real network (the runtime driver): both UDP transports receive the same way, so the loop
 // that reads a socket until it is closed, and survives every error on the way, is written once.
+//
+// It is a thread of its own, blocked in the kernel's receive call, not an asynchronous receive:
+// the datagram then wakes exactly one thread, which runs the node at once (EventLoop). An
+// asynchronous receive wakes the socket engine's thread, which wakes a thread-pool thread to run
+// the continuation: two wake-ups per datagram, and on two cores shared by five nodes a token hop
+// pays for both (Corosync's poll loop pays for one).
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -17,41 +23,72 @@ internal static class ReceiveLoop
     private static readonly TimeSpan ErrorPause = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// Calls <paramref name="received"/> with a copy of each datagram read from
-    /// <paramref name="socket"/> and its source, until <paramref name="stop"/> is cancelled or the
-    /// socket is closed.
+    /// Starts a background thread that calls <paramref name="received"/> with a copy of each
+    /// datagram read from <paramref name="socket"/> and its source, until <paramref name="stop"/>
+    /// is cancelled and the socket closed. The task completes when the thread has ended.
     /// </summary>
-    public static async Task RunAsync(Socket socket, Action<byte[], IPEndPoint> received, TransportCounters counters, ILogger logger, CancellationToken stop)
+    public static Task Start(Socket socket, Action<byte[], IPEndPoint> received, TransportCounters counters, ILogger logger, CancellationToken stop)
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(BufferSize);
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
-        while (!stop.IsCancellationRequested)
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
         {
-            SocketReceiveFromResult result;
             try
             {
-                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, stop).ConfigureAwait(false);
+                Run(socket, received, counters, logger, stop);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException
-                || ex is SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted } && stop.IsCancellationRequested)
+            finally
+            {
+                ended.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"evs receive {socket.LocalEndPoint}",
+        };
+        thread.Start();
+        return ended.Task;
+    }
+
+    private static void Run(Socket socket, Action<byte[], IPEndPoint> received, TransportCounters counters, ILogger logger, CancellationToken stop)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(BufferSize);
+        var any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!stop.IsCancellationRequested)
+        {
+            EndPoint source = any;
+            int length;
+            try
+            {
+                length = socket.ReceiveFrom(buffer, SocketFlags.None, ref source);
+            }
+            catch (Exception ex) when (stop.IsCancellationRequested && ex is ObjectDisposedException or SocketException)
+            {
+                return; // closed on purpose: the transport is being disposed
+            }
+            catch (ObjectDisposedException)
             {
                 return;
             }
             catch (SocketException ex)
             {
                 counters.CountReceiveError();
-                RuntimeLog.ReceiveFailed(logger, socket.LocalEndPoint, ex.SocketErrorCode, counters.ReceiveErrors);
-                try
-                {
-                    await Task.Delay(ErrorPause, stop).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
+                RuntimeLog.ReceiveFailed(logger, SafeLocalEndPoint(socket), ex.SocketErrorCode, counters.ReceiveErrors);
+                if (stop.WaitHandle.WaitOne(ErrorPause)) return;
                 continue;
             }
-            received(buffer.AsSpan(0, result.ReceivedBytes).ToArray(), (IPEndPoint)result.RemoteEndPoint);
+            received(buffer.AsSpan(0, length).ToArray(), (IPEndPoint)source);
+        }
+    }
+
+    private static EndPoint? SafeLocalEndPoint(Socket socket)
+    {
+        try
+        {
+            return socket.LocalEndPoint;
+        }
+        catch (ObjectDisposedException)
+        {
+            return null;
         }
     }
 }

@@ -119,8 +119,8 @@ public sealed class UdpMulticastTransport : ITransport
             Counters.CountReceived();
             received(new ReceivedDatagram(bytes, source, _byAddress.TryGetValue(source, out var peer) ? peer : null));
         }
-        var unicast = Task.Run(() => ReceiveLoop.RunAsync(_unicast, Received, Counters, _logger, _stop.Token));
-        var group = Task.Run(() => ReceiveLoop.RunAsync(_groupSocket, Received, Counters, _logger, _stop.Token));
+        var unicast = ReceiveLoop.Start(_unicast, Received, Counters, _logger, _stop.Token);
+        var group = ReceiveLoop.Start(_groupSocket, Received, Counters, _logger, _stop.Token);
         _receiving = Task.WhenAll(unicast, group);
     }
 

@@ -62,7 +62,7 @@ public sealed class UdpUnicastTransport : ITransport
 
     /// <inheritdoc/>
     public void Start(Action<ReceivedDatagram> received) =>
-        _receiving = Task.Run(() => ReceiveLoop.RunAsync(
+        _receiving = ReceiveLoop.Start(
             _socket,
             (bytes, source) =>
             {
@@ -75,7 +75,7 @@ public sealed class UdpUnicastTransport : ITransport
                 Counters.CountReceived();
                 received(new ReceivedDatagram(bytes, source, peer));
             },
-            Counters, _logger, _stop.Token));
+            Counters, _logger, _stop.Token);
 
     /// <inheritdoc/>
     public void Send(ProcessId peer, ReadOnlySpan<byte> datagram)
