@@ -123,7 +123,7 @@ internal static class BenchNode
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         await WaitUntilAsync(t0, parentGone.Token);
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(parentGone.Token);
-        var sampling = MemorySampler.RunAsync(t0, MemorySampler.Period(settings.DurationS + 2 * settings.WarmupS), stopSampling.Token);
+        var sampling = MemorySampler.RunAsync(t0, SamplingPeriod(settings), stopSampling.Token);
         long sent = settings.Send ? await SendAsync(node, settings, t0, sendEnd, parentGone.Token) : 0;
         if (!settings.Send) await WaitUntilAsync(sendEnd, parentGone.Token);
         await counter.Drained.WaitAsync(BenchNodeSettings.DrainTimeout, parentGone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -143,7 +143,9 @@ internal static class BenchNode
         c.ConfigurationChanges, formedMs, s.DurationS, c.DeliveredWindow, c.DeliveredWindow / s.DurationS, c.BytesWindow / s.DurationS / 1e6,
         sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds,
         node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received, node.Host.TokenHolds, node.Host.HoldCancelsSent,
-        memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS));
+        memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS, SamplingPeriod(s)));
+
+    private static TimeSpan SamplingPeriod(BenchNodeSettings s) => MemorySampler.Period(s.DurationS + 2 * s.WarmupS);
 
     // Feeds the node's events to the counter until cancelled (the run is over) or the node stops.
     private static async Task ConsumeAsync(EvsNode node, DeliveryCounter counter, CancellationToken cancellationToken)

@@ -47,10 +47,14 @@ internal static class MemorySampler
     /// <paramref name="windowEndS"/>], in percent: the largest sample of the window's last tenth
     /// against the largest of its first tenth (at least one sample each); null without samples there.
     /// Largest, because the managed heap breathes between collections and its peaks are what stays.
+    /// A sample up to half a <paramref name="period"/> outside the window counts as its edge: the
+    /// sampler's ticks drift by a few milliseconds either way, and the tick meant for the window's
+    /// first second may come at 0.999 s.
     /// </summary>
-    public static double? GrowthPercent(IReadOnlyList<MemorySample> samples, double windowStartS, double windowEndS)
+    public static double? GrowthPercent(IReadOnlyList<MemorySample> samples, double windowStartS, double windowEndS, TimeSpan period)
     {
-        var window = samples.Where(s => s.TimeS >= windowStartS && s.TimeS <= windowEndS).ToList();
+        double slack = period.TotalSeconds / 2;
+        var window = samples.Where(s => s.TimeS >= windowStartS - slack && s.TimeS <= windowEndS + slack).ToList();
         if (window.Count < 2) return null;
         int tenth = Math.Max(1, window.Count / 10);
         double first = window.Take(tenth).Max(s => s.ResidentMb), last = window.TakeLast(tenth).Max(s => s.ResidentMb);
