@@ -37,7 +37,9 @@ namespace Evs.Reference.Runtime;
 /// kill -9 never loses a line whose effect someone else saw.</item>
 /// <item><b>Idle token.</b> <see cref="TokenHold"/> holds the token at the representative once the
 /// ring has been idle for a few rotations; a process whose application sends after it passed on as
-/// many idle tokens asks the representative to let it go (<see cref="TokenHoldCancel"/>), once per token visit.</item>
+/// many idle tokens asks the representative to let it go (<see cref="TokenHoldCancel"/>), once per token visit.
+/// The token loss timeout the node starts on taking a held token counts from the token's arrival,
+/// not from its release (<see cref="HandleHeld"/>).</item>
 /// </list>
 /// Errors: a network error is a lost datagram (the transport logs and counts it); a failure of the
 /// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
@@ -305,12 +307,12 @@ public sealed class NodeHost : IAsyncDisposable
             case TimerFired:
                 break; // stopped or started again since
             case HoldExpired expired:
-                if (_hold.Expire(expired.Generation) is { } token) Handle(new PacketArrived(token));
+                if (_hold.Expire(expired.Generation) is { } released) HandleHeld(released);
                 break;
             case SendMessage send:
                 Interlocked.Decrement(ref _sendsQueued);
                 Handle(new SendRequested(send.Payload, send.Service));
-                if (_hold.Release() is { } held) Handle(new PacketArrived(held));
+                if (_hold.Release() is { } held) HandleHeld(held);
                 else AskForHeldToken();
                 break;
             case StatusAsked asked:
@@ -402,7 +404,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             case TokenHoldCancel cancel:
                 // The driver's own packet: the node never sees it.
-                if (cancel.Ring == _node.Regular?.Ring && _hold.Cancel() is { } held) Handle(new PacketArrived(held));
+                if (cancel.Ring == _node.Regular?.Ring && _hold.Cancel() is { } held) HandleHeld(held);
                 return;
             case Ordering.Token token when _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued)):
                 return;
@@ -412,19 +414,29 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private void Handle(NodeInput input)
+    // A held token reaches the node late by the hold, which the node cannot tell from a slow
+    // network; but it proved the ring whole when it arrived here. Totem's token loss timeout counts
+    // from the last token seen (Corosync's representative resets it on receiving the token, then
+    // holds it), so the timer the node starts now is shortened by the hold. Counted from the
+    // release instead, the representative, and every process that hears of the loss only through
+    // its joins, would notice a partition or a crash up to a whole hold after the processes that
+    // last saw the token before it: the side of the representative gathered, and installed its next
+    // configuration, up to 50 ms after the other (benchmarks/corosync/RESULTS.md, Membership).
+    private void HandleHeld(HeldToken held) => Handle(new PacketArrived(held.Token), held.HeldFor);
+
+    private void Handle(NodeInput input, TimeSpan tokenHeldFor = default)
     {
         var before = _node.State;
         var outputs = _node.Handle(input);
         var after = _node.State;
         if (after != before && (before == MembershipState.Operational || after == MembershipState.Gather))
             RuntimeLog.Gathering(_logger, Id, _lastRegular?.Id.Name ?? "no configuration", _node.LastGatherReason ?? GatherReason.Start);
-        Apply(outputs, restarting: input is Restart);
+        Apply(outputs, restarting: input is Restart, tokenHeldFor);
     }
 
     // ---- Outputs: timers and the trace first, then the network, then the application ----
 
-    private void Apply(IReadOnlyList<NodeOutput> outputs, bool restarting)
+    private void Apply(IReadOnlyList<NodeOutput> outputs, bool restarting, TimeSpan tokenHeldFor)
     {
         double now = NowMs();
         List<(ProcessId? To, List<Packet> Packets)>? groups = null;
@@ -444,6 +456,9 @@ public sealed class NodeHost : IAsyncDisposable
                 case Unicast u:
                     if (u.Packet is Ordering.Token passed) NotePassedToken(passed);
                     GroupFor(ref groups, u.To).Add(u.Packet);
+                    break;
+                case StartTimer { Timer: TimerKind.TokenLoss } t:
+                    _timers[t.Timer].Start(t.DelayMs - tokenHeldFor.TotalMilliseconds);
                     break;
                 case StartTimer t:
                     _timers[t.Timer].Start(t.DelayMs);

@@ -19,12 +19,16 @@ namespace Evs.Reference.Runtime;
 /// <see cref="TokenHoldCancel"/> because its application sends: an idle ring costs nothing, and a
 /// message sent on it waits one packet's trip more, not the hold. The hold must stay well below the
 /// token retransmission timeout, which the token's predecessor starts when it sends the token on.
+/// A released token says how long it was held (<see cref="HeldToken"/>): it showed that the ring
+/// was whole when it arrived, not when it was let go.
 /// </summary>
 internal sealed class TokenHold : IDisposable
 {
     private readonly double _holdMs;
+    private readonly TimeProvider _time;
     private readonly GenerationTimer _timer;
     private Token? _held;
+    private long _heldSince;
     private bool _skipNext;
     private int _idleRotations;
 
@@ -40,6 +44,7 @@ internal sealed class TokenHold : IDisposable
     public TokenHold(double holdMs, TimeProvider time, Action<long> expired)
     {
         _holdMs = holdMs;
+        _time = time;
         _timer = new GenerationTimer(time, expired);
     }
 
@@ -74,20 +79,21 @@ internal sealed class TokenHold : IDisposable
         }
         if (++_idleRotations < IdleRotationsBeforeHold) return false;
         _held = token;
+        _heldSince = _time.GetTimestamp();
         Holds++;
         _timer.Start(_holdMs);
         return true;
     }
 
     /// <summary>The held token when hold <paramref name="generation"/> has expired, to hand to the node; otherwise null.</summary>
-    public Token? Expire(long generation) => _timer.Expire(generation) ? Take() : null;
+    public HeldToken? Expire(long generation) => _timer.Expire(generation) ? Take() : null;
 
     /// <summary>
     /// Another process asks for the token (<see cref="TokenHoldCancel"/>): the held token, released
     /// early; or, when none is held (the request overtook the token on its way here), null, and the
     /// next token is not held.
     /// </summary>
-    public Token? Cancel()
+    public HeldToken? Cancel()
     {
         if (_held is null)
         {
@@ -99,7 +105,7 @@ internal sealed class TokenHold : IDisposable
     }
 
     /// <summary>The held token, released early (the application here sent), or null.</summary>
-    public Token? Release()
+    public HeldToken? Release()
     {
         _timer.Stop();
         return Take();
@@ -108,11 +114,11 @@ internal sealed class TokenHold : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _timer.Dispose();
 
-    private Token? Take()
+    private HeldToken? Take()
     {
-        var token = _held;
+        if (_held is not { } token) return null;
         _held = null;
-        return token;
+        return new HeldToken(token, _time.GetElapsedTime(_heldSince));
     }
 
     /// <summary>
@@ -131,3 +137,6 @@ internal sealed class TokenHold : IDisposable
         && LooksIdle(token) && ring.DeliveredUpTo == token.Seq
         && node.PendingCount == 0 && sendsQueued == 0;
 }
+
+/// <summary>A token let go by <see cref="TokenHold"/>, and how long it was held since it arrived.</summary>
+internal readonly record struct HeldToken(Token Token, TimeSpan HeldFor);
