@@ -92,6 +92,13 @@ public sealed record EvsNodeOptions
     /// <summary>The primary component algorithm by name (<see cref="PrimaryComponentAlgorithms.Names"/>), over this process and its <see cref="Peers"/>; null for none.</summary>
     public string? PrimaryComponent { get; init; }
 
+    /// <summary>
+    /// Whether the process compiles the code of membership changes in the background when its first
+    /// node starts, so that the first partition or crash is handled as fast as the next
+    /// (<see cref="MembershipWarmUp"/>); on by default.
+    /// </summary>
+    public bool WarmUpMembership { get; init; } = true;
+
     /// <summary>The clock of the timers and the trace; the system's unless a test gives another.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -113,6 +113,7 @@ public sealed class NodeHost : IAsyncDisposable
     {
         options.Validate();
         var host = new NodeHost(options, transport, wire, loggers);
+        if (options.WarmUpMembership) MembershipWarmUp.StartOnce(host._logger);
         // The node starts (here, on the caller's thread) before the first datagram can arrive.
         host._inputs.Post(new Begin());
         transport.Start(datagram => host._inputs.Post(new DatagramArrived(datagram)));

@@ -62,4 +62,10 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "peer {Peer} is at {Address}")]
     public static partial void PeerLearned(ILogger logger, ProcessId peer, IPEndPoint address);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "membership code warmed up: a simulated run of {Events} events in {WallMs:0} ms")]
+    public static partial void WarmedUp(ILogger logger, int events, double wallMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the membership warm-up failed; a first membership change will compile its code when it comes")]
+    public static partial void WarmUpFailed(ILogger logger, Exception exception);
 }
