@@ -422,7 +422,7 @@ public sealed class NodeHost : IAsyncDisposable
     // release instead, the representative, and every process that hears of the loss only through
     // its joins, would notice a partition or a crash up to a whole hold after the processes that
     // last saw the token before it: the side of the representative gathered, and installed its next
-    // configuration, up to 50 ms after the other (benchmarks/corosync/RESULTS.md, Membership).
+    // configuration, up to a whole hold after the other (benchmarks/corosync/RESULTS.md, Membership).
     private void HandleHeld(HeldToken held) => Handle(new PacketArrived(held.Token), held.HeldFor);
 
     private void Handle(NodeInput input, TimeSpan tokenHeldFor = default)
