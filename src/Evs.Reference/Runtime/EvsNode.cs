@@ -86,6 +86,13 @@ public sealed class EvsNode : IAsyncDisposable
     /// <summary>Deliveries and configuration changes from now on, starting with the current configuration (see <see cref="NodeHost.Events"/>).</summary>
     public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => Host.Events(cancellationToken);
 
+    /// <summary>
+    /// Calls <paramref name="handler"/> with every delivery and configuration change, in order, on
+    /// the node's event loop, the moment it happens (see <see cref="NodeHost.OnEvent"/>): it must
+    /// return quickly and never wait for the node. Dispose the result to unsubscribe.
+    /// </summary>
+    public IDisposable OnEvent(Action<EvsNodeEvent> handler) => Host.OnEvent(handler);
+
     /// <summary>This process's state (see <see cref="NodeStatus"/>).</summary>
     public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Host.GetStatusAsync(cancellationToken);
 

@@ -68,7 +68,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
     private readonly TokenHold _hold;
     private readonly SemaphoreSlim _sendSlots;
-    private readonly EventPublisher _events = new();
+    private readonly EventPublisher _events;
     private readonly StableState? _stored;
     private readonly TotemNode _node;
     private readonly NodeTrace? _trace;
@@ -89,6 +89,7 @@ public sealed class NodeHost : IAsyncDisposable
         _logger = (ILogger?)loggers?.CreateLogger<NodeHost>() ?? NullLogger.Instance;
         _time = options.Time;
         _inputs = new EventLoop<Input>(Process);
+        _events = new EventPublisher(ex => RuntimeLog.HandlerFailed(_logger, options.Id, ex));
         Id = options.Id;
         var storage = new FileStableStorage(options.Store, options.SyncStableStorage);
         _stored = storage.Load();
@@ -187,6 +188,16 @@ public sealed class NodeHost : IAsyncDisposable
     /// Events are buffered for a subscriber that reads slowly: enumerate it, or cancel it.
     /// </summary>
     public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => _events.Subscribe(cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> with the deliveries and configuration changes of this
+    /// process, from now on (at once with the current regular configuration, when there is one),
+    /// in order, on the event loop, as the node makes them: no buffer and no thread hand-over, for
+    /// an application that must see a delivery the moment it happens. The handler must return
+    /// quickly and never wait for this process (a send it starts completes later); one that
+    /// throws is unsubscribed and its exception logged. Dispose the result to unsubscribe.
+    /// </summary>
+    public IDisposable OnEvent(Action<EvsNodeEvent> handler) => _events.Subscribe(handler);
 
     /// <summary>This process's state, taken on the event loop; the final state once it has stopped.</summary>
     public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)

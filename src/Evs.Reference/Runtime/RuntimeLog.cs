@@ -68,4 +68,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "the membership warm-up failed; a first membership change will compile its code when it comes")]
     public static partial void WarmUpFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: an event handler threw and is unsubscribed; the node goes on")]
+    public static partial void HandlerFailed(ILogger logger, ProcessId process, Exception exception);
 }

@@ -189,6 +189,37 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
     }
 
     // Each of the processes sends perProcess messages, the services in turn; returns how many in all.
+    [Fact]
+    public async Task An_event_handler_sees_the_current_configuration_then_every_event_in_the_order_of_the_event_stream_and_a_throwing_one_is_dropped()
+    {
+        await using var cluster = new RuntimeCluster(3, output);
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+
+        var handled = new System.Collections.Concurrent.ConcurrentQueue<EvsNodeEvent>();
+        int thrown = 0;
+        using var handler = cluster[P2].OnEvent(handled.Enqueue);
+        using var faulty = cluster[P2].OnEvent(e =>
+        {
+            if (e is not MessageDeliveredEvent) return;
+            Interlocked.Increment(ref thrown);
+            throw new InvalidOperationException("an application bug");
+        });
+        int before = cluster.Delivered(P2).Events.Count;
+        int sent = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 6, tag: "h");
+        await cluster.WaitForDeliveriesAsync(P2, sent);
+        await Eventually("the handler has every message", () => handled.OfType<MessageDeliveredEvent>().Count() == sent);
+
+        var first = Assert.IsType<ConfigurationChangedEvent>(handled.First());
+        Assert.Equal(ConfigurationKind.Regular, first.Kind);
+        Assert.Equal(3, first.Members.Length);
+        Assert.Equal(cluster.Delivered(P2).Events.Skip(before), handled.Skip(1));
+        Assert.Equal(1, thrown);
+
+        await cluster.StopQuiescentAsync();
+        cluster.CheckTraces();
+    }
+
     private static async Task<int> SendFromEachAsync(RuntimeCluster cluster, ProcessId[] senders, int perProcess, string tag)
     {
         foreach (var p in senders)

@@ -107,7 +107,9 @@ internal static class BenchNode
         long started = Stopwatch.GetTimestamp();
         await using var node = await EvsNode.StartAsync(settings.NodeOptions());
         var counter = new DeliveryCounter(settings.Id, settings.Peers.Count, settings.Senders);
-        var consuming = ConsumeAsync(node, counter, parentGone.Token);
+        // Counted in place, on the node's event loop: a delivery's time is when the node made it,
+        // not when a thread woken for it got round to it (and no thread is woken per delivery).
+        using var counting = node.OnEvent(e => counter.On(e, Stopwatch.GetTimestamp()));
         await counter.Ready.WaitAsync(parentGone.Token);
         double formedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         output.WriteLine(ReadyLine);
@@ -132,7 +134,6 @@ internal static class BenchNode
         var memory = await sampling;
         var result = Report(settings, node, counter, sent, formedMs, cpu, memory);
         await parentGone.CancelAsync();
-        await consuming;
         output.WriteLine(BenchJson.Line(result));
         output.Flush();
         return ExitCodes.Ok;
@@ -146,19 +147,6 @@ internal static class BenchNode
         memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS, SamplingPeriod(s)));
 
     private static TimeSpan SamplingPeriod(BenchNodeSettings s) => MemorySampler.Period(s.DurationS + 2 * s.WarmupS);
-
-    // Feeds the node's events to the counter until cancelled (the run is over) or the node stops.
-    private static async Task ConsumeAsync(EvsNode node, DeliveryCounter counter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var e in node.Events(cancellationToken))
-                counter.On(e, Stopwatch.GetTimestamp());
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
 
     // Sends data messages from t0 until sendEnd (as fast as SendAsync takes them, or paced at the
     // rate), then the done marker; returns how many data messages were sent.
