@@ -35,8 +35,8 @@ internal sealed class EventPublisher(Action<Exception> handlerFailed)
     {
         lock (_lock)
         {
-            if (_current is { } current && !Call(handler, current)) return new Unsubscribe(this, handler);
-            if (!_ended) _handlers = [.. _handlers, handler];
+            bool kept = _current is not { } current || Call(handler, current);
+            if (kept && !_ended) _handlers = [.. _handlers, handler];
         }
         return new Unsubscribe(this, handler);
     }
