@@ -22,7 +22,7 @@ namespace Evs.Reference.Runtime;
 /// A released token says how long it was held (<see cref="HeldToken"/>): it showed that the ring
 /// was whole when it arrived, not when it was let go.
 /// </summary>
-internal sealed class TokenHold : IDisposable
+public sealed class TokenHold : IDisposable
 {
     private readonly double _holdMs;
     private readonly TimeProvider _time;
@@ -104,10 +104,18 @@ internal sealed class TokenHold : IDisposable
         return Release();
     }
 
-    /// <summary>The held token, released early (the application here sent), or null.</summary>
+    /// <summary>
+    /// The held token, released early (the application here sent), or null. Either way a message
+    /// is about to go round: the ring is busy again, and it is held again only after as many idle
+    /// rotations as the first time. Counting on instead held the next idle-looking token at once,
+    /// while the other processes, which had just passed the message's token, counted from zero and
+    /// did not ask for it: their next message waited for the representative's own next send
+    /// (about 30 ms at a hundred messages a second) or for the hold to expire.
+    /// </summary>
     public HeldToken? Release()
     {
         _timer.Stop();
+        _idleRotations = 0;
         return Take();
     }
 
@@ -139,4 +147,4 @@ internal sealed class TokenHold : IDisposable
 }
 
 /// <summary>A token let go by <see cref="TokenHold"/>, and how long it was held since it arrived.</summary>
-internal readonly record struct HeldToken(Token Token, TimeSpan HeldFor);
+public readonly record struct HeldToken(Token Token, TimeSpan HeldFor);
