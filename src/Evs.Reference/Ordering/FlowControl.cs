@@ -59,9 +59,15 @@ public static class FlowControl
 
     /// <summary>The flow control count as this process forwards the token: its share of the last rotation replaced by this visit's.</summary>
     public static int UpdatedCount(Token token, int myShareOfLastRotation, int broadcastNow) =>
-        Math.Max(0, token.FlowControlCount - myShareOfLastRotation + broadcastNow);
+        Replaced(token.FlowControlCount, myShareOfLastRotation, broadcastNow);
 
     /// <summary>A backlog as this process forwards the token: its count at its last visit replaced by what waits here now.</summary>
     public static int UpdatedBacklog(int tokenBacklog, int myShareOfBacklog, int waitingNow) =>
-        Math.Max(0, tokenBacklog - myShareOfBacklog + waitingNow);
+        Replaced(tokenBacklog, myShareOfBacklog, waitingNow);
+
+    // A count summed around the ring, with this process's old part replaced by its new one; never
+    // below zero, and computed wide so that a count near the largest int (a damaged or forged
+    // token) stays large instead of wrapping round to a negative number and so to nothing.
+    private static int Replaced(int total, int mine, int mineNow) =>
+        (int)Math.Clamp((long)total - mine + mineNow, 0, int.MaxValue);
 }

@@ -60,7 +60,7 @@ public sealed class TransportCounters
     /// <summary>Sends the operating system refused (no route, buffer full, ...): lost datagrams.</summary>
     public long SendErrors => Volatile.Read(ref _sendErrors);
 
-    /// <summary>Receive calls that failed; the receive loop goes on.</summary>
+    /// <summary>Receive calls that failed, and datagrams whose consumer failed; the receive loop goes on.</summary>
     public long ReceiveErrors => Volatile.Read(ref _receiveErrors);
 
     /// <summary>Datagrams for a peer whose address is not known: dropped.</summary>

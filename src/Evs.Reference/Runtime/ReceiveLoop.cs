@@ -76,7 +76,23 @@ internal static class ReceiveLoop
                 if (stop.WaitHandle.WaitOne(ErrorPause)) return;
                 continue;
             }
-            received(buffer.AsSpan(0, length).ToArray(), (IPEndPoint)source);
+            Hand(received, buffer.AsSpan(0, length).ToArray(), (IPEndPoint)source, counters, logger);
+        }
+    }
+
+    // The consumer (the node's event loop) catches its own failures; one that escapes anyway is a
+    // bug, and on a thread of its own it would end the whole process. It is logged and counted,
+    // the datagram is lost, and receiving goes on.
+    private static void Hand(Action<byte[], IPEndPoint> received, byte[] datagram, IPEndPoint source, TransportCounters counters, ILogger logger)
+    {
+        try
+        {
+            received(datagram, source);
+        }
+        catch (Exception ex)
+        {
+            counters.CountReceiveError();
+            RuntimeLog.ConsumerFailed(logger, source, counters.ReceiveErrors, ex);
         }
     }
 

@@ -71,4 +71,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: an event handler threw and is unsubscribed; the node goes on")]
     public static partial void HandlerFailed(ILogger logger, ProcessId process, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the consumer of a datagram from {Address} failed ({Count} receive errors so far); the datagram is lost, receiving goes on")]
+    public static partial void ConsumerFailed(ILogger logger, IPEndPoint address, long count, Exception exception);
 }

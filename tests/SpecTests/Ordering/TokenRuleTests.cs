@@ -145,4 +145,12 @@ public class TokenRuleTests
         Assert.Equal(4900, FlowControl.UpdatedBacklog(tokenBacklog: 5000, myShareOfBacklog: 1000, waitingNow: 900));
         Assert.Equal(0, FlowControl.OthersWaiting(tokenBacklog: 3, myShareOfBacklog: 10));
     }
+
+    [Fact]
+    public void A_count_near_the_largest_int_on_a_damaged_token_stays_large_instead_of_wrapping_round_to_nothing()
+    {
+        Assert.Equal(int.MaxValue, FlowControl.UpdatedBacklog(tokenBacklog: int.MaxValue - 1, myShareOfBacklog: 0, waitingNow: 5));
+        Assert.Equal(int.MaxValue, FlowControl.UpdatedCount(TokenWith(0, 0, null, fcc: int.MaxValue), myShareOfLastRotation: 0, broadcastNow: 17));
+        Assert.Equal(0, FlowControl.UpdatedBacklog(tokenBacklog: int.MinValue, myShareOfBacklog: 3, waitingNow: 0));
+    }
 }

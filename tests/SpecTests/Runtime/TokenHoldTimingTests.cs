@@ -64,15 +64,8 @@ public sealed class TokenHoldTimingTests : IDisposable
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 
-    private static async Task WaitUntilAsync(string what, Func<bool> condition)
-    {
-        var end = DateTime.UtcNow + RuntimeCluster.Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > end) Assert.Fail($"timed out waiting until {what}");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitUntilAsync(string what, Func<bool> condition) =>
+        RuntimeCluster.WaitUntilAsync(what, () => Task.FromResult(condition()));
 
     /// <summary>
     /// A clock that moves only when told: its timers fire, in the order of their deadlines, on the

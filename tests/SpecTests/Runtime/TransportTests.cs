@@ -43,6 +43,28 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task A_consumer_that_throws_loses_that_datagram_only_and_receiving_goes_on()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(2);
+        var peers = new Dictionary<ProcessId, IPEndPoint> { [A] = Loopback(ports[0]), [B] = Loopback(ports[1]) };
+        await using var a = new UdpUnicastTransport(A, peers[A], peers);
+        await using var b = new UdpUnicastTransport(B, peers[B], peers);
+        var kept = Channel.CreateUnbounded<byte[]>();
+        b.Start(datagram =>
+        {
+            if (datagram.Bytes[0] == 1) throw new InvalidOperationException("a consumer's bug");
+            kept.Writer.TryWrite(datagram.Bytes);
+        });
+
+        a.Send(B, [1]);
+        await RuntimeCluster.WaitUntilAsync("the failure is counted", () => Task.FromResult(b.Counters.ReceiveErrors == 1));
+        a.Send(B, [2]);
+
+        Assert.Equal([2], await kept.Reader.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience));
+        Assert.Equal(1, b.Counters.ReceiveErrors);
+    }
+
+    [Fact]
     public async Task Multicast_reaches_the_group_drops_its_own_echo_and_learns_a_peers_address()
     {
         var ports = RuntimeCluster.FreeLoopbackPorts(3);

@@ -9,9 +9,9 @@ using Evs.Reference.Runtime;
 namespace Evs.Cli.Commands.Bench;
 
 /// <summary>
-/// Counts one node's deliveries. Called on the node's event loop (EvsNode.OnEvent), one event at a time; the window is
-/// set by <see cref="SetWindow"/> before any data message can arrive, the results read after the
-/// stream has drained (<see cref="Drained"/>).
+/// Counts one node's deliveries. Called on the node's event loop (EvsNode.OnEvent), one event at
+/// a time; the window is set by <see cref="SetWindow"/> before any data message can arrive, the
+/// results read after the stream has drained (<see cref="Drained"/>).
 /// </summary>
 internal sealed class DeliveryCounter(ProcessId self, int expectedMembers, int senders)
 {
