@@ -8,7 +8,7 @@
 using System.Runtime.InteropServices;
 using Evs.Cli.Network;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 using Spectre.Console;
 
 namespace Evs.Cli.Cluster;

@@ -7,6 +7,7 @@ using System.Text.Json;
 using Evs.Reference.Checking;
 using Evs.Reference.Checking.VirtualSynchrony;
 using Evs.Reference.Tracing;
+using Evs.Runtime.Files;
 
 namespace Evs.Cli.Commands;
 
@@ -26,8 +27,8 @@ internal static class CheckCommand
             try
             {
                 report = virtualSynchrony
-                    ? VirtualSynchronyChecker.Check(VsTraceReader.ReadFiles(paths))
-                    : SpecificationChecker.Check(TraceReader.ReadFiles(paths));
+                    ? VirtualSynchronyChecker.Check(TraceFiles.ReadAllVs(paths))
+                    : SpecificationChecker.Check(TraceFiles.ReadAll(paths));
             }
             catch (TraceFormatException ex)
             {

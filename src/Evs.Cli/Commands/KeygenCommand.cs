@@ -2,7 +2,7 @@
 // cluster shares so that nobody else can speak for its processes. It never overwrites a key by
 // accident: a replaced key locks every node still holding the old one out of the cluster.
 using System.CommandLine;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 
 namespace Evs.Cli.Commands;
 

@@ -5,6 +5,7 @@
 // is a failure, reported with its seed.
 using System.CommandLine;
 using Evs.Reference.Simulation;
+using Evs.Runtime.Files;
 using Spectre.Console;
 
 namespace Evs.Cli.Commands;
@@ -22,7 +23,7 @@ internal static class LivenessCommand
             Scenario loaded;
             try
             {
-                loaded = BuiltInScenarios.Load(parse.GetValue(scenario)!);
+                loaded = ScenarioFiles.Load(parse.GetValue(scenario)!);
             }
             catch (ScenarioException ex)
             {

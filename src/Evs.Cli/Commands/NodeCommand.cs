@@ -6,7 +6,7 @@ using System.CommandLine;
 using System.Net;
 using Evs.Cli.Network;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 

@@ -7,6 +7,7 @@ using Evs.Plots.Charts;
 using Evs.Plots.Layout;
 using Evs.Plots.Output;
 using Evs.Reference.Tracing;
+using Evs.Runtime.Files;
 using Plotly.NET;
 
 namespace Evs.Cli.Commands;
@@ -39,10 +40,10 @@ internal static class PlotCommand
             {
                 chart = chosen switch
                 {
-                    "vs" => SpaceTimeChart.Of(VsTraceReader.ReadFiles(paths), options),
-                    "delivery-order" => DeliveryOrderChart.Of(TraceReader.ReadFiles(paths)),
-                    "ring" => RingChart.Of(TraceReader.ReadFiles(paths)),
-                    _ => SpaceTimeChart.Of(TraceReader.ReadFiles(paths), options),
+                    "vs" => SpaceTimeChart.Of(TraceFiles.ReadAllVs(paths), options),
+                    "delivery-order" => DeliveryOrderChart.Of(TraceFiles.ReadAll(paths)),
+                    "ring" => RingChart.Of(TraceFiles.ReadAll(paths)),
+                    _ => SpaceTimeChart.Of(TraceFiles.ReadAll(paths), options),
                 };
             }
             catch (TraceFormatException ex)

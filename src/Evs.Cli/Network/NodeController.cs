@@ -4,7 +4,7 @@
 // no message typed before or after it is lost.
 using System.Text;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 
 namespace Evs.Cli.Network;
 

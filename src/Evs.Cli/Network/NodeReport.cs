@@ -5,7 +5,7 @@
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 using ModelConfiguration = Evs.Reference.Model.Configuration;
 
 namespace Evs.Cli.Network;

@@ -7,9 +7,10 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Evs.Cli.Commands;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
-using Evs.Reference.Runtime.Wire;
 using Evs.Reference.Storage;
+using Evs.Runtime;
+using Evs.Runtime.Storage;
+using Evs.Runtime.Wire;
 using Microsoft.Extensions.Logging;
 using Spectre.Console;
 

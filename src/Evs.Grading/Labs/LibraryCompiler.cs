@@ -3,8 +3,7 @@
 // debugging symbols so that an exception in the student's code names their file and line. It
 // compiles with the settings of the real build (Directory.Build.props: nullable, the SDK's
 // implicit usings, the scenarios as resources), so what compiles here compiles in the project.
-// Runtime/ (sockets, real time, logging through a source generator) is left out: nothing else in
-// the library uses it, and the simulator that grades the labs runs without it.
+// The library is the sans-IO core only (the runtime is src/Evs.Runtime), so every file is taken.
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Text;
@@ -58,10 +57,10 @@ public static class LibraryCompiler
         return new CompiledLibrary(image.ToArray(), symbols.ToArray(), errors);
     }
 
-    // The folders of src/Evs.Reference that are not compiled: build output, and the runtime (see above).
-    private static readonly string[] LeftOut = ["bin/", "obj/", "Runtime/"];
+    // The folders of src/Evs.Reference that are not compiled: build output.
+    private static readonly string[] LeftOut = ["bin/", "obj/"];
 
-    /// <summary>Every source file of the library but the runtime's, the replaced ones with the submission's path and text.</summary>
+    /// <summary>Every source file of the library, the replaced ones with the submission's path and text.</summary>
     public static IEnumerable<SourceFile> Sources(Repository repository, Submission submission)
     {
         var root = repository.LibrarySources;

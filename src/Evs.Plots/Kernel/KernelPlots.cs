@@ -11,6 +11,7 @@
 using Evs.Plots.Kernel;
 using Evs.Reference.Tracing;
 using Evs.Reference.VirtualSynchrony;
+using Evs.Runtime.Files;
 
 namespace Evs.Plots;
 
@@ -26,7 +27,7 @@ public static class KernelPlots
     /// time downwards, configuration changes as bars (regular solid, transitional dashed), sends and
     /// deliveries coloured by service, each send joined to its deliveries.
     /// </summary>
-    /// <param name="trace">The history, e.g. <c>Simulator.Run(...).Trace</c> or <c>TraceReader.ReadFile(path)</c>.</param>
+    /// <param name="trace">The history, e.g. <c>Simulator.Run(...).Trace</c> or <c>TraceFiles.Read(path)</c>.</param>
     /// <param name="highlight">Events to star, by witness name (<c>"p#3"</c>, as the checker names them).</param>
     /// <param name="compact">Leave out the messages delivered by every member of the configuration they were sent in.</param>
     /// <param name="milliseconds">Time in milliseconds instead of the paper's logical time.</param>
@@ -37,7 +38,7 @@ public static class KernelPlots
     /// <summary>The space-time diagram of the trace file at <paramref name="tracePath"/> (see the other overload).</summary>
     /// <exception cref="TraceFormatException">The file is not a trace; the message names the file and line.</exception>
     public static string SpaceTimeHtml(string tracePath, IEnumerable<string>? highlight = null, bool compact = false, bool milliseconds = false, string? title = null) =>
-        SpaceTimeHtml(TraceReader.ReadFile(tracePath), highlight, compact, milliseconds, title);
+        SpaceTimeHtml(TraceFiles.Read(tracePath), highlight, compact, milliseconds, title);
 
     /// <summary>Per configuration, the order in which each process delivered, side by side: identical orders line up.</summary>
     public static string DeliveryOrderHtml(Trace trace, string? title = null) =>
@@ -46,7 +47,7 @@ public static class KernelPlots
     /// <summary>The delivery order of the trace file at <paramref name="tracePath"/>.</summary>
     /// <exception cref="TraceFormatException">The file is not a trace; the message names the file and line.</exception>
     public static string DeliveryOrderHtml(string tracePath, string? title = null) =>
-        DeliveryOrderHtml(TraceReader.ReadFile(tracePath), title);
+        DeliveryOrderHtml(TraceFiles.Read(tracePath), title);
 
     /// <summary>
     /// The ring's seq and aru over time, per regular configuration, derived from the trace's sends
@@ -58,7 +59,7 @@ public static class KernelPlots
     /// <summary>The ring view of the trace file at <paramref name="tracePath"/>.</summary>
     /// <exception cref="TraceFormatException">The file is not a trace; the message names the file and line.</exception>
     public static string RingHtml(string tracePath, string? title = null) =>
-        RingHtml(TraceReader.ReadFile(tracePath), title);
+        RingHtml(TraceFiles.Read(tracePath), title);
 
     /// <summary>
     /// The space-time diagram of a virtual synchrony trace (docs/VS-TRACE.md; <c>Simulator.Run(...)</c>
@@ -70,7 +71,7 @@ public static class KernelPlots
     /// <summary>The virtual synchrony space-time diagram of the file at <paramref name="vsTracePath"/>.</summary>
     /// <exception cref="TraceFormatException">The file is not a virtual synchrony trace; the message names the file and line.</exception>
     public static string VsSpaceTimeHtml(string vsTracePath, bool compact = false, bool milliseconds = false, string? title = null) =>
-        VsSpaceTimeHtml(VsTraceReader.ReadFile(vsTracePath), compact, milliseconds, title);
+        VsSpaceTimeHtml(TraceFiles.ReadVs(vsTracePath), compact, milliseconds, title);
 
     /// <summary>
     /// Lines with markers on one pair of axes, for numbers measured rather than traced: throughput

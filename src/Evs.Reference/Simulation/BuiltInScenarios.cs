@@ -2,7 +2,7 @@
 // so that a student reads them exactly as they would write their own.
 namespace Evs.Reference.Simulation;
 
-/// <summary>The built-in scenarios, and loading a scenario by built-in name or by file.</summary>
+/// <summary>The built-in scenarios, by name.</summary>
 public static class BuiltInScenarios
 {
     private const string Prefix = "Evs.Reference.Simulation.Scenarios.";
@@ -25,10 +25,4 @@ public static class BuiltInScenarios
 
     /// <summary>A built-in scenario by name.</summary>
     public static Scenario Get(string name) => ScenarioReader.Parse(Text(name), $"built-in:{name}", name);
-
-    /// <summary>A built-in scenario when <paramref name="nameOrPath"/> names one, else the scenario file at that path.</summary>
-    public static Scenario Load(string nameOrPath) =>
-        Names.Contains(nameOrPath) ? Get(nameOrPath)
-        : File.Exists(nameOrPath) ? ScenarioReader.ReadFile(nameOrPath)
-        : throw new ScenarioException(nameOrPath, 0, $"no built-in scenario and no file of that name (built in: {string.Join(", ", Names)})");
 }

@@ -16,25 +16,10 @@ public sealed class ScenarioException(string source, int line, string problem)
     public int Line { get; } = line;
 }
 
-/// <summary>Reads and validates scenario files.</summary>
+/// <summary>Reads and validates scenarios (the text of a file; opening the file is the caller's).</summary>
 public static class ScenarioReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
-    /// <summary>Reads a scenario file.</summary>
-    public static Scenario ReadFile(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ScenarioException(path, 0, ex.Message);
-        }
-        return Parse(text, path, Path.GetFileNameWithoutExtension(path));
-    }
 
     /// <summary>Parses scenario text; <paramref name="source"/> names it in errors, <paramref name="defaultName"/> is used when it has no name.</summary>
     public static Scenario Parse(string text, string source, string defaultName = "scenario")

@@ -39,13 +39,12 @@ public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double 
 /// <summary>What a run produced: its trace, the filtered virtual synchrony history when asked for, and a summary.</summary>
 public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null);
 
-/// <summary>Numbers about a run, for people: nothing here goes into the trace.</summary>
+/// <summary>Numbers about a run, for people: nothing here goes into the trace. (Wall time is the caller's to measure: the simulator has no clock.)</summary>
 public sealed record SimulationSummary(
     int Configurations,
     IReadOnlyDictionary<DeliveryService, long> Sent,
     IReadOnlyDictionary<DeliveryService, long> Delivered,
     double VirtualMs,
-    TimeSpan Wall,
     long PacketsSent,
     long PacketsLost,
     long PacketsDuplicated,
@@ -104,7 +103,6 @@ public sealed class Simulator
 
     private SimulationResult Run()
     {
-        var wall = System.Diagnostics.Stopwatch.StartNew(); // for the summary only; never in the trace
         foreach (var p in _scenario.Processes)
         {
             _storage[p] = new InMemoryStableStorage();
@@ -136,7 +134,7 @@ public sealed class Simulator
         }
         var header = new TraceHeader("sim", _options.Seed, _scenario.Name, quiescent);
         var summary = new SimulationSummary(
-            _configurations.Count, _sent, _delivered, _now / 1000.0, wall.Elapsed,
+            _configurations.Count, _sent, _delivered, _now / 1000.0,
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
             _tokenRetransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.TokenRetransmissions ?? 0),
             _retransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.Retransmissions ?? 0),

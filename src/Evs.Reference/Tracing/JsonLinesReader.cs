@@ -17,20 +17,6 @@ internal ref struct JsonLinesReader(ReadOnlySpan<byte> utf8, string source)
     /// <summary>The 1-based number of the line last read, blank lines counted; 0 before the first.</summary>
     public int LineNumber { get; private set; }
 
-    /// <summary>The bytes of a whole file; one that cannot be read is reported as line 0 of it.</summary>
-    /// <exception cref="TraceFormatException">The file cannot be read.</exception>
-    public static byte[] ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new TraceFormatException(path, 0, ex.Message);
-        }
-    }
-
     /// <summary>Reads the next line that is not blank, without its line ending; false at the end of the text.</summary>
     public bool Next(out ReadOnlySpan<byte> line)
     {

@@ -11,13 +11,6 @@ namespace Evs.Reference.Tracing;
 /// <summary>Reads traces written per TRACE.md, by this project or any other tool.</summary>
 public static class TraceReader
 {
-    /// <summary>Reads one trace file.</summary>
-    /// <exception cref="TraceFormatException">The file is not a trace; the message names the line.</exception>
-    public static Trace ReadFile(string path) => Read(JsonLinesReader.ReadFile(path), path);
-
-    /// <summary>Reads several files as one history (TRACE.md allows one file per process).</summary>
-    public static Trace ReadFiles(IEnumerable<string> paths) => Trace.Combine(paths.Select(ReadFile).ToList());
-
     /// <summary>Reads a trace from text (tests, notebooks).</summary>
     public static Trace ReadText(string text, string source = "<text>") => Read(Encoding.UTF8.GetBytes(text), source);
 

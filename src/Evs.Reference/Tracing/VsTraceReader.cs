@@ -13,13 +13,6 @@ namespace Evs.Reference.Tracing;
 /// <summary>Reads virtual synchrony traces written per docs/VS-TRACE.md.</summary>
 public static class VsTraceReader
 {
-    /// <summary>Reads one trace file.</summary>
-    /// <exception cref="TraceFormatException">The file is not a VS trace; the message names the file and line.</exception>
-    public static VsTrace ReadFile(string path) => Read(JsonLinesReader.ReadFile(path), path);
-
-    /// <summary>Reads several files as one history (one file per process, say).</summary>
-    public static VsTrace ReadFiles(IEnumerable<string> paths) => Combine(paths.Select(ReadFile).ToList());
-
     /// <summary>Reads a trace from text (tests, notebooks).</summary>
     public static VsTrace ReadText(string text, string source = "<text>") => Read(Encoding.UTF8.GetBytes(text), source);
 

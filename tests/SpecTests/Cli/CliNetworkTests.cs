@@ -10,6 +10,7 @@ using System.Text.Json;
 using Evs.Reference.Checking;
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
+using Evs.Runtime.Files;
 using SpecTests.Runtime;
 using Xunit;
 using Xunit.Abstractions;
@@ -199,7 +200,7 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
     {
         var paths = Directory.GetFiles(directory ?? _directory, "*.jsonl");
         Assert.Equal(3, paths.Length);
-        var trace = TraceReader.ReadFiles(paths);
+        var trace = TraceFiles.ReadAll(paths);
         Assert.Equal(expectQuiescent, trace.Header.Quiescent);
         var report = SpecificationChecker.Check(trace);
         Assert.True(report.AllPassed, report.ToString());

@@ -1,6 +1,7 @@
-// The library as prototypers take it (issue #5, "packable as a NuGet package"): `dotnet pack` of
-// src/Evs.Reference works and the package says what it is. The test packs the build the test run
-// already made (--no-build), so it costs seconds, and reads the package's .nuspec.
+// The library as prototypers take it: `dotnet pack` of src/Evs.Runtime gives the package they
+// reference, which brings the Evs.Reference package (the sans-IO core) with it; the core's package
+// depends on nothing. The test packs the build the test run already made (--no-build), so it costs
+// seconds, and reads the packages' .nuspec files.
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
@@ -12,41 +13,65 @@ namespace SpecTests.Cli;
 public sealed class PackageTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_library_packs_as_a_NuGet_package_with_its_metadata_and_readme()
+    public async Task The_runtime_packs_as_the_one_package_to_reference_and_brings_the_core_which_depends_on_nothing()
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         string configuration = here.Parent!.Name;
         string repository = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
-        string project = Path.Combine(repository, "src", "Evs.Reference", "Evs.Reference.csproj");
         string packages = Directory.CreateTempSubdirectory("evs-pack-").FullName;
         try
         {
-            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var argument in new[] { "pack", project, "-c", configuration, "--no-build", "-o", packages, "-nologo" }) info.ArgumentList.Add(argument);
-            using var pack = Process.Start(info)!;
-            var stdout = pack.StandardOutput.ReadToEndAsync();
-            var stderr = pack.StandardError.ReadToEndAsync();
-            await pack.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-            output.WriteLine(await stdout);
-            output.WriteLine(await stderr);
-            Assert.Equal(0, pack.ExitCode);
+            foreach (var project in new[] { "Evs.Reference", "Evs.Runtime" })
+                await Pack(Path.Combine(repository, "src", project, project + ".csproj"), configuration, packages);
 
-            string package = Assert.Single(Directory.GetFiles(packages, "Evs.Reference.*.nupkg"));
-            using var zip = ZipFile.OpenRead(package);
-            Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Evs.Reference.dll");
-            Assert.Contains(zip.Entries, e => e.FullName == "lib/net10.0/Evs.Reference.xml");
-            Assert.Contains(zip.Entries, e => e.FullName == "README.md");
-            using var nuspec = zip.GetEntry("Evs.Reference.nuspec")!.Open();
-            var metadata = XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
-            string Field(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
-            Assert.Equal("Evs.Reference", Field("id"));
-            Assert.Contains("Extended Virtual Synchrony", Field("description"));
-            Assert.Contains("totem", Field("tags"));
-            Assert.Equal("README.md", Field("readme"));
+            var core = Metadata(packages, "Evs.Reference", out var coreEntries);
+            Assert.Contains("lib/net10.0/Evs.Reference.dll", coreEntries);
+            Assert.Contains("lib/net10.0/Evs.Reference.xml", coreEntries);
+            Assert.Contains("README.md", coreEntries);
+            Assert.Equal("Evs.Reference", Field(core, "id"));
+            Assert.Contains("Extended Virtual Synchrony", Field(core, "description"));
+            Assert.Contains("totem", Field(core, "tags"));
+            Assert.Equal("README.md", Field(core, "readme"));
+            Assert.Empty(Dependencies(core)); // the analyzer that keeps the core sans-IO is a build-time tool, not a dependency
+
+            var runtime = Metadata(packages, "Evs.Runtime", out var runtimeEntries);
+            Assert.Contains("lib/net10.0/Evs.Runtime.dll", runtimeEntries);
+            Assert.Equal("Evs.Runtime", Field(runtime, "id"));
+            Assert.Equal("README.md", Field(runtime, "readme"));
+            var dependencies = Dependencies(runtime).ToDictionary(d => d.Id, d => d.Version);
+            Assert.Equal(Field(core, "version"), dependencies["Evs.Reference"]);
         }
         finally
         {
             Directory.Delete(packages, recursive: true);
         }
     }
+
+    private async Task Pack(string project, string configuration, string into)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { "pack", project, "-c", configuration, "--no-build", "-o", into, "-nologo" }) info.ArgumentList.Add(argument);
+        using var pack = Process.Start(info)!;
+        var stdout = pack.StandardOutput.ReadToEndAsync();
+        var stderr = pack.StandardError.ReadToEndAsync();
+        await pack.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+        output.WriteLine(await stdout);
+        output.WriteLine(await stderr);
+        Assert.Equal(0, pack.ExitCode);
+    }
+
+    private static XElement Metadata(string folder, string id, out HashSet<string> entries)
+    {
+        string package = Assert.Single(Directory.GetFiles(folder, $"{id}.0*.nupkg"));
+        using var zip = ZipFile.OpenRead(package);
+        entries = zip.Entries.Select(e => e.FullName).ToHashSet();
+        using var nuspec = zip.GetEntry($"{id}.nuspec")!.Open();
+        return XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+
+    private static string Field(XElement metadata, string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+
+    private static IEnumerable<(string Id, string Version)> Dependencies(XElement metadata) =>
+        metadata.Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (e.Attribute("id")!.Value, e.Attribute("version")!.Value));
 }

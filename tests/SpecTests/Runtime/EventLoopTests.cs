@@ -1,6 +1,6 @@
 // The runtime's event loop (Runtime/EventLoop): the node must see one input at a time, in the
 // order they arrived, whichever thread brings them; and nothing may run once the loop is closed.
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 using Xunit;
 
 namespace SpecTests.Runtime;

@@ -5,7 +5,7 @@
 // itself, it breaks no specification.
 using Evs.Reference.Checking;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 using Xunit;
 
 namespace SpecTests.Runtime;

@@ -11,6 +11,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Evs.Reference.Checking;
 using Evs.Reference.Tracing;
+using Evs.Runtime.Files;
 using SpecTests.Cli;
 using Xunit;
 using Xunit.Abstractions;
@@ -53,7 +54,7 @@ public sealed class NamespaceMulticastTests(ITestOutputHelper output) : IDisposa
         }
 
         var paths = Enumerable.Range(1, 3).Select(i => Path.Combine(_directory, $"p{i}.jsonl")).ToArray();
-        var report = SpecificationChecker.Check(TraceReader.ReadFiles(paths));
+        var report = SpecificationChecker.Check(TraceFiles.ReadAll(paths));
         Assert.True(report.AllPassed, report.ToString());
     }
 

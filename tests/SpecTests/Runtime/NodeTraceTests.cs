@@ -4,8 +4,9 @@
 using System.Collections.Immutable;
 using System.Text;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
 using Evs.Reference.Tracing;
+using Evs.Runtime;
+using Evs.Runtime.Files;
 using SpecTests.Storage;
 using Xunit;
 
@@ -31,7 +32,7 @@ public sealed class NodeTraceTests : IDisposable
             Assert.Equal(0, trace.NextIndex);
             Assert.Null(trace.OpenConfiguration);
         }
-        var header = TraceReader.ReadFile(path).Header;
+        var header = TraceFiles.Read(path).Header;
         Assert.Equal("udp", header.Source);
         Assert.False(header.Quiescent);
     }
@@ -53,7 +54,7 @@ public sealed class NodeTraceTests : IDisposable
             Assert.Null(trace.OpenConfiguration);
         }
         using (var trace = NodeTrace.Open(path, P1)) Assert.Null(trace.OpenConfiguration);
-        Assert.Equal([0L, 1, 2], TraceReader.ReadFile(path).Events.Select(e => e.Index));
+        Assert.Equal([0L, 1, 2], TraceFiles.Read(path).Events.Select(e => e.Index));
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class NodeTraceTests : IDisposable
             Assert.Equal(1, trace.NextIndex);
             trace.Write(new Fail(P1, 1, 3, R1));
         }
-        var events = TraceReader.ReadFile(path).Events;
+        var events = TraceFiles.Read(path).Events;
         Assert.Equal(2, events.Count);
         Assert.IsType<Fail>(events[1]);
     }
@@ -78,13 +79,13 @@ public sealed class NodeTraceTests : IDisposable
         var path = PathOf("p1.jsonl");
         using (var trace = NodeTrace.Open(path, P1)) trace.Write(Regular(0));
         NodeTrace.SetQuiescent(path, true);
-        Assert.True(TraceReader.ReadFile(path).Header.Quiescent);
-        Assert.Single(TraceReader.ReadFile(path).Events);
+        Assert.True(TraceFiles.Read(path).Header.Quiescent);
+        Assert.Single(TraceFiles.Read(path).Events);
 
         using (NodeTrace.Open(path, P1))
         {
         }
-        Assert.False(TraceReader.ReadFile(path).Header.Quiescent);
+        Assert.False(TraceFiles.Read(path).Header.Quiescent);
     }
 
     [Fact]

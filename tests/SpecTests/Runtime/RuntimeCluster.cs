@@ -9,8 +9,9 @@ using Evs.Reference.Checking;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
-using Evs.Reference.Runtime;
 using Evs.Reference.Tracing;
+using Evs.Runtime;
+using Evs.Runtime.Files;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -164,7 +165,7 @@ public sealed class RuntimeCluster : IAsyncDisposable
     /// <summary>Reads every trace and checks it against every specification; fails the test on a violation.</summary>
     public Trace CheckTraces()
     {
-        var trace = TraceReader.ReadFiles(TracePaths);
+        var trace = TraceFiles.ReadAll(TracePaths);
         var report = SpecificationChecker.Check(trace);
         Assert.True(report.AllPassed, report.ToString());
         return trace;

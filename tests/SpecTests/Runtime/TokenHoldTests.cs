@@ -9,8 +9,8 @@ using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
-using Evs.Reference.Runtime;
 using Evs.Reference.Storage;
+using Evs.Runtime;
 using Xunit;
 
 namespace SpecTests.Runtime;

@@ -7,7 +7,7 @@ using System.Net;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 using Xunit;
 
 namespace SpecTests.Runtime;

@@ -3,8 +3,9 @@
 // ends by stopping the cluster quiescent and handing the traces to the specification checker.
 using System.Text;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
 using Evs.Reference.Tracing;
+using Evs.Runtime;
+using Evs.Runtime.Files;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -240,7 +241,7 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         cluster.Delivered(p).Events.OfType<ConfigurationChangedEvent>().LastOrDefault(c => c.Kind == ConfigurationKind.Regular);
 
     private static List<EvsEvent> EventsOf(RuntimeCluster cluster, ProcessId p) =>
-        TraceReader.ReadFile(cluster.TracePath(p)).Events.OrderBy(e => e.Index).ToList();
+        TraceFiles.Read(cluster.TracePath(p)).Events.OrderBy(e => e.Index).ToList();
 
     // A restarted process first delivers a configuration of itself alone, on a ring whose sequence
     // number exceeds every one it saw before (TRACE.md).

@@ -10,6 +10,7 @@ using System.Text;
 using Evs.Reference.Model;
 using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Storage;
+using Evs.Runtime.Storage;
 using Xunit;
 
 namespace SpecTests.Storage;

@@ -6,6 +6,7 @@ using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Storage;
+using Evs.Runtime.Storage;
 
 /// <summary>
 /// The startup hook: the runtime looks for a type of this name, in no namespace, with a

@@ -17,7 +17,7 @@ public static class VsTraceFiles
     /// <summary>The file names (without folder) of one kind, as xunit theory data.</summary>
     public static TheoryData<string> Names(string kind) => TraceFiles.FileNames(Folder(kind));
 
-    public static VsTrace Read(string kind, string name) => VsTraceReader.ReadFile(Path.Combine(Folder(kind), name));
+    public static VsTrace Read(string kind, string name) => Evs.Runtime.Files.TraceFiles.ReadVs(Path.Combine(Folder(kind), name));
 
     public static CheckReport Check(string kind, string name) => VirtualSynchronyChecker.Check(Read(kind, name));
 

@@ -4,6 +4,7 @@
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
 using Evs.Reference.VirtualSynchrony;
+using Evs.Runtime.Files;
 using Xunit;
 
 namespace SpecTests.VirtualSynchrony;
@@ -31,7 +32,7 @@ public class VsTraceFormatTests
         File.WriteAllLines(path, [Header, """{"p":"p","i":0,"t":0,"e":"view","v":"R1.p#0"}"""]);
         try
         {
-            var error = Assert.Throws<TraceFormatException>(() => VsTraceReader.ReadFile(path));
+            var error = Assert.Throws<TraceFormatException>(() => TraceFiles.ReadVs(path));
             Assert.Equal(path, error.FileName);
             Assert.StartsWith($"{path}:2:", error.Message);
         }

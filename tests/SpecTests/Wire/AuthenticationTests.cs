@@ -3,7 +3,7 @@
 // packet, and is counted; AES-GCM hides the body; without a key the cluster says it is open.
 using System.Text;
 using Evs.Reference.Node;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 using Xunit;
 
 namespace SpecTests.Wire;

@@ -2,7 +2,7 @@
 // another version, another cluster, a header that does not add up, each dropped and counted
 // under its own reason; the sizes of the header and trailers are what the document says.
 using System.Buffers.Binary;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 using Xunit;
 
 namespace SpecTests.Wire;

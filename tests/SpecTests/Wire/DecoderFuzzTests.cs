@@ -5,9 +5,9 @@
 // WireFormat.Decode, and every packet it yields to two real nodes, one gathering and one in an
 // operational ring, whose timers also fire now and then so that they move on.
 using Evs.Reference.Node;
-using Evs.Reference.Runtime;
-using Evs.Reference.Runtime.Wire;
 using Evs.Reference.Storage;
+using Evs.Runtime;
+using Evs.Runtime.Wire;
 using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;

@@ -4,8 +4,8 @@
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
-using Evs.Reference.Runtime.Wire;
 using Evs.Reference.Storage;
+using Evs.Runtime.Wire;
 using Xunit;
 
 namespace SpecTests.Wire;

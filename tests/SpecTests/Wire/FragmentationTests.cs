@@ -4,7 +4,7 @@
 // bounded and forgets the oldest.
 using System.Buffers.Binary;
 using Evs.Reference.Node;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

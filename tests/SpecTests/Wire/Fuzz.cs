@@ -9,11 +9,11 @@ using System.Text;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
-using Evs.Reference.Runtime;
 using Evs.Reference.Ordering;
 using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Recovery;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime;
+using Evs.Runtime.Wire;
 
 namespace SpecTests.Wire;
 

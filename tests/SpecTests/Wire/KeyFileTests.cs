@@ -1,7 +1,7 @@
 // Tests of the wire format's key files (docs/WIRE.md, "Keys"): a generated key reads back, is
 // private to its owner, and a file that is missing, not base64 or of the wrong length is refused
 // with a message saying which.
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 using Xunit;
 
 namespace SpecTests.Wire;

@@ -5,7 +5,7 @@ using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -133,7 +133,7 @@ public static class Packets
         from primary in Histories.OrNull()
         select new MemberInfo(process, old, numbers[0], numbers[1], numbers[2], numbers[3], new ObligationSet(obligations), primary);
 
-    /// <summary>Any packet, of any kind, with any field values a correct node could send (<see cref="Evs.Reference.Runtime.Wire.PacketCodec.IsPossible"/>).</summary>
+    /// <summary>Any packet, of any kind, with any field values a correct node could send (<see cref="Evs.Runtime.Wire.PacketCodec.IsPossible"/>).</summary>
     public static Gen<Packet> Any { get; } = Gen.OneOf(
         Tokens.Select(t => (Packet)t),
         Regulars.Select(m => (Packet)m),
@@ -142,7 +142,7 @@ public static class Packets
         from sender in ProcessGen from ring in Rings from proc in Sets from fail in Sets from highest in Longs
         select (Packet)new JoinMessage(sender, ring, proc, fail, highest),
         from sender in ProcessGen from ring in Rings select (Packet)new MergeDetect(sender, ring),
-        from sender in ProcessGen from ring in Rings select (Packet)new Evs.Reference.Runtime.TokenHoldCancel(sender, ring),
+        from sender in ProcessGen from ring in Rings select (Packet)new Evs.Runtime.TokenHoldCancel(sender, ring),
         from sender in ProcessGen from ring in Rings
         from members in Gen.NonEmptyListOf(ProcessGen).Select(ps => ps.Distinct().ToImmutableArray())
         from infos in Gen.ListOf(Infos).Resize(6)

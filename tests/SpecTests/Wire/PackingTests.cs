@@ -4,7 +4,7 @@
 using System.Buffers.Binary;
 using Evs.Reference.Membership;
 using Evs.Reference.Node;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 using Xunit;
 
 namespace SpecTests.Wire;

@@ -1,7 +1,7 @@
 // Tests of the wire format: the wire formats the tests use, one per security mode, with fixed
 // keys, and the round trip through them.
 using Evs.Reference.Node;
-using Evs.Reference.Runtime.Wire;
+using Evs.Runtime.Wire;
 using Xunit;
 
 namespace SpecTests.Wire;

@@ -8,7 +8,7 @@ using System.Diagnostics;
 using System.Net;
 using Evs.Cli.Cluster;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 
 namespace Evs.Cli.Commands.Bench;
 

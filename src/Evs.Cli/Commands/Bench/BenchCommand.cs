@@ -4,7 +4,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 using Spectre.Console;
 
 namespace Evs.Cli.Commands.Bench;

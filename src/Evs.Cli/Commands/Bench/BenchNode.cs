@@ -9,7 +9,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 
 namespace Evs.Cli.Commands.Bench;
 

@@ -2,7 +2,7 @@
 // (the flow-control window, messages per token visit, the idle token hold). Unset, a node runs
 // with the runtime's defaults, which is what the recorded numbers use.
 using System.CommandLine;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 
 namespace Evs.Cli.Commands.Bench;
 

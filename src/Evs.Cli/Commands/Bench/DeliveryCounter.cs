@@ -4,7 +4,7 @@
 // give a send-to-self-delivery latency. Its memory does not grow with the run.
 using System.Diagnostics;
 using Evs.Reference.Model;
-using Evs.Reference.Runtime;
+using Evs.Runtime;
 
 namespace Evs.Cli.Commands.Bench;
 

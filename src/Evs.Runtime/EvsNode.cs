@@ -1,0 +1,120 @@
+// The real network (the library API): one process of an extended virtual synchrony group, for
+// prototypers, in a few lines: start it, send, read what is delivered and how the configuration
+// changes, cut traffic for a demonstration, stop it. Everything else is NodeHost's.
+using System.Net;
+using Evs.Reference.Model;
+using Evs.Runtime.Storage;
+using Evs.Runtime.Wire;
+using Microsoft.Extensions.Logging;
+
+namespace Evs.Runtime;
+
+/// <summary>
+/// A running process of the group:
+/// <code>
+/// await using var node = await EvsNode.StartAsync(new EvsNodeOptions { Id = new("p1"), Bind = ..., Peers = ... });
+/// await node.SendAsync("hello"u8.ToArray(), DeliveryService.Agreed);
+/// await foreach (var e in node.Events(cancellationToken)) ...
+/// </code>
+/// The transport is UDP unicast to the peers, or multicast when <see cref="EvsNodeOptions.Multicast"/>
+/// is set; the wire format is <see cref="WireFormat"/>, protected when a key file is given.
+/// </summary>
+public sealed class EvsNode : IAsyncDisposable
+{
+    private EvsNode(NodeHost host) => Host = host;
+
+    /// <summary>The host that runs this process (status, counters, trace).</summary>
+    public NodeHost Host { get; }
+
+    /// <summary>This process.</summary>
+    public ProcessId Id => Host.Id;
+
+    /// <summary>The address it sends from and receives on.</summary>
+    public IPEndPoint LocalEndPoint => Host.Transport.LocalEndPoint;
+
+    /// <summary>Starts a process with <paramref name="options"/>, logging to <paramref name="loggers"/>.</summary>
+    /// <exception cref="ArgumentException">An option cannot work.</exception>
+    /// <exception cref="KeyFileException">The key file cannot be read.</exception>
+    /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound, or the group not joined.</exception>
+    /// <exception cref="Storage.StableStorageException">The store cannot be read.</exception>
+    public static async Task<EvsNode> StartAsync(EvsNodeOptions options, ILoggerFactory? loggers = null)
+    {
+        options.Validate();
+        var security = options.KeyFile is { } keyFile
+            ? options.Security == WireSecurityMode.HmacSha256 ? WireSecurity.Hmac(KeyFile.Read(keyFile)) : WireSecurity.AesGcm(KeyFile.Read(keyFile))
+            : WireSecurity.None;
+        var wire = new WireFormat(new WireOptions(options.ClusterName, security, options.MaxDatagramBytes));
+        ITransport transport;
+        try
+        {
+            var logger = loggers?.CreateLogger<ITransport>();
+            transport = options.Multicast is { } multicast
+                ? new UdpMulticastTransport(options.Id, options.BindEndPoint, multicast.Group, options.Peers, multicast.TimeToLive, logger)
+                : new UdpUnicastTransport(options.Id, options.BindEndPoint, options.Peers, logger);
+        }
+        catch
+        {
+            wire.Dispose();
+            throw;
+        }
+        try
+        {
+            return new EvsNode(NodeHost.Start(options, transport, wire, loggers));
+        }
+        catch
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            wire.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> (copied) to the group with <paramref name="service"/>. Completes
+    /// when the process has taken the message, which it sends when it next holds the token; waits
+    /// while <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting already.
+    /// </summary>
+    /// <exception cref="ArgumentException">The message is larger than <see cref="EvsNodeOptions.MaxMessageBytes"/>.</exception>
+    /// <exception cref="InvalidOperationException">The process has stopped or failed.</exception>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, DeliveryService service, CancellationToken cancellationToken = default)
+    {
+        int max = Host.Options.MaxMessageBytes;
+        if (payload.Length > max)
+            throw new ArgumentException($"a message of {payload.Length} bytes is larger than the maximum of {max} bytes (EvsNodeOptions.MaxMessageBytes)", nameof(payload));
+        return Host.SendAsync(payload.ToArray(), service, cancellationToken);
+    }
+
+    /// <summary>Deliveries and configuration changes from now on, starting with the current configuration (see <see cref="NodeHost.Events"/>).</summary>
+    public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => Host.Events(cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> with every delivery and configuration change, in order, on
+    /// the node's event loop, the moment it happens (see <see cref="NodeHost.OnEvent"/>): it must
+    /// return quickly and never wait for the node. Dispose the result to unsubscribe.
+    /// </summary>
+    public IDisposable OnEvent(Action<EvsNodeEvent> handler) => Host.OnEvent(handler);
+
+    /// <summary>This process's state (see <see cref="NodeStatus"/>).</summary>
+    public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Host.GetStatusAsync(cancellationToken);
+
+    /// <summary>Drops every datagram to and from <paramref name="peers"/>, as if the network between them were cut.</summary>
+    public void Block(params ProcessId[] peers) => Host.Traffic.Block(peers);
+
+    /// <summary>Drops every datagram to and from anyone.</summary>
+    public void Isolate() => Host.Traffic.Isolate();
+
+    /// <summary>Undoes every <see cref="Block"/> and <see cref="Isolate"/>.</summary>
+    public void Heal() => Host.Traffic.Heal();
+
+    /// <summary>Stops the process, which fails (see <see cref="NodeHost.StopAsync"/>); returns its final state.</summary>
+    public Task<NodeStatus> StopAsync() => Host.StopAsync();
+
+    /// <summary>Stops the process at once, as kill -9 would (see <see cref="NodeHost.CrashAsync"/>); returns its final state.</summary>
+    public Task<NodeStatus> CrashAsync() => Host.CrashAsync();
+
+    /// <summary>Ends this process's part in a run that ends here, without failing (see <see cref="NodeHost.EndRunAsync"/>); returns its final state.</summary>
+    public Task<NodeStatus> EndRunAsync() => Host.EndRunAsync();
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
+}

@@ -1,0 +1,153 @@
+// The real network (the library API): everything a process needs to know to run, with defaults
+// that work for a handful of processes on one laptop and the protocol's real-network timeouts
+// (Corosync's), so that a prototyper sets an identifier, a port and the peers, and nothing else.
+using System.Collections.Immutable;
+using System.Net;
+using Evs.Reference.Membership;
+using Evs.Reference.Model;
+using Evs.Reference.Ordering;
+using Evs.Reference.PrimaryComponent;
+using Evs.Runtime.Wire;
+
+namespace Evs.Runtime;
+
+/// <summary>
+/// How to run one process (<see cref="EvsNode.StartAsync"/>, <see cref="NodeHost"/>).
+/// <para>
+/// Network: by default UDP unicast to <see cref="Peers"/> (Corosync's udpu); with
+/// <see cref="Multicast"/>, IP multicast to a group. This process's own address is
+/// <see cref="Bind"/>, or its own entry in <see cref="Peers"/> (so every process can be given the
+/// same list), or 127.0.0.1:<see cref="DefaultPort"/>.
+/// </para>
+/// <para>
+/// Protocol: <see cref="Membership"/> and <see cref="Totem"/> default to Corosync's real-network
+/// timeouts (token loss 3 s, consensus 3.6 s, token retransmission 714 ms): a failure is noticed in
+/// seconds, and a busy host is not taken for a failed one.
+/// </para>
+/// </summary>
+public sealed record EvsNodeOptions
+{
+    /// <summary>Corosync's port.</summary>
+    public const int DefaultPort = 5405;
+
+    /// <summary>The default of <see cref="MaxMessageBytes"/>: 64 KiB.</summary>
+    public const int DefaultMaxMessageBytes = 64 * 1024;
+
+    /// <summary>The largest <see cref="MaxMessageBytes"/>: half of <see cref="WireOptions.DefaultMaxPacketSize"/>, room for a message and the packet around it.</summary>
+    public const int MaxMessageLimit = WireOptions.DefaultMaxPacketSize / 2;
+
+    /// <summary>This process's identifier: letters, digits, '-' and '_'; the same after a restart.</summary>
+    public required ProcessId Id { get; init; }
+
+    /// <summary>The address to bind to (port 0: any free port); null for this process's entry in <see cref="Peers"/>, or 127.0.0.1:<see cref="DefaultPort"/>.</summary>
+    public IPEndPoint? Bind { get; init; }
+
+    /// <summary>The other processes' addresses (an entry for this process is its own address).</summary>
+    public IReadOnlyDictionary<ProcessId, IPEndPoint> Peers { get; init; } = ImmutableDictionary<ProcessId, IPEndPoint>.Empty;
+
+    /// <summary>Broadcast over this multicast group instead of one datagram per peer; null for unicast.</summary>
+    public MulticastGroup? Multicast { get; init; }
+
+    /// <summary>Where stable storage lives; null for <c>evs-store/&lt;id&gt;</c> in the current directory.</summary>
+    public string? StoreDirectory { get; init; }
+
+    /// <summary>The trace file (TRACE.md) to append to; null for none.</summary>
+    public string? TracePath { get; init; }
+
+    /// <summary>A file holding the cluster's shared key (<see cref="Wire.KeyFile"/>): datagrams are then protected by <see cref="Security"/>. Null: an open cluster.</summary>
+    public string? KeyFile { get; init; }
+
+    /// <summary>How datagrams are protected when there is a <see cref="KeyFile"/>: encrypted and authenticated by default.</summary>
+    public WireSecurityMode Security { get; init; } = WireSecurityMode.Aes256Gcm;
+
+    /// <summary>The largest datagram sent (<see cref="WireOptions.MaxDatagramSize"/>).</summary>
+    public int MaxDatagramBytes { get; init; } = WireOptions.DefaultMaxDatagramSize;
+
+    /// <summary>The cluster's name: datagrams of another cluster are dropped.</summary>
+    public string ClusterName { get; init; } = "evs";
+
+    /// <summary>The largest message <see cref="EvsNode.SendAsync"/> accepts, in bytes.</summary>
+    public int MaxMessageBytes { get; init; } = DefaultMaxMessageBytes;
+
+    /// <summary>How many messages may wait to be sent before <see cref="EvsNode.SendAsync"/> waits too.</summary>
+    public int MaxPendingSends { get; init; } = 1024;
+
+    /// <summary>
+    /// Whether the stable storage is flushed to the disk at every save (it then survives a power
+    /// loss) or only handed to the kernel (it survives a crash of the process, kill -9, as the
+    /// trace file does). Off by default: a save waits for the disk once per member in every
+    /// membership change (about 100 ms in all at 5 nodes on a virtual disk; benchmarks/corosync/RESULTS.md).
+    /// </summary>
+    public bool SyncStableStorage { get; init; }
+
+    /// <summary>The membership algorithm's timeouts.</summary>
+    public MembershipSettings Membership { get; init; } = MembershipSettings.Corosync;
+
+    /// <summary>The ordering protocol's settings.</summary>
+    public TotemSettings Totem { get; init; } = TotemSettings.Default;
+
+    /// <summary>
+    /// How long the representative holds an idle token (see <see cref="TokenHold"/>); null for
+    /// Corosync's <c>hold</c>, 180 ms, but at most a quarter of the token retransmission timeout;
+    /// 0 never holds. A sender asks for a held token at once, so the hold costs a message no wait;
+    /// and a longer hold costs an idle ring less CPU.
+    /// </summary>
+    public double? IdleTokenHoldMs { get; init; }
+
+    /// <summary>The primary component algorithm by name (<see cref="PrimaryComponentAlgorithms.Names"/>), over this process and its <see cref="Peers"/>; null for none.</summary>
+    public string? PrimaryComponent { get; init; }
+
+    /// <summary>
+    /// Whether the process compiles the code of membership changes in the background when its first
+    /// node starts, so that the first partition or crash is handled as fast as the next
+    /// (<see cref="MembershipWarmUp"/>); on by default.
+    /// </summary>
+    public bool WarmUpMembership { get; init; } = true;
+
+    /// <summary>The clock of the timers and the trace; the system's unless a test gives another.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The address this process binds to, after the defaults.</summary>
+    public IPEndPoint BindEndPoint => Bind ?? (Peers.TryGetValue(Id, out var own) ? own : new IPEndPoint(IPAddress.Loopback, DefaultPort));
+
+    /// <summary>The stable storage directory, after the default.</summary>
+    public string Store => StoreDirectory ?? Path.Combine("evs-store", Id.Name);
+
+    /// <summary>The idle token hold in milliseconds, after the default.</summary>
+    public double IdleTokenHold => IdleTokenHoldMs ?? Math.Min(180, Totem.TokenRetransmitTimeoutMs / 4);
+
+    /// <summary>Every process this one may ever form a ring with, as far as the configuration says: itself and its peers.</summary>
+    public IEnumerable<ProcessId> Universe => Peers.Keys.Append(Id).Distinct().Order();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
+    public void Validate()
+    {
+        if (!ProcessId.IsValid(Id.Name)) throw new ArgumentException($"\"{Id.Name}\" is not a process identifier (letters, digits, '-' and '_')", nameof(Id));
+        foreach (var peer in Peers.Keys)
+            if (!ProcessId.IsValid(peer.Name)) throw new ArgumentException($"peer \"{peer.Name}\" is not a process identifier (letters, digits, '-' and '_')", nameof(Peers));
+        if (string.IsNullOrEmpty(ClusterName)) throw new ArgumentException("the cluster needs a name", nameof(ClusterName));
+        if (MaxMessageBytes is <= 0 or > MaxMessageLimit)
+            throw new ArgumentException($"MaxMessageBytes is {MaxMessageBytes}; it must be from 1 to {MaxMessageLimit} (half the wire format's largest packet)", nameof(MaxMessageBytes));
+        if (KeyFile is not null && Security == WireSecurityMode.None)
+            throw new ArgumentException("a key file is given but Security is None; leave KeyFile null for an open cluster", nameof(Security));
+        if (MaxPendingSends <= 0) throw new ArgumentException($"MaxPendingSends is {MaxPendingSends}; it must be positive", nameof(MaxPendingSends));
+        if (Totem.TokenRetransmitTimeoutMs >= Membership.TokenLossTimeoutMs)
+            throw new ArgumentException($"the token retransmission timeout ({Totem.TokenRetransmitTimeoutMs} ms) must be shorter than the token loss timeout ({Membership.TokenLossTimeoutMs} ms)", nameof(Totem));
+        if (IdleTokenHold < 0 || IdleTokenHold >= Totem.TokenRetransmitTimeoutMs / 2)
+            throw new ArgumentException($"the idle token hold ({IdleTokenHold} ms) must be from 0 to less than half the token retransmission timeout ({Totem.TokenRetransmitTimeoutMs} ms)", nameof(IdleTokenHoldMs));
+        if (PrimaryComponent is { } name && !PrimaryComponentAlgorithms.Names.Contains(name))
+            throw new ArgumentException($"no primary component algorithm \"{name}\" (known: {string.Join(", ", PrimaryComponentAlgorithms.Names)})", nameof(PrimaryComponent));
+        if (Multicast is { } multicast && multicast.Group.Port == BindEndPoint.Port)
+            throw new ArgumentException($"the multicast group's port and this process's unicast port are both {BindEndPoint.Port}; give them different ports (Corosync uses mcastport and mcastport - 1)", nameof(Multicast));
+        // Alone in its universe, every process would be a majority of one: a primary in every component.
+        if (PrimaryComponent is not null && !Peers.Keys.Any(p => p != Id))
+            throw new ArgumentException("a primary component algorithm needs every process of the cluster listed in Peers (the universe it counts votes in)", nameof(PrimaryComponent));
+    }
+}
+
+/// <summary>
+/// An IPv4 multicast group and port, and how far its datagrams may travel (time to live: 1 for this
+/// network segment, 0 for this machine). The port is shared by every process of the group and must
+/// differ from each process's own unicast port.
+/// </summary>
+public sealed record MulticastGroup(IPEndPoint Group, int TimeToLive = 1);

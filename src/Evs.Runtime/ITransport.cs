@@ -1,0 +1,86 @@
+// The real network (the runtime driver): the transport only moves datagrams between this process
+// and its peers. It knows addresses and process identifiers, never packets: the wire format turns
+// packets into datagrams (IWireFormat), and the host decides what goes where (NodeHost).
+using System.Net;
+using Evs.Reference.Model;
+
+namespace Evs.Runtime;
+
+/// <summary>
+/// A datagram as it came off the socket: its bytes, the address it came from, and the peer that
+/// address belongs to when the transport knows it (the host drops datagrams of blocked peers by
+/// this, before decoding).
+/// </summary>
+public sealed record ReceivedDatagram(byte[] Bytes, IPEndPoint Source, ProcessId? Peer);
+
+/// <summary>
+/// Moves datagrams between this process and its peers. Sending never blocks for long and never
+/// throws for a network error: an error is logged and counted in <see cref="Counters"/>, as a lost
+/// datagram, which the protocol recovers from. Receiving runs in the background from
+/// <see cref="Start"/> until the transport is disposed.
+/// </summary>
+public interface ITransport : IAsyncDisposable
+{
+    /// <summary>The address this process's datagrams come from, and unicast datagrams to it go to.</summary>
+    IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The peers this transport can send to now (never this process itself).</summary>
+    IReadOnlyCollection<ProcessId> Peers { get; }
+
+    /// <summary>Datagrams sent, received and lost to errors.</summary>
+    TransportCounters Counters { get; }
+
+    /// <summary>Starts receiving; <paramref name="received"/> is called for each datagram, from a background thread.</summary>
+    void Start(Action<ReceivedDatagram> received);
+
+    /// <summary>Sends <paramref name="datagram"/> to <paramref name="peer"/>; to a peer it does not know, counts it and drops it.</summary>
+    void Send(ProcessId peer, ReadOnlySpan<byte> datagram);
+
+    /// <summary>Sends <paramref name="datagram"/> to every peer.</summary>
+    void Broadcast(ReadOnlySpan<byte> datagram);
+
+    /// <summary>
+    /// Tells the transport that a datagram that decoded as <paramref name="peer"/>'s came from
+    /// <paramref name="source"/>; a transport that learns its peers (multicast) records it.
+    /// </summary>
+    void Learn(ProcessId peer, IPEndPoint source);
+}
+
+/// <summary>What a transport did, for an operator; safe to read from any thread while it runs.</summary>
+public sealed class TransportCounters
+{
+    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _ownEcho;
+
+    /// <summary>Datagrams handed to the operating system.</summary>
+    public long Sent => Volatile.Read(ref _sent);
+
+    /// <summary>Datagrams received (own multicast echoes not counted).</summary>
+    public long Received => Volatile.Read(ref _received);
+
+    /// <summary>Sends the operating system refused (no route, buffer full, ...): lost datagrams.</summary>
+    public long SendErrors => Volatile.Read(ref _sendErrors);
+
+    /// <summary>Receive calls that failed, and datagrams whose consumer failed; the receive loop goes on.</summary>
+    public long ReceiveErrors => Volatile.Read(ref _receiveErrors);
+
+    /// <summary>Datagrams for a peer whose address is not known: dropped.</summary>
+    public long UnknownPeer => Volatile.Read(ref _unknownPeer);
+
+    /// <summary>Datagrams from an address that is no configured peer's (unicast transport): dropped.</summary>
+    public long UnknownSource => Volatile.Read(ref _unknownSource);
+
+    /// <summary>This process's own multicast datagrams, looped back by the operating system: dropped.</summary>
+    public long OwnEcho => Volatile.Read(ref _ownEcho);
+
+    internal void CountSent() => Interlocked.Increment(ref _sent);
+    internal void CountReceived() => Interlocked.Increment(ref _received);
+    internal void CountSendError() => Interlocked.Increment(ref _sendErrors);
+    internal void CountReceiveError() => Interlocked.Increment(ref _receiveErrors);
+    internal void CountUnknownPeer() => Interlocked.Increment(ref _unknownPeer);
+    internal void CountUnknownSource() => Interlocked.Increment(ref _unknownSource);
+    internal void CountOwnEcho() => Interlocked.Increment(ref _ownEcho);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"sent {Sent}, received {Received}, send errors {SendErrors}, receive errors {ReceiveErrors}, to unknown peers {UnknownPeer}, from unknown sources {UnknownSource}";
+}

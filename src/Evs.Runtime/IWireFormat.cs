@@ -1,0 +1,44 @@
+// The real network (the runtime driver): the sans-IO node's packets become datagrams. This is the
+// one seam between the protocol's records and the bytes on the wire (docs/WIRE.md), so that the
+// transports only move bytes and the node never sees one.
+using Evs.Reference.Node;
+
+namespace Evs.Runtime;
+
+/// <summary>
+/// Turns a node's packets into datagrams and back. <see cref="Encode"/> packs several small
+/// packets bound for the same destination into one datagram and splits a packet larger than the
+/// datagram size into fragments; <see cref="Decode"/> authenticates a datagram, checks its version
+/// and cluster name, reassembles fragments and returns the whole packets it now has. A bad datagram
+/// never throws: it is dropped and counted in <see cref="Counters"/>.
+/// </summary>
+public interface IWireFormat
+{
+    /// <summary>The datagrams that carry <paramref name="packets"/>, in order.</summary>
+    IReadOnlyList<byte[]> Encode(IReadOnlyList<Packet> packets);
+
+    /// <summary>The packets completed by <paramref name="datagram"/> (none if it is bad, a duplicate fragment, or a fragment of a packet still incomplete).</summary>
+    IReadOnlyList<Packet> Decode(ReadOnlySpan<byte> datagram);
+
+    /// <summary>What was dropped, and why.</summary>
+    WireCounters Counters { get; }
+}
+
+/// <summary>Datagrams dropped by <see cref="IWireFormat.Decode"/>, by reason; a count a node shows its operator.</summary>
+public sealed class WireCounters
+{
+    /// <summary>Too short, truncated, bad lengths, unknown packet kind, fields that do not parse.</summary>
+    public long Malformed { get; set; }
+
+    /// <summary>Failed authentication (wrong or missing key, tampered bytes).</summary>
+    public long Unauthenticated { get; set; }
+
+    /// <summary>Another wire version.</summary>
+    public long WrongVersion { get; set; }
+
+    /// <summary>Another cluster's name.</summary>
+    public long OtherCluster { get; set; }
+
+    /// <summary>All datagrams dropped.</summary>
+    public long Dropped => Malformed + Unauthenticated + WrongVersion + OtherCluster;
+}

@@ -1,0 +1,592 @@
+// The real network (the runtime driver): the second driver of the sans-IO node, after the
+// simulator. Where the simulator has a virtual clock and a network model, this has real timers,
+// a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
+// and is only ever called from one event loop, one input at a time.
+using Evs.Reference.Membership;
+using Evs.Reference.Model;
+using Evs.Reference.Node;
+using Evs.Reference.Ordering;
+using Evs.Reference.PrimaryComponent;
+using Evs.Reference.Storage;
+using Evs.Reference.Tracing;
+using Evs.Runtime.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Evs.Runtime;
+
+/// <summary>
+/// Runs one <see cref="TotemNode"/> over a real network.
+/// <list type="bullet">
+/// <item><b>One event loop.</b> Datagrams, timer expiries and the application's sends are inputs
+/// of one <see cref="EventLoop{T}"/>: they run one at a time, in order, on the thread that brought
+/// them when no other is running inputs (no hand-over to a loop thread on every hop of the token);
+/// the node is called from there only.</item>
+/// <item><b>Start.</b> A process whose store (<see cref="FileStableStorage"/>) is empty starts
+/// (<see cref="Evs.Reference.Node.Start"/>); one whose store has state restarts (<see cref="Evs.Reference.Node.Restart"/>),
+/// after writing the <c>fail</c> line of the configuration its previous run ended in (TRACE.md).</item>
+/// <item><b>Timers.</b> Each StartTimer starts a real one-shot timer with a new generation;
+/// StopTimer and a later start make an expiry already on its way stale, and a stale expiry is ignored.</item>
+/// <item><b>Packets.</b> The packets of one call of the node are grouped by destination (in the
+/// order the destinations first appear), so that the wire format can pack each group; a packet to
+/// this process itself (the token of a ring of one) is handed back to the loop, not sent. A
+/// datagram is decoded on the loop, and each packet it completes is handed to the node.</item>
+/// <item><b>Traffic cuts.</b> <see cref="Traffic"/> drops datagrams to blocked peers after encoding
+/// and from them before decoding (and a decoded packet from a blocked sender that the transport
+/// could not name); a broadcast with a cut in force goes peer by peer to those not cut off.</item>
+/// <item><b>The trace and the application.</b> The trace lines of one call are written and flushed
+/// before any of its packets leaves the process and before any of its deliveries is published, so a
+/// kill -9 never loses a line whose effect someone else saw.</item>
+/// <item><b>Idle token.</b> <see cref="TokenHold"/> holds the token at the representative once the
+/// ring has been idle for a few rotations; a process whose application sends after it passed on as
+/// many idle tokens asks the representative to let it go (<see cref="TokenHoldCancel"/>), once per token visit.
+/// The token loss timeout the node starts on taking a held token counts from the token's arrival,
+/// not from its release (<see cref="HandleHeld"/>).</item>
+/// </list>
+/// Errors: a network error is a lost datagram (the transport logs and counts it); a failure of the
+/// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
+/// every <see cref="Events"/> enumeration with that exception.
+/// </summary>
+public sealed class NodeHost : IAsyncDisposable
+{
+    private abstract record Input;
+    private sealed record Begin : Input;
+    private sealed record DatagramArrived(ReceivedDatagram Datagram) : Input;
+    private sealed record LoopedBack(Packet Packet) : Input;
+    private sealed record TimerFired(TimerKind Timer, long Generation) : Input;
+    private sealed record HoldExpired(long Generation) : Input;
+    private sealed record SendMessage(byte[] Payload, DeliveryService Service) : Input;
+    private sealed record StatusAsked(TaskCompletionSource<NodeStatus> Reply) : Input;
+
+    private readonly EvsNodeOptions _options;
+    private readonly ITransport _transport;
+    private readonly IWireFormat _wire;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly EventLoop<Input> _inputs;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource<NodeStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
+    private readonly TokenHold _hold;
+    private readonly SemaphoreSlim _sendSlots;
+    private readonly EventPublisher _events;
+    private readonly StableState? _stored;
+    private readonly TotemNode _node;
+    private readonly NodeTrace? _trace;
+    private Configuration? _lastRegular;
+    private int _idleTokensPassed;
+    private bool _holdCancelSent;
+    private int _sendsQueued;
+    private int _stopping;
+    private bool _crashed;
+    private NodeStatus? _final;
+    private Exception? _fault;
+
+    private NodeHost(EvsNodeOptions options, ITransport transport, IWireFormat wire, ILoggerFactory? loggers)
+    {
+        _options = options;
+        _transport = transport;
+        _wire = wire;
+        _logger = (ILogger?)loggers?.CreateLogger<NodeHost>() ?? NullLogger.Instance;
+        _time = options.Time;
+        _inputs = new EventLoop<Input>(Process);
+        _events = new EventPublisher(ex => RuntimeLog.HandlerFailed(_logger, options.Id, ex));
+        Id = options.Id;
+        var storage = new FileStableStorage(options.Store, options.SyncStableStorage);
+        _stored = storage.Load();
+        var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
+        _node = new TotemNode(options.Id, storage, options.Totem, options.Membership, primary);
+        _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
+        foreach (var kind in Enum.GetValues<TimerKind>())
+            _timers[kind] = new GenerationTimer(_time, generation => _inputs.Post(new TimerFired(kind, generation)));
+        _hold = new TokenHold(options.IdleTokenHold, _time, generation => _inputs.Post(new HoldExpired(generation)));
+        _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);
+    }
+
+    /// <summary>
+    /// Starts process <see cref="EvsNodeOptions.Id"/> on <paramref name="transport"/>, with
+    /// <paramref name="wire"/>: opens its store and trace, starts receiving, and starts (or
+    /// restarts) the node. From then on the host owns the transport and the wire format, and disposes them when it stops.
+    /// </summary>
+    /// <exception cref="ArgumentException">An option cannot work (<see cref="EvsNodeOptions.Validate"/>).</exception>
+    /// <exception cref="StableStorageException">The store cannot be read: the process must not start as if new.</exception>
+    /// <exception cref="InvalidDataException">The trace file is not this process's.</exception>
+    public static NodeHost Start(EvsNodeOptions options, ITransport transport, IWireFormat wire, ILoggerFactory? loggers = null)
+    {
+        options.Validate();
+        var host = new NodeHost(options, transport, wire, loggers);
+        if (options.WarmUpMembership) MembershipWarmUp.StartOnce(host._logger);
+        // The node starts (here, on the caller's thread) before the first datagram can arrive.
+        host._inputs.Post(new Begin());
+        transport.Start(datagram => host._inputs.Post(new DatagramArrived(datagram)));
+        return host;
+    }
+
+    /// <summary>This process.</summary>
+    public ProcessId Id { get; }
+
+    /// <summary>The options it runs with.</summary>
+    public EvsNodeOptions Options => _options;
+
+    /// <summary>The transport (its address, its counters).</summary>
+    public ITransport Transport => _transport;
+
+    /// <summary>What the wire format dropped, and why (updated by the event loop; read for display).</summary>
+    public WireCounters WireCounters => _wire.Counters;
+
+    /// <summary>Traffic cuts: block peers, isolate, heal.</summary>
+    public TrafficFilter Traffic { get; } = new();
+
+    /// <summary>How often an idle token was held.</summary>
+    public long TokenHolds => _hold.Holds;
+
+    /// <summary>How often this process asked the representative to release a held token (<see cref="TokenHoldCancel"/>).</summary>
+    public long HoldCancelsSent { get; private set; }
+
+    /// <summary>How often this process, as representative, released a held token because another asked for it.</summary>
+    public long HoldsReleasedOnRequest => _hold.ReleasedOnRequest;
+
+    /// <summary>The trace file, or null when none is written.</summary>
+    public string? TracePath => _trace?.Path;
+
+    /// <summary>The failure that stopped the event loop, or null.</summary>
+    public Exception? Fault => Volatile.Read(ref _fault);
+
+    /// <summary>
+    /// Hands a message to the node, which sends it when it next holds the token. Waits while
+    /// <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting to be sent already.
+    /// The node keeps <paramref name="payload"/>: the caller must not change it afterwards.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host has stopped or failed.</exception>
+    public async ValueTask SendAsync(byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        if (!_sendSlots.Wait(0))
+        {
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            try
+            {
+                await _sendSlots.WaitAsync(either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Ended();
+            }
+        }
+        Interlocked.Increment(ref _sendsQueued);
+        if (!_inputs.Post(new SendMessage(payload, service)))
+        {
+            Interlocked.Decrement(ref _sendsQueued);
+            _sendSlots.Release();
+            throw Ended();
+        }
+    }
+
+    /// <summary>
+    /// The deliveries and configuration changes of this process, from now on: the subscription
+    /// starts at this call (not at the first iteration), and begins with the current regular
+    /// configuration when there is one. It ends when the host stops, with the failure when it failed.
+    /// Events are buffered for a subscriber that reads slowly: enumerate it, or cancel it.
+    /// </summary>
+    public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => _events.Subscribe(cancellationToken);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> with the deliveries and configuration changes of this
+    /// process, from now on (at once with the current regular configuration, when there is one),
+    /// in order, on the event loop, as the node makes them: no buffer and no thread hand-over, for
+    /// an application that must see a delivery the moment it happens. The handler must return
+    /// quickly and never wait for this process (a send it starts completes later); one that
+    /// throws is unsubscribed and its exception logged. Dispose the result to unsubscribe.
+    /// </summary>
+    public IDisposable OnEvent(Action<EvsNodeEvent> handler) => _events.Subscribe(handler);
+
+    /// <summary>This process's state, taken on the event loop; the final state once it has stopped.</summary>
+    public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _final) is { } final) return final;
+        var reply = new TaskCompletionSource<NodeStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Post(new StatusAsked(reply))) return await _ended.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // The loop may close before it gets to the question: then the final state answers it.
+        var answered = await Task.WhenAny(reply.Task, _ended.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await answered.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops the process, which fails as far as the others are concerned: the event loop ends
+    /// after the input it is handling, the <c>fail</c> line of the configuration it was in is
+    /// traced, the transport, timers and trace are closed, and every <see cref="Events"/>
+    /// enumeration ends. Its next start is a restart. Returns the final state.
+    /// </summary>
+    public Task<NodeStatus> StopAsync() => EndAsync(traceFail: true, ending: false);
+
+    /// <summary>
+    /// Stops the process at once, as kill -9 would: like <see cref="StopAsync"/>, but nothing more
+    /// is traced; its next start traces the <c>fail</c> line (TRACE.md). For crash demonstrations and tests.
+    /// </summary>
+    public Task<NodeStatus> CrashAsync() => EndAsync(traceFail: false, ending: false);
+
+    /// <summary>
+    /// Ends this process's part in a run that ends here (<see cref="QuiescentStop"/>, or a tool
+    /// that ends a run of several processes, such as <c>evs cluster</c>): it stops without failing,
+    /// so its trace ends in its last configuration, as the simulator's do.
+    /// </summary>
+    public Task<NodeStatus> EndRunAsync() => EndAsync(traceFail: false, ending: true);
+
+    /// <summary>
+    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen the run
+    /// end quiescent (<see cref="QuiescentStop"/>): this process either ended the run in the final
+    /// configuration or failed for good with its <c>fail</c> line traced (<see cref="StopAsync"/>).
+    /// Nothing without a trace.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host has not stopped, or it crashed (its trace lacks the fail line until it restarts).</exception>
+    public void MarkTraceQuiescent()
+    {
+        if (!_stopped.Task.IsCompleted) throw new InvalidOperationException($"{Id} is still running: only a stopped process's trace can be marked quiescent");
+        if (_crashed) throw new InvalidOperationException($"{Id} crashed: its trace has no fail line until it restarts, so it cannot end a quiescent run");
+        if (_trace is not null) NodeTrace.SetQuiescent(_trace.Path, true);
+    }
+
+    /// <summary>Stops the process (<see cref="StopAsync"/>) unless it has stopped already.</summary>
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private async Task<NodeStatus> EndAsync(bool traceFail, bool ending)
+    {
+        if (Interlocked.Exchange(ref _stopping, 1) == 0)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _inputs.Close().ConfigureAwait(false);
+            End();
+            await _transport.DisposeAsync().ConfigureAwait(false);
+            (_wire as IDisposable)?.Dispose();
+            foreach (var timer in _timers.Values) timer.Dispose();
+            _hold.Dispose();
+            if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
+            _crashed = !traceFail && !ending;
+            _trace?.Dispose();
+            _events.End(Fault);
+            RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
+            _stopped.TrySetResult();
+        }
+        await _stopped.Task.ConfigureAwait(false);
+        return _final!;
+    }
+
+    // ---- The event loop ----
+
+    // Every input, one at a time (EventLoop). A failure of the node or of its stable storage stops
+    // the process (fail-stop): nothing after it runs, and every subscriber is told.
+    private void Process(Input input)
+    {
+        try
+        {
+            Run(input);
+        }
+        catch (Exception ex)
+        {
+            Volatile.Write(ref _fault, ex);
+            RuntimeLog.Faulted(_logger, Id, ex);
+            _inputs.Close();
+            End();
+            _events.End(ex);
+        }
+    }
+
+    // The loop has closed (stopped, or failed): the final state is taken once, and answers every
+    // question about the state still waiting.
+    private void End()
+    {
+        if (Volatile.Read(ref _final) is null) Volatile.Write(ref _final, Status(running: false));
+        _ended.TrySetResult(_final!);
+        foreach (var left in _inputs.TakeLeft())
+            if (left is StatusAsked asked) asked.Reply.TrySetResult(_final!);
+    }
+
+    private void Run(Input input)
+    {
+        switch (input)
+        {
+            case Begin:
+                BeginRun();
+                break;
+            case DatagramArrived { Datagram: var datagram }:
+                OnDatagram(datagram);
+                break;
+            case LoopedBack { Packet: var packet }:
+                Arrive(packet);
+                break;
+            case TimerFired fired when _timers[fired.Timer].Expire(fired.Generation):
+                Handle(new TimerExpired(fired.Timer));
+                break;
+            case TimerFired:
+                break; // stopped or started again since
+            case HoldExpired expired:
+                if (_hold.Expire(expired.Generation) is { } released) HandleHeld(released);
+                break;
+            case SendMessage send:
+                Interlocked.Decrement(ref _sendsQueued);
+                Handle(new SendRequested(send.Payload, send.Service));
+                if (_hold.Release() is { } held) HandleHeld(held);
+                else AskForHeldToken();
+                break;
+            case StatusAsked asked:
+                asked.Reply.TrySetResult(Status(running: true));
+                break;
+        }
+    }
+
+    // First start or restart (TRACE.md: a process killed without warning writes its fail line
+    // when it recovers, with the next index, before its singleton configuration).
+    private void BeginRun()
+    {
+        var address = _transport.LocalEndPoint;
+        var traced = _trace?.OpenConfiguration;
+        if (_stored is null)
+        {
+            if (traced is { } left)
+            {
+                RuntimeLog.StoreLostTraceKept(_logger, Id, _trace!.Path);
+                TraceFail(left);
+            }
+            RuntimeLog.FirstStart(_logger, Id, address, _options.Store);
+            Handle(new Start(_options.Universe.ToHashSet()));
+            return;
+        }
+        if (traced is { } last)
+        {
+            // Stable storage is saved inside the node's step, the trace line after it: a kill in
+            // between leaves the store one configuration ahead of the trace, and the history must
+            // end where the trace does.
+            if (_stored.LastConfiguration is { } stored && stored != last) RuntimeLog.LastConfigurationDiffers(_logger, Id, stored.Name, last.Name);
+            TraceFail(last);
+        }
+        RuntimeLog.Restart(_logger, Id, address, _stored.LastConfiguration?.Name ?? "no configuration");
+        Handle(new Restart());
+    }
+
+    private void TraceFail(ConfigurationId configuration)
+    {
+        _trace!.Write(new Fail(Id, _trace.NextIndex, NowMs(), configuration));
+        _trace.Flush();
+    }
+
+    private void OnDatagram(ReceivedDatagram datagram)
+    {
+        if (!Traffic.PassesFrom(datagram.Peer))
+        {
+            RuntimeLog.BlockedIn(_logger, Id, datagram.Source, datagram.Peer?.Name ?? "unknown", Traffic.DroppedIn);
+            return;
+        }
+        long droppedBefore = _wire.Counters.Dropped;
+        var packets = _wire.Decode(datagram.Bytes);
+        if (_wire.Counters.Dropped != droppedBefore)
+        {
+            var c = _wire.Counters;
+            RuntimeLog.WireDropped(_logger, Id, datagram.Bytes.Length, datagram.Source, c.Malformed, c.Unauthenticated, c.WrongVersion, c.OtherCluster);
+        }
+        foreach (var packet in packets)
+        {
+            if (packet.Sender == Id) continue; // only an echo of this process's own datagrams can say so
+            if (datagram.Peer != packet.Sender)
+            {
+                if (!Traffic.PassesFrom(packet.Sender))
+                {
+                    RuntimeLog.BlockedIn(_logger, Id, datagram.Source, packet.Sender.Name, Traffic.DroppedIn);
+                    continue;
+                }
+                _transport.Learn(packet.Sender, datagram.Source);
+            }
+            Arrive(packet);
+        }
+    }
+
+    // The tokens this process passed on were idle for as many rotations as the representative
+    // waits before it holds (give or take the rotation under way), so it probably holds the
+    // token now: ask for it, once per visit of the token, instead of waiting for the hold to expire.
+    private void AskForHeldToken()
+    {
+        if (_options.IdleTokenHold <= 0 || _idleTokensPassed < TokenHold.IdleRotationsBeforeHold - 1 || _holdCancelSent) return;
+        if (_node.State != MembershipState.Operational || _node.Regular?.Ring is not { } ring || ring.Representative == Id) return;
+        _holdCancelSent = true;
+        HoldCancelsSent++;
+        SendTo(ring.Representative, _wire.Encode([new TokenHoldCancel(Id, ring)]));
+    }
+
+    private void Arrive(Packet packet)
+    {
+        switch (packet)
+        {
+            case TokenHoldCancel cancel:
+                // The driver's own packet: the node never sees it.
+                if (cancel.Ring == _node.Regular?.Ring && _hold.Cancel() is { } held) HandleHeld(held);
+                return;
+            case Token token when _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued)):
+                return;
+            default:
+                Handle(new PacketArrived(packet));
+                return;
+        }
+    }
+
+    // A held token reaches the node late by the hold, which the node cannot tell from a slow
+    // network; but it proved the ring whole when it arrived here. Totem's token loss timeout counts
+    // from the last token seen (Corosync's representative resets it on receiving the token, then
+    // holds it), so the timer the node starts now is shortened by the hold. Counted from the
+    // release instead, the representative, and every process that hears of the loss only through
+    // its joins, would notice a partition or a crash up to a whole hold after the processes that
+    // last saw the token before it: the side of the representative gathered, and installed its next
+    // configuration, up to a whole hold after the other (benchmarks/corosync/RESULTS.md, Membership).
+    private void HandleHeld(HeldToken held) => Handle(new PacketArrived(held.Token), held.HeldFor);
+
+    private void Handle(NodeInput input, TimeSpan tokenHeldFor = default)
+    {
+        var before = _node.State;
+        var outputs = _node.Handle(input);
+        var after = _node.State;
+        if (after != before && (before == MembershipState.Operational || after == MembershipState.Gather))
+            RuntimeLog.Gathering(_logger, Id, _lastRegular?.Id.Name ?? "no configuration", _node.LastGatherReason ?? GatherReason.Start);
+        Apply(outputs, restarting: input is Restart, tokenHeldFor);
+    }
+
+    // ---- Outputs: timers and the trace first, then the network, then the application ----
+
+    private void Apply(IReadOnlyList<NodeOutput> outputs, bool restarting, TimeSpan tokenHeldFor)
+    {
+        double now = NowMs();
+        List<(ProcessId? To, List<Packet> Packets)>? groups = null;
+        List<Packet>? toSelf = null;
+        List<EvsNodeEvent>? events = null;
+        bool traced = false;
+        foreach (var output in outputs)
+        {
+            switch (output)
+            {
+                case Broadcast b:
+                    GroupFor(ref groups, null).Add(b.Packet);
+                    break;
+                case Unicast u when u.To == Id:
+                    (toSelf ??= []).Add(u.Packet);
+                    break;
+                case Unicast u:
+                    if (u.Packet is Token passed) NotePassedToken(passed);
+                    GroupFor(ref groups, u.To).Add(u.Packet);
+                    break;
+                case StartTimer { Timer: TimerKind.TokenLoss } t:
+                    _timers[t.Timer].Start(t.DelayMs - tokenHeldFor.TotalMilliseconds);
+                    break;
+                case StartTimer t:
+                    _timers[t.Timer].Start(t.DelayMs);
+                    break;
+                case StopTimer t:
+                    _timers[t.Timer].Stop();
+                    break;
+                case MessageSent s:
+                    _sendSlots.Release();
+                    traced |= Trace(index => new Send(Id, index, now, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
+                    break;
+                case MessageDelivered d:
+                    traced |= Trace(index => new Deliver(Id, index, now, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
+                    (events ??= []).Add(new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload));
+                    break;
+                case ConfigurationDelivered { Configuration: var c }:
+                    traced |= Trace(index => new DeliverConf(Id, index, now, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary));
+                    (events ??= []).Add(new ConfigurationChangedEvent(c.Id, c.Kind, c.Members, c.Primary, c.PreviousRegular));
+                    LogConfiguration(c, restarting);
+                    if (c.Kind == ConfigurationKind.Regular) _lastRegular = c;
+                    break;
+                case PrimaryComponentInstalled:
+                    break; // the regular configuration's Primary says it; the virtual synchrony filter is not the runtime's
+            }
+        }
+        if (traced) _trace!.Flush();
+        if (groups is not null)
+            foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets));
+        if (toSelf is not null)
+            foreach (var packet in toSelf) _inputs.Post(new LoopedBack(packet));
+        if (events is not null) _events.Publish(events);
+    }
+
+    private void NotePassedToken(Token token)
+    {
+        _idleTokensPassed = TokenHold.LooksIdle(token) ? _idleTokensPassed + 1 : 0;
+        _holdCancelSent = false;
+    }
+
+    private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)
+    {
+        groups ??= [];
+        foreach (var group in groups)
+            if (group.To == to) return group.Packets;
+        var packets = new List<Packet>();
+        groups.Add((to, packets));
+        return packets;
+    }
+
+    private bool Trace(Func<long, EvsEvent> make)
+    {
+        if (_trace is null) return false;
+        _trace.Write(make(_trace.NextIndex));
+        return true;
+    }
+
+    private void Send(ProcessId? to, IReadOnlyList<byte[]> datagrams)
+    {
+        if (to is { } peer)
+        {
+            SendTo(peer, datagrams);
+        }
+        else if (Traffic.IsOpen)
+        {
+            foreach (var datagram in datagrams) _transport.Broadcast(datagram);
+        }
+        else
+        {
+            foreach (var each in _transport.Peers) SendTo(each, datagrams);
+        }
+    }
+
+    private void SendTo(ProcessId peer, IReadOnlyList<byte[]> datagrams)
+    {
+        long unknownBefore = _transport.Counters.UnknownPeer;
+        foreach (var datagram in datagrams)
+        {
+            if (Traffic.PassesTo(peer)) _transport.Send(peer, datagram);
+            else RuntimeLog.BlockedOut(_logger, Id, peer, Traffic.DroppedOut);
+        }
+        if (_transport.Counters.UnknownPeer != unknownBefore) RuntimeLog.UnknownPeer(_logger, Id, peer, _transport.Counters.UnknownPeer);
+    }
+
+    private void LogConfiguration(Configuration c, bool restarting)
+    {
+        var members = string.Join(",", c.Members);
+        if (c.Kind == ConfigurationKind.Transitional)
+        {
+            RuntimeLog.TransitionalConfiguration(_logger, Id, c.Id, members, c.PreviousRegular);
+            return;
+        }
+        var reason = restarting ? "restart from stable storage" : $"after gathering: {_node.LastGatherReason ?? GatherReason.Start}";
+        RuntimeLog.RegularConfiguration(_logger, Id, c.Id, members, c.Primary?.ToString() ?? "not decided", reason);
+    }
+
+    private NodeStatus Status(bool running) => new(
+        Id,
+        running,
+        _node.State,
+        _lastRegular,
+        _node.Regular?.Ring,
+        _node.PendingCount + Volatile.Read(ref _sendsQueued),
+        _node.Regular?.DeliveredUpTo ?? 0,
+        _node.Regular?.Buffer.HighestSeen ?? 0);
+
+    private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+
+    private void ThrowIfEnded()
+    {
+        if (Volatile.Read(ref _stopping) != 0 || Fault is not null) throw Ended();
+    }
+
+    private InvalidOperationException Ended() =>
+        Fault is { } fault
+            ? new InvalidOperationException($"{Id} has failed and stopped: {fault.Message}", fault)
+            : new InvalidOperationException($"{Id} has stopped");
+}

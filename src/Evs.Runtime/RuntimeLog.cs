@@ -1,0 +1,77 @@
+// The real network (the runtime driver): every log line of the runtime, in one place, so that an
+// operator's view (what changed, why, what was dropped) is consistent and cheap when disabled.
+// Membership changes and their reasons at Information, drops at Debug with their running counts.
+using System.Net;
+using System.Net.Sockets;
+using Evs.Reference.Membership;
+using Evs.Reference.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Evs.Runtime;
+
+/// <summary>The runtime's log messages (source-generated, so a disabled level costs a check).</summary>
+internal static partial class RuntimeLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} starts for the first time at {Address} (store {Store})")]
+    public static partial void FirstStart(ILogger logger, ProcessId process, IPEndPoint address, string store);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} restarts from stable storage at {Address}; it was last in {Configuration}")]
+    public static partial void Restart(ILogger logger, ProcessId process, IPEndPoint address, string configuration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: stable storage says the last configuration was {Stored}, the trace says {Traced}; the fail line is written for {Traced} (the process was killed between saving one and tracing the other)")]
+    public static partial void LastConfigurationDiffers(ILogger logger, ProcessId process, string stored, string traced);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: the store is empty but the trace {Trace} goes on from an earlier run; was the store deleted? Identifiers of the earlier run may be used again")]
+    public static partial void StoreLostTraceKept(ILogger logger, ProcessId process, string trace);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} leaves {Configuration} and gathers a new membership: {Reason}")]
+    public static partial void Gathering(ILogger logger, ProcessId process, string configuration, GatherReason reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} installs regular configuration {Configuration} [{Members}] primary={Primary} ({Reason})")]
+    public static partial void RegularConfiguration(ILogger logger, ProcessId process, ConfigurationId configuration, string members, string primary, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} delivers transitional configuration {Configuration} [{Members}] after {Previous}")]
+    public static partial void TransitionalConfiguration(ILogger logger, ProcessId process, ConfigurationId configuration, string members, ConfigurationId? previous);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} stops ({How}): {Status}")]
+    public static partial void Stopped(ILogger logger, ProcessId process, string how, string status);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Process} fails and stops: the node or its stable storage failed")]
+    public static partial void Faulted(ILogger logger, ProcessId process, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} drops a datagram of {Bytes} bytes from {Source}: the wire format refused it (malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster})")]
+    public static partial void WireDropped(ILogger logger, ProcessId process, int bytes, IPEndPoint source, long malformed, long unauthenticated, long wrongVersion, long otherCluster);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} drops a datagram from {Source} ({Peer}): traffic is cut ({Dropped} dropped in so far)")]
+    public static partial void BlockedIn(ILogger logger, ProcessId process, IPEndPoint source, string peer, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} does not send a datagram to {Peer}: traffic is cut ({Dropped} dropped out so far)")]
+    public static partial void BlockedOut(ILogger logger, ProcessId process, ProcessId peer, long dropped);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} cannot send to {Peer}: its address is not known ({Count} so far)")]
+    public static partial void UnknownPeer(ILogger logger, ProcessId process, ProcessId peer, long count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "send to {Address} failed: {Error} ({Count} send errors so far); the datagram is lost")]
+    public static partial void SendFailed(ILogger logger, IPEndPoint address, SocketError error, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "receive on {Address} failed: {Error} ({Count} receive errors so far); receiving goes on")]
+    public static partial void ReceiveFailed(ILogger logger, EndPoint? address, SocketError error, long count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "drops a datagram from {Address}, which is no configured peer's ({Count} so far)")]
+    public static partial void UnknownSource(ILogger logger, IPEndPoint address, long count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "peer {Peer} is at {Address}")]
+    public static partial void PeerLearned(ILogger logger, ProcessId peer, IPEndPoint address);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "membership code warmed up: a simulated run of {Events} events in {WallMs:0} ms")]
+    public static partial void WarmedUp(ILogger logger, int events, double wallMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "the membership warm-up failed; a first membership change will compile its code when it comes")]
+    public static partial void WarmUpFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: an event handler threw and is unsubscribed; the node goes on")]
+    public static partial void HandlerFailed(ILogger logger, ProcessId process, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "the consumer of a datagram from {Address} failed ({Count} receive errors so far); the datagram is lost, receiving goes on")]
+    public static partial void ConsumerFailed(ILogger logger, IPEndPoint address, long count, Exception exception);
+}

@@ -1,0 +1,161 @@
+// The real network (the runtime driver): Totem as designed, over IP multicast (Corosync's "udp"
+// transport). A broadcast is one datagram to the group, whatever the number of processes; the
+// token, which goes to one process, still goes by unicast to that process's own address.
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Evs.Reference.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Evs.Runtime;
+
+/// <summary>
+/// UDP multicast to a group, IPv4. Two sockets:
+/// <list type="bullet">
+/// <item>the unicast socket, bound to this process's address on one interface
+/// (<see cref="LocalEndPoint"/>): it sends everything, the group's datagrams included, with
+/// IP_MULTICAST_IF set to that interface (always: otherwise the system's default route picks the
+/// interface), multicast loopback on (so that processes on one machine hear each other) and the
+/// configured time to live; and it receives what peers send to this process alone;</item>
+/// <item>the group socket, bound to the group's port on every address with the address reused
+/// (several processes on one machine share the port), a member of the group on that interface;
+/// it receives the broadcasts, and drops this process's own, which loopback returns.</item>
+/// </list>
+/// Unicast packets (the token, the commit token) go to the peer's unicast address, never over the
+/// group with a destination filter: every other process would receive, decode and drop them.
+/// A peer's unicast address comes from the configured peer list or, for a peer not on it, is learned
+/// from the source of the first datagram that decoded as that peer's (<see cref="Learn"/>), so a
+/// group can run with no peer list at all; a datagram is attributed to a peer by that same address.
+/// </summary>
+public sealed class UdpMulticastTransport : ITransport
+{
+    private readonly ProcessId _self;
+    private readonly IPEndPoint _group;
+    private readonly Socket _unicast;
+    private readonly Socket _groupSocket;
+    private readonly ConcurrentDictionary<ProcessId, IPEndPoint> _peers = new();
+    private readonly ConcurrentDictionary<IPEndPoint, ProcessId> _byAddress = new();
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _receiving = Task.CompletedTask;
+
+    /// <summary>
+    /// A transport that sends from <paramref name="bind"/> (an IPv4 address of one interface; port 0
+    /// picks a free port) and broadcasts to <paramref name="group"/> with time to live
+    /// <paramref name="timeToLive"/> (1: this network segment only; 0: this machine only).
+    /// <paramref name="peers"/> may be empty; an entry for <paramref name="self"/> is ignored.
+    /// </summary>
+    /// <exception cref="ArgumentException">The group is not an IPv4 multicast address, or the bind address is not one interface's.</exception>
+    /// <exception cref="SocketException">A socket cannot be bound or cannot join the group.</exception>
+    public UdpMulticastTransport(ProcessId self, IPEndPoint bind, IPEndPoint group, IReadOnlyDictionary<ProcessId, IPEndPoint>? peers = null, int timeToLive = 1, ILogger? logger = null)
+    {
+        if (group.AddressFamily != AddressFamily.InterNetwork || (group.Address.GetAddressBytes()[0] & 0xF0) != 0xE0)
+            throw new ArgumentException($"{group.Address} is not an IPv4 multicast address (224.0.0.0/4)", nameof(group));
+        if (group.Port == 0) throw new ArgumentException("the group needs a port", nameof(group));
+        if (bind.AddressFamily != AddressFamily.InterNetwork || bind.Address.Equals(IPAddress.Any))
+            throw new ArgumentException(
+                $"{bind.Address}: the multicast transport needs the IPv4 address of one interface to bind to and to send the group's datagrams from (IP_MULTICAST_IF), e.g. 127.0.0.1 on one machine",
+                nameof(bind));
+        ArgumentOutOfRangeException.ThrowIfNegative(timeToLive);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(timeToLive, 255);
+        _self = self;
+        _group = group;
+        _logger = logger ?? NullLogger.Instance;
+        foreach (var (peer, address) in peers ?? new Dictionary<ProcessId, IPEndPoint>())
+            if (peer != self) Record(peer, address);
+
+        _unicast = UdpSockets.Bound(bind);
+        try
+        {
+            _unicast.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, bind.Address.GetAddressBytes());
+            _unicast.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastLoopback, true);
+            _unicast.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastTimeToLive, timeToLive);
+            _groupSocket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        }
+        catch
+        {
+            _unicast.Dispose();
+            throw;
+        }
+        try
+        {
+            _groupSocket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _groupSocket.ReceiveBufferSize = _unicast.ReceiveBufferSize;
+            _groupSocket.Bind(new IPEndPoint(IPAddress.Any, group.Port));
+            _groupSocket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(group.Address, bind.Address));
+        }
+        catch
+        {
+            _groupSocket.Dispose();
+            _unicast.Dispose();
+            throw;
+        }
+        LocalEndPoint = (IPEndPoint)_unicast.LocalEndPoint!;
+    }
+
+    /// <inheritdoc/>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The group broadcasts go to.</summary>
+    public IPEndPoint Group => _group;
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<ProcessId> Peers => _peers.Keys.ToList();
+
+    /// <inheritdoc/>
+    public TransportCounters Counters { get; } = new();
+
+    /// <inheritdoc/>
+    public void Start(Action<ReceivedDatagram> received)
+    {
+        void Received(byte[] bytes, IPEndPoint source)
+        {
+            if (source.Equals(LocalEndPoint))
+            {
+                Counters.CountOwnEcho();
+                return;
+            }
+            Counters.CountReceived();
+            received(new ReceivedDatagram(bytes, source, _byAddress.TryGetValue(source, out var peer) ? peer : null));
+        }
+        var unicast = ReceiveLoop.Start(_unicast, Received, Counters, _logger, _stop.Token);
+        var group = ReceiveLoop.Start(_groupSocket, Received, Counters, _logger, _stop.Token);
+        _receiving = Task.WhenAll(unicast, group);
+    }
+
+    /// <inheritdoc/>
+    public void Send(ProcessId peer, ReadOnlySpan<byte> datagram)
+    {
+        if (_peers.TryGetValue(peer, out var address)) UdpSockets.SendTo(_unicast, datagram, address, Counters, _logger);
+        else Counters.CountUnknownPeer();
+    }
+
+    /// <inheritdoc/>
+    public void Broadcast(ReadOnlySpan<byte> datagram) => UdpSockets.SendTo(_unicast, datagram, _group, Counters, _logger);
+
+    /// <summary>Records <paramref name="source"/> as <paramref name="peer"/>'s unicast address, replacing an older one.</summary>
+    public void Learn(ProcessId peer, IPEndPoint source)
+    {
+        if (peer == _self || (_peers.TryGetValue(peer, out var known) && known.Equals(source))) return;
+        Record(peer, source);
+        RuntimeLog.PeerLearned(_logger, peer, source);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _unicast.Dispose();
+        _groupSocket.Dispose();
+        await _receiving.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void Record(ProcessId peer, IPEndPoint address)
+    {
+        if (_peers.TryGetValue(peer, out var old)) _byAddress.TryRemove(old, out _);
+        _peers[peer] = address;
+        _byAddress[address] = peer;
+    }
+}

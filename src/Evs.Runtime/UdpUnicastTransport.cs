@@ -1,0 +1,106 @@
+// The real network (the runtime driver): Totem over plain UDP unicast, as Corosync's "udpu"
+// transport does it. Every process knows every peer's address from its configuration, and a
+// broadcast is one datagram to each peer: no multicast routing is needed, which is what works
+// on any network (and between containers, and in clouds that drop multicast).
+using System.Collections.Frozen;
+using System.Net;
+using System.Net.Sockets;
+using Evs.Reference.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Evs.Runtime;
+
+/// <summary>
+/// UDP unicast to a configured list of peers (Corosync's udpu). One socket, bound to
+/// <see cref="LocalEndPoint"/>, sends and receives everything; a datagram is attributed to the
+/// peer whose configured address it comes from. The peer list is fixed, and a datagram from any
+/// other address is dropped (counted in <see cref="TransportCounters.UnknownSource"/>): a process
+/// that could be heard but never sent to would be taken into every membership round and left out
+/// of every ring. So each process must send from its configured address: bind to it (the default).
+/// </summary>
+public sealed class UdpUnicastTransport : ITransport
+{
+    private readonly Socket _socket;
+    private readonly FrozenDictionary<ProcessId, IPEndPoint> _peers;
+    private readonly FrozenDictionary<IPEndPoint, ProcessId> _byAddress;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private Task _receiving = Task.CompletedTask;
+
+    /// <summary>
+    /// A transport bound to <paramref name="bind"/> (port 0 picks a free port) that sends to
+    /// <paramref name="peers"/>; an entry for <paramref name="self"/> in that list is ignored, so
+    /// every process can be given the same list.
+    /// </summary>
+    /// <exception cref="ArgumentException">A peer's address is a wildcard, or two peers share one.</exception>
+    /// <exception cref="SocketException">The address cannot be bound (in use, not this machine's).</exception>
+    public UdpUnicastTransport(ProcessId self, IPEndPoint bind, IReadOnlyDictionary<ProcessId, IPEndPoint> peers, ILogger? logger = null)
+    {
+        _logger = logger ?? NullLogger.Instance;
+        var others = peers.Where(p => p.Key != self).ToDictionary();
+        foreach (var (peer, address) in others)
+            if (address.Address.Equals(IPAddress.Any) || address.Address.Equals(IPAddress.IPv6Any) || address.Port == 0)
+                throw new ArgumentException($"peer {peer}: {address} is not an address a datagram can be sent to", nameof(peers));
+        var duplicate = others.GroupBy(p => p.Value).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new ArgumentException($"peers {string.Join(" and ", duplicate.Select(p => p.Key))} have the same address {duplicate.Key}", nameof(peers));
+        _peers = others.ToFrozenDictionary();
+        _byAddress = others.ToFrozenDictionary(p => p.Value, p => p.Key);
+        _socket = UdpSockets.Bound(bind);
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+    }
+
+    /// <inheritdoc/>
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyCollection<ProcessId> Peers => _peers.Keys;
+
+    /// <inheritdoc/>
+    public TransportCounters Counters { get; } = new();
+
+    /// <inheritdoc/>
+    public void Start(Action<ReceivedDatagram> received) =>
+        _receiving = ReceiveLoop.Start(
+            _socket,
+            (bytes, source) =>
+            {
+                if (!_byAddress.TryGetValue(source, out var peer))
+                {
+                    Counters.CountUnknownSource();
+                    RuntimeLog.UnknownSource(_logger, source, Counters.UnknownSource);
+                    return;
+                }
+                Counters.CountReceived();
+                received(new ReceivedDatagram(bytes, source, peer));
+            },
+            Counters, _logger, _stop.Token);
+
+    /// <inheritdoc/>
+    public void Send(ProcessId peer, ReadOnlySpan<byte> datagram)
+    {
+        if (_peers.TryGetValue(peer, out var address)) UdpSockets.SendTo(_socket, datagram, address, Counters, _logger);
+        else Counters.CountUnknownPeer();
+    }
+
+    /// <inheritdoc/>
+    public void Broadcast(ReadOnlySpan<byte> datagram)
+    {
+        foreach (var address in _peers.Values) UdpSockets.SendTo(_socket, datagram, address, Counters, _logger);
+    }
+
+    /// <summary>Nothing to learn: the peer list is the configuration (as in Corosync's udpu).</summary>
+    public void Learn(ProcessId peer, IPEndPoint source)
+    {
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _receiving.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

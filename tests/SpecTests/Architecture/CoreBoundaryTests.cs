@@ -1,0 +1,148 @@
+// The guide: "Sans-IO protocol core, by construction ... the build should make one a compile
+// error." src/Evs.Reference holds the model, the protocol, the simulator, the traces and the
+// checkers; src/Evs.Runtime drives the same protocol on a real network. These tests hold the line
+// between the two where a reviewer would otherwise have to: the build refuses a socket, a thread,
+// a clock, a file or a random source in the core; the core depends on no package and not on the
+// runtime; and no protocol step writes stable storage itself (it returns PersistState).
+using System.Diagnostics;
+using System.Xml.Linq;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Architecture;
+
+public sealed class CoreBoundaryTests(ITestOutputHelper output)
+{
+    private static readonly string Repository = FindRepository();
+    private static readonly string Core = Path.Combine(Repository, "src", "Evs.Reference");
+
+    // One use of each kind of thing the core must not touch, and the symbol the analyzer names.
+    private const string Violations = """
+        namespace Evs.Reference.Simulation;
+
+        internal static class SansIoViolations
+        {
+            public static object Socket() => new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+            public static object Thread() => new System.Threading.Thread(() => { });
+            public static object Delay() => System.Threading.Tasks.Task.Delay(1);
+            public static object Stopwatch() => System.Diagnostics.Stopwatch.StartNew();
+            public static object Now() => System.DateTime.Now;
+            public static object File() => System.IO.File.ReadAllText("x");
+            public static object Random() => new System.Random(1);
+        }
+        """;
+
+    [Fact]
+    public async Task The_build_of_the_core_fails_on_a_socket_a_thread_a_delay_a_clock_a_file_or_a_random_source()
+    {
+        string copy = Directory.CreateTempSubdirectory("evs-core-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(Repository, "Directory.Build.props"), Path.Combine(copy, "Directory.Build.props"));
+            string project = Path.Combine(copy, "src", "Evs.Reference");
+            CopySources(Core, project);
+            File.WriteAllText(Path.Combine(project, "Simulation", "SansIoViolations.cs"), Violations);
+
+            var (exitCode, log) = await Run("dotnet", "build", project, "-nologo", "-v", "q");
+            output.WriteLine(log);
+
+            Assert.NotEqual(0, exitCode);
+            foreach (var symbol in new[] { "System.Net.Sockets", "Thread", "Task", "Stopwatch", "DateTime.Now", "File", "Random" })
+                Assert.Contains($"error RS0030: The symbol '{symbol}' is banned in this project", log);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_core_as_it_is_builds_with_the_analyzer_on()
+    {
+        // The same copy without the violations builds: the failure above is the violations', not the copy's.
+        string copy = Directory.CreateTempSubdirectory("evs-core-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(Repository, "Directory.Build.props"), Path.Combine(copy, "Directory.Build.props"));
+            string project = Path.Combine(copy, "src", "Evs.Reference");
+            CopySources(Core, project);
+            var (exitCode, log) = await Run("dotnet", "build", project, "-nologo", "-v", "q");
+            output.WriteLine(log);
+            Assert.Equal(0, exitCode);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_core_references_only_analyzers_and_no_project()
+    {
+        var csproj = XDocument.Load(Path.Combine(Core, "Evs.Reference.csproj"));
+        var packages = csproj.Descendants("PackageReference").ToList();
+        Assert.All(packages, p =>
+        {
+            Assert.EndsWith("Analyzers", p.Attribute("Include")!.Value);
+            Assert.Equal("all", p.Attribute("PrivateAssets")?.Value);
+        });
+        Assert.Empty(csproj.Descendants("ProjectReference"));
+    }
+
+    [Fact]
+    public void Nothing_in_the_core_names_the_runtime()
+    {
+        var naming = SourceFiles(Core).Where(f => File.ReadAllText(f).Contains("Evs.Runtime", StringComparison.Ordinal)).ToList();
+        Assert.Empty(naming);
+    }
+
+    [Theory]
+    [InlineData("Node")]
+    [InlineData("Ordering")]
+    [InlineData("Membership")]
+    [InlineData("Recovery")]
+    [InlineData("PrimaryComponent")]
+    public void No_protocol_step_calls_stable_storage(string folder)
+    {
+        // A step that changes what must survive a crash returns it as a PersistState output, and the
+        // driver writes it before it sends the packets of that step.
+        var calling = SourceFiles(Path.Combine(Core, folder)).Where(f => File.ReadAllText(f).Contains("IStableStorage", StringComparison.Ordinal)).ToList();
+        Assert.Empty(calling);
+    }
+
+    private static IEnumerable<string> SourceFiles(string folder) =>
+        Directory.EnumerateFiles(folder, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"));
+
+    private static void CopySources(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(from, file);
+            if (relative.StartsWith("bin", StringComparison.Ordinal) || relative.StartsWith("obj", StringComparison.Ordinal)) continue;
+            var target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Log)> Run(string program, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(5));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindRepository()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Evs.Reference.sln"))) return dir.FullName;
+        throw new InvalidOperationException("the repository (the folder holding Evs.Reference.sln) is not above the test assembly");
+    }
+}
