@@ -37,11 +37,8 @@ namespace Evs.Runtime;
 /// <item><b>The trace and the application.</b> The trace lines of one call are written and flushed
 /// before any of its packets leaves the process and before any of its deliveries is published, so a
 /// kill -9 never loses a line whose effect someone else saw.</item>
-/// <item><b>Idle token.</b> <see cref="TokenHold"/> holds the token at the representative once the
-/// ring has been idle for a few rotations; a process whose application sends after it passed on as
-/// many idle tokens asks the representative to let it go (<see cref="TokenHoldCancel"/>), once per token visit.
-/// The token loss timeout the node starts on taking a held token counts from the token's arrival,
-/// not from its release (<see cref="HandleHeld"/>).</item>
+/// <item><b>Stable storage.</b> A <see cref="PersistState"/> output (the first of its step) is written
+/// to the store before anything else of that step takes effect.</item>
 /// </list>
 /// Errors: a network error is a lost datagram (the transport logs and counts it); a failure of the
 /// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
@@ -54,7 +51,6 @@ public sealed class NodeHost : IAsyncDisposable
     private sealed record DatagramArrived(ReceivedDatagram Datagram) : Input;
     private sealed record LoopedBack(Packet Packet) : Input;
     private sealed record TimerFired(TimerKind Timer, long Generation) : Input;
-    private sealed record HoldExpired(long Generation) : Input;
     private sealed record SendMessage(byte[] Payload, DeliveryService Service) : Input;
     private sealed record StatusAsked(TaskCompletionSource<NodeStatus> Reply) : Input;
 
@@ -68,15 +64,13 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly TaskCompletionSource<NodeStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
-    private readonly TokenHold _hold;
     private readonly SemaphoreSlim _sendSlots;
     private readonly EventPublisher _events;
+    private readonly FileStableStorage _storage;
     private readonly StableState? _stored;
-    private readonly TotemNode _node;
+    private readonly IProtocolNode _node;
     private readonly NodeTrace? _trace;
     private Configuration? _lastRegular;
-    private int _idleTokensPassed;
-    private bool _holdCancelSent;
     private int _sendsQueued;
     private int _stopping;
     private bool _crashed;
@@ -93,14 +87,13 @@ public sealed class NodeHost : IAsyncDisposable
         _inputs = new EventLoop<Input>(Process);
         _events = new EventPublisher(ex => RuntimeLog.HandlerFailed(_logger, options.Id, ex));
         Id = options.Id;
-        var storage = new FileStableStorage(options.Store, options.SyncStableStorage);
-        _stored = storage.Load();
+        _storage = new FileStableStorage(options.Store, options.SyncStableStorage);
+        _stored = _storage.Load();
         var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
-        _node = new TotemNode(options.Id, storage, options.Totem, options.Membership, primary);
+        _node = new TotemNode(options.Id, options.Totem with { IdleTokenHoldMs = options.IdleTokenHold }, options.Membership, primary);
         _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
         foreach (var kind in Enum.GetValues<TimerKind>())
             _timers[kind] = new GenerationTimer(_time, generation => _inputs.Post(new TimerFired(kind, generation)));
-        _hold = new TokenHold(options.IdleTokenHold, _time, generation => _inputs.Post(new HoldExpired(generation)));
         _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);
     }
 
@@ -138,14 +131,6 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>Traffic cuts: block peers, isolate, heal.</summary>
     public TrafficFilter Traffic { get; } = new();
 
-    /// <summary>How often an idle token was held.</summary>
-    public long TokenHolds => _hold.Holds;
-
-    /// <summary>How often this process asked the representative to release a held token (<see cref="TokenHoldCancel"/>).</summary>
-    public long HoldCancelsSent { get; private set; }
-
-    /// <summary>How often this process, as representative, released a held token because another asked for it.</summary>
-    public long HoldsReleasedOnRequest => _hold.ReleasedOnRequest;
 
     /// <summary>The trace file, or null when none is written.</summary>
     public string? TracePath => _trace?.Path;
@@ -260,7 +245,6 @@ public sealed class NodeHost : IAsyncDisposable
             await _transport.DisposeAsync().ConfigureAwait(false);
             (_wire as IDisposable)?.Dispose();
             foreach (var timer in _timers.Values) timer.Dispose();
-            _hold.Dispose();
             if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
             _crashed = !traceFail && !ending;
             _trace?.Dispose();
@@ -320,14 +304,9 @@ public sealed class NodeHost : IAsyncDisposable
                 break;
             case TimerFired:
                 break; // stopped or started again since
-            case HoldExpired expired:
-                if (_hold.Expire(expired.Generation) is { } released) HandleHeld(released);
-                break;
             case SendMessage send:
                 Interlocked.Decrement(ref _sendsQueued);
                 Handle(new SendRequested(send.Payload, send.Service));
-                if (_hold.Release() is { } held) HandleHeld(held);
-                else AskForHeldToken();
                 break;
             case StatusAsked asked:
                 asked.Reply.TrySetResult(Status(running: true));
@@ -354,14 +333,14 @@ public sealed class NodeHost : IAsyncDisposable
         }
         if (traced is { } last)
         {
-            // Stable storage is saved inside the node's step, the trace line after it: a kill in
-            // between leaves the store one configuration ahead of the trace, and the history must
-            // end where the trace does.
+            // Stable storage is written first in a step, the trace line after it: a kill in between
+            // leaves the store one configuration ahead of the trace, and the history must end where
+            // the trace does.
             if (_stored.LastConfiguration is { } stored && stored != last) RuntimeLog.LastConfigurationDiffers(_logger, Id, stored.Name, last.Name);
             TraceFail(last);
         }
         RuntimeLog.Restart(_logger, Id, address, _stored.LastConfiguration?.Name ?? "no configuration");
-        Handle(new Restart());
+        Handle(new Restart(_stored));
     }
 
     private void TraceFail(ConfigurationId configuration)
@@ -400,57 +379,21 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    // The tokens this process passed on were idle for as many rotations as the representative
-    // waits before it holds (give or take the rotation under way), so it probably holds the
-    // token now: ask for it, once per visit of the token, instead of waiting for the hold to expire.
-    private void AskForHeldToken()
-    {
-        if (_options.IdleTokenHold <= 0 || _idleTokensPassed < TokenHold.IdleRotationsBeforeHold - 1 || _holdCancelSent) return;
-        if (_node.State != MembershipState.Operational || _node.Regular?.Ring is not { } ring || ring.Representative == Id) return;
-        _holdCancelSent = true;
-        HoldCancelsSent++;
-        SendTo(ring.Representative, _wire.Encode([new TokenHoldCancel(Id, ring)]));
-    }
+    private void Arrive(Packet packet) => Handle(new PacketArrived(packet));
 
-    private void Arrive(Packet packet)
-    {
-        switch (packet)
-        {
-            case TokenHoldCancel cancel:
-                // The driver's own packet: the node never sees it.
-                if (cancel.Ring == _node.Regular?.Ring && _hold.Cancel() is { } held) HandleHeld(held);
-                return;
-            case Token token when _hold.TryHold(token, _node, Volatile.Read(ref _sendsQueued)):
-                return;
-            default:
-                Handle(new PacketArrived(packet));
-                return;
-        }
-    }
-
-    // A held token reaches the node late by the hold, which the node cannot tell from a slow
-    // network; but it proved the ring whole when it arrived here. Totem's token loss timeout counts
-    // from the last token seen (Corosync's representative resets it on receiving the token, then
-    // holds it), so the timer the node starts now is shortened by the hold. Counted from the
-    // release instead, the representative, and every process that hears of the loss only through
-    // its joins, would notice a partition or a crash up to a whole hold after the processes that
-    // last saw the token before it: the side of the representative gathered, and installed its next
-    // configuration, up to a whole hold after the other (benchmarks/corosync/RESULTS.md, Membership).
-    private void HandleHeld(HeldToken held) => Handle(new PacketArrived(held.Token), held.HeldFor);
-
-    private void Handle(NodeInput input, TimeSpan tokenHeldFor = default)
+    private void Handle(NodeInput input)
     {
         var before = _node.State;
         var outputs = _node.Handle(input);
         var after = _node.State;
         if (after != before && (before == MembershipState.Operational || after == MembershipState.Gather))
-            RuntimeLog.Gathering(_logger, Id, _lastRegular?.Id.Name ?? "no configuration", _node.LastGatherReason ?? GatherReason.Start);
-        Apply(outputs, restarting: input is Restart, tokenHeldFor);
+            RuntimeLog.Gathering(_logger, Id, _lastRegular?.Id.Name ?? "no configuration", _node.Snapshot().LastGatherReason ?? GatherReason.Start);
+        Apply(outputs, restarting: input is Restart);
     }
 
-    // ---- Outputs: timers and the trace first, then the network, then the application ----
+    // ---- Outputs: stable storage first, then timers and the trace, then the network, then the application ----
 
-    private void Apply(IReadOnlyList<NodeOutput> outputs, bool restarting, TimeSpan tokenHeldFor)
+    private void Apply(IReadOnlyList<NodeOutput> outputs, bool restarting)
     {
         double now = NowMs();
         List<(ProcessId? To, List<Packet> Packets)>? groups = null;
@@ -461,6 +404,9 @@ public sealed class NodeHost : IAsyncDisposable
         {
             switch (output)
             {
+                case PersistState persist:
+                    _storage.Save(persist.State);
+                    break;
                 case Broadcast b:
                     GroupFor(ref groups, null).Add(b.Packet);
                     break;
@@ -468,11 +414,7 @@ public sealed class NodeHost : IAsyncDisposable
                     (toSelf ??= []).Add(u.Packet);
                     break;
                 case Unicast u:
-                    if (u.Packet is Token passed) NotePassedToken(passed);
                     GroupFor(ref groups, u.To).Add(u.Packet);
-                    break;
-                case StartTimer { Timer: TimerKind.TokenLoss } t:
-                    _timers[t.Timer].Start(t.DelayMs - tokenHeldFor.TotalMilliseconds);
                     break;
                 case StartTimer t:
                     _timers[t.Timer].Start(t.DelayMs);
@@ -504,12 +446,6 @@ public sealed class NodeHost : IAsyncDisposable
         if (toSelf is not null)
             foreach (var packet in toSelf) _inputs.Post(new LoopedBack(packet));
         if (events is not null) _events.Publish(events);
-    }
-
-    private void NotePassedToken(Token token)
-    {
-        _idleTokensPassed = TokenHold.LooksIdle(token) ? _idleTokensPassed + 1 : 0;
-        _holdCancelSent = false;
     }
 
     private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)
@@ -564,19 +500,16 @@ public sealed class NodeHost : IAsyncDisposable
             RuntimeLog.TransitionalConfiguration(_logger, Id, c.Id, members, c.PreviousRegular);
             return;
         }
-        var reason = restarting ? "restart from stable storage" : $"after gathering: {_node.LastGatherReason ?? GatherReason.Start}";
+        var reason = restarting ? "restart from stable storage" : $"after gathering: {_node.Snapshot().LastGatherReason ?? GatherReason.Start}";
         RuntimeLog.RegularConfiguration(_logger, Id, c.Id, members, c.Primary?.ToString() ?? "not decided", reason);
     }
 
-    private NodeStatus Status(bool running) => new(
-        Id,
-        running,
-        _node.State,
-        _lastRegular,
-        _node.Regular?.Ring,
-        _node.PendingCount + Volatile.Read(ref _sendsQueued),
-        _node.Regular?.DeliveredUpTo ?? 0,
-        _node.Regular?.Buffer.HighestSeen ?? 0);
+    private NodeStatus Status(bool running)
+    {
+        var node = _node.Snapshot();
+        return new NodeStatus(Id, running, node.State, _lastRegular, node.Regular?.Ring, node.PendingSends + Volatile.Read(ref _sendsQueued),
+            node.Regular?.DeliveredUpTo ?? 0, node.Regular?.HighestSeen ?? 0, node.Counters);
+    }
 
     private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
 

@@ -1,8 +1,11 @@
 // The real network (the runtime driver): what a running process can say about itself, and the
-// one judgement that needs every process at once: has the cluster settled (TRACE.md's
-// "quiescent")? A tool that runs the processes asks each one, then decides.
+// one judgement that needs every process at once: has the cluster settled (docs/TRACE.md's
+// "quiescent")? A tool that runs the processes asks each one, then decides with the same test the
+// simulator makes (Evs.Reference's Quiescence).
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
+using Evs.Reference.Node;
+using Evs.Reference.Ordering;
 
 namespace Evs.Runtime;
 
@@ -12,7 +15,9 @@ namespace Evs.Runtime;
 /// <see cref="Ring"/> the ring of the last regular configuration it installed (null before the first);
 /// <see cref="PendingSends"/> the application's messages not yet sent (queued for the node or
 /// buffered in it); <see cref="DeliveredUpTo"/> and <see cref="HighestSeen"/> the ring's ordinals
-/// delivered here and seen here. A stopped host reports its last state with <see cref="Running"/> false.
+/// delivered here and seen here; <see cref="Counters"/> the ordering protocol's counts (null when
+/// the status was rebuilt from a report that does not carry them). A stopped host reports its last
+/// state with <see cref="Running"/> false.
 /// </summary>
 public sealed record NodeStatus(
     ProcessId Id,
@@ -22,7 +27,8 @@ public sealed record NodeStatus(
     RingId? Ring,
     int PendingSends,
     long DeliveredUpTo,
-    long HighestSeen)
+    long HighestSeen,
+    OrderingCounters? Counters = null)
 {
     /// <inheritdoc/>
     public override string ToString() =>
@@ -30,20 +36,9 @@ public sealed record NodeStatus(
         + $"{PendingSends} to send, delivered up to {DeliveredUpTo} of {HighestSeen} seen";
 
     /// <summary>
-    /// Whether <paramref name="live"/>, the statuses of every process still alive, show a
-    /// quiescent cluster (TRACE.md): every one operational in the same ring, whose members are
-    /// exactly these processes, nothing waiting to be sent, and every message of the ring
-    /// delivered everywhere. The same test the simulator makes at the end of a run.
+    /// Whether <paramref name="live"/>, the statuses of every process still alive, show a quiescent
+    /// cluster (<see cref="Quiescence.Holds"/>): the test the simulator makes at the end of a run.
     /// </summary>
-    public static bool AllQuiescent(IReadOnlyCollection<NodeStatus> live)
-    {
-        if (live.Count == 0) return true;
-        var first = live.First();
-        if (first.Ring is not { } ring || first.Configuration is not { } configuration) return false;
-        var ids = live.Select(s => s.Id).OrderBy(p => p, ProcessId.Ordinal);
-        if (!configuration.Members.SequenceEqual(ids)) return false;
-        return live.All(s =>
-            s.State == MembershipState.Operational && s.Ring == ring && s.PendingSends == 0
-            && s.DeliveredUpTo == first.HighestSeen && s.HighestSeen == first.HighestSeen);
-    }
+    public static bool AllQuiescent(IReadOnlyCollection<NodeStatus> live) =>
+        Quiescence.Holds([.. live.Select(s => new Quiescence.Process(s.Id, s.State, s.Ring, s.Configuration, s.PendingSends, s.DeliveredUpTo, s.HighestSeen))]);
 }

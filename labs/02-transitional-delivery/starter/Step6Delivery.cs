@@ -3,7 +3,6 @@
 // action without communication with any other process". The constructor and the Delivered helper
 // are given; the rest is yours. `evs lab start 2` copies this file to student/, `evs lab check 2`
 // grades it.
-using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
@@ -13,7 +12,7 @@ namespace Evs.Reference.Recovery;
 /// <summary>Step 6, a to e: the deliveries that end recovery, computed from local state only.</summary>
 public sealed class Step6Delivery
 {
-    private readonly RegularDelivery? _old;
+    private readonly TotemRing? _old;
     private readonly IReadOnlyList<MemberInfo> _transitional;
     private readonly ObligationSet _obligations;
     private readonly RingId _newRing;
@@ -24,7 +23,7 @@ public sealed class Step6Delivery
     /// (null if it never had one), with the exchanged information of its transitional members,
     /// its obligation set (already grown by step 5.c), and the new ring and its regular configuration.
     /// </summary>
-    public Step6Delivery(RegularDelivery? old, IReadOnlyList<MemberInfo> transitional, ObligationSet obligations, RingId newRing, Configuration newRegular)
+    public Step6Delivery(TotemRing? old, IReadOnlyList<MemberInfo> transitional, ObligationSet obligations, RingId newRing, Configuration newRegular)
     {
         _old = old;
         _transitional = transitional;
@@ -56,19 +55,19 @@ public sealed class Step6Delivery
         throw new NotImplementedException("lab 2: Step6Delivery.SafeInRegular");
 
     /// <summary>The first ordinal after what was delivered that no one of the transitional configuration holds; past the highest held if none is missing.</summary>
-    public static long FirstUnavailable(RegularDelivery old) =>
+    public static long FirstUnavailable(TotemRing old) =>
         throw new NotImplementedException("lab 2: Step6Delivery.FirstUnavailable");
 
     /// <summary>6.a: forget the messages after the first unavailable one, except those of the obligation set.</summary>
-    public void DiscardAfterFirstUnavailable(RegularDelivery old, long firstUnavailable) =>
+    public void DiscardAfterFirstUnavailable(TotemRing old, long firstUnavailable) =>
         throw new NotImplementedException("lab 2: Step6Delivery.DiscardAfterFirstUnavailable");
 
     /// <summary>6.b: deliver in the old regular configuration, in order, up to the first gap or the first safe message not known safe there. Returns the last ordinal delivered.</summary>
-    public long DeliverSafeInRegular(RegularDelivery old, long firstUnavailable, List<NodeOutput> outputs) =>
+    public long DeliverSafeInRegular(TotemRing old, long firstUnavailable, List<NodeOutput> outputs) =>
         throw new NotImplementedException("lab 2: Step6Delivery.DeliverSafeInRegular");
 
     /// <summary>6.d: deliver in the transitional configuration, in order, every message left after 6.a and 6.b.</summary>
-    public static void DeliverRemaining(RegularDelivery old, long delivered, Configuration transitional, List<NodeOutput> outputs) =>
+    public static void DeliverRemaining(TotemRing old, long delivered, Configuration transitional, List<NodeOutput> outputs) =>
         throw new NotImplementedException("lab 2: Step6Delivery.DeliverRemaining");
 
     private static MessageDelivered Delivered(RegularMessage m, ConfigurationId configuration) =>

@@ -67,7 +67,7 @@ internal sealed record NodeReport(
             new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster),
             host.Traffic.IsIsolated,
             [.. host.Traffic.Blocked.Select(p => p.Name).Order(StringComparer.Ordinal)],
-            host.TokenHolds);
+            status.Counters?.TokenHolds ?? 0);
     }
 
     /// <summary>The library's status again, for <see cref="NodeStatus.AllQuiescent"/> over processes that each run in an OS process of their own.</summary>

@@ -3,7 +3,6 @@
 // process acknowledged every rebroadcast and just before it installed), so lab 3 also plays it
 // out directly, on the student's ObligationSet and Step5Rebroadcast and the library's step 6.
 // It is the story of Step5RebroadcastTests.Section32_..., told to a student who got it wrong.
-using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
@@ -44,9 +43,9 @@ public static class Section32Case
         // The attempt fails; q restarts without r, alone in its transitional configuration. It
         // holds its own message k (1, delivered) and r's message n (3), which follows p's message 2
         // that nobody left holds. r may have delivered n in {q,r}, relying on q: q must deliver it too.
-        var old = new RegularDelivery(Q, OldRing, Pqr, TotemSettings.Simulation);
-        old.OnMessage(Message(1, Q, "k"), []);
-        old.OnMessage(Message(3, R, "n"), []);
+        var old = new TotemRing(Q, OldRing, Pqr, TotemSettings.Simulation);
+        old.Receive(Message(1, Q, "k"), []);
+        old.Receive(Message(3, R, "n"), []);
         var retry = new RingId(6, Q);
         var outputs = new Step6Delivery(old, [Info(Q, ObligationSet.Empty)], obligations, retry, Configuration.Regular(retry, [Q, S, T])).Perform();
         bool deliversN = outputs.OfType<MessageDelivered>().Any(d => d.Message == new MessageId("n"));

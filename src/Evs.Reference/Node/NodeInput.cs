@@ -29,10 +29,12 @@ public sealed record SendRequested(byte[] Payload, DeliveryService Service) : No
 public sealed record Start(IReadOnlySet<ProcessId>? Expected = null) : NodeInput;
 
 /// <summary>
-/// A process starts again after a crash, from its stable storage and with the same identifier:
-/// it installs a singleton regular configuration with a fresh ring identifier, then merges.
+/// A process starts again after a crash, from its stable storage (<paramref name="Saved"/>, what
+/// the last <see cref="PersistState"/> wrote; null if it crashed before writing any) and with the
+/// same identifier: it installs a singleton regular configuration with a fresh ring identifier,
+/// then merges.
 /// </summary>
-public sealed record Restart : NodeInput;
+public sealed record Restart(Storage.StableState? Saved) : NodeInput;
 
 /// <summary>
 /// Start in an already formed ring, skipping the membership algorithm: every member is handed

@@ -1,12 +1,23 @@
-// Sans-IO, the outputs: what a node wants done as the result of one input. The driver sends
-// the packets, runs the timers, and hands deliveries and configuration changes to the
-// application (and to the trace).
+// Sans-IO, the outputs: what a node wants done as the result of one input. The driver writes
+// what must survive a crash, sends the packets, runs the timers, and hands deliveries and
+// configuration changes to the application (and to the trace).
 using Evs.Reference.Model;
+using Evs.Reference.Storage;
+using Evs.Reference.VirtualSynchrony;
 
 namespace Evs.Reference.Node;
 
 /// <summary>One thing a node asks its driver to do, or tells its application.</summary>
 public abstract record NodeOutput;
+
+/// <summary>
+/// Write <see cref="State"/> to stable storage, replacing what was there, before any other output of
+/// the same step takes effect (etcd raft's <c>Ready</c>: the hard state is persisted before the
+/// messages that depend on it are sent). A node puts it first in a step's outputs, once, when the
+/// step changed what it must not forget across a crash: its highest ring sequence number (so no ring
+/// or message identifier is used twice), its last configuration, its primary component history.
+/// </summary>
+public sealed record PersistState(StableState State) : NodeOutput;
 
 /// <summary>Send a packet to every other process of the component (a broadcast or multicast).</summary>
 public sealed record Broadcast(Packet Packet) : NodeOutput;
@@ -30,14 +41,8 @@ public sealed record MessageDelivered(MessageId Message, ProcessId Originator, C
 public sealed record ConfigurationDelivered(Configuration Configuration) : NodeOutput;
 
 /// <summary>
-/// The regular configuration about to be delivered is a primary component (Section 5).
-/// <see cref="Continuing"/> are its members that come straight from the previous primary
-/// component's view, <see cref="Names"/> every member's virtual synchrony identifier: what the
-/// virtual synchrony filter needs to merge processes one at a time (Rules 3, 4).
-/// <see cref="NeverUsed"/> are identifiers this process was given in primaries it never installed.
+/// The regular configuration about to be delivered, <see cref="Configuration"/>, is a primary
+/// component (Section 5); <see cref="View"/> is what the virtual synchrony filter needs to merge
+/// processes into it one at a time (Rules 3, 4).
 /// </summary>
-public sealed record PrimaryComponentInstalled(
-    ConfigurationId Configuration,
-    System.Collections.Immutable.ImmutableSortedSet<ProcessId> Continuing,
-    System.Collections.Immutable.ImmutableSortedDictionary<ProcessId, string> Names,
-    System.Collections.Immutable.ImmutableArray<string> NeverUsed) : NodeOutput;
+public sealed record PrimaryComponentInstalled(ConfigurationId Configuration, PrimaryViewInfo View) : NodeOutput;

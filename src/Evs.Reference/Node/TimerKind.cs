@@ -23,4 +23,7 @@ public enum TimerKind
 
     /// <summary>The representative of a ring announces the ring, so that other components can merge with it.</summary>
     MergeDetect,
+
+    /// <summary>The representative holds an idle token (Ordering/TokenHold); when this expires it passes it on.</summary>
+    TokenHold,
 }

@@ -4,25 +4,10 @@
 // primary components must be totally ordered by -> (Uniqueness) and consecutive primaries must
 // share a process (Continuity).
 //
-// A quorum rule (Majority, DynamicLinearVoting) alone does not give Uniqueness over an
-// asynchronous network. The members of a new ring install it one after another as the token
-// passes; if the token is lost after one member installed it, that member alone delivered the
-// configuration change, and nothing it did can reach the others, who go on to form the next
-// configuration. Both installations would be primary and neither would precede the other.
-// So the decision adds two rules, and recovery installs a primary configuration in one order:
-//
-//   1. The install leader installs first. Every other member installs only after it has seen the
-//      token that the leader passed on having installed (TotemNode, recovery). If the leader has
-//      not installed a configuration, nobody has.
-//   2. The install leader of a new primary component is a member that installed the latest
-//      primary component any member installed (I*): its own installation of I* precedes its
-//      installation of the new one, and the other members' installations follow it.
-//   3. A later primary attempt that some member agreed to but whose leader is absent may have
-//      been installed by its leader without anyone here knowing: the configuration is not primary
-//      (it blocks) until that leader is heard from. A present leader says whether it installed it.
-//
-// Everything is decided from the information exchanged in step 3, the same at every member, so
-// every member decides alike without another round of messages.
+// The decision for one proposed configuration is made by every member alone, from the information
+// exchanged in step 3, the same at every member, so every member decides alike without another
+// round of messages: the quorum rule of the algorithm (Majority, DynamicLinearVoting), and the
+// rules that let the configuration be installed in one order (PrimaryInstall).
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 
@@ -30,8 +15,9 @@ namespace Evs.Reference.PrimaryComponent;
 
 /// <summary>
 /// The decision for one proposed regular configuration: whether it is primary, which member
-/// installs it first, and, for the virtual synchrony filter, which members continue from the
-/// previous primary component's view and the virtual synchrony identifier of every member.
+/// installs it first (<see cref="PrimaryInstall"/>), and, for the virtual synchrony filter, which
+/// members continue from the previous primary component's view and the virtual synchrony
+/// identifier of every member.
 /// </summary>
 public sealed record PrimaryDecision(
     bool Primary,
@@ -44,9 +30,9 @@ public sealed record PrimaryDecision(
 
     /// <summary>
     /// Decides for a configuration formed by <paramref name="representative"/> of the
-    /// <paramref name="members"/> who supplied
-    /// <paramref name="knowledge"/>, by the quorum rule of <paramref name="algorithm"/> and the
-    /// ordering rules above.
+    /// <paramref name="members"/> who supplied <paramref name="knowledge"/>: primary when the
+    /// quorum rule of <paramref name="algorithm"/> holds and no earlier attempt may have been
+    /// installed unseen (<see cref="PrimaryInstall.NoAttemptMayHaveBeenInstalledUnseen"/>).
     /// </summary>
     public static PrimaryDecision Decide(
         IPrimaryComponentAlgorithm algorithm,
@@ -54,37 +40,20 @@ public sealed record PrimaryDecision(
         ImmutableSortedSet<ProcessId> members,
         IReadOnlyList<MemberKnowledge> knowledge)
     {
-        var latestInstalled = LatestInstalled(knowledge);
+        var latestInstalled = PrimaryInstall.LatestInstalled(knowledge);
         bool primary = algorithm.IsPrimary(members, knowledge.Select(k => k.History).ToList())
-            && NoAttemptMayHaveBeenInstalledUnseen(members, knowledge, latestInstalled);
+            && PrimaryInstall.NoAttemptMayHaveBeenInstalledUnseen(members, knowledge, latestInstalled);
         if (!primary) return new PrimaryDecision(false, representative, [], ImmutableSortedDictionary<ProcessId, string>.Empty);
         var continuing = ContinuingMembers(knowledge, latestInstalled);
-        return new PrimaryDecision(true, Leader(knowledge, latestInstalled, members), continuing, NamesOf(knowledge, continuing));
+        return new PrimaryDecision(true, PrimaryInstall.Leader(knowledge, latestInstalled, members), continuing, NamesOf(knowledge, continuing));
     }
 
     /// <summary>The virtual synchrony identifier of <paramref name="process"/> when it holds its <paramref name="identity"/>-th one: <c>q</c>, then <c>q~1</c>, <c>q~2</c>…</summary>
     public static string NameOf(ProcessId process, int identity) => identity <= 1 ? process.Name : $"{process.Name}~{identity - 1}";
 
-    // I*: the latest primary component that any member installed.
-    private static PrimaryRecord? LatestInstalled(IReadOnlyList<MemberKnowledge> knowledge) =>
-        knowledge.Select(k => k.History.LastInstalled).OfType<PrimaryRecord>().MaxBy(r => r.RingSequence);
-
-    // Rule 3: every attempt after I* that a member agreed to has its leader here.
-    private static bool NoAttemptMayHaveBeenInstalledUnseen(ImmutableSortedSet<ProcessId> members, IReadOnlyList<MemberKnowledge> knowledge, PrimaryRecord? latestInstalled)
-    {
-        long after = latestInstalled?.RingSequence ?? 0;
-        return knowledge.SelectMany(k => k.History.Ambiguous).Where(a => a.RingSequence > after).All(a => members.Contains(a.Leader));
-    }
-
-    // Rule 2: the lowest member that installed I*; the lowest member when no primary was installed.
-    private static ProcessId Leader(IReadOnlyList<MemberKnowledge> knowledge, PrimaryRecord? latestInstalled, ImmutableSortedSet<ProcessId> members) =>
-        latestInstalled is null
-            ? members.Min
-            : knowledge.Where(k => Equals(k.History.LastInstalled, latestInstalled)).Select(k => k.Process).Min(ProcessId.Ordinal);
-
-    // Members still in the view of I*: their last regular configuration is I* itself. A member
-    // that installed I* and then failed, or went through a non-primary configuration, has left
-    // the group; it is merged back under a new identifier.
+    // Members still in the view of I* (the latest primary any member installed): their last
+    // regular configuration is I* itself. A member that installed I* and then failed, or went
+    // through a non-primary configuration, has left the group; it is merged back under a new identifier.
     private static ImmutableSortedSet<ProcessId> ContinuingMembers(IReadOnlyList<MemberKnowledge> knowledge, PrimaryRecord? latestInstalled) =>
         latestInstalled is null
             ? ImmutableSortedSet.Create(ProcessId.Ordinal)

@@ -4,7 +4,6 @@
 //    the same as the previous regular configuration of this process.
 //    b. Determine the messages to be rebroadcast because some process in the proposed
 //    transitional configuration of this process has not acknowledged receipt of those messages."
-using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
 

@@ -5,36 +5,63 @@
 //    c. If during Step 5.a this process acknowledges having received all of the rebroadcast
 //    messages, it includes the members of the proposed transitional configuration and their
 //    obligation sets in its obligation set."
-// The rebroadcasts travel on the new ring (RecoveredMessage), whose token acknowledges them like
-// any message: the token's aru is the acknowledgment, RecoverySeq the highest rebroadcast, and
-// Backlog what the members still have to rebroadcast.
-using Evs.Reference.Membership;
+// The rebroadcasts travel on the proposed ring (Ordering/TotemRing), wrapped as RecoveredMessages,
+// and its token acknowledges them like any message: the token's aru is the acknowledgment (before
+// the ring is installed, a process acknowledges nothing else: Step2Buffering.Acknowledged),
+// RecoverySeq the highest rebroadcast, and Backlog what the members still have to rebroadcast.
 using Evs.Reference.Ordering;
 
 namespace Evs.Reference.Recovery;
 
-/// <summary>Step 5: when the rebroadcasts are all received, by this process and by every member.</summary>
-public sealed class Step5Rebroadcast(IReadOnlyList<MemberInfo> transitional)
+/// <summary>
+/// Step 5 towards one proposed ring: the queue of old messages this process rebroadcasts (5.a),
+/// taking in the old messages the others rebroadcast, and when the rebroadcasts are all
+/// acknowledged, by this process (5.c) and by every member (5.b).
+/// </summary>
+public sealed class Step5Rebroadcast
 {
+    /// <summary>
+    /// Step 5 with the exchanged information of the members of the proposed transitional
+    /// configuration (4.a) and the old messages this process must rebroadcast (4.b), in order (none by default).
+    /// </summary>
+    public Step5Rebroadcast(IReadOnlyList<MemberInfo> transitional, IEnumerable<RegularMessage>? toRebroadcast = null)
+    {
+        Transitional = transitional;
+        Queue = new Queue<RegularMessage>(toRebroadcast ?? []);
+    }
+
     /// <summary>The exchanged information of the members of the proposed transitional configuration.</summary>
-    public IReadOnlyList<MemberInfo> Transitional { get; } = transitional;
+    public IReadOnlyList<MemberInfo> Transitional { get; }
+
+    /// <summary>5.a: the old messages still to rebroadcast, in order; the ring takes them first, as flow control allows.</summary>
+    public Queue<RegularMessage> Queue { get; }
+
+    /// <summary>
+    /// 5.a, at the receiving end: a rebroadcast seen on the proposed ring for the first time
+    /// (<paramref name="original"/>, with its old ordinal) joins the messages of this process's old
+    /// ring, when it is of that ring, for step 6 to deliver.
+    /// </summary>
+    public static void TakeIn(RegularMessage? original, TotemRing? old)
+    {
+        if (original is not null && old is not null && original.Ring == old.Id) old.Buffer.Add(original);
+    }
 
     /// <summary>
     /// Whether no more rebroadcasts will come: every member of the new ring has held the token at
     /// least once since recovery began (this is this process's second visit or later) and none
     /// had anything left to rebroadcast at its last visit.
     /// </summary>
-    public static bool NoMoreRebroadcasts(Token token, RegularDelivery ring) => ring.Visits >= 2 && token.Backlog == 0;
+    public static bool NoMoreRebroadcasts(Token token, TotemRing ring) => ring.Visits >= 2 && token.Backlog == 0;
 
     /// <summary>
-    /// 5.c's condition: as it forwards this token, this process acknowledges having received all
+    /// 5.c's condition: as it passes this token on, this process acknowledges having received all
     /// of the rebroadcast messages.
     /// </summary>
-    public static bool AcknowledgesAll(Token token, RegularDelivery ring) =>
+    public static bool AcknowledgesAll(Token token, TotemRing ring) =>
         NoMoreRebroadcasts(token, ring) && ring.Buffer.MyAru >= token.RecoverySeq;
 
     /// <summary>5.b's end: every member of the new ring (so of every transitional configuration) has acknowledged every rebroadcast.</summary>
-    public static bool AllAcknowledged(Token token, RegularDelivery ring) =>
+    public static bool AllAcknowledged(Token token, TotemRing ring) =>
         NoMoreRebroadcasts(token, ring) && ring.ReceivedByAll >= token.RecoverySeq;
 
     /// <summary>5.c: the obligation set grown by the transitional members and their obligation sets.</summary>

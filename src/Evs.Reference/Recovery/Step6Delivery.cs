@@ -18,7 +18,6 @@
 //    membership algorithm."
 // After step 5 every member of the transitional configuration holds the same old messages and
 // the same exchanged information, so each computes the same deliveries here (Specification 4).
-using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
@@ -28,7 +27,7 @@ namespace Evs.Reference.Recovery;
 /// <summary>Step 6, a to e: the deliveries that end recovery, computed from local state only.</summary>
 public sealed class Step6Delivery
 {
-    private readonly RegularDelivery? _old;
+    private readonly TotemRing? _old;
     private readonly IReadOnlyList<MemberInfo> _transitional;
     private readonly ObligationSet _obligations;
     private readonly RingId _newRing;
@@ -39,7 +38,7 @@ public sealed class Step6Delivery
     /// (null if it never had one), with the exchanged information of its transitional members,
     /// its obligation set (already grown by step 5.c), and the new ring and its regular configuration.
     /// </summary>
-    public Step6Delivery(RegularDelivery? old, IReadOnlyList<MemberInfo> transitional, ObligationSet obligations, RingId newRing, Configuration newRegular)
+    public Step6Delivery(TotemRing? old, IReadOnlyList<MemberInfo> transitional, ObligationSet obligations, RingId newRing, Configuration newRegular)
     {
         _old = old;
         _transitional = transitional;
@@ -72,7 +71,7 @@ public sealed class Step6Delivery
     public long SafeInRegular => _transitional.Count == 0 ? 0 : _transitional.Max(i => i.ReceivedByAll);
 
     /// <summary>The first ordinal after what was delivered that no one of the transitional configuration holds; past the highest held if none is missing.</summary>
-    public static long FirstUnavailable(RegularDelivery old)
+    public static long FirstUnavailable(TotemRing old)
     {
         long seq = old.DeliveredUpTo + 1;
         while (old.Buffer.Holds(seq)) seq++;
@@ -80,14 +79,14 @@ public sealed class Step6Delivery
     }
 
     /// <summary>6.a: forget the messages after the first unavailable one, except those of the obligation set.</summary>
-    public void DiscardAfterFirstUnavailable(RegularDelivery old, long firstUnavailable)
+    public void DiscardAfterFirstUnavailable(TotemRing old, long firstUnavailable)
     {
         foreach (var message in old.Buffer.After(firstUnavailable).OfType<RegularMessage>().ToList())
             if (!_obligations.Contains(message.Originator)) old.Buffer.Remove(message.Seq);
     }
 
     /// <summary>6.b: deliver in the old regular configuration, in order, up to the first gap or the first safe message not known safe there. Returns the last ordinal delivered.</summary>
-    public long DeliverSafeInRegular(RegularDelivery old, long firstUnavailable, List<NodeOutput> outputs)
+    public long DeliverSafeInRegular(TotemRing old, long firstUnavailable, List<NodeOutput> outputs)
     {
         long seq = old.DeliveredUpTo;
         while (seq + 1 < firstUnavailable && old.Buffer.Get(seq + 1) is RegularMessage next
@@ -100,7 +99,7 @@ public sealed class Step6Delivery
     }
 
     /// <summary>6.d: deliver in the transitional configuration, in order, every message left after 6.a and 6.b.</summary>
-    public static void DeliverRemaining(RegularDelivery old, long delivered, Configuration transitional, List<NodeOutput> outputs)
+    public static void DeliverRemaining(TotemRing old, long delivered, Configuration transitional, List<NodeOutput> outputs)
     {
         foreach (var message in old.Buffer.After(delivered).OfType<RegularMessage>())
             outputs.Add(Delivered(message, transitional.Id));

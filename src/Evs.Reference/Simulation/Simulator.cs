@@ -68,17 +68,15 @@ public sealed class Simulator
     private readonly DeterministicRandom _random;
     private readonly NetworkModel _network;
     private readonly PriorityQueue<Happening, (long Time, long Order)> _queue = new();
-    private readonly Dictionary<ProcessId, TotemNode> _nodes = new();
+    private readonly Dictionary<ProcessId, IProtocolNode> _nodes = new();
     private readonly Dictionary<ProcessId, IStableStorage> _storage = new();
-    private readonly Dictionary<ProcessId, Configuration> _configurationOf = new();
+    private readonly Dictionary<ProcessId, EventRecorder> _recorders = new();
     private readonly Dictionary<(ProcessId, TimerKind), long> _timerGenerations = new();
-    private readonly Dictionary<ProcessId, long> _eventIndex = new();
     private readonly List<EvsEvent> _events = new();
     private readonly Dictionary<DeliveryService, long> _sent = new();
     private readonly Dictionary<DeliveryService, long> _delivered = new();
     private readonly HashSet<ConfigurationId> _configurations = new();
     private readonly Dictionary<ProcessId, VirtualSynchronyFilter> _filters = new();
-    private readonly Dictionary<ProcessId, PrimaryViewInfo> _primaryViews = new();
     private readonly List<VsEvent> _vsEvents = new();
     private long _refusedSends;
     private long _order;
@@ -107,7 +105,7 @@ public sealed class Simulator
         {
             _storage[p] = new InMemoryStableStorage();
             _nodes[p] = NewNode(p);
-            _eventIndex[p] = 0;
+            _recorders[p] = new EventRecorder(p);
             if (_options.VirtualSynchrony) _filters[p] = new VirtualSynchronyFilter(p);
         }
         foreach (var step in _scenario.Steps) Schedule(Micro(step.At), new StepHappens(step));
@@ -136,8 +134,8 @@ public sealed class Simulator
         var summary = new SimulationSummary(
             _configurations.Count, _sent, _delivered, _now / 1000.0,
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
-            _tokenRetransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.TokenRetransmissions ?? 0),
-            _retransmissions + _nodes.Values.Sum(n => n.Regular?.Counters.Retransmissions ?? 0),
+            _tokenRetransmissions + _nodes.Values.Sum(n => n.Snapshot().Counters.TokenRetransmissions),
+            _retransmissions + _nodes.Values.Sum(n => n.Snapshot().Counters.Retransmissions),
             quiescent, _refusedSends);
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
@@ -212,26 +210,24 @@ public sealed class Simulator
     // fail_p(c): the process loses everything but its stable storage; its timers die with it.
     private void Crash(ProcessId p)
     {
-        var node = _nodes[p];
-        _tokenRetransmissions += node.Regular?.Counters.TokenRetransmissions ?? 0;
-        _retransmissions += node.Regular?.Counters.Retransmissions ?? 0;
+        var counters = _nodes[p].Snapshot().Counters;
+        _tokenRetransmissions += counters.TokenRetransmissions;
+        _retransmissions += counters.Retransmissions;
         _nodes.Remove(p);
-        _primaryViews.Remove(p);
         foreach (var timer in Enum.GetValues<TimerKind>())
             _timerGenerations[(p, timer)] = _timerGenerations.GetValueOrDefault((p, timer)) + 1;
-        if (_configurationOf.TryGetValue(p, out var c))
-            Record(new Fail(p, NextIndex(p), _now / 1000.0, c.Id));
+        if (_recorders[p].Fail(_now / 1000.0) is { } fail) Record(new FilterInput(fail));
     }
 
     // The process starts again from its stable storage, with the same identifier.
     private void Recover(ProcessId p)
     {
         _nodes[p] = NewNode(p);
-        Apply(p, _nodes[p].Handle(new Restart()));
+        Apply(p, _nodes[p].Handle(new Restart(_storage[p].Load())));
     }
 
     private TotemNode NewNode(ProcessId p) =>
-        new(p, _storage[p], _options.Settings ?? TotemSettings.Simulation, MembershipSettings.Simulation,
+        new(p, _options.Settings ?? TotemSettings.Simulation, MembershipSettings.Simulation,
             _options.Primary is { } name ? PrimaryComponentAlgorithms.Create(name, _scenario.Processes) : null);
 
     // The application asks to send. Behind the virtual synchrony filter, a process outside the
@@ -248,7 +244,7 @@ public sealed class Simulator
         Apply(from, _nodes[from].Handle(new SendRequested(payload, service)));
     }
 
-    /// <summary>Carries out a node's outputs: the network, the timers, and the trace.</summary>
+    /// <summary>Carries out a node's outputs: stable storage, the network, the timers, and the trace.</summary>
     private void Apply(ProcessId p, IReadOnlyList<NodeOutput> outputs)
     {
         foreach (var output in outputs)
@@ -261,6 +257,9 @@ public sealed class Simulator
             }
             switch (output)
             {
+                case PersistState persist:
+                    _storage[p].Save(persist.State);
+                    break;
                 case Broadcast b:
                     foreach (var to in _scenario.Processes)
                         if (to != p && _nodes.ContainsKey(to)) Transmit(p, to, b.Packet);
@@ -278,21 +277,8 @@ public sealed class Simulator
                 case StopTimer t:
                     _timerGenerations[(p, t.Timer)] = _timerGenerations.GetValueOrDefault((p, t.Timer)) + 1;
                     break;
-                case MessageSent s:
-                    Count(_sent, s.Service);
-                    Record(new Send(p, NextIndex(p), _now / 1000.0, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
-                    break;
-                case MessageDelivered d:
-                    Count(_delivered, d.Service);
-                    Record(new Deliver(p, NextIndex(p), _now / 1000.0, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
-                    break;
-                case PrimaryComponentInstalled installed:
-                    _primaryViews[p] = new PrimaryViewInfo(installed.Continuing, installed.Names, installed.NeverUsed);
-                    break;
-                case ConfigurationDelivered { Configuration: var c }:
-                    _configurations.Add(c.Id);
-                    _configurationOf[p] = c;
-                    Record(new DeliverConf(p, NextIndex(p), _now / 1000.0, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary));
+                default:
+                    if (_recorders[p].Record(output, _now / 1000.0) is { } recorded) Record(recorded);
                     break;
             }
         }
@@ -311,19 +297,7 @@ public sealed class Simulator
             Schedule(_now + delay, new Arrival(from, to, packet));
     }
 
-    // Quiescent (TRACE.md): traffic stopped, every live process operational in one regular
-    // configuration of exactly the live processes, nothing waiting to be sent, and every message
-    // of the ring delivered everywhere.
-    private bool IsQuiescent()
-    {
-        var live = _nodes.Keys.OrderBy(p => p, ProcessId.Ordinal).ToList();
-        if (live.Count == 0) return true;
-        var first = _nodes[live[0]].Regular;
-        if (first is null || !first.Configuration.Members.SequenceEqual(live)) return false;
-        return _nodes.Values.All(n =>
-            n.State == MembershipState.Operational && n.PendingCount == 0 && n.Regular is { } r
-            && r.Ring == first.Ring && r.DeliveredUpTo == first.Buffer.HighestSeen && r.Buffer.HighestSeen == first.Buffer.HighestSeen);
-    }
+    private bool IsQuiescent() => Quiescence.Holds([.. _nodes.Values.Select(n => Quiescence.Of(n.Snapshot()))]);
 
     private DeliveryService DrawService()
     {
@@ -338,8 +312,6 @@ public sealed class Simulator
 
     private void Schedule(long time, Happening happening) => _queue.Enqueue(happening, (time, _order++));
 
-    private long NextIndex(ProcessId p) => _eventIndex[p]++;
-
     // At the end of the run, a process's virtual synchrony identifiers that were given to it in a
     // primary component it never installed (the others may list them in a view) are stopped: the
     // application never held them. Like fail_p(c), this is written by the driver, which knows the
@@ -352,15 +324,19 @@ public sealed class Simulator
                     _vsEvents.Add(new Stop(name, 0, _now / 1000.0));
     }
 
-    // Into the trace, and through the process's virtual synchrony filter when there is one; a
-    // primary regular configuration carries what the primary component algorithm decided.
-    private void Record(EvsEvent e)
+    // Into the trace and the run's counts, and through the process's virtual synchrony filter when
+    // there is one (a primary regular configuration carries what the primary component algorithm decided).
+    private void Record(FilterInput recorded)
     {
+        var e = recorded.Event;
         _events.Add(e);
-        if (!_filters.TryGetValue(e.Process, out var filter)) return;
-        PrimaryViewInfo? view = null;
-        if (e is DeliverConf { Kind: ConfigurationKind.Regular, Primary: true } && _primaryViews.Remove(e.Process, out var decided)) view = decided;
-        _vsEvents.AddRange(filter.Apply(new FilterInput(e, view)));
+        switch (e)
+        {
+            case Send s: Count(_sent, s.Service); break;
+            case Deliver d: Count(_delivered, d.Service); break;
+            case DeliverConf c: _configurations.Add(c.Conf); break;
+        }
+        if (_filters.TryGetValue(e.Process, out var filter)) _vsEvents.AddRange(filter.Apply(recorded));
     }
 
     private static void Count(Dictionary<DeliveryService, long> counts, DeliveryService service) =>

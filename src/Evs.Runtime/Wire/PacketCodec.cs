@@ -33,7 +33,7 @@ public enum PacketKind : byte
     /// <summary><see cref="Evs.Reference.Membership.CommitToken"/>.</summary>
     CommitToken = 6,
 
-    /// <summary><see cref="Runtime.TokenHoldCancel"/> (the runtime driver's, not the protocol's).</summary>
+    /// <summary><see cref="Evs.Reference.Ordering.TokenHoldCancel"/>.</summary>
     TokenHoldCancel = 7,
 }
 

@@ -90,10 +90,15 @@ public sealed class CoreBoundaryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Nothing_in_the_core_names_the_runtime()
+    public void No_code_of_the_core_refers_to_the_runtime()
     {
-        var naming = SourceFiles(Core).Where(f => File.ReadAllText(f).Contains("Evs.Runtime", StringComparison.Ordinal)).ToList();
-        Assert.Empty(naming);
+        // Its comments may say who drives it; its code may not use anything of the runtime.
+        var referring = SourceFiles(Core)
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (File: f, Line: i + 1, Text: line.Trim())))
+            .Where(l => !l.Text.StartsWith("//", StringComparison.Ordinal) && l.Text.Contains("Evs.Runtime", StringComparison.Ordinal))
+            .Select(l => $"{l.File}:{l.Line}: {l.Text}")
+            .ToList();
+        Assert.Empty(referring);
     }
 
     [Theory]

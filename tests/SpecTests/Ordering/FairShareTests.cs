@@ -6,7 +6,7 @@ using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
-using Evs.Reference.Storage;
+using Evs.Reference.Simulation;
 using Xunit;
 
 namespace SpecTests.Ordering;
@@ -35,37 +35,30 @@ public class FairShareTests
 
     /// <summary>
     /// Runs <paramref name="ids"/> as one installed ring over a network that loses nothing and
-    /// delivers in order, each process with <paramref name="queuedAtEach"/> agreed messages queued
-    /// (plus <paramref name="extra"/>), for that many token rotations; returns how many each broadcast.
+    /// delivers in order (a <see cref="HandNetwork"/> handing on the oldest packet each time), each
+    /// process with <paramref name="queuedAtEach"/> agreed messages queued (plus <paramref name="extra"/>),
+    /// for that many token rotations; returns how many each broadcast.
     /// </summary>
     private static Dictionary<ProcessId, int> LosslessRing(
         ImmutableArray<ProcessId> ids, int queuedAtEach, int rotations, Dictionary<ProcessId, int>? extra = null)
     {
-        var nodes = ids.ToDictionary(p => p, p => new TotemNode(p, new InMemoryStableStorage()));
+        var net = new HandNetwork(ids.Select(p => new TotemNode(p)));
         var sent = ids.ToDictionary(p => p, _ => 0);
-        var inFlight = new Queue<(ProcessId To, Packet Packet)>();
-        void Apply(ProcessId from, IReadOnlyList<NodeOutput> outputs)
-        {
-            foreach (var output in outputs)
-            {
-                if (output is MessageSent) sent[from]++;
-                else if (output is Broadcast b) foreach (var p in ids.Where(p => p != from)) inFlight.Enqueue((p, b.Packet));
-                else if (output is Unicast u) inFlight.Enqueue((u.To, u.Packet));
-            }
-        }
+        void Count(ProcessId from, IReadOnlyList<NodeOutput> outputs) => sent[from] += outputs.OfType<MessageSent>().Count();
 
         foreach (var p in ids)
         {
             int queued = queuedAtEach + (extra?.GetValueOrDefault(p) ?? 0);
-            for (int i = 0; i < queued; i++) nodes[p].Handle(new SendRequested([(byte)i], DeliveryService.Agreed));
+            for (int i = 0; i < queued; i++) net.Input(p, new SendRequested([(byte)i], DeliveryService.Agreed));
         }
         var ring = new RingId(1, ids[0]);
-        foreach (var p in ids) Apply(p, nodes[p].Handle(new StartInRing(ring, ids)));
+        foreach (var p in ids) Count(p, net.Input(p, new StartInRing(ring, ids)));
         int tokensAtRepresentative = 0;
-        while (inFlight.TryDequeue(out var next) && tokensAtRepresentative < rotations)
+        while (net.Waiting.Count > 0 && tokensAtRepresentative < rotations)
         {
-            if (next.Packet is Token && next.To == ids[0]) tokensAtRepresentative++;
-            Apply(next.To, nodes[next.To].Handle(new PacketArrived(next.Packet)));
+            if (net.Waiting[0] is { Packet: Token, To: var to } && to == ids[0]) tokensAtRepresentative++;
+            var (next, outputs) = net.HandOn(0);
+            Count(next.To, outputs);
         }
         return sent;
     }

@@ -33,10 +33,10 @@ internal static class Inputs
     /// this order: agreed and causal ones it delivered as soon as they were contiguous; safe
     /// ones wait, since no token has said that every member received them.
     /// </summary>
-    public static RegularDelivery OldRing(ProcessId me, params RegularMessage[] received)
+    public static TotemRing OldRing(ProcessId me, params RegularMessage[] received)
     {
-        var ring = new RegularDelivery(me, PqrRing, Pqr, TotemSettings.Simulation);
-        foreach (var message in received) ring.OnMessage(message, []);
+        var ring = new TotemRing(me, PqrRing, Pqr, TotemSettings.Simulation);
+        foreach (var message in received) ring.Receive(message, []);
         return ring;
     }
 
@@ -45,19 +45,22 @@ internal static class Inputs
     /// <paramref name="upTo"/> (not above its own aru); if <paramref name="deliver"/>, the second
     /// visit is completed, delivering what has become deliverable. Returns the outputs.
     /// </summary>
-    public static List<NodeOutput> LearnReceivedByAll(RegularDelivery ring, long upTo, bool deliver)
+    public static List<NodeOutput> LearnReceivedByAll(TotemRing ring, long upTo, bool deliver)
     {
         var outputs = new List<NodeOutput>();
         long tokenSeq = 1000L * (ring.Visits + 1);
         long seq = ring.Buffer.HighestSeen;
-        var first = new Token(P, ring.Ring, tokenSeq, seq, Aru: seq, AruSetter: null, ImmutableArray<long>.Empty, FlowControlCount: 0);
-        ring.AcceptToken(first, outputs);
-        ring.ForwardToken(first, new Queue<PendingMessage>(), outputs);
+        var first = new Token(P, ring.Id, tokenSeq, seq, Aru: seq, AruSetter: null, ImmutableArray<long>.Empty, FlowControlCount: 0);
+        ring.Accept(first, outputs);
+        ring.PassOn(first, NoRebroadcasts, new Queue<PendingMessage>(), outputs);
         var second = first with { TokenSeq = tokenSeq + 500, Aru = upTo };
-        ring.AcceptToken(second, outputs);
-        if (deliver) ring.ForwardToken(second, new Queue<PendingMessage>(), outputs);
+        ring.Accept(second, outputs);
+        if (deliver) ring.PassOn(second, NoRebroadcasts, new Queue<PendingMessage>(), outputs);
         return outputs;
     }
+
+    /// <summary>Nothing to rebroadcast: a ring's token visit outside recovery.</summary>
+    public static Queue<RegularMessage> NoRebroadcasts => new();
 
     /// <summary>What step 3 has <paramref name="process"/> supply; by default a member of {p,q,r} with nothing special to say.</summary>
     public static MemberInfo Info(ProcessId process, Configuration? old = null, long aru = 0, long seen = 0,

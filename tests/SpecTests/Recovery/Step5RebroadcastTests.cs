@@ -22,11 +22,11 @@ namespace SpecTests.Recovery;
 public class Step5RebroadcastTests
 {
     /// <summary>q's part of the new ring {q,r,s,t}, not yet installed, having received these rebroadcasts (by ordinal on the new ring).</summary>
-    private static RegularDelivery NewRingAtQ(params long[] rebroadcastsReceived)
+    private static TotemRing NewRingAtQ(params long[] rebroadcastsReceived)
     {
-        var ring = new RegularDelivery(Q, NewRing, Qrst, TotemSettings.Simulation, installed: false);
+        var ring = new TotemRing(Q, NewRing, Qrst, TotemSettings.Simulation, installed: false);
         foreach (long seq in rebroadcastsReceived)
-            ring.OnMessage(new RecoveredMessage(R, NewRing, seq, Message(seq, P, DeliveryService.Agreed, $"old{seq}")), []);
+            ring.Receive(new RecoveredMessage(R, NewRing, seq, Message(seq, P, DeliveryService.Agreed, $"old{seq}")), []);
         return ring;
     }
 
@@ -34,13 +34,13 @@ public class Step5RebroadcastTests
         new(T, NewRing, tokenSeq, seq, aru, AruSetter: null, ImmutableArray<long>.Empty, FlowControlCount: 0, recoverySeq, backlog);
 
     /// <summary>q's first visit (accepted and forwarded), then its second visit (accepted only); returns the second token.</summary>
-    private static Token TwoVisits(RegularDelivery ring, long seq, long aruOnReturn, int backlog)
+    private static Token TwoVisits(TotemRing ring, long seq, long aruOnReturn, int backlog)
     {
         var first = NewRingToken(1, seq, aru: seq, recoverySeq: seq, backlog: 0);
-        ring.AcceptToken(first, []);
-        ring.ForwardToken(first, new Queue<PendingMessage>(), []);
+        ring.Accept(first, []);
+        ring.PassOn(first, NoRebroadcasts, new Queue<PendingMessage>(), []);
         var second = NewRingToken(5, seq, aru: aruOnReturn, recoverySeq: seq, backlog);
-        ring.AcceptToken(second, []);
+        ring.Accept(second, []);
         return second;
     }
 
@@ -49,7 +49,7 @@ public class Step5RebroadcastTests
     {
         var ring = NewRingAtQ(1, 2);
         var first = NewRingToken(1, seq: 2, aru: 2, recoverySeq: 2, backlog: 0);
-        ring.AcceptToken(first, []);
+        ring.Accept(first, []);
         Assert.False(Step5Rebroadcast.NoMoreRebroadcasts(first, ring));
         Assert.False(Step5Rebroadcast.AcknowledgesAll(first, ring));
     }

@@ -30,11 +30,11 @@ namespace SpecTests.Recovery;
 public class Step6DeliveryTests
 {
     // q and r, of {p,q,r}, form the transitional configuration towards {q,r,s,t}.
-    private static Step6Delivery AtQ(RegularDelivery old, long receivedByAllAtQ = 0, long receivedByAllAtR = 0, ObligationSet? obligations = null) =>
+    private static Step6Delivery AtQ(TotemRing old, long receivedByAllAtQ = 0, long receivedByAllAtR = 0, ObligationSet? obligations = null) =>
         new(old, [Info(Q, receivedByAll: receivedByAllAtQ), Info(R, receivedByAll: receivedByAllAtR)], obligations ?? ObligationSet.Empty, NewRing, Qrst);
 
     /// <summary>The l/m example: q delivered k; p's l (2) is unavailable; p's m (3) follows it; r's n (4) follows m.</summary>
-    private static RegularDelivery LAndM() => OldRing(Q,
+    private static TotemRing LAndM() => OldRing(Q,
         Message(1, Q, DeliveryService.Agreed, "k"),
         Message(3, P, DeliveryService.Causal, "m"),
         Message(4, R, DeliveryService.Agreed, "n"));

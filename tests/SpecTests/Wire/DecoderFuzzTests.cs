@@ -5,7 +5,6 @@
 // WireFormat.Decode, and every packet it yields to two real nodes, one gathering and one in an
 // operational ring, whose timers also fire now and then so that they move on.
 using Evs.Reference.Node;
-using Evs.Reference.Storage;
 using Evs.Runtime;
 using Evs.Runtime.Wire;
 using Xunit;
@@ -104,9 +103,9 @@ public class DecoderFuzzTests(ITestOutputHelper output)
                 nextVersion[DatagramHeader.VersionOffset]++;
                 AddForeign(nextVersion, Expect.WrongVersion);
             }
-            var gathering = new TotemNode(RandomPackets.Members[0], new InMemoryStableStorage());
+            var gathering = new TotemNode(RandomPackets.Members[0]);
             gathering.Handle(new Start());
-            var operational = new TotemNode(RandomPackets.Members[1], new InMemoryStableStorage());
+            var operational = new TotemNode(RandomPackets.Members[1]);
             operational.Handle(new StartInRing(RandomPackets.NodeRing, RandomPackets.Members));
             _nodes = [gathering, operational];
         }

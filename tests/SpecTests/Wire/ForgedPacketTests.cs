@@ -4,7 +4,6 @@
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
-using Evs.Reference.Storage;
 using Evs.Runtime.Wire;
 using Xunit;
 
@@ -17,7 +16,7 @@ public class ForgedPacketTests
     // p1 in an operational ring with p2; a join from a process outside it makes p1 leave that ring (gather, and here commit at once).
     private static TotemNode OperationalNode()
     {
-        var node = new TotemNode(P1, new InMemoryStableStorage());
+        var node = new TotemNode(P1);
         node.Handle(new StartInRing(new RingId(1, P1), [P1, P2]));
         Assert.Equal(MembershipState.Operational, node.State);
         return node;
@@ -52,7 +51,7 @@ public class ForgedPacketTests
         Deliver(node, receiver, forged);
 
         Assert.Equal(MembershipState.Operational, node.State);
-        Assert.Equal([P1, P2], node.Regular!.Configuration.Members.ToArray());
+        Assert.Equal([P1, P2], node.Snapshot().Regular!.Configuration.Members.ToArray());
         Assert.Equal(forged.Count, receiver.Counters.Unauthenticated);
     }
 

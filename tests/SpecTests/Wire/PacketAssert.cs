@@ -8,6 +8,7 @@ using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Ordering;
+using Evs.Reference.Recovery;
 using Xunit;
 
 namespace SpecTests.Wire;

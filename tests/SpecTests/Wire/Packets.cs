@@ -142,7 +142,7 @@ public static class Packets
         from sender in ProcessGen from ring in Rings from proc in Sets from fail in Sets from highest in Longs
         select (Packet)new JoinMessage(sender, ring, proc, fail, highest),
         from sender in ProcessGen from ring in Rings select (Packet)new MergeDetect(sender, ring),
-        from sender in ProcessGen from ring in Rings select (Packet)new Evs.Runtime.TokenHoldCancel(sender, ring),
+        from sender in ProcessGen from ring in Rings select (Packet)new TokenHoldCancel(sender, ring),
         from sender in ProcessGen from ring in Rings
         from members in Gen.NonEmptyListOf(ProcessGen).Select(ps => ps.Distinct().ToImmutableArray())
         from infos in Gen.ListOf(Infos).Resize(6)

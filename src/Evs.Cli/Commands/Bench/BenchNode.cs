@@ -9,6 +9,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using Evs.Reference.Model;
+using Evs.Reference.Ordering;
 using Evs.Runtime;
 
 namespace Evs.Cli.Commands.Bench;
@@ -132,18 +133,19 @@ internal static class BenchNode
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         await stopSampling.CancelAsync();
         var memory = await sampling;
-        var result = Report(settings, node, counter, sent, formedMs, cpu, memory);
+        var counters = (await node.Host.GetStatusAsync(parentGone.Token)).Counters!;
+        var result = Report(settings, node, counter, counters, sent, formedMs, cpu, memory);
         await parentGone.CancelAsync();
         output.WriteLine(BenchJson.Line(result));
         output.Flush();
         return ExitCodes.Ok;
     }
 
-    private static BenchNodeResult Report(BenchNodeSettings s, EvsNode node, DeliveryCounter c, long sent, double formedMs, TimeSpan cpu, List<MemorySample> memory) => new(
+    private static BenchNodeResult Report(BenchNodeSettings s, EvsNode node, DeliveryCounter c, OrderingCounters ordering, long sent, double formedMs, TimeSpan cpu, List<MemorySample> memory) => new(
         s.Id.Name, s.Send, s.Size, s.Service.ToString().ToLowerInvariant(), c.MembersAtStart,
         c.ConfigurationChanges, formedMs, s.DurationS, c.DeliveredWindow, c.DeliveredWindow / s.DurationS, c.BytesWindow / s.DurationS / 1e6,
         sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds,
-        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received, node.Host.TokenHolds, node.Host.HoldCancelsSent,
+        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received, ordering.TokenHolds, ordering.HoldCancelsSent,
         memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS, SamplingPeriod(s)));
 
     private static TimeSpan SamplingPeriod(BenchNodeSettings s) => MemorySampler.Period(s.DurationS + 2 * s.WarmupS);

@@ -1,0 +1,68 @@
+// The driver's kernel, the part both drivers share: how a node's outputs become the events of
+// the paper's model, as docs/TRACE.md writes them. The simulator and a real node (Evs.Runtime's
+// NodeTrace) number a process's events, stamp them and remember its configuration through this
+// one class, so that a trace means the same whoever wrote it.
+using Evs.Reference.Model;
+using Evs.Reference.Node;
+using Evs.Reference.VirtualSynchrony;
+
+namespace Evs.Reference.Tracing;
+
+/// <summary>
+/// The events of one process, as its node's outputs make them: send_p(m, c) for
+/// <see cref="MessageSent"/>, deliver_p(m, c) for <see cref="MessageDelivered"/>, deliver_conf_p(c)
+/// for <see cref="ConfigurationDelivered"/>, and fail_p(c), which no node can output, when the
+/// driver sees the process fail (<see cref="Fail"/>). Each event gets the process's next index;
+/// the index goes on across crashes (docs/TRACE.md). A primary regular configuration carries the
+/// view that <see cref="PrimaryComponentInstalled"/> announced just before it, for the virtual
+/// synchrony filter.
+/// </summary>
+public sealed class EventRecorder(ProcessId process, long nextIndex = 0, ConfigurationId? openConfiguration = null)
+{
+    private PrimaryViewInfo? _nextPrimaryView;
+
+    /// <summary>The process.</summary>
+    public ProcessId Process { get; } = process;
+
+    /// <summary>The index the next event gets.</summary>
+    public long NextIndex { get; private set; } = nextIndex;
+
+    /// <summary>The configuration the process is in: that of its last deliver_conf, unless a fail followed it.</summary>
+    public ConfigurationId? OpenConfiguration { get; private set; } = openConfiguration;
+
+    /// <summary>
+    /// The event <paramref name="output"/> makes at time <paramref name="timeMs"/> (with, for a
+    /// primary regular configuration, its view), or null for an output that is not an event of the
+    /// model (a packet, a timer, stable storage, the primary view itself, which rides on the next event).
+    /// </summary>
+    public FilterInput? Record(NodeOutput output, double timeMs)
+    {
+        switch (output)
+        {
+            case MessageSent s:
+                return new FilterInput(new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
+            case MessageDelivered d:
+                return new FilterInput(new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
+            case PrimaryComponentInstalled installed:
+                _nextPrimaryView = installed.View;
+                return null;
+            case ConfigurationDelivered { Configuration: var c }:
+                OpenConfiguration = c.Id;
+                var conf = new DeliverConf(Process, NextIndex++, timeMs, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary);
+                var view = c is { Kind: ConfigurationKind.Regular, Primary: true } ? _nextPrimaryView : null;
+                if (c.Kind == ConfigurationKind.Regular) _nextPrimaryView = null;
+                return new FilterInput(conf, view);
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>fail_p(c) at <paramref name="timeMs"/> for the configuration the process is in, or null when it is in none.</summary>
+    public Fail? Fail(double timeMs)
+    {
+        _nextPrimaryView = null;
+        if (OpenConfiguration is not { } c) return null;
+        OpenConfiguration = null;
+        return new Fail(Process, NextIndex++, timeMs, c);
+    }
+}
