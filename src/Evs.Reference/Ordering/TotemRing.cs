@@ -265,4 +265,17 @@ public sealed class OrderingCounters
 
     /// <summary>A copy of these counts as they are now.</summary>
     public OrderingCounters Copy() => (OrderingCounters)MemberwiseClone();
+
+    /// <summary>Adds <paramref name="other"/>'s counts to these; returns these.</summary>
+    public OrderingCounters Add(OrderingCounters other)
+    {
+        StaleTokens += other.StaleTokens;
+        DuplicateMessages += other.DuplicateMessages;
+        Retransmissions += other.Retransmissions;
+        TokenRetransmissions += other.TokenRetransmissions;
+        TokenHolds += other.TokenHolds;
+        HoldsReleasedOnRequest += other.HoldsReleasedOnRequest;
+        HoldCancelsSent += other.HoldCancelsSent;
+        return this;
+    }
 }

@@ -30,5 +30,5 @@ public sealed record TotemSettings(
     public static TotemSettings Default { get; } = new(TokenRetransmitTimeoutMs: 714);
 
     /// <summary>For the simulator: a lost token is sent again after 30 ms (see <see cref="Membership.MembershipSettings.Simulation"/>).</summary>
-    public static TotemSettings Simulation { get; } = new(TokenRetransmitTimeoutMs: 30, IdleTokenHoldMs: 0);
+    public static TotemSettings Simulation { get; } = new(TokenRetransmitTimeoutMs: 30);
 }

@@ -48,10 +48,16 @@ public sealed record SimulationSummary(
     long PacketsSent,
     long PacketsLost,
     long PacketsDuplicated,
-    long TokenRetransmissions,
-    long Retransmissions,
+    OrderingCounters Ordering,
     bool Quiescent,
-    long SendsRefusedByFilter = 0);
+    long SendsRefusedByFilter = 0)
+{
+    /// <summary>Times a token was sent again after the token retransmission timeout, by every process.</summary>
+    public long TokenRetransmissions => Ordering.TokenRetransmissions;
+
+    /// <summary>Messages broadcast again on request, by every process.</summary>
+    public long Retransmissions => Ordering.Retransmissions;
+}
 
 /// <summary>Runs a scenario on the real protocol nodes in virtual time.</summary>
 public sealed class Simulator
@@ -82,8 +88,7 @@ public sealed class Simulator
     private long _order;
     private long _now;
     private long _outputsOfCrashCandidate;
-    private long _tokenRetransmissions;
-    private long _retransmissions;
+    private readonly OrderingCounters _countsOfCrashedIncarnations = new();
     private bool _trafficOn = true;
 
     private Simulator(Scenario scenario, SimulationOptions options)
@@ -134,8 +139,7 @@ public sealed class Simulator
         var summary = new SimulationSummary(
             _configurations.Count, _sent, _delivered, _now / 1000.0,
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
-            _tokenRetransmissions + _nodes.Values.Sum(n => n.Snapshot().Counters.TokenRetransmissions),
-            _retransmissions + _nodes.Values.Sum(n => n.Snapshot().Counters.Retransmissions),
+            _nodes.Values.Aggregate(_countsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Counters)),
             quiescent, _refusedSends);
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
@@ -210,9 +214,7 @@ public sealed class Simulator
     // fail_p(c): the process loses everything but its stable storage; its timers die with it.
     private void Crash(ProcessId p)
     {
-        var counters = _nodes[p].Snapshot().Counters;
-        _tokenRetransmissions += counters.TokenRetransmissions;
-        _retransmissions += counters.Retransmissions;
+        _countsOfCrashedIncarnations.Add(_nodes[p].Snapshot().Counters);
         _nodes.Remove(p);
         foreach (var timer in Enum.GetValues<TimerKind>())
             _timerGenerations[(p, timer)] = _timerGenerations.GetValueOrDefault((p, timer)) + 1;
