@@ -55,8 +55,9 @@ static string VerdictsHtml(CheckReport report)
 static string JsonLines(IEnumerable<EvsEvent> events)
 {
     using var stream = new MemoryStream();
-    using (var writer = new Evs.Reference.Tracing.TraceWriter(stream, ownsStream: false))
-        foreach (var e in events) writer.Write(e);
+    using var writer = new Evs.Reference.Tracing.TraceWriter(stream, ownsStream: false);
+    foreach (var e in events) writer.Write(e);
+    writer.Flush(); // the event lines only: taken before the writer closes them with the end line
     return Encoding.UTF8.GetString(stream.ToArray());
 }
 

@@ -90,6 +90,15 @@ internal ref struct JsonFieldReader
     public long Long(string field) =>
         _json.TokenType == JsonTokenType.Number && _json.TryGetInt64(out var v) ? v : throw new LineFormatError($"\"{field}\" must be an integer");
 
+    /// <summary>An integer value; false, the value passed over, when it is not one (a field a line of another kind may use otherwise).</summary>
+    public bool TryLong(out long value)
+    {
+        if (_json.TokenType == JsonTokenType.Number && _json.TryGetInt64(out value)) return true;
+        _json.Skip();
+        value = 0;
+        return false;
+    }
+
     /// <summary>A number value.</summary>
     public double Double(string field) =>
         _json.TokenType == JsonTokenType.Number ? _json.GetDouble() : throw new LineFormatError($"\"{field}\" must be a number");
