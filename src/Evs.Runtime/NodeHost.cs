@@ -215,14 +215,15 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>
     /// Stops the process, which fails as far as the others are concerned: the event loop ends
     /// after the input it is handling, the <c>fail</c> line of the configuration it was in is
-    /// traced, the transport, timers and trace are closed, and every <see cref="Events"/>
-    /// enumeration ends. Its next start is a restart. Returns the final state.
+    /// traced, the transport, timers and trace (with its end line) are closed, and every
+    /// <see cref="Events"/> enumeration ends. Its next start is a restart. Returns the final state.
     /// </summary>
     public Task<NodeStatus> StopAsync() => EndAsync(traceFail: true, ending: false);
 
     /// <summary>
     /// Stops the process at once, as kill -9 would: like <see cref="StopAsync"/>, but nothing more
-    /// is traced; its next start traces the <c>fail</c> line (TRACE.md). For crash demonstrations and tests.
+    /// is traced, not even the trace's end line; its next start traces the <c>fail</c> line
+    /// (docs/TRACE.md). For crash demonstrations and tests.
     /// </summary>
     public Task<NodeStatus> CrashAsync() => EndAsync(traceFail: false, ending: false);
 
@@ -263,7 +264,8 @@ public sealed class NodeHost : IAsyncDisposable
             _hold.Dispose();
             if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
             _crashed = !traceFail && !ending;
-            _trace?.Dispose();
+            if (_crashed) _trace?.Abandon();
+            else _trace?.Dispose();
             _events.End(Fault);
             RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
             _stopped.TrySetResult();
