@@ -138,8 +138,8 @@ public static class ScenarioReader
                 var members = ImmutableArray.CreateBuilder<ProcessId>();
                 foreach (var item in component.EnumerateArray())
                 {
-                    var p = Known(String(item, what, line), line);
-                    if (!seen.Add(p)) throw Error(line, $"components overlap: \"{p}\" is in two of them");
+                    var p = Known(String(item, what, line), line, what);
+                    if (!seen.Add(p)) throw Error(line, $"{what}: components overlap: \"{p}\" is in two of them");
                     members.Add(p);
                 }
                 result.Add(members.ToImmutable());

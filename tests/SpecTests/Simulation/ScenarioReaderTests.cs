@@ -55,8 +55,12 @@ public class ScenarioReaderTests
     }
 
     [Fact]
-    public void Overlapping_components_are_refused() =>
-        Assert.Contains("components overlap: \"q\"", Refused(With("""{ "at": 10, "partition": [["p", "q"], ["q", "r"]] }, { "at": 30, "stop": true }""")).Message);
+    public void Overlapping_components_are_refused_naming_the_step() =>
+        Assert.Contains("step 1 (at 10 ms): partition: components overlap: \"q\"", Refused(With("""{ "at": 10, "partition": [["p", "q"], ["q", "r"]] }, { "at": 30, "stop": true }""")).Message);
+
+    [Fact]
+    public void An_unknown_process_in_a_partition_or_the_start_is_refused_naming_where() =>
+        Assert.Contains("start: unknown process \"x\"", Refused(With("""{ "at": 30, "stop": true }""", """ "start": [["p", "x"]],""")).Message);
 
     [Fact]
     public void Steps_out_of_order_are_refused() =>
