@@ -51,7 +51,7 @@ static string VerdictsHtml(CheckReport report)
     return html.Append("</table>").ToString();
 }
 
-/// <summary>Events as the trace file writes them (TRACE.md), one JSON line each: what a student finds in a .jsonl file.</summary>
+/// <summary>Events as the trace file writes them (docs/TRACE.md), one JSON line each: what a student finds in a .jsonl file.</summary>
 static string JsonLines(IEnumerable<EvsEvent> events)
 {
     using var stream = new MemoryStream();

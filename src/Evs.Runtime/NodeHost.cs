@@ -24,7 +24,7 @@ namespace Evs.Runtime;
 /// the node is called from there only.</item>
 /// <item><b>Start.</b> A process whose store (<see cref="FileStableStorage"/>) is empty starts
 /// (<see cref="Evs.Reference.Node.Start"/>); one whose store has state restarts (<see cref="Evs.Reference.Node.Restart"/>),
-/// after writing the <c>fail</c> line of the configuration its previous run ended in (TRACE.md).</item>
+/// after writing the <c>fail</c> line of the configuration its previous run ended in (docs/TRACE.md).</item>
 /// <item><b>Timers.</b> Each StartTimer starts a real one-shot timer with a new generation;
 /// StopTimer and a later start make an expiry already on its way stale, and a stale expiry is ignored.</item>
 /// <item><b>Packets.</b> The packets of one call of the node are grouped by destination (in the
@@ -235,7 +235,7 @@ public sealed class NodeHost : IAsyncDisposable
     public Task<NodeStatus> EndRunAsync() => EndAsync(traceFail: false, ending: true);
 
     /// <summary>
-    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen the run
+    /// Marks this stopped process's trace quiescent (docs/TRACE.md), for a tool that has seen the run
     /// end quiescent (<see cref="QuiescentStop"/>): this process either ended the run in the final
     /// configuration or failed for good with its <c>fail</c> line traced (<see cref="StopAsync"/>).
     /// Nothing without a trace.
@@ -337,7 +337,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    // First start or restart (TRACE.md: a process killed without warning writes its fail line
+    // First start or restart (docs/TRACE.md: a process killed without warning writes its fail line
     // when it recovers, with the next index, before its singleton configuration).
     private void BeginRun()
     {

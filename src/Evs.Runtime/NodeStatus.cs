@@ -1,5 +1,5 @@
 // The real network (the runtime driver): what a running process can say about itself, and the
-// one judgement that needs every process at once: has the cluster settled (TRACE.md's
+// one judgement that needs every process at once: has the cluster settled (docs/TRACE.md's
 // "quiescent")? A tool that runs the processes asks each one, then decides.
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -31,7 +31,7 @@ public sealed record NodeStatus(
 
     /// <summary>
     /// Whether <paramref name="live"/>, the statuses of every process still alive, show a
-    /// quiescent cluster (TRACE.md): every one operational in the same ring, whose members are
+    /// quiescent cluster (docs/TRACE.md): every one operational in the same ring, whose members are
     /// exactly these processes, nothing waiting to be sent, and every message of the ring
     /// delivered everywhere. The same test the simulator makes at the end of a run.
     /// </summary>

@@ -451,8 +451,8 @@ public sealed class TotemNode : IProtocolNode
 
     // ---- Starting ----
 
-    // TRACE.md: "A process that recovers after a failure delivers a regular configuration whose
-    // members is exactly itself, with a ring sequence number larger than any it had seen before."
+    // docs/TRACE.md, recovery: a process that recovers first installs a regular configuration of
+    // itself alone, on a ring whose sequence number is higher than any it saw before the crash.
     private void InstallSingleton(List<NodeOutput> outputs)
     {
         LoadStableState();

@@ -311,7 +311,7 @@ public sealed class Simulator
             Schedule(_now + delay, new Arrival(from, to, packet));
     }
 
-    // Quiescent (TRACE.md): traffic stopped, every live process operational in one regular
+    // Quiescent (docs/TRACE.md): traffic stopped, every live process operational in one regular
     // configuration of exactly the live processes, nothing waiting to be sent, and every message
     // of the ring delivered everywhere.
     private bool IsQuiescent()

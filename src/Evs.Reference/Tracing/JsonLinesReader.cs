@@ -1,4 +1,4 @@
-// TRACE.md and docs/VS-TRACE.md, read: both trace formats are JSON Lines, one object a line,
+// docs/TRACE.md and docs/VS-TRACE.md, read: both trace formats are JSON Lines, one object a line,
 // blank lines allowed, fields of fixed types, unknown fields passed over. TraceReader and
 // VsTraceReader read the lines and fields through this file, so that both are strict in the same
 // way and name the file and line at fault alike.
@@ -73,7 +73,7 @@ internal ref struct JsonFieldReader
         return true;
     }
 
-    /// <summary>Passes over a field the format does not know (TRACE.md: "add fields if you need them").</summary>
+    /// <summary>Passes over a field the format does not know (docs/TRACE.md: a writer may add fields of its own).</summary>
     public void Skip() => _json.Skip();
 
     /// <summary>A string value, as a new string (one that seldom repeats: a message, a hash, a header field).</summary>
