@@ -51,12 +51,13 @@ static string VerdictsHtml(CheckReport report)
     return html.Append("</table>").ToString();
 }
 
-/// <summary>Events as the trace file writes them (TRACE.md), one JSON line each: what a student finds in a .jsonl file.</summary>
+/// <summary>Events as the trace file writes them (docs/TRACE.md), one JSON line each: what a student finds in a .jsonl file.</summary>
 static string JsonLines(IEnumerable<EvsEvent> events)
 {
     using var stream = new MemoryStream();
-    using (var writer = new Evs.Reference.Tracing.TraceWriter(stream, ownsStream: false))
-        foreach (var e in events) writer.Write(e);
+    using var writer = new Evs.Reference.Tracing.TraceWriter(stream, ownsStream: false);
+    foreach (var e in events) writer.Write(e);
+    writer.Flush(); // the event lines only: taken before the writer closes them with the end line
     return Encoding.UTF8.GetString(stream.ToArray());
 }
 

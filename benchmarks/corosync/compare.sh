@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Corosync's CPG and `evs bench` side by side, with the same N, message size and window, on this
-# machine, in one run: Corosync (the harness in harness/, copied from /work/shared/bench/corosync)
+# machine, in one run: Corosync (the CPG harness in harness/, kept with this benchmark)
 # in network namespaces this script creates, then evs on 127.0.0.1; then one table with both and
 # their ratio. The two never run at the same time. Needs root (namespaces) and the packages in
 # README.md. Everything it creates (namespaces, processes, temporary files) is removed on exit,

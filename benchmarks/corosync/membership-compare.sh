@@ -11,7 +11,7 @@
 #   3. evs with its own defaults.
 # A time is measured from the moment the nft or kill command returned to each node's first
 # configuration change after it: Corosync's first cpg_confchg, evs's first regular configuration
-# (deliver_conf in its trace, TRACE.md; the transitional one comes just before it).
+# (deliver_conf in its trace, docs/TRACE.md; the transitional one comes just before it).
 #   usage: benchmarks/corosync/membership-compare.sh [N]         (N >= 3, default 5)
 #   env:   CSB_TRANSPORT=udpu|knet (Corosync's transport, default knet)
 #          EVS=/path/to/evs (default: build Release)   SETTLE=3 (s between phases)

@@ -3,7 +3,7 @@
 how long after the fault each node installed its next configuration.
 
 Corosync's times come from the cpgmon tracers (first cpg_confchg after the fault, wall-clock
-seconds); evs's from its traces (TRACE.md: first regular deliver_conf after the fault, "t" in
+seconds); evs's from its traces (docs/TRACE.md: first regular deliver_conf after the fault, "t" in
 milliseconds since the epoch). The fault times are the harness's, taken when the nft or kill
 command returned. usage: membership_table.py OUT N TRANSPORT TOKEN_MS CONSENSUS_MS
 """

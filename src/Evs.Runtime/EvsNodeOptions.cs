@@ -51,7 +51,7 @@ public sealed record EvsNodeOptions
     /// <summary>Where stable storage lives; null for <c>evs-store/&lt;id&gt;</c> in the current directory.</summary>
     public string? StoreDirectory { get; init; }
 
-    /// <summary>The trace file (TRACE.md) to append to; null for none.</summary>
+    /// <summary>The trace file (docs/TRACE.md) to append to; null for none.</summary>
     public string? TracePath { get; init; }
 
     /// <summary>A file holding the cluster's shared key (<see cref="Wire.KeyFile"/>): datagrams are then protected by <see cref="Security"/>. Null: an open cluster.</summary>

@@ -44,7 +44,7 @@ public static class MembershipWarmUp
         }
         """;
 
-    /// <summary>The warm-up's scenario (SCENARIOS.md format).</summary>
+    /// <summary>The warm-up's scenario (docs/SCENARIOS.md format).</summary>
     public static Scenario Scenario { get; } = ScenarioReader.Parse(ScenarioText, "built-in:warm-up", "warm-up");
 
     /// <summary>The warm-up itself: the scenario's run, its trace written to nowhere. Returns the run.</summary>

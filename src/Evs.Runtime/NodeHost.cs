@@ -24,7 +24,7 @@ namespace Evs.Runtime;
 /// the node is called from there only.</item>
 /// <item><b>Start.</b> A process whose store (<see cref="FileStableStorage"/>) is empty starts
 /// (<see cref="Evs.Reference.Node.Start"/>); one whose store has state restarts (<see cref="Evs.Reference.Node.Restart"/>),
-/// after writing the <c>fail</c> line of the configuration its previous run ended in (TRACE.md).</item>
+/// after writing the <c>fail</c> line of the configuration its previous run ended in (docs/TRACE.md).</item>
 /// <item><b>Timers.</b> Each StartTimer starts a real one-shot timer with a new generation;
 /// StopTimer and a later start make an expiry already on its way stale, and a stale expiry is ignored.</item>
 /// <item><b>Packets.</b> The packets of one call of the node are grouped by destination (in the
@@ -200,14 +200,15 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>
     /// Stops the process, which fails as far as the others are concerned: the event loop ends
     /// after the input it is handling, the <c>fail</c> line of the configuration it was in is
-    /// traced, the transport, timers and trace are closed, and every <see cref="Events"/>
-    /// enumeration ends. Its next start is a restart. Returns the final state.
+    /// traced, the transport, timers and trace (with its end line) are closed, and every
+    /// <see cref="Events"/> enumeration ends. Its next start is a restart. Returns the final state.
     /// </summary>
     public Task<NodeStatus> StopAsync() => EndAsync(traceFail: true, ending: false);
 
     /// <summary>
     /// Stops the process at once, as kill -9 would: like <see cref="StopAsync"/>, but nothing more
-    /// is traced; its next start traces the <c>fail</c> line (TRACE.md). For crash demonstrations and tests.
+    /// is traced, not even the trace's end line; its next start traces the <c>fail</c> line
+    /// (docs/TRACE.md). For crash demonstrations and tests.
     /// </summary>
     public Task<NodeStatus> CrashAsync() => EndAsync(traceFail: false, ending: false);
 
@@ -219,7 +220,7 @@ public sealed class NodeHost : IAsyncDisposable
     public Task<NodeStatus> EndRunAsync() => EndAsync(traceFail: false, ending: true);
 
     /// <summary>
-    /// Marks this stopped process's trace quiescent (TRACE.md), for a tool that has seen the run
+    /// Marks this stopped process's trace quiescent (docs/TRACE.md), for a tool that has seen the run
     /// end quiescent (<see cref="QuiescentStop"/>): this process either ended the run in the final
     /// configuration or failed for good with its <c>fail</c> line traced (<see cref="StopAsync"/>).
     /// Nothing without a trace.
@@ -247,7 +248,8 @@ public sealed class NodeHost : IAsyncDisposable
             foreach (var timer in _timers.Values) timer.Dispose();
             if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
             _crashed = !traceFail && !ending;
-            _trace?.Dispose();
+            if (_crashed) _trace?.Abandon();
+            else _trace?.Dispose();
             _events.End(Fault);
             RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
             _stopped.TrySetResult();
@@ -314,7 +316,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    // First start or restart (TRACE.md: a process killed without warning writes its fail line
+    // First start or restart (docs/TRACE.md: a process killed without warning writes its fail line
     // when it recovers, with the next index, before its singleton configuration).
     private void BeginRun()
     {

@@ -1,8 +1,8 @@
-// The real network (the runtime driver): TRACE.md for a real process. One file per process,
+// The real network (the runtime driver): docs/TRACE.md for a real process. One file per process,
 // appended across restarts, so that the event index continues after a crash; the lines that
 // matter reach the operating system before the process acts on them, so that a kill -9 loses
-// none; and a process killed without warning closes its last configuration with a fail line
-// when it comes back.
+// none; a process killed without warning closes its last configuration with a fail line when it
+// comes back; and the file ends with an end line whenever the process closed it itself.
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
 
@@ -11,11 +11,14 @@ namespace Evs.Runtime;
 /// <summary>
 /// The trace file of one process. <see cref="Open"/> creates it with a header
 /// (<c>"source":"udp"</c>, <c>"quiescent":false</c>) or appends to the one a previous run left:
-/// a line cut short by a kill is removed, the index continues after the last one written, and
+/// a line cut short by a kill is removed, and so is the end line a previous run that closed the
+/// file wrote; the index continues after the last one written, and
 /// <see cref="OpenConfiguration"/> says which configuration the process was in when that run
 /// ended, so the host can write its <c>fail</c> line. <see cref="Flush"/> hands the written lines
 /// to the operating system (which keeps them when the process is killed; a power loss is another
-/// matter, and TRACE.md asks nothing about it).
+/// matter, and docs/TRACE.md asks nothing about it). <see cref="Dispose"/> writes the end line,
+/// counting the event lines of every run in the file; a process killed with -9 writes none, and
+/// <see cref="Abandon"/> leaves the file as such a kill does.
 /// <para>
 /// <c>quiescent</c> is in the header, the first line, but only the end of a run can tell it (and
 /// only someone who sees every process: <see cref="NodeStatus.AllQuiescent"/>). So the header is
@@ -34,14 +37,17 @@ public sealed class NodeTrace : IDisposable
     private static readonly byte[] Quiescent = "\"quiescent\":true "u8.ToArray();
 
     private readonly ProcessId _process;
+    private readonly FileStream _file;
     private readonly TraceWriter _writer;
+    private bool _closed;
 
-    private NodeTrace(string path, ProcessId process, long nextIndex, ConfigurationId? openConfiguration, TraceWriter writer)
+    private NodeTrace(string path, ProcessId process, long nextIndex, ConfigurationId? openConfiguration, FileStream file, TraceWriter writer)
     {
         Path = path;
         _process = process;
         NextIndex = nextIndex;
         OpenConfiguration = openConfiguration;
+        _file = file;
         _writer = writer;
     }
 
@@ -55,11 +61,12 @@ public sealed class NodeTrace : IDisposable
     public ConfigurationId? OpenConfiguration { get; private set; }
 
     /// <summary>Opens (or creates) <paramref name="path"/> as the trace of <paramref name="process"/>.</summary>
-    /// <exception cref="InvalidDataException">The file is not a trace of this process written by a real node.</exception>
+    /// <exception cref="InvalidDataException">The file is not a trace of this process written by a real node, or it is damaged.</exception>
     public static NodeTrace Open(string path, ProcessId process)
     {
         if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path)) is { } directory) Directory.CreateDirectory(directory);
         long nextIndex = 0;
+        long eventLines = 0;
         ConfigurationId? open = null;
         bool needsHeader = true;
         if (File.Exists(path))
@@ -79,7 +86,9 @@ public sealed class NodeTrace : IDisposable
                         _ => open,
                     };
                 }
+                eventLines = previous.Events.Count;
                 needsHeader = false;
+                whole = WithoutEndLine(bytes.AsSpan(0, whole));
             }
             using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
             file.SetLength(whole);
@@ -87,13 +96,13 @@ public sealed class NodeTrace : IDisposable
             if (!needsHeader) WriteQuiescent(file, path, false);
         }
         var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1 << 16);
-        var writer = new TraceWriter(stream);
+        var writer = new TraceWriter(stream, ownsStream: false, eventsBefore: eventLines);
         if (needsHeader)
         {
             writer.WriteHeader(new TraceHeader(Source, Seed: null, Scenario: null, Quiescent: false));
             writer.Flush();
         }
-        return new NodeTrace(path, process, nextIndex, open, writer);
+        return new NodeTrace(path, process, nextIndex, open, stream, writer);
     }
 
     /// <summary>Writes <paramref name="e"/>, an event of this process with index <see cref="NextIndex"/>.</summary>
@@ -114,8 +123,38 @@ public sealed class NodeTrace : IDisposable
     /// <summary>Hands every line written so far to the operating system.</summary>
     public void Flush() => _writer.Flush();
 
-    /// <inheritdoc/>
-    public void Dispose() => _writer.Dispose();
+    /// <summary>Closes the file with its end line, which counts the event lines of every run in it.</summary>
+    public void Dispose()
+    {
+        if (_closed) return;
+        _closed = true;
+        try
+        {
+            _writer.Dispose();
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closes the file as a kill -9 leaves it: every line written so far is kept, and there is no
+    /// end line (<see cref="NodeHost.CrashAsync"/>). The next <see cref="Open"/> appends as after a kill.
+    /// </summary>
+    public void Abandon()
+    {
+        if (_closed) return;
+        _closed = true;
+        try
+        {
+            _writer.Flush();
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
 
     /// <summary>Sets the header's <c>quiescent</c> of the closed trace file <paramref name="path"/>, in place.</summary>
     /// <exception cref="InvalidDataException">The first line is not a header this class wrote.</exception>
@@ -138,6 +177,15 @@ public sealed class NodeTrace : IDisposable
         file.Position = at;
         file.Write(quiescent ? Quiescent : NotQuiescent);
         file.Flush(flushToDisk: true);
+    }
+
+    // The length of the whole lines of a file without the end line they close with, if they do
+    // (blank lines after it are dropped with it): appending continues the file's events.
+    private static int WithoutEndLine(ReadOnlySpan<byte> whole)
+    {
+        var text = whole.TrimEnd("\r\n "u8);
+        int start = text.LastIndexOf((byte)'\n') + 1;
+        return TraceReader.IsEndLine(text[start..]) ? start : whole.Length;
     }
 
     private static Trace Read(ReadOnlySpan<byte> bytes, string path, ProcessId process)

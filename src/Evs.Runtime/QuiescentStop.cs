@@ -1,4 +1,4 @@
-// The real network (the runtime driver): how a run over real sockets ends "quiescent" (TRACE.md),
+// The real network (the runtime driver): how a run over real sockets ends "quiescent" (docs/TRACE.md),
 // so that a checker judges the liveness-like specifications too. Only a tool that runs every live
 // process can tell: it waits until they all settle in one ring with nothing in flight, stops them,
 // checks that they stopped in that state, and then marks each trace.

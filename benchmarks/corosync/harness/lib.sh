@@ -1,6 +1,5 @@
 # Shared helpers for the corosync harness.  Source this file; do not run it.
-# Copied from the workplace's harness (/work/shared/bench/corosync/lib.sh) for compare.sh,
-# without its log saving; unchanged otherwise.
+# Used by compare.sh and membership-compare.sh.
 # Everything this harness creates is recorded in $CSB_WORK (namespaces, PIDs)
 # so that cleanup touches only what it created.
 

@@ -289,7 +289,7 @@ internal sealed class ClusterSession
     /// The end of the run: heals every node, waits up to the settle time for the cluster to be
     /// quiescent (one ring of every live node, nothing in flight), ends every node's run (control
     /// request end: no fail line, each trace ends in the final configuration), and marks
-    /// the traces quiescent (TRACE.md) when the cluster was quiescent when it stopped and no node
+    /// the traces quiescent (docs/TRACE.md) when the cluster was quiescent when it stopped and no node
     /// is down for good (a killed node's trace lacks its fail line until it restarts). Returns
     /// whether it did.
     /// </summary>

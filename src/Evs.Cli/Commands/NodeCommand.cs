@@ -23,7 +23,7 @@ internal static class NodeCommand
         var iface = new Option<string?>("--interface") { Description = "With --multicast: the address of the interface to send and join the group on (IP_MULTICAST_IF); the node binds to it at --bind's port." };
         var store = new Option<string>("--store") { Description = "The stable storage directory (ring numbers, last configuration, primary history); a restart from it rejoins as the same process.", Required = true };
         var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen): datagrams are encrypted and authenticated. Without it the cluster is open." };
-        var trace = new Option<string?>("--trace") { Description = "Append this process's trace (TRACE.md) to this file; evs check reads it." };
+        var trace = new Option<string?>("--trace") { Description = "Append this process's trace (docs/TRACE.md) to this file; evs check reads it." };
         var cluster = new Option<string>("--cluster") { Description = "The cluster's name: datagrams of other clusters are dropped.", DefaultValueFactory = _ => "evs" };
         var primary = SimCommand.PrimaryOption();
         var control = new Option<string?>("--control") { Description = $"The control socket's path (evs ctl); default <store>/{ControlServer.DefaultFileName}." };

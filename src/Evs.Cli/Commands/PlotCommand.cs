@@ -18,7 +18,7 @@ internal static class PlotCommand
 
     public static Command Create()
     {
-        var traces = new Argument<FileInfo[]>("traces") { Description = "The trace files, one history (TRACE.md; docs/VS-TRACE.md with --vs or --view vs): one file, or one per process (evs cluster's folder).", Arity = ArgumentArity.OneOrMore };
+        var traces = new Argument<FileInfo[]>("traces") { Description = "The trace files, one history (docs/TRACE.md; docs/VS-TRACE.md with --vs or --view vs): one file, or one per process (evs cluster's folder).", Arity = ArgumentArity.OneOrMore };
         var output = new Option<FileInfo>("--out") { Description = "The picture to write: FILE.html (standalone, plotly.js inside), FILE.png or FILE.svg (need chromium).", Required = true };
         var view = new Option<string>("--view") { Description = "space-time (the paper's figures), delivery-order (per configuration, each process's order), ring (seq and aru over time), vs (a virtual synchrony trace).", DefaultValueFactory = _ => "space-time" };
         view.AcceptOnlyFromAmong(Views);

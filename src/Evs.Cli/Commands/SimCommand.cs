@@ -1,5 +1,5 @@
-// `evs sim`: run a scenario (built-in or a file, SCENARIOS.md) in the deterministic simulator
-// and write its trace (TRACE.md). The same scenario and seed give the same trace, byte for byte.
+// `evs sim`: run a scenario (built-in or a file, docs/SCENARIOS.md) in the deterministic simulator
+// and write its trace (docs/TRACE.md). The same scenario and seed give the same trace, byte for byte.
 using System.CommandLine;
 using Evs.Reference.Model;
 using Evs.Reference.PrimaryComponent;
@@ -15,9 +15,9 @@ internal static class SimCommand
 {
     public static Command Create()
     {
-        var scenario = new Option<string>("--scenario") { Description = $"A built-in scenario ({string.Join(", ", BuiltInScenarios.Names)}) or a scenario file (SCENARIOS.md).", Required = true };
+        var scenario = new Option<string>("--scenario") { Description = $"A built-in scenario ({string.Join(", ", BuiltInScenarios.Names)}) or a scenario file (docs/SCENARIOS.md).", Required = true };
         var seed = new Option<long>("--seed") { Description = "The seed of every random choice of the run.", DefaultValueFactory = _ => 1 };
-        var trace = new Option<FileInfo?>("--trace") { Description = "Write the trace (TRACE.md, JSON Lines) to this file." };
+        var trace = new Option<FileInfo?>("--trace") { Description = "Write the trace (docs/TRACE.md, JSON Lines) to this file." };
         var stopAt = new Option<double?>("--stop-at") { Description = "Move the scenario's stop step to this virtual time in ms (a longer or shorter run)." };
         var primary = PrimaryOption();
         var vsTrace = new Option<FileInfo?>("--vs-trace") { Description = "Put every application behind the virtual synchrony filter (Section 5) and write the filtered history (docs/VS-TRACE.md) to this file; the primary component algorithm is majority unless --primary says otherwise." };

@@ -1,5 +1,5 @@
 // The JSON of the control socket: the one-line answer to every request, and the lines of an
-// `events` stream (a delivery or a configuration change each, named as in TRACE.md). Records and
+// `events` stream (a delivery or a configuration change each, named as in docs/TRACE.md). Records and
 // one set of serializer options, so that the node writes and `evs ctl` and `evs cluster` read
 // exactly the same shapes.
 using System.Collections.Immutable;

@@ -18,7 +18,7 @@
 // fail and its trace ends with its fail line. `end` ends its part in a run that is ended for every
 // node at once (evs cluster's /quit): nothing more is traced, so its trace ends in the configuration
 // it is in, and the tool that saw every node stop in one quiescent configuration marks the traces
-// quiescent (TRACE.md). `events` is the one stream: after the answer line, the node writes
+// quiescent (docs/TRACE.md). `events` is the one stream: after the answer line, the node writes
 // one JSON line per delivery and configuration change (EventLine), starting with its current
 // regular configuration, until it stops or the client hangs up:
 //

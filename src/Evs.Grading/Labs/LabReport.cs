@@ -18,7 +18,7 @@ namespace Evs.Grading.Labs;
 /// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>).</param>
 public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null, bool Section32 = false);
 
-/// <summary>One fault schedule: a scenario (SCENARIOS.md) and the seed of the run's random choices.</summary>
+/// <summary>One fault schedule: a scenario (docs/SCENARIOS.md) and the seed of the run's random choices.</summary>
 public sealed record Schedule(string Json, long Seed);
 
 /// <summary>The first schedule on which a row of the report failed, and what went wrong there.</summary>

@@ -1,6 +1,6 @@
 // The property tests' input, and the labs' (labs/README.md): random scenarios for the simulator —
 // seed, number of processes, loss, duplication, delay, traffic mix and bursts. Each is kept as
-// scenario JSON (SCENARIOS.md), so a failing property prints a file that `evs sim` reproduces as
+// scenario JSON (docs/SCENARIOS.md), so a failing property prints a file that `evs sim` reproduces as
 // it is. It lives here, not in the tests, so that `evs lab check` grades by the same schedules.
 using System.Globalization;
 using Evs.Reference.Checking;

@@ -1,4 +1,4 @@
-// Writes a Scenario back as scenario JSON (SCENARIOS.md), one step a line like the built-in
+// Writes a Scenario back as scenario JSON (docs/SCENARIOS.md), one step a line like the built-in
 // files. The fault generator builds and shrinks scenarios as values; what a failing property
 // prints, and what runs, is always this text parsed again by ScenarioReader.
 using System.Collections.Immutable;
@@ -43,7 +43,7 @@ public static class ScenarioJson
         SendStep b => $"\"send\": {{ \"from\": {Quote(b.From.Name)}, \"svc\": \"{b.Service.ToName()}\", \"count\": {b.Count} }}",
         StopStep { RecoverAll: true } => "\"stop\": true, \"recover_all\": true",
         StopStep => "\"stop\": true",
-        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "a step SCENARIOS.md does not describe"),
+        _ => throw new ArgumentOutOfRangeException(nameof(step), step, "a step docs/SCENARIOS.md does not describe"),
     };
 
     private static string NetworkChange(NetworkStep n)

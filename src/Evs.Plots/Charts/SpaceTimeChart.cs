@@ -19,7 +19,7 @@ public static class SpaceTimeChart
     /// <summary>Up to this many messages, each send is labelled with its message's name.</summary>
     private const int MostLabelledMessages = 30;
 
-    /// <summary>The space-time diagram of an extended virtual synchrony trace (TRACE.md).</summary>
+    /// <summary>The space-time diagram of an extended virtual synchrony trace (docs/TRACE.md).</summary>
     public static GenericChart Of(Trace trace, SpaceTimeOptions? options = null) =>
         Draw(SpaceTimeLayout.Of(PlotEvents.Of(trace), options ?? new()), options?.Title ?? DefaultTitle(trace.Header.Scenario, trace.Header.Seed, "extended virtual synchrony"));
 

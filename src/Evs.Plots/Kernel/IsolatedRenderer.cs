@@ -16,7 +16,7 @@ internal static class IsolatedRenderer
     public const string SpaceTime = "space-time", DeliveryOrder = "delivery-order", Ring = "ring", VsSpaceTime = "vs", Lines = "lines";
 
     /// <summary>
-    /// Renders <paramref name="traceText"/> (TRACE.md, or docs/VS-TRACE.md for <see cref="VsSpaceTime"/>,
+    /// Renders <paramref name="traceText"/> (docs/TRACE.md, or docs/VS-TRACE.md for <see cref="VsSpaceTime"/>,
     /// or for <see cref="Lines"/> a <see cref="LinesText"/> as JSON) as <paramref name="view"/>. <paramref name="highlight"/> lists witness names (<c>p#3</c>) separated
     /// by commas; <paramref name="title"/> may be empty for the default title.
     /// </summary>

@@ -1,5 +1,5 @@
 // The plots draw two kinds of history the same way: the extended virtual synchrony trace
-// (TRACE.md: configurations regular and transitional, sends, deliveries, failures) and the
+// (docs/TRACE.md: configurations regular and transitional, sends, deliveries, failures) and the
 // virtual synchrony trace the filter of the paper's Section 5 makes of it (docs/VS-TRACE.md:
 // views, sends, deliveries, stops; Figure 7 sets the two side by side). This file turns
 // either into one neutral list of events, so every layout is written once.

@@ -1,6 +1,6 @@
 // Totem's ring in numbers: the token carries seq, the highest sequence number given to a message
 // on the ring, and aru, the sequence number up to which every process has received them all.
-// A trace (TRACE.md) records neither — only sends and deliveries — so this layout derives both
+// A trace (docs/TRACE.md) records neither — only sends and deliveries — so this layout derives both
 // from the trace, per regular configuration, and says so: seq is the number of messages sent in
 // the configuration so far, aru the number of them every member has delivered there so far.
 // Delivering implies receiving, so this aru lags the token's a little; the two are equal once

@@ -15,7 +15,7 @@ namespace Evs.Reference.Checking;
 /// </summary>
 internal sealed class History : NumberedEvents<EvsEvent, ProcessId>
 {
-    /// <summary>Whether the run ended settled (TRACE.md), so its end may be judged.</summary>
+    /// <summary>Whether the run ended settled (docs/TRACE.md), so its end may be judged.</summary>
     public bool Quiescent { get; }
 
     /// <summary>For each event, the number of its configuration (the c of the paper's notation).</summary>

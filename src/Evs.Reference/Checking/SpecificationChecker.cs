@@ -1,6 +1,6 @@
 // Section 2 of the paper defines extended virtual synchrony (Specifications 1.1-7.2) and the
 // primary component model (Uniqueness, Continuity) as predicates over a history. This is the
-// entry point that decides all of them on a trace (TRACE.md), one class per specification.
+// entry point that decides all of them on a trace (docs/TRACE.md), one class per specification.
 using Evs.Reference.Checking.Specifications;
 using Evs.Reference.Tracing;
 

@@ -1,5 +1,6 @@
 // Section 2: "This membership, together with a unique identifier, is called a configuration."
-// TRACE.md fixes how the identifiers are spelled, so that every tool reads them alike.
+// docs/TRACE.md says how this project spells the identifiers, and what any spelling must keep:
+// the same string at every member, and unique in the run.
 namespace Evs.Reference.Model;
 
 /// <summary>

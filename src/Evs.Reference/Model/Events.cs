@@ -1,6 +1,6 @@
 // Section 2: "The specification of extended virtual synchrony is defined in terms of four
 // types of events": deliver_conf_p(c), send_p(m, c), deliver_p(m, c) and fail_p(c).
-// A history H is a set of these events; a trace (TRACE.md) writes it down.
+// A history H is a set of these events; a trace (docs/TRACE.md) writes it down.
 using System.Collections.Immutable;
 
 namespace Evs.Reference.Model;

@@ -3,7 +3,7 @@
 namespace Evs.Reference.Model;
 
 /// <summary>
-/// The identifier of a process: a string of letters, digits, '-' and '_' (SCENARIOS.md).
+/// The identifier of a process: a string of letters, digits, '-' and '_' (docs/SCENARIOS.md).
 /// It is kept across crash and recovery, so it names the process, not an incarnation.
 /// Ordered by ordinal string comparison, which is how the ring is ordered and how a
 /// representative (the lowest identifier) is chosen.

@@ -9,6 +9,6 @@ namespace Evs.Reference.Model;
 /// </summary>
 public readonly record struct RingId(long Sequence, ProcessId Representative)
 {
-    /// <summary>The name TRACE.md gives a regular configuration: <c>R&lt;seq&gt;.&lt;rep&gt;</c>.</summary>
+    /// <summary>The name docs/TRACE.md gives a regular configuration: <c>R&lt;seq&gt;.&lt;rep&gt;</c>.</summary>
     public override string ToString() => $"R{Sequence}.{Representative}";
 }

@@ -1,4 +1,4 @@
-// The simulated network (SCENARIOS.md "network"): one-way delay drawn uniformly, loss and
+// The simulated network (docs/SCENARIOS.md "network"): one-way delay drawn uniformly, loss and
 // duplication per packet, and components that no packet crosses. Reordering follows from
 // the random delays. All randomness comes from the simulator's one seeded source.
 using System.Collections.Immutable;

@@ -1,11 +1,11 @@
-// SCENARIOS.md, as types: what the world does to the processes — who is there, what they
+// docs/SCENARIOS.md, as types: what the world does to the processes — who is there, what they
 // send, and which faults strike when. Read by ScenarioReader; run by Simulator.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 
 namespace Evs.Reference.Simulation;
 
-/// <summary>A whole scenario (SCENARIOS.md).</summary>
+/// <summary>A whole scenario (docs/SCENARIOS.md).</summary>
 public sealed record Scenario(
     string Name,
     ImmutableArray<ProcessId> Processes,

@@ -12,7 +12,7 @@ namespace Evs.Reference.Storage;
 /// a ring it forms or joins after recovering gets a larger one, so neither a ring identifier nor
 /// a message identifier (<c>sender.ringseq.counter</c>) is ever used twice.
 /// <see cref="LastConfiguration"/> is the configuration it was last a member of, so that a
-/// process killed without warning can write its <c>fail</c> event on restart (TRACE.md).
+/// process killed without warning can write its <c>fail</c> event on restart (docs/TRACE.md).
 /// <see cref="Primary"/> is what the primary component algorithm must not forget (the last
 /// primary component known installed, the ambiguous ones after it, the last one this process
 /// installed and how many virtual synchrony identifiers it has had).

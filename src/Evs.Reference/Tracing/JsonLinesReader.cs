@@ -1,4 +1,4 @@
-// TRACE.md and docs/VS-TRACE.md, read: both trace formats are JSON Lines, one object a line,
+// docs/TRACE.md and docs/VS-TRACE.md, read: both trace formats are JSON Lines, one object a line,
 // blank lines allowed, fields of fixed types, unknown fields passed over. TraceReader and
 // VsTraceReader read the lines and fields through this file, so that both are strict in the same
 // way and name the file and line at fault alike.
@@ -73,7 +73,7 @@ internal ref struct JsonFieldReader
         return true;
     }
 
-    /// <summary>Passes over a field the format does not know (TRACE.md: "add fields if you need them").</summary>
+    /// <summary>Passes over a field the format does not know (docs/TRACE.md: a writer may add fields of its own).</summary>
     public void Skip() => _json.Skip();
 
     /// <summary>A string value, as a new string (one that seldom repeats: a message, a hash, a header field).</summary>
@@ -89,6 +89,15 @@ internal ref struct JsonFieldReader
     /// <summary>An integer value.</summary>
     public long Long(string field) =>
         _json.TokenType == JsonTokenType.Number && _json.TryGetInt64(out var v) ? v : throw new LineFormatError($"\"{field}\" must be an integer");
+
+    /// <summary>An integer value; false, the value passed over, when it is not one (a field a line of another kind may use otherwise).</summary>
+    public bool TryLong(out long value)
+    {
+        if (_json.TokenType == JsonTokenType.Number && _json.TryGetInt64(out value)) return true;
+        _json.Skip();
+        value = 0;
+        return false;
+    }
 
     /// <summary>A number value.</summary>
     public double Double(string field) =>

@@ -1,4 +1,4 @@
-// TRACE.md and docs/VS-TRACE.md, written: both trace formats are JSON Lines with the same header
+// docs/TRACE.md and docs/VS-TRACE.md, written: both trace formats are JSON Lines with the same header
 // line and the same first fields of an event line. This class writes the lines for TraceWriter and
 // VsTraceWriter, so that what makes the output byte-for-byte determined is spelled in one place.
 using System.Buffers;

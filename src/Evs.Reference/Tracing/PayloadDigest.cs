@@ -1,6 +1,6 @@
-// TRACE.md: "h: optional, a hex digest of the payload; where present, a checker compares it
-// with the h of every delivery of m". Computed from the bytes at each end, so a payload
-// changed on the way is caught.
+// docs/TRACE.md, the optional h of send and deliver: a hex digest of the payload, which a checker
+// compares between the send of a message and each of its deliveries. Computed from the bytes at
+// each end, so a payload changed on the way is caught.
 using System.Security.Cryptography;
 
 namespace Evs.Reference.Tracing;

@@ -1,4 +1,4 @@
-// TRACE.md: a trace is the history H of the paper's four event kinds, one JSON object a
+// docs/TRACE.md: a trace is the history H of the paper's four event kinds, one JSON object a
 // line, after a header line. It is the contract between whoever runs the protocol (the
 // simulator, the real nodes) and whoever judges it (the specification checker).
 namespace Evs.Reference.Tracing;
@@ -20,8 +20,8 @@ public sealed record TraceHeader(string Source, long? Seed, string? Scenario, bo
 public sealed record Trace(TraceHeader Header, IReadOnlyList<EvsEvent> Events)
 {
     /// <summary>
-    /// Several traces read as one history (TRACE.md: "Several files may be concatenated;
-    /// then only one header is kept"). The result is quiescent only if every part is.
+    /// Several traces read as one history (docs/TRACE.md, one file per process): the first
+    /// header is kept, and the result is quiescent only if every part is.
     /// </summary>
     public static Trace Combine(IReadOnlyList<Trace> parts)
     {

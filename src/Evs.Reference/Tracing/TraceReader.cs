@@ -1,6 +1,8 @@
-// TRACE.md, read: the specification checker sees a run only through this class. It is
-// strict about what TRACE.md requires and names the line at fault, and it tolerates what
-// TRACE.md allows: extra fields, any interleaving of processes, several files concatenated.
+// docs/TRACE.md, read: the specification checker sees a run only through this class. It is
+// strict about what the format requires and names the line at fault, and it tolerates what the
+// format allows: extra fields, any interleaving of processes, several files concatenated, and a
+// file without its end line (hand-written traces have none). A file with an end line is checked
+// against it, so that one cut short or damaged is refused rather than judged as a run.
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
@@ -8,19 +10,26 @@ using Evs.Reference.Model;
 
 namespace Evs.Reference.Tracing;
 
-/// <summary>Reads traces written per TRACE.md, by this project or any other tool.</summary>
+/// <summary>Reads traces written per docs/TRACE.md, by this project or any other tool.</summary>
 public static class TraceReader
 {
     /// <summary>Reads a trace from text (tests, notebooks).</summary>
     public static Trace ReadText(string text, string source = "<text>") => Read(Encoding.UTF8.GetBytes(text), source);
 
-    /// <summary>Reads a trace from UTF-8 bytes; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>
+    /// Reads a trace from UTF-8 bytes; <paramref name="source"/> names it in errors. Where a file
+    /// ends with an end line (<c>{"e":"end","events":N}</c>), N must be the number of event lines
+    /// since the file's header, and nothing but the header of a next file may follow it.
+    /// </summary>
+    /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
     public static Trace Read(ReadOnlySpan<byte> utf8, string source)
     {
         TraceHeader? header = null;
         var events = new List<EvsEvent>();
         var interned = new Dictionary<string, string>(StringComparer.Ordinal);
         var lines = new JsonLinesReader(utf8, source);
+        long eventsOfFile = 0; // event lines since the last header: one file of a concatenation
+        int endedAt = 0; // the line of that file's end line, 0 while none has been read
         while (lines.Next(out var line))
         {
             try
@@ -28,6 +37,8 @@ public static class TraceReader
                 var f = Fields.Parse(line, interned);
                 if (f.E == "run")
                 {
+                    eventsOfFile = 0;
+                    endedAt = 0;
                     if (header is not null) continue; // concatenated files: only one header is kept
                     var h = f.Header;
                     if (h.Format != TraceHeader.FormatName)
@@ -36,7 +47,19 @@ public static class TraceReader
                     continue;
                 }
                 if (header is null) throw new LineFormatError("the first line must be the header {\"e\":\"run\",...}");
+                if (endedAt > 0)
+                    throw new LineFormatError($"a line after the end line (line {endedAt}), which closes the file: only the header of a next file may follow it");
+                if (f.E == "end")
+                {
+                    if (f.Events is not { } counted || counted < 0)
+                        throw new LineFormatError("the end line needs \"events\", the number of event lines of the file (an integer at least 0)");
+                    if (counted != eventsOfFile)
+                        throw new LineFormatError($"the end line counts {counted} event lines, but the file holds {eventsOfFile} before it: the file is damaged or lines are missing");
+                    endedAt = lines.LineNumber;
+                    continue;
+                }
                 events.Add(f.ToEvent());
+                eventsOfFile++;
             }
             catch (Exception ex) when (ex is JsonException or LineFormatError)
             {
@@ -47,11 +70,30 @@ public static class TraceReader
         return new Trace(header, events);
     }
 
+    /// <summary>Whether <paramref name="line"/> (one line, without its line ending) is an end line, <c>{"e":"end",...}</c>.</summary>
+    public static bool IsEndLine(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var r = new JsonFieldReader(line, new Dictionary<string, string>(StringComparer.Ordinal));
+            while (r.Next(out var name))
+            {
+                if (name.SequenceEqual("e"u8)) return r.Str("e") == "end";
+                r.Skip();
+            }
+            return false;
+        }
+        catch (Exception ex) when (ex is JsonException or LineFormatError)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The fields of one line, as found; checked when turned into an event.</summary>
     private ref struct Fields
     {
         public string? E, P, C, M, Svc, H, Kind, Reg;
-        public long? I;
+        public long? I, Events;
         public double? T;
         public bool? Primary;
         public List<string>? Members;
@@ -75,7 +117,8 @@ public static class TraceReader
                 else if (name.SequenceEqual("reg"u8)) f.Reg = r.Name("reg");
                 else if (name.SequenceEqual("primary"u8)) f.Primary = r.Bool("primary");
                 else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
-                else if (!f.Header.Read(name, ref r)) r.Skip(); // TRACE.md: "add fields if you need them"
+                else if (name.SequenceEqual("events"u8)) f.Events = r.TryLong(out var n) ? n : -1;
+                else if (!f.Header.Read(name, ref r)) r.Skip(); // docs/TRACE.md: a writer may add fields of its own
             }
             return f;
         }

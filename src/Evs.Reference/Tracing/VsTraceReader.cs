@@ -81,7 +81,7 @@ public static class VsTraceReader
                 else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
                 else if (name.SequenceEqual("m"u8)) f.M = r.Str("m");
                 else if (name.SequenceEqual("svc"u8)) f.Svc = r.Name("svc");
-                else if (!f.Header.Read(name, ref r)) r.Skip(); // as in TRACE.md: a writer may add fields
+                else if (!f.Header.Read(name, ref r)) r.Skip(); // as in docs/TRACE.md: a writer may add fields
             }
             return f;
         }

@@ -14,7 +14,7 @@ public static class TraceFiles
     /// <exception cref="TraceFormatException">The file cannot be read, or is not a trace; the message names the file and line.</exception>
     public static Trace Read(string path) => TraceReader.Read(Bytes(path), path);
 
-    /// <summary>Reads several trace files as one history (TRACE.md allows one file per process).</summary>
+    /// <summary>Reads several trace files as one history (docs/TRACE.md allows one file per process).</summary>
     /// <exception cref="TraceFormatException">A file cannot be read, or is not a trace.</exception>
     public static Trace ReadAll(IEnumerable<string> paths) => Trace.Combine(paths.Select(Read).ToList());
 

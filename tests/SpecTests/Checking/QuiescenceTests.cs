@@ -1,4 +1,4 @@
-// TRACE.md: a checker judges the liveness-like specifications (2.1, 3, 4, 7.1, 7.2) on the last
+// docs/TRACE.md: a checker judges the liveness-like specifications (2.1, 3, 4, 7.1, 7.2) on the last
 // configuration only when the header says the run settled ("quiescent": true).
 using Evs.Reference.Checking;
 using Evs.Reference.Tracing;

@@ -1,8 +1,11 @@
-// TRACE.md is the contract between whoever writes a run and the checker: a bad line is named
-// by its number, and what the writer writes the reader reads back unchanged.
+// docs/TRACE.md is the contract between whoever writes a run and the checker: a bad line is named
+// by its number, what the writer writes the reader reads back unchanged, and a file closed by its
+// writer ends with an end line that tells it apart from a file cut short.
 using System.Collections.Immutable;
+using System.Text;
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
+using SpecTests.Storage;
 using Xunit;
 
 namespace SpecTests.Checking;
@@ -81,5 +84,100 @@ public class TraceFormatTests
         Assert.True(conf.Primary);
         Assert.Equal("9f1c", Assert.IsType<Send>(read.Events[1]).Hash);
         Assert.Equal(new ConfigurationId("R1.p1"), Assert.IsType<DeliverConf>(read.Events[3]).PreviousRegular);
+    }
+
+    [Fact]
+    public void A_closed_writer_ends_the_file_with_an_end_line_counting_its_event_lines()
+    {
+        var text = Written(Regular("p1", 0), Regular("p2", 0), new Fail(new ProcessId("p2"), 1, 2, new ConfigurationId("R1.p1")));
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        Assert.Equal("""{"e":"end","events":3}""", lines[^1]);
+        Assert.Equal(3, TraceReader.ReadText(text).Events.Count);
+    }
+
+    [Fact]
+    public void A_trace_with_no_events_ends_with_an_end_line_counting_none() =>
+        Assert.EndsWith("""{"e":"end","events":0}""" + "\n", Written());
+
+    [Fact]
+    public void An_explicit_end_line_is_written_once_and_nothing_may_follow_it()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new TraceWriter(stream, ownsStream: false))
+        {
+            writer.WriteHeader(new TraceHeader("sim", 1, null, Quiescent: false));
+            writer.Write(Regular("p1", 0));
+            writer.WriteEnd();
+            Assert.Throws<InvalidOperationException>(() => writer.Write(Regular("p1", 1)));
+            Assert.Throws<InvalidOperationException>(writer.WriteEnd);
+        }
+        var lines = Encoding.UTF8.GetString(stream.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["""{"e":"end","events":1}"""], lines.Where(l => l.Contains("\"end\"", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_trace_cut_at_a_line_boundary_has_lost_its_end_line_and_is_still_read()
+    {
+        var lines = Written(Regular("p1", 0), Regular("p2", 0)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var cut = TraceReader.ReadText(string.Join("\n", lines[..^2]) + "\n", "t.jsonl");
+        Assert.Single(cut.Events);
+    }
+
+    [Fact]
+    public void An_end_line_whose_count_differs_from_the_event_lines_is_refused_naming_the_file_and_line()
+    {
+        var error = ReadFails(Header, Conf, """{"e":"end","events":2}""");
+        Assert.Equal(3, error.Line);
+        Assert.StartsWith("t.jsonl:3:", error.Message);
+        Assert.Contains("counts 2 event lines, but the file holds 1", error.Problem);
+    }
+
+    [Fact]
+    public void An_end_line_without_an_integer_count_is_refused() =>
+        Assert.Contains("\"events\"", ReadFails(Header, Conf, """{"e":"end","events":"one"}""").Problem);
+
+    [Fact]
+    public void A_line_after_the_end_line_is_refused_naming_it()
+    {
+        var error = ReadFails(Header, Conf, """{"e":"end","events":1}""", """{"p":"p1","i":1,"t":1,"e":"fail","c":"R1.p1"}""");
+        Assert.Equal(4, error.Line);
+        Assert.Contains("after the end line (line 3)", error.Problem);
+        Assert.Equal(4, ReadFails(Header, Conf, """{"e":"end","events":1}""", """{"e":"end","events":1}""").Line);
+    }
+
+    [Fact]
+    public void Files_joined_one_after_the_other_each_with_its_own_end_line_read_as_one_history()
+    {
+        var joined = Written(Regular("p1", 0)) + Written(Regular("p2", 0), Regular("p2", 1));
+        Assert.Equal(3, TraceReader.ReadText(joined).Events.Count);
+        var error = Assert.Throws<TraceFormatException>(() => TraceReader.ReadText(joined.Replace("\"events\":2", "\"events\":3", StringComparison.Ordinal), "t.jsonl"));
+        Assert.Equal(7, error.Line);
+    }
+
+    [Fact]
+    public void Several_trace_files_each_with_its_own_end_line_are_read_as_one_history()
+    {
+        using var directory = new TempDirectory();
+        Directory.CreateDirectory(directory.Path);
+        var p1 = Path.Combine(directory.Path, "p1.jsonl");
+        var p2 = Path.Combine(directory.Path, "p2.jsonl");
+        File.WriteAllText(p1, Written(Regular("p1", 0)));
+        File.WriteAllText(p2, Written(Regular("p2", 0), Regular("p2", 1)));
+        Assert.Equal(3, Evs.Runtime.Files.TraceFiles.ReadAll([p1, p2]).Events.Count);
+    }
+
+    private static DeliverConf Regular(string process, long index) =>
+        new(new ProcessId(process), index, 1, new ConfigurationId("R1.p1"), ConfigurationKind.Regular, [new ProcessId("p1"), new ProcessId("p2")]);
+
+    private static string Written(params EvsEvent[] events)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new TraceWriter(stream, ownsStream: false))
+        {
+            writer.WriteHeader(new TraceHeader("sim", 1, "end-line", Quiescent: true));
+            foreach (var e in events) writer.Write(e);
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }

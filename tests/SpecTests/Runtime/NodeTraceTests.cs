@@ -1,6 +1,7 @@
-// Tests of the real network's trace file (TRACE.md for a real process): it is appended across
+// Tests of the real network's trace file (docs/TRACE.md for a real process): it is appended across
 // restarts with the index going on, a line cut short by a kill is dropped, the configuration the
-// last run ended in is known (for the fail line), and the header's quiescent flag is set in place.
+// last run ended in is known (for the fail line), the header's quiescent flag is set in place, and
+// the file ends with an end line counting every run's events when, and only when, it was closed.
 using System.Collections.Immutable;
 using System.Text;
 using Evs.Reference.Model;
@@ -103,6 +104,82 @@ public sealed class NodeTraceTests : IDisposable
         File.WriteAllText(text, "not a trace\n", Encoding.UTF8);
         Assert.Throws<InvalidDataException>(() => NodeTrace.Open(text, P1));
     }
+
+    [Fact]
+    public void Reopening_removes_the_end_line_and_the_next_end_line_counts_the_events_of_every_run()
+    {
+        var path = PathOf("p1.jsonl");
+        using (var trace = NodeTrace.Open(path, P1))
+        {
+            trace.Write(Regular(0));
+            trace.Write(new Send(P1, 1, 2, new MessageId("p1.1.1"), R1, DeliveryService.Agreed));
+        }
+        Assert.Equal("""{"e":"end","events":2}""", Lines(path)[^1]);
+        using (var trace = NodeTrace.Open(path, P1)) trace.Write(new Fail(P1, 2, 3, R1));
+        var lines = Lines(path);
+        Assert.Equal("""{"e":"end","events":3}""", lines[^1]);
+        Assert.Single(lines, l => l.Contains("\"end\"", StringComparison.Ordinal));
+        Assert.Equal([0L, 1, 2], TraceFiles.Read(path).Events.Select(e => e.Index));
+    }
+
+    [Fact]
+    public void A_trace_killed_before_it_is_closed_has_no_end_line_and_the_next_run_appends_to_it()
+    {
+        var path = PathOf("p1.jsonl");
+        byte[] atTheKill;
+        using (var trace = NodeTrace.Open(path, P1))
+        {
+            trace.Write(Regular(0));
+            trace.Flush();
+            atTheKill = File.ReadAllBytes(path); // what the disk holds when kill -9 strikes here
+        }
+        File.WriteAllBytes(path, atTheKill);
+        Assert.DoesNotContain(Lines(path), l => l.Contains("\"end\"", StringComparison.Ordinal));
+        Assert.Single(TraceFiles.Read(path).Events);
+
+        using (var trace = NodeTrace.Open(path, P1))
+        {
+            Assert.Equal(1, trace.NextIndex);
+            Assert.Equal(R1, trace.OpenConfiguration);
+            trace.Write(new Fail(P1, 1, 3, R1));
+        }
+        Assert.Equal("""{"e":"end","events":2}""", Lines(path)[^1]);
+        Assert.Equal([0L, 1], TraceFiles.Read(path).Events.Select(e => e.Index));
+    }
+
+    [Fact]
+    public void An_abandoned_trace_is_left_as_a_kill_leaves_it_without_an_end_line()
+    {
+        var path = PathOf("p1.jsonl");
+        var trace = NodeTrace.Open(path, P1);
+        trace.Write(Regular(0));
+        trace.Abandon();
+        trace.Dispose();
+        Assert.Equal(2, Lines(path).Length);
+        using (var next = NodeTrace.Open(path, P1)) next.Write(new Fail(P1, 1, 3, R1));
+        Assert.Equal("""{"e":"end","events":2}""", Lines(path)[^1]);
+    }
+
+    [Fact]
+    public void Quiescent_is_set_in_place_in_a_trace_that_ends_with_its_end_line()
+    {
+        var path = PathOf("p1.jsonl");
+        using (var trace = NodeTrace.Open(path, P1)) trace.Write(Regular(0));
+        NodeTrace.SetQuiescent(path, true);
+        Assert.True(TraceFiles.Read(path).Header.Quiescent);
+        Assert.Equal("""{"e":"end","events":1}""", Lines(path)[^1]);
+    }
+
+    [Fact]
+    public void A_trace_whose_end_line_miscounts_its_events_is_not_appended_to()
+    {
+        var path = PathOf("p1.jsonl");
+        using (var trace = NodeTrace.Open(path, P1)) trace.Write(Regular(0));
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"events\":1", "\"events\":5", StringComparison.Ordinal));
+        Assert.Contains("counts 5 event lines", Assert.Throws<InvalidDataException>(() => NodeTrace.Open(path, P1)).Message);
+    }
+
+    private static string[] Lines(string path) => File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
 
     private static DeliverConf Regular(long index) => new(P1, index, 1, R1, ConfigurationKind.Regular, ImmutableArray.Create(P1));
 

@@ -246,7 +246,7 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
         TraceFiles.Read(cluster.TracePath(p)).Events.OrderBy(e => e.Index).ToList();
 
     // A restarted process first delivers a configuration of itself alone, on a ring whose sequence
-    // number exceeds every one it saw before (TRACE.md).
+    // number exceeds every one it saw before (docs/TRACE.md).
     private static void AssertRestartedAlone(EvsEvent first, ConfigurationId before)
     {
         var singleton = Assert.IsType<DeliverConf>(first);

@@ -1,5 +1,6 @@
-// SCENARIOS.md: "A scenario that names an unknown process, overlaps components, or places
-// steps out of order is refused with a message that names the offending step; nothing runs."
+// docs/SCENARIOS.md: a scenario that names an unknown process, overlaps components, places steps
+// out of order or uses a step the simulator does not run yet is refused, naming the step and its
+// line; nothing runs.
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
 using Xunit;
@@ -54,8 +55,12 @@ public class ScenarioReaderTests
     }
 
     [Fact]
-    public void Overlapping_components_are_refused() =>
-        Assert.Contains("components overlap: \"q\"", Refused(With("""{ "at": 10, "partition": [["p", "q"], ["q", "r"]] }, { "at": 30, "stop": true }""")).Message);
+    public void Overlapping_components_are_refused_naming_the_step() =>
+        Assert.Contains("step 1 (at 10 ms): partition: components overlap: \"q\"", Refused(With("""{ "at": 10, "partition": [["p", "q"], ["q", "r"]] }, { "at": 30, "stop": true }""")).Message);
+
+    [Fact]
+    public void An_unknown_process_in_a_partition_or_the_start_is_refused_naming_where() =>
+        Assert.Contains("start: unknown process \"x\"", Refused(With("""{ "at": 30, "stop": true }""", """ "start": [["p", "x"]],""")).Message);
 
     [Fact]
     public void Steps_out_of_order_are_refused() =>
@@ -72,6 +77,20 @@ public class ScenarioReaderTests
     [Fact]
     public void A_misspelt_key_is_refused_not_ignored() =>
         Assert.Contains("unknown key \"losss\"", Refused(With("""{ "at": 10, "losss": 0.2 }, { "at": 20, "stop": true }""")).Message);
+
+    [Fact]
+    public void A_links_step_is_refused_as_not_run_by_this_simulator_yet_naming_the_step_and_its_line()
+    {
+        var e = Refused(With("""
+            { "at": 10, "heal": true },
+            { "at": 20, "links": [{ "from": ["p"], "to": ["q"], "loss": 1.0 }] },
+            { "at": 30, "stop": true }
+            """));
+        Assert.Equal(6, e.Line);
+        Assert.Contains("t.json:6: step 2 (at 20 ms): \"links\"", e.Message);
+        Assert.Contains("does not run yet", e.Message);
+        Assert.Contains("step 1 (at 10 ms): \"links\"", Refused(With("""{ "at": 10, "links": [] }, { "at": 20, "stop": true }""")).Message);
+    }
 
     [Fact]
     public void Recovering_a_process_that_never_crashed_is_refused() =>
