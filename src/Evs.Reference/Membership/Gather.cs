@@ -6,15 +6,24 @@
 // configuration is reduced" (the paper, Section 3.2, Termination Property).
 using System.Collections.Immutable;
 using Evs.Reference.Model;
+using Evs.Reference.Node;
 
 namespace Evs.Reference.Membership;
 
-/// <summary>One process's view of one round of Gather: its two sets and the joins it has heard.</summary>
+/// <summary>
+/// One process's view of one round of Gather: its two sets and the joins it has heard; and, once
+/// the round has begun (<see cref="Begin"/>), Totem's Gather state as outputs: the join message
+/// broadcast when the view changes and every join timeout, the consensus timeout restarted
+/// whenever the view changes.
+/// </summary>
 public sealed class Gather
 {
     private readonly ProcessId _me;
     private readonly Dictionary<ProcessId, JoinMessage> _joins = new();
     private readonly IReadOnlySet<ProcessId>? _expected;
+    private RingId _lastRing;
+    private long _highestRingSequence;
+    private MembershipSettings _timeouts = MembershipSettings.Simulation;
 
     /// <summary>
     /// Starts gathering with the processes believed reachable (the process itself always among
@@ -112,6 +121,63 @@ public sealed class Gather
         FailSet = failSet;
         return changed;
     }
+
+    /// <summary>
+    /// As in Corosync, a gathering process takes the first rotation of a commit token that proposes
+    /// exactly its own proc_set − fail_set, with a ring sequence number it has not seen
+    /// (above <paramref name="highestRingSequence"/>): it need not have heard every join itself
+    /// (under loss it may be one join short), since the representative has.
+    /// </summary>
+    public bool Accepts(CommitToken commit, long highestRingSequence) =>
+        Proposed.SetEquals(commit.Members) && commit.Ring.Sequence > highestRingSequence;
+
+    /// <summary>
+    /// The round begins: the timers of the state this process leaves stop, the join and consensus
+    /// timers start, and its join goes out. <paramref name="lastRing"/> is its last installed ring,
+    /// <paramref name="highestRingSequence"/> the highest ring sequence number it has seen (both are
+    /// in its joins, and fixed for the round).
+    /// </summary>
+    public void Begin(RingId lastRing, long highestRingSequence, MembershipSettings timeouts, List<NodeOutput> outputs)
+    {
+        _lastRing = lastRing;
+        _highestRingSequence = highestRingSequence;
+        _timeouts = timeouts;
+        outputs.Add(new StopTimer(TimerKind.TokenLoss));
+        outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
+        outputs.Add(new StopTimer(TimerKind.MergeDetect));
+        outputs.Add(new StartTimer(TimerKind.Join, timeouts.JoinTimeoutMs));
+        outputs.Add(new StartTimer(TimerKind.Consensus, timeouts.ConsensusTimeoutMs));
+        BroadcastJoin(outputs);
+    }
+
+    /// <summary>
+    /// A join message arrived. When it changed this process's view, its join goes out again and the
+    /// consensus timeout starts again: as in Corosync, it counts from the last change of this
+    /// process's view, so it fails only processes that stayed silent while the views were still
+    /// (counting from the start of Gather would fail live processes that were one join behind).
+    /// </summary>
+    public void Receive(JoinMessage join, List<NodeOutput> outputs)
+    {
+        if (!OnJoin(join)) return;
+        BroadcastJoin(outputs);
+        outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
+    }
+
+    /// <summary>The join timer expired: this process's join goes out again, lest a lost one stall consensus.</summary>
+    public void OnJoinTimeout(List<NodeOutput> outputs)
+    {
+        BroadcastJoin(outputs);
+        outputs.Add(new StartTimer(TimerKind.Join, _timeouts.JoinTimeoutMs));
+    }
+
+    /// <summary>The consensus timer expired (<see cref="OnConsensusTimeout()"/>); a changed view goes out, and the timer starts again.</summary>
+    public void OnConsensusTimeout(List<NodeOutput> outputs)
+    {
+        if (OnConsensusTimeout()) BroadcastJoin(outputs);
+        outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
+    }
+
+    private void BroadcastJoin(List<NodeOutput> outputs) => outputs.Add(new Broadcast(Join(_lastRing, _highestRingSequence)));
 
     /// <summary>This process's join message.</summary>
     public JoinMessage Join(RingId myRing, long highestRingSequence) =>

@@ -18,7 +18,23 @@ public sealed record JoinMessage(
     RingId Ring,
     ImmutableSortedSet<ProcessId> ProcSet,
     ImmutableSortedSet<ProcessId> FailSet,
-    long HighestRingSequence) : Packet(Sender, Ring);
+    long HighestRingSequence) : Packet(Sender, Ring)
+{
+    /// <summary>
+    /// Whether this join, from a member of the operational <paramref name="ring"/>, is a leftover
+    /// of the round that formed it: its sender had not seen the ring's sequence number yet.
+    /// </summary>
+    public bool IsLeftoverOf(RingId ring, Configuration configuration) =>
+        configuration.Contains(Sender) && HighestRingSequence < ring.Sequence;
+
+    /// <summary>
+    /// As Corosync does: during commit and recovery only a member of the proposed ring
+    /// (<paramref name="members"/>, <paramref name="proposed"/>) that has seen its sequence number,
+    /// and so has given up on it, sends the others back to Gather.
+    /// </summary>
+    public bool Abandons(RingId proposed, IEnumerable<ProcessId> members) =>
+        members.Contains(Sender) && HighestRingSequence >= proposed.Sequence;
+}
 
 /// <summary>
 /// A ring's representative announces its ring from time to time (Corosync's merge detect), so

@@ -40,7 +40,7 @@ public sealed record NodeSnapshot(
 /// <param name="Ring">Its identifier.</param>
 /// <param name="Configuration">Its regular configuration.</param>
 /// <param name="Installed">Whether its regular configuration has been delivered here (step 6.e).</param>
-/// <param name="Held">The ordinals of the messages held in the buffer, in order.</param>
+/// <param name="Held">The messages held in the buffer (received, not yet known received by all or not yet delivered), by ordinal.</param>
 /// <param name="MyAru">Every ordinal up to this one has been received here.</param>
 /// <param name="HighestSeen">The highest ordinal received here.</param>
 /// <param name="DeliveredUpTo">Every ordinal up to this one has been delivered here.</param>
@@ -51,7 +51,7 @@ public sealed record RingSnapshot(
     RingId Ring,
     Configuration Configuration,
     bool Installed,
-    ImmutableArray<long> Held,
+    ImmutableArray<RingMessage> Held,
     long MyAru,
     long HighestSeen,
     long DeliveredUpTo,
@@ -61,7 +61,7 @@ public sealed record RingSnapshot(
 {
     /// <summary>The picture of <paramref name="ring"/>, whose token is <paramref name="tokenHeld"/> here or not.</summary>
     public static RingSnapshot Of(TotemRing ring, bool tokenHeld = false) => new(
-        ring.Id, ring.Configuration, ring.Installed, [.. ring.Buffer.After(0).Select(m => m.Seq)], ring.Buffer.MyAru,
+        ring.Id, ring.Configuration, ring.Installed, [.. ring.Buffer.After(0)], ring.Buffer.MyAru,
         ring.Buffer.HighestSeen, ring.DeliveredUpTo, ring.ReceivedByAll, ring.Visits, tokenHeld);
 }
 

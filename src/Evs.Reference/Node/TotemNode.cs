@@ -5,14 +5,13 @@
 //   Recovery     Steps 4-5 on the proposed ring, then step 6, atomically (Recovery/RecoveryAttempt).
 // "If a failure occurs during execution of the recovery algorithm, then the membership algorithm
 // is invoked and the recovery algorithm is restarted at Step 2." What must survive a crash is
-// returned as the step's first output (PersistState), never written from here.
+// returned as the step's first output (Node/StableMemory), never written from here.
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
 using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Recovery;
-using Evs.Reference.Storage;
 
 namespace Evs.Reference.Node;
 
@@ -26,10 +25,8 @@ public sealed class TotemNode : IProtocolNode
     private readonly MembershipSettings _timeouts;
     private readonly OrderingCounters _counters = new();
     private readonly Step2Buffering _buffering = new();
+    private readonly StableMemory _stable = new();
     private readonly PrimaryInstall _primary;
-    private long _highestRingSequence;
-    private ConfigurationId? _lastConfiguration;
-    private StableState? _persisted;
     private RegularDelivery? _regular;
     private Gather? _gather;
     private RecoveryAttempt? _attempt;
@@ -69,16 +66,19 @@ public sealed class TotemNode : IProtocolNode
         switch (input)
         {
             case Start start:
-                _persisted = Stable();
+                _stable.Begin(_primary.History);
                 EnterGather(GatherReason.Start, [], outputs, start.Expected);
                 break;
             case Restart restart:
-                Restore(restart.Saved);
-                InstallSingleton(outputs);
+                _primary.Restore(restart.Saved?.Primary);
+                _stable.Restore(restart.Saved, _primary.History);
+                var singleton = new RingId(_stable.HighestRingSequence + 1, Id); // larger than any it had seen (docs/TRACE.md)
+                InstallDirectly(singleton, [Id], outputs);
                 break;
             case StartInRing start:
-                _persisted = Stable();
-                InstallFixedRing(start, outputs);
+                if (!start.Members.Contains(Id)) throw new ArgumentException($"{Id} is not a member of {start.Ring}", nameof(input));
+                _stable.Begin(_primary.History);
+                InstallDirectly(start.Ring, start.Members, outputs);
                 break;
             case SendRequested send:
                 _buffering.Buffer(send.Payload, send.Service);
@@ -93,14 +93,13 @@ public sealed class TotemNode : IProtocolNode
             default:
                 throw new ArgumentException($"{Id}: unexpected input {input}", nameof(input));
         }
-        PersistIfChanged(outputs);
+        _stable.PersistIfChanged(_primary.History, outputs);
         return outputs;
     }
 
     private void OnPacket(Packet packet, List<NodeOutput> outputs)
     {
-        var operational = State == MembershipState.Operational;
-        var recovering = State == MembershipState.Recovery;
+        bool operational = State == MembershipState.Operational, recovering = State == MembershipState.Recovery;
         switch (packet)
         {
             case JoinMessage join:
@@ -128,8 +127,7 @@ public sealed class TotemNode : IProtocolNode
                 _regular.OnMessage(message, outputs);
                 break;
             case RegularMessage late when State == MembershipState.Gather && late.Ring == _regular?.Ring.Id:
-                // Late messages of the old ring are still worth having until step 3 states what this process holds.
-                _regular.Ring.Buffer.Add(late);
+                _regular.Ring.Buffer.Add(late); // still worth having until step 3 says what this process holds
                 break;
             case RingMessage message when recovering && message.Ring == _attempt!.Ring?.Id:
                 _attempt.OnMessage(message, outputs);
@@ -163,12 +161,10 @@ public sealed class TotemNode : IProtocolNode
                 EnterGather(GatherReason.RecoveryInterrupted, attempt.Members, outputs);
                 break;
             case TimerKind.Join when State == MembershipState.Gather:
-                BroadcastJoin(outputs);
-                outputs.Add(new StartTimer(TimerKind.Join, _timeouts.JoinTimeoutMs));
+                _gather!.OnJoinTimeout(outputs);
                 break;
             case TimerKind.Consensus when State == MembershipState.Gather:
-                if (_gather!.OnConsensusTimeout()) BroadcastJoin(outputs);
-                outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
+                _gather!.OnConsensusTimeout(outputs);
                 CommitIfAgreed(outputs);
                 break;
             case TimerKind.MergeDetect when State == MembershipState.Operational && _regular!.Ring.Id.Representative == Id:
@@ -189,53 +185,22 @@ public sealed class TotemNode : IProtocolNode
         _attempt = null;
         _primary.Abandon();
         _regular?.Hold.Abandon(outputs);
-        outputs.Add(new StopTimer(TimerKind.TokenLoss));
-        outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
-        outputs.Add(new StopTimer(TimerKind.MergeDetect));
-        outputs.Add(new StartTimer(TimerKind.Join, _timeouts.JoinTimeoutMs));
-        outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
-        BroadcastJoin(outputs);
+        _gather.Begin(_regular?.Ring.Id ?? new RingId(0, Id), _stable.HighestRingSequence, _timeouts, outputs);
         CommitIfAgreed(outputs);
     }
 
     private void OnJoin(JoinMessage join, List<NodeOutput> outputs)
     {
-        switch (State)
-        {
-            case MembershipState.Operational when IsStale(join):
-                return;
-            case MembershipState.Operational:
-                EnterGather(IsForeign(join) ? GatherReason.ForeignProcess : GatherReason.JoinReceived, [join.Sender], outputs);
-                break;
-            case MembershipState.Commit or MembershipState.Recovery when AbandonsAttempt(join):
-                EnterGather(GatherReason.JoinReceived, _attempt!.Members, outputs);
-                break;
-            case MembershipState.Commit or MembershipState.Recovery:
-                return; // a late join of the round that agreed on this ring, or an outsider's: merged later
-        }
-        if (_gather!.OnJoin(join))
-        {
-            // As in Corosync, the consensus timeout counts from the last change of this process's
-            // view: it fails only processes that stayed silent while the views were still. Counting
-            // from the start of Gather would fail live processes that were merely one join behind.
-            BroadcastJoin(outputs);
-            outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
-        }
+        if (State == MembershipState.Operational && join.IsLeftoverOf(_regular!.Ring.Id, _regular.Configuration)) return;
+        if (State == MembershipState.Operational)
+            EnterGather(IsForeign(join) ? GatherReason.ForeignProcess : GatherReason.JoinReceived, [join.Sender], outputs);
+        else if (_attempt is { } attempt && join.Abandons(attempt.ProposedRing, attempt.Members))
+            EnterGather(GatherReason.JoinReceived, attempt.Members, outputs);
+        else if (_attempt is not null)
+            return; // a late join of the round that agreed on this ring, or an outsider's: merged later
+        _gather!.Receive(join, outputs);
         CommitIfAgreed(outputs);
     }
-
-    private void BroadcastJoin(List<NodeOutput> outputs) =>
-        outputs.Add(new Broadcast(_gather!.Join(_regular?.Ring.Id ?? new RingId(0, Id), _highestRingSequence)));
-
-    // A join that one of this ring's members sent before it had taken part in forming the ring
-    // (it had not seen the ring's sequence number yet) is a leftover of that round.
-    private bool IsStale(JoinMessage join) =>
-        _regular is { } ring && ring.Configuration.Contains(join.Sender) && join.HighestRingSequence < ring.Ring.Id.Sequence;
-
-    // As Corosync does: during commit and recovery only a member of the proposed ring that has
-    // seen this ring's sequence number, and so has given up on it, sends the others back to Gather.
-    private bool AbandonsAttempt(JoinMessage join) =>
-        _attempt!.Members.Contains(join.Sender) && join.HighestRingSequence >= _attempt.ProposedRing.Sequence;
 
     private bool IsForeign(Packet packet) => _regular is { } ring && !ring.Configuration.Contains(packet.Sender);
 
@@ -244,18 +209,16 @@ public sealed class TotemNode : IProtocolNode
     private void CommitIfAgreed(List<NodeOutput> outputs)
     {
         if (State != MembershipState.Gather || _gather!.Waiting || !_gather.HasConsensus || _gather.Representative != Id) return;
-        long sequence = Math.Max(_highestRingSequence, _gather.HighestRingSequence) + 1;
-        _highestRingSequence = Math.Max(_highestRingSequence, sequence);
-        EnterCommit(new CommitToken(Id, new RingId(sequence, Id), [.. _gather.Proposed], [], Rotation: 1, TokenSeq: 0), outputs);
+        var ring = new RingId(Math.Max(_stable.HighestRingSequence, _gather.HighestRingSequence) + 1, Id);
+        EnterCommit(new CommitToken(Id, ring, [.. _gather.Proposed], [], Rotation: 1, TokenSeq: 0), outputs);
     }
 
     private void OnCommitToken(CommitToken commit, List<NodeOutput> outputs)
     {
         bool mine = _attempt?.ProposedRing == commit.Ring;
-        if (mine && _attempt!.Exchange.IsCopy(commit)) return; // a copy already handled
-        if (commit.Rotation == 1 && commit.Ring.Representative != Id && CanJoin(commit))
+        if (mine && _attempt!.Exchange.IsCopy(commit)) return;
+        if (commit.Rotation == 1 && commit.Ring.Representative != Id && State == MembershipState.Gather && _gather!.Accepts(commit, _stable.HighestRingSequence))
         {
-            _highestRingSequence = Math.Max(_highestRingSequence, commit.Ring.Sequence);
             EnterCommit(commit, outputs);
             return;
         }
@@ -273,23 +236,14 @@ public sealed class TotemNode : IProtocolNode
         }
     }
 
-    // As in Corosync, a gathering process takes the first rotation when the commit token proposes
-    // exactly its own proc_set − fail_set, with a ring sequence number it has not seen: it need
-    // not have heard every join itself (under loss it may be one join short), since the
-    // representative has.
-    private bool CanJoin(CommitToken commit) =>
-        State == MembershipState.Gather && _gather!.Proposed.SetEquals(commit.Members) && commit.Ring.Sequence > _highestRingSequence;
-
     // Step 2 begins (the application's messages wait until the next regular configuration), and
     // step 3: this process writes what it knows on the commit token and passes it on.
     private void EnterCommit(CommitToken commit, List<NodeOutput> outputs)
     {
         State = MembershipState.Commit;
+        _stable.SawRingSequence(commit.Ring.Sequence);
         _attempt = new RecoveryAttempt(Id, commit, _regular?.Ring, _obligations, _settings, _timeouts, _counters, _primary);
-        outputs.Add(new StopTimer(TimerKind.Join));
-        outputs.Add(new StopTimer(TimerKind.Consensus));
-        outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
-        _attempt.Exchange.Write(Step3Exchange.InfoOf(Id, _regular?.Ring, _obligations, _primary.History), outputs);
+        _attempt.Begin(Step3Exchange.InfoOf(Id, _regular?.Ring, _obligations, _primary.History), outputs);
     }
 
     private void OnRecoveryToken(Token token, List<NodeOutput> outputs)
@@ -297,7 +251,7 @@ public sealed class TotemNode : IProtocolNode
         var attempt = _attempt!;
         if (attempt.OnToken(token, _buffering.Pending, outputs) is not { } toPassOn) return;
         // Step 6 has installed the new regular configuration: the proposed ring goes on as step 1's.
-        _lastConfiguration = attempt.Ring!.Configuration.Id;
+        _stable.Installed(attempt.Ring!.Configuration.Id);
         _regular = new RegularDelivery(Id, attempt.Ring, _buffering.Pending, _settings);
         _attempt = null;
         _obligations = ObligationSet.Empty;
@@ -313,27 +267,11 @@ public sealed class TotemNode : IProtocolNode
             outputs.Add(new StartTimer(TimerKind.MergeDetect, _timeouts.MergeDetectTimeoutMs));
     }
 
-    // ---- A ring installed without recovery: a recovered singleton, or a fixed ring ----
-
-    // docs/TRACE.md: a process that recovers after a failure delivers a regular configuration
-    // whose members are exactly itself, with a ring sequence number larger than any it had seen.
-    private void InstallSingleton(List<NodeOutput> outputs)
-    {
-        var ring = new RingId(_highestRingSequence + 1, Id);
-        _highestRingSequence = ring.Sequence;
-        InstallDirectly(ring, [Id], outputs);
-    }
-
-    private void InstallFixedRing(StartInRing start, List<NodeOutput> outputs)
-    {
-        if (!start.Members.Contains(Id)) throw new ArgumentException($"{Id} is not a member of {start.Ring}", nameof(start));
-        _highestRingSequence = Math.Max(_highestRingSequence, start.Ring.Sequence);
-        InstallDirectly(start.Ring, start.Members, outputs);
-    }
-
-    // The primary component decision rests on this process's own history.
+    // A ring installed without recovery: a recovered process's singleton, or a fixed ring. The
+    // primary component decision rests on this process's own history.
     private void InstallDirectly(RingId ring, ImmutableArray<ProcessId> members, List<NodeOutput> outputs)
     {
+        _stable.SawRingSequence(ring.Sequence);
         var configuration = Configuration.Regular(ring, members);
         _regular = new RegularDelivery(Id, new TotemRing(Id, ring, configuration, _settings, _counters), _buffering.Pending, _settings);
         if (_primary.Decide(ring, configuration.Members, [Step3Exchange.InfoOf(Id, null, _obligations, _primary.History)], configuration.Id) is { } attempt)
@@ -343,30 +281,8 @@ public sealed class TotemNode : IProtocolNode
             if (attempt.Decision.Primary && configuration.Members.Length == 1) _primary.ConfirmAlone();
         }
         outputs.Add(new ConfigurationDelivered(configuration));
-        _lastConfiguration = configuration.Id;
+        _stable.Installed(configuration.Id);
         BecomeOperational(outputs);
         if (ring.Representative == Id) _regular.StartFirstRotation(outputs);
-    }
-
-    // ---- Stable storage: returned, first, whenever a step changed it ----
-
-    private StableState Stable() => new(_highestRingSequence, _lastConfiguration, _primary.History);
-
-    private void Restore(StableState? saved)
-    {
-        _highestRingSequence = saved?.HighestRingSequence ?? 0;
-        _lastConfiguration = saved?.LastConfiguration;
-        _primary.Restore(saved?.Primary);
-        _persisted = Stable();
-    }
-
-    // Written before anything else of the step takes effect: a ring or message identifier is never
-    // sent, nor a configuration delivered, before the state that must outlive it is in stable storage.
-    private void PersistIfChanged(List<NodeOutput> outputs)
-    {
-        if (_persisted is { } p && p.HighestRingSequence == _highestRingSequence && p.LastConfiguration == _lastConfiguration
-            && ReferenceEquals(p.Primary, _primary.History)) return;
-        _persisted = Stable();
-        outputs.Insert(0, new PersistState(_persisted));
     }
 }

@@ -107,6 +107,19 @@ public sealed class RecoveryAttempt
     public ProcessId InstallLeader => PrimaryInstall.InstallLeader(Primary, ProposedRing);
 
     /// <summary>
+    /// The attempt begins (Totem's Commit state): Gather's timers stop, the token loss timer starts
+    /// (a commit token that does not come back means a failure during recovery), and this process
+    /// writes <paramref name="mine"/> on the commit token and passes it on (step 3).
+    /// </summary>
+    public void Begin(MemberInfo mine, List<NodeOutput> outputs)
+    {
+        outputs.Add(new StopTimer(TimerKind.Join));
+        outputs.Add(new StopTimer(TimerKind.Consensus));
+        outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+        Exchange.Write(mine, outputs);
+    }
+
+    /// <summary>
     /// Step 3: a commit token of the proposed ring, not a copy of one already handled. When the
     /// exchange is complete here, steps 4 and 5 begin and the token goes round once more; when the
     /// representative has it back from that second rotation, the proposed ring's token starts.
