@@ -87,9 +87,9 @@ public sealed record EvsNodeOptions
     public TotemSettings Totem { get; init; } = TotemSettings.Default;
 
     /// <summary>
-    /// How long the representative holds an idle token (see <see cref="TokenHold"/>); null for
-    /// Corosync's <c>hold</c>, 180 ms, but at most a quarter of the token retransmission timeout;
-    /// 0 never holds. A sender asks for a held token at once, so the hold costs a message no wait;
+    /// How long the representative holds an idle token (the protocol's <see cref="TokenHold"/>); null
+    /// for <see cref="Totem"/>'s (by default Corosync's <c>hold</c>, 180 ms, but at most a quarter of
+    /// the token retransmission timeout); 0 never holds. A sender asks for a held token at once, so the hold costs a message no wait;
     /// and a longer hold costs an idle ring less CPU.
     /// </summary>
     public double? IdleTokenHoldMs { get; init; }
@@ -114,7 +114,7 @@ public sealed record EvsNodeOptions
     public string Store => StoreDirectory ?? Path.Combine("evs-store", Id.Name);
 
     /// <summary>The idle token hold in milliseconds, after the default.</summary>
-    public double IdleTokenHold => IdleTokenHoldMs ?? Math.Min(180, Totem.TokenRetransmitTimeoutMs / 4);
+    public double IdleTokenHold => IdleTokenHoldMs ?? Totem.IdleTokenHold;
 
     /// <summary>Every process this one may ever form a ring with, as far as the configuration says: itself and its peers.</summary>
     public IEnumerable<ProcessId> Universe => Peers.Keys.Append(Id).Distinct().Order();

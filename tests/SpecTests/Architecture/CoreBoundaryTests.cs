@@ -3,8 +3,10 @@
 // checkers; src/Evs.Runtime drives the same protocol on a real network. These tests hold the line
 // between the two where a reviewer would otherwise have to: the build refuses a socket, a thread,
 // a clock, a file or a random source in the core; the core depends on no package and not on the
-// runtime; and no protocol step writes stable storage itself (it returns PersistState).
+// runtime; no protocol step writes stable storage itself (it returns PersistState); and the
+// README's map of the paper names files that exist.
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Xunit;
 using Xunit.Abstractions;
@@ -113,6 +115,36 @@ public sealed class CoreBoundaryTests(ITestOutputHelper output)
         // driver writes it before it sends the packets of that step.
         var calling = SourceFiles(Path.Combine(Core, folder)).Where(f => File.ReadAllText(f).Contains("IStableStorage", StringComparison.Ordinal)).ToList();
         Assert.Empty(calling);
+    }
+
+    [Fact]
+    public void Every_file_the_README_s_map_of_the_paper_names_exists_in_the_core()
+    {
+        // "Where the paper is in the code": a path in the table names a file of src/Evs.Reference;
+        // a bare file name continues the folder named before it in the same cell.
+        string readme = File.ReadAllText(Path.Combine(Repository, "README.md"));
+        int start = readme.IndexOf("## Where the paper is in the code", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README has no map of the paper");
+        var rows = readme[start..].Split('\n').TakeWhile(l => !l.StartsWith("```", StringComparison.Ordinal)).Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Skip(2).ToList();
+        Assert.True(rows.Count >= 15, $"only {rows.Count} rows in the map");
+        var missing = new List<string>();
+        foreach (var row in rows)
+        {
+            string? folder = null;
+            foreach (Match m in Regex.Matches(row, @"`([A-Za-z0-9/]+\.cs)`|`([A-Za-z0-9]+/)`"))
+            {
+                if (m.Groups[2].Success)
+                {
+                    Assert.True(Directory.Exists(Path.Combine(Core, m.Groups[2].Value)), $"no folder {m.Groups[2].Value}");
+                    continue;
+                }
+                string name = m.Groups[1].Value;
+                if (name.Contains('/')) folder = Path.GetDirectoryName(name);
+                string path = name.Contains('/') ? name : Path.Combine(folder ?? "", name);
+                if (!File.Exists(Path.Combine(Core, path))) missing.Add(path);
+            }
+        }
+        Assert.Empty(missing);
     }
 
     private static IEnumerable<string> SourceFiles(string folder) =>

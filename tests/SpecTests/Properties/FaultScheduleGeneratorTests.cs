@@ -1,7 +1,8 @@
 // The fault-schedule generator, checked before any property runs on it: every scenario it
 // makes is one ScenarioReader accepts, its schedules really contain the faults the protocol
 // must survive (partitions into three or four components, a crash and its recovery, a second
-// failure during recovery), and shrinking only ever gives smaller scenarios that still read.
+// failure during recovery), their runs reach the token hold, and shrinking only ever gives
+// smaller scenarios that still read.
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
 using FsCheck;
@@ -71,6 +72,19 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
         };
         foreach (var (kind, count) in counts) output.WriteLine($"{count,5} of {runs.Count}: {kind}");
         Assert.All(counts, kind => Assert.True(kind.Value >= runs.Count / 50, $"only {kind.Value} of {runs.Count} scenarios have: {kind.Key}"));
+    }
+
+    [Fact]
+    public void The_schedules_run_the_token_hold_its_cancel_and_its_release_on_request()
+    {
+        // The hold is protocol (Ordering/TokenHold): the runs the specification properties check
+        // must reach it, not only the ring that never idles.
+        var counts = Sample(100, 8).Select(r => r.Result.Summary.Ordering).ToList();
+        int held = counts.Count(c => c.TokenHolds > 0), asked = counts.Count(c => c.HoldCancelsSent > 0), released = counts.Count(c => c.HoldsReleasedOnRequest > 0);
+        output.WriteLine($"of {counts.Count} runs: {held} hold a token, {asked} ask for one, {released} release one on request");
+        Assert.True(held >= counts.Count / 3, $"only {held} of {counts.Count} runs hold a token");
+        Assert.True(asked >= counts.Count / 20, $"only {asked} of {counts.Count} runs ask for a held token");
+        Assert.True(released >= counts.Count / 20, $"only {released} of {counts.Count} runs release a held token on request");
     }
 
     private static IEnumerable<PartitionStep> Partitions(Scenario s) => s.Steps.OfType<PartitionStep>();
