@@ -70,6 +70,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly StableState? _stored;
     private readonly IProtocolNode _node;
     private readonly NodeTrace? _trace;
+    private readonly EventRecorder _recorder;
     private Configuration? _lastRegular;
     private int _sendsQueued;
     private int _stopping;
@@ -92,6 +93,7 @@ public sealed class NodeHost : IAsyncDisposable
         var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
         _node = new TotemNode(options.Id, options.Totem with { IdleTokenHoldMs = options.IdleTokenHold }, options.Membership, primary);
         _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
+        _recorder = new EventRecorder(options.Id, _trace?.NextIndex ?? 0, _trace?.OpenConfiguration);
         foreach (var kind in Enum.GetValues<TimerKind>())
             _timers[kind] = new GenerationTimer(_time, generation => _inputs.Post(new TimerFired(kind, generation)));
         _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);
@@ -246,7 +248,7 @@ public sealed class NodeHost : IAsyncDisposable
             await _transport.DisposeAsync().ConfigureAwait(false);
             (_wire as IDisposable)?.Dispose();
             foreach (var timer in _timers.Values) timer.Dispose();
-            if (traceFail && _trace?.OpenConfiguration is { } configuration) TraceFail(configuration);
+            if (traceFail) TraceFail();
             _crashed = !traceFail && !ending;
             if (_crashed) _trace?.Abandon();
             else _trace?.Dispose();
@@ -324,10 +326,10 @@ public sealed class NodeHost : IAsyncDisposable
         var traced = _trace?.OpenConfiguration;
         if (_stored is null)
         {
-            if (traced is { } left)
+            if (traced is not null)
             {
                 RuntimeLog.StoreLostTraceKept(_logger, Id, _trace!.Path);
-                TraceFail(left);
+                TraceFail();
             }
             RuntimeLog.FirstStart(_logger, Id, address, _options.Store);
             Handle(new Start(_options.Universe.ToHashSet()));
@@ -339,15 +341,17 @@ public sealed class NodeHost : IAsyncDisposable
             // leaves the store one configuration ahead of the trace, and the history must end where
             // the trace does.
             if (_stored.LastConfiguration is { } stored && stored != last) RuntimeLog.LastConfigurationDiffers(_logger, Id, stored.Name, last.Name);
-            TraceFail(last);
+            TraceFail();
         }
         RuntimeLog.Restart(_logger, Id, address, _stored.LastConfiguration?.Name ?? "no configuration");
         Handle(new Restart(_stored));
     }
 
-    private void TraceFail(ConfigurationId configuration)
+    // fail_p(c) for the configuration the trace left this process in, when there is a trace and one.
+    private void TraceFail()
     {
-        _trace!.Write(new Fail(Id, _trace.NextIndex, NowMs(), configuration));
+        if (_trace is null || _recorder.Fail(NowMs()) is not { } fail) return;
+        _trace.Write(fail);
         _trace.Flush();
     }
 
@@ -424,22 +428,23 @@ public sealed class NodeHost : IAsyncDisposable
                 case StopTimer t:
                     _timers[t.Timer].Stop();
                     break;
-                case MessageSent s:
+                case MessageSent:
                     _sendSlots.Release();
-                    traced |= Trace(index => new Send(Id, index, now, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
+                    traced |= Trace(output, now);
                     break;
                 case MessageDelivered d:
-                    traced |= Trace(index => new Deliver(Id, index, now, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
+                    traced |= Trace(output, now);
                     (events ??= []).Add(new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload));
                     break;
                 case ConfigurationDelivered { Configuration: var c }:
-                    traced |= Trace(index => new DeliverConf(Id, index, now, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary));
+                    traced |= Trace(output, now);
                     (events ??= []).Add(new ConfigurationChangedEvent(c.Id, c.Kind, c.Members, c.Primary, c.PreviousRegular));
                     LogConfiguration(c, restarting);
                     if (c.Kind == ConfigurationKind.Regular) _lastRegular = c;
                     break;
                 case PrimaryComponentInstalled:
-                    break; // the regular configuration's Primary says it; the virtual synchrony filter is not the runtime's
+                    Trace(output, now); // nothing to write: the regular configuration that follows says it is primary
+                    break;
             }
         }
         if (traced) _trace!.Flush();
@@ -460,10 +465,11 @@ public sealed class NodeHost : IAsyncDisposable
         return packets;
     }
 
-    private bool Trace(Func<long, EvsEvent> make)
+    // The event an output makes (Evs.Reference's EventRecorder, as in the simulator), written to the trace.
+    private bool Trace(NodeOutput output, double now)
     {
-        if (_trace is null) return false;
-        _trace.Write(make(_trace.NextIndex));
+        if (_recorder.Record(output, now) is not { } recorded || _trace is null) return false;
+        _trace.Write(recorded.Event);
         return true;
     }
 
