@@ -39,7 +39,8 @@ public sealed class Ord
     /// <paramref name="time"/> (the earliest of a node's events; ties to the lower number) comes
     /// first when times are given, so that a picture stays close to what happened; without times
     /// nodes come in the order they become free (first those that nothing precedes, by number),
-    /// which takes linear time.
+    /// which takes linear time. <paramref name="sameTime"/> is kept, not copied (the checkers pass
+    /// arrays of a million events), so it must not change afterwards.
     /// </summary>
     public static Ord Of(EventGraph graph, int[] sameTime, double[]? time = null)
     {
