@@ -1,39 +1,69 @@
 // The paper's figures are drawn in logical time: the ord function of Specification 6, under
 // which every delivery of one message, and every delivery of one configuration change, happens
-// at one logical time (6.2), and which respects each process's own order (1.2, 6.1). This class
-// gives each event a row number with those properties, as the terminal DeliveryDiagram does:
-// a topological sort of the processes' local orders, deliveries of one message and changes to
-// one configuration merged into one row.
+// at one logical time (6.2), and which grows along -> (6.1): each process's own order (1.2) and
+// send before deliver (1.3). The core computes ord (Evs.Reference.Checking.Ord), as it does for
+// the checker and the terminal DeliveryDiagram; this class numbers the plotted events for it and
+// turns its order into row numbers.
+using Evs.Reference.Checking;
+
 namespace Evs.Plots.Layout;
 
 /// <summary>Logical rows (0, 1, 2, …) for the events of a history.</summary>
 public static class LogicalTime
 {
     /// <summary>
-    /// Each event's row, keyed by its witness name (<c>p#3</c>). Rows free at the same moment of
-    /// the sort come in order of virtual time, so the picture stays close to what happened; events
-    /// on a cycle (a broken history) follow in time order, so even a rejected trace is drawn.
+    /// Each event's row, keyed by its witness name (<c>p#3</c>): its place in ord. Rows that may
+    /// come next at the same point come in order of virtual time, so the picture stays close to
+    /// what happened; events with no ord (on a cycle of a broken history, or after one) follow
+    /// in time order, so even a rejected trace is drawn.
     /// </summary>
     public static IReadOnlyDictionary<string, int> Rows(IReadOnlyList<PlotEvent> events)
     {
-        var rows = new Dictionary<string, Row>();
-        var rowOf = new Dictionary<string, Row>();
+        var numbered = Numbered(events);
+        var node = new int[numbered.Count];
+        var firstOfRow = new Dictionary<string, int>();
+        for (int e = 0; e < numbered.Count; e++)
+            node[e] = firstOfRow.TryAdd(RowKey(numbered[e][0]), e) ? e : firstOfRow[RowKey(numbered[e][0])];
+        var graph = new EventGraph(ProcessNumbers(numbered), SendDelivered(numbered));
+        var ord = Ord.Of(graph, node, [.. numbered.Select(run => run.Min(x => x.Time))]);
+        var row = new Dictionary<int, int>();
+        foreach (int first in ord.Order.Concat(ord.Unordered)) row[first] = row.Count;
+        var rows = new Dictionary<string, int>();
+        for (int e = 0; e < numbered.Count; e++)
+            foreach (var x in numbered[e]) rows[x.Witness] = row[node[e]];
+        return rows;
+    }
+
+    // The events that ord numbers: process by process (in order of first appearance), each in its
+    // own order; a run of events of one row at a process (a broken history) is one event, on one row.
+    private static List<List<PlotEvent>> Numbered(IReadOnlyList<PlotEvent> events)
+    {
+        var numbered = new List<List<PlotEvent>>();
         foreach (var process in events.GroupBy(e => e.Process))
         {
-            Row? previous = null;
+            List<PlotEvent>? run = null;
             foreach (var e in process.OrderBy(e => e.Index))
             {
-                string key = RowKey(e);
-                if (!rows.TryGetValue(key, out var row)) rows[key] = row = new Row(rows.Count, e.Time);
-                row.Time = Math.Min(row.Time, e.Time);
-                rowOf[e.Witness] = row;
-                if (previous is not null && previous != row && previous.Next.Add(row)) row.Waiting++;
-                previous = row;
+                if (run is not null && RowKey(run[0]) == RowKey(e)) run.Add(e);
+                else numbered.Add(run = [e]);
             }
         }
-        var ordered = TopologicalOrder(rows.Values);
-        var number = ordered.Select((row, i) => (row, i)).ToDictionary(x => x.row, x => x.i);
-        return rowOf.ToDictionary(x => x.Key, x => number[x.Value]);
+        return numbered;
+    }
+
+    private static int[] ProcessNumbers(List<List<PlotEvent>> numbered)
+    {
+        var number = new Dictionary<string, int>();
+        return [.. numbered.Select(run => number.TryAdd(run[0].Process, number.Count) ? number.Count - 1 : number[run[0].Process])];
+    }
+
+    // Specification 1.3: a delivery follows the (first) send of its message.
+    private static Func<int, int> SendDelivered(List<List<PlotEvent>> numbered)
+    {
+        var sendOf = new Dictionary<string, int>();
+        for (int e = 0; e < numbered.Count; e++)
+            if (numbered[e][0] is { Kind: PlotEventKind.Send, Message: { } m }) sendOf.TryAdd(m, e);
+        return e => numbered[e][0] is { Kind: PlotEventKind.Deliver, Message: { } m } && sendOf.TryGetValue(m, out int s) ? s : -1;
     }
 
     // Specification 6.2: one row per message delivered and per configuration installed; a send
@@ -44,30 +74,4 @@ public static class LogicalTime
         PlotEventKind.ConfigurationChange => "c:" + e.Configuration,
         _ => "e:" + e.Witness,
     };
-
-    // Kahn's algorithm; among the rows that are free, the earliest in virtual time first.
-    private static List<Row> TopologicalOrder(IEnumerable<Row> all)
-    {
-        var rows = all.ToList();
-        var free = new PriorityQueue<Row, (double, int)>();
-        foreach (var row in rows.Where(r => r.Waiting == 0)) free.Enqueue(row, (row.Time, row.FirstSeen));
-        var ordered = new List<Row>();
-        while (free.TryDequeue(out var row, out _))
-        {
-            ordered.Add(row);
-            foreach (var next in row.Next)
-                if (--next.Waiting == 0) free.Enqueue(next, (next.Time, next.FirstSeen));
-        }
-        var placed = ordered.ToHashSet();
-        ordered.AddRange(rows.Where(r => !placed.Contains(r)).OrderBy(r => r.Time).ThenBy(r => r.FirstSeen));
-        return ordered;
-    }
-
-    private sealed class Row(int firstSeen, double time)
-    {
-        public int FirstSeen { get; } = firstSeen;
-        public double Time { get; set; } = time;
-        public HashSet<Row> Next { get; } = [];
-        public int Waiting { get; set; }
-    }
 }

@@ -5,18 +5,19 @@
 //   2. plus Specifications 2.3 and 2.4: every deliver_conf of one configuration is preceded
 //      and followed by the same events, which is to say they happen at one point of ->;
 //   3. plus Specification 6.2 for ord: every deliver of one message is at one logical time.
-// Each layer is the previous one with some events merged into one node. A cycle means no
-// partial order (layer 1), no -> satisfying 2.3/2.4 (layer 2), or no ord satisfying 6.1 and
-// 6.2 (layer 3); a cycle is blamed on the first layer where it appears. All algorithms are
-// linear and iterative, so that a million events neither take minutes nor overflow the stack.
+// Each layer is the previous one with some events merged into one node, and an ord of it (Ord.cs)
+// exists exactly when it has no cycle. A cycle means no partial order (layer 1), no -> satisfying
+// 2.3/2.4 (layer 2), or no ord satisfying 6.1 and 6.2 (layer 3); a cycle is blamed on the first
+// layer where it appears. All algorithms are linear and iterative, so that a million events
+// neither take minutes nor overflow the stack.
 using Evs.Reference.Model;
 
 namespace Evs.Reference.Checking;
 
 /// <summary>
 /// One layer of the precedes relation: the event graph with some events merged into one node
-/// (named by its first event, the representative), its topological order when it has one, and
-/// otherwise one cycle as witnessing events.
+/// (named by its first event, the representative), its ord when it has one, and otherwise one
+/// cycle as witnessing events.
 /// </summary>
 internal sealed class PrecedesLayer
 {
@@ -25,7 +26,7 @@ internal sealed class PrecedesLayer
     /// <summary>For each event, the representative of the node it is merged into.</summary>
     public int[] Group { get; }
 
-    /// <summary>The representatives in a topological order, or null when the layer has a cycle.</summary>
+    /// <summary>The representatives in increasing ord, or null when the layer has a cycle.</summary>
     public int[]? Order { get; }
 
     /// <summary>The events along one cycle, in cycle order, or null when the layer is acyclic.</summary>
@@ -36,8 +37,9 @@ internal sealed class PrecedesLayer
     {
         Group = group;
         (_memberStart, _members) = Members(group);
-        (Order, var cycle) = Graphs.TopologicalOrder(graph, group);
-        Cycle = cycle?.Select(h.Ref).ToList();
+        var ord = Ord.Of(graph, group);
+        Order = ord.IsTotal ? ord.OrderArray : null;
+        Cycle = ord.IsTotal ? null : Cycles.Find(graph, ord).Select(h.Ref).ToList();
     }
 
     /// <summary>The events merged into the node of representative r.</summary>
@@ -107,11 +109,11 @@ internal sealed class PrecedesRelation
         // Specification 1.2: the events of a process are totally ordered, in index order.
         // Specification 1.3: send_q(m, reg_q(c)) -> deliver_p(m, c).
         var graph = new EventGraph(h.ProcessOf, e => h.Events[e] is Deliver ? h.SendOf[h.MessageOf[e]] : -1);
-        var basic = Graphs.Unmerged(h.Count);
+        var basic = Ord.Apart(h.Count);
         Basic = new PrecedesLayer(h, graph, basic);
-        var confs = Graphs.Merged(basic, e => h.Events[e] is DeliverConf ? h.ConfigOf[e] : -1, h.Configurations.Length);
+        var confs = Ord.Merged(basic, e => h.Events[e] is DeliverConf ? h.ConfigOf[e] : -1, h.Configurations.Length);
         WithConfigurationChanges = new PrecedesLayer(h, graph, confs);
-        var messages = Graphs.Merged(confs, e => h.Events[e] is Deliver ? h.MessageOf[e] : -1, h.Messages.Length);
+        var messages = Ord.Merged(confs, e => h.Events[e] is Deliver ? h.MessageOf[e] : -1, h.Messages.Length);
         WithMessageDeliveries = new PrecedesLayer(h, graph, messages);
     }
 }

@@ -1,8 +1,9 @@
 // A picture of a history for people: one column per process, one row per logical event —
 // a configuration change, a message's deliveries, a failure. Rows follow the paper's ord
-// function (Specifications 6.1 and 6.2: deliveries of one message, and deliveries of one
-// configuration change, happen at one logical time), found by a topological sort of the
-// processes' local orders, so every column reads top to bottom in that process's own order.
+// function (Checking/Ord.cs; Specifications 6.1 and 6.2: deliveries of one message, and
+// deliveries of one configuration change, happen at one logical time), so every column reads
+// top to bottom in that process's own order, and a message is sent above its deliveries.
+using Evs.Reference.Checking;
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
 using Evs.Reference.VirtualSynchrony;
@@ -61,28 +62,34 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
         return Build(columns, compact ? Uneventful(trace).ToHashSet() : null);
     }
 
-    /// <summary>One event as the diagram shows it: its row (key, kind, label), time, and the cell of its process.</summary>
-    private sealed record Entry(string Key, DiagramRowKind Kind, string Label, double Time, string Cell);
+    /// <summary>
+    /// One event as the diagram shows it: its row (key, kind, label), time, the cell of its process,
+    /// and for a delivery the key of the row of its message's send.
+    /// </summary>
+    private sealed record Entry(string Key, DiagramRowKind Kind, string Label, double Time, string Cell, string? SendKey = null);
 
-    // Rows in the order of the topological sort; with uneventful messages, runs of them folded.
+    // Rows in ord; with uneventful messages, runs of them folded. The events that ord numbers are
+    // the entries column by column, each column in its process's order, except that a process
+    // repeating a row (a broken history) is one event, drawn in one cell, not a cycle.
     private static DeliveryDiagram Build(IEnumerable<(ProcessId Process, IReadOnlyList<Entry> Entries)> columns, HashSet<string>? uneventful)
     {
         var ordered = columns.OrderBy(c => c.Process, ProcessId.Ordinal).ToList();
         var rows = new Dictionary<string, RowBuilder>();
-        var sequences = new List<List<string>>();
-        foreach (var (process, entries) in ordered)
+        var rowOf = new List<RowBuilder>();
+        var processOf = new List<int>();
+        for (int p = 0; p < ordered.Count; p++)
         {
-            var sequence = new List<string>();
-            foreach (var e in entries)
+            foreach (var e in ordered[p].Entries)
             {
-                if (!rows.TryGetValue(e.Key, out var row)) rows[e.Key] = row = new RowBuilder(e.Key, e.Kind, e.Label, e.Time, rows.Count);
+                if (!rows.TryGetValue(e.Key, out var row)) rows[e.Key] = row = new RowBuilder(e.Key, e.Kind, e.Label, e.Time, rowOf.Count, e.SendKey);
                 row.Time = Math.Min(row.Time, e.Time);
-                row.Add(process, e.Cell);
-                if (sequence.Count == 0 || sequence[^1] != e.Key) sequence.Add(e.Key);
+                row.Add(ordered[p].Process, e.Cell);
+                if (processOf.Count > 0 && processOf[^1] == p && rowOf[^1] == row) continue;
+                rowOf.Add(row);
+                processOf.Add(p);
             }
-            sequences.Add(sequence);
         }
-        var order = TopologicalOrder(rows, sequences);
+        var order = InOrd(rows, rowOf, processOf);
         var diagramRows = order.Select(r => new DiagramRow(r.Time, r.Kind, r.Label, r.Cells)).ToList();
         if (uneventful is not null)
             diagramRows = Fold(diagramRows, order.Select(r => r.Key.Length > 2 && uneventful.Contains(r.Key[2..])).ToList());
@@ -135,7 +142,7 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
             $"regular {c.Conf} {{{string.Join(",", c.Members)}}}{(c.Primary is { } primary ? primary ? " primary" : " non-primary" : "")}", e.Time, "═════"),
         DeliverConf c => new("c:" + c.Conf.Name, DiagramRowKind.TransitionalConfiguration, $"transitional {c.Conf} {{{string.Join(",", c.Members)}}}", e.Time, "─────"),
         Send s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, "sent"),
-        Deliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, transitional.Contains(d.Conf) ? "✓ T" : "✓"),
+        Deliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, transitional.Contains(d.Conf) ? "✓ T" : "✓", "s:" + d.Message.Name),
         Fail f => new($"f:{f.Process}#{f.Index}", DiagramRowKind.Failure, $"{f.Process} fails in {f.Conf}", e.Time, "✗ fails"),
         _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
     };
@@ -145,7 +152,7 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
     {
         ViewChange v => new("c:" + v.View, DiagramRowKind.RegularConfiguration, $"view {v.View} {{{string.Join(",", v.Members)}}}", e.Time, "═════"),
         VsSend s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, "sent"),
-        VsDeliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, "✓"),
+        VsDeliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, "✓", "s:" + d.Message.Name),
         Stop => new($"f:{e.Process}#{e.Index}", DiagramRowKind.Failure, $"{e.Process} stops", e.Time, "✗ stop"),
         _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
     };
@@ -175,38 +182,27 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
     /// <summary>What the cells mean, for a legend under the diagram.</summary>
     public const string Legend = "═ installs a regular configuration   ─ a transitional one   sent: sends   ✓ delivers   ✓ T delivers in a transitional configuration   ✗ fails (a stop in virtual synchrony)   · nothing";
 
-    // Kahn's algorithm over "row a comes before row b at some process"; among the rows that
-    // are free, the earliest in virtual time first. Rows on a cycle (a broken history) follow
-    // in time order, so a diagram is drawn even of a trace that the checker rejects.
-    private static List<RowBuilder> TopologicalOrder(Dictionary<string, RowBuilder> rows, List<List<string>> sequences)
+    // The rows in ord (-> being local order and send -> deliver), the earliest first of those that
+    // may come next. Rows with no ord (on a cycle of a broken history, or after one) follow in time
+    // order, so a diagram is drawn even of a trace that the checker rejects.
+    private static List<RowBuilder> InOrd(Dictionary<string, RowBuilder> rows, List<RowBuilder> rowOf, List<int> processOf)
     {
-        foreach (var sequence in sequences)
-            for (int i = 1; i < sequence.Count; i++)
-                if (rows[sequence[i - 1]].Next.Add(sequence[i])) rows[sequence[i]].Waiting++;
-        var free = new PriorityQueue<RowBuilder, (double, int)>();
-        foreach (var row in rows.Values.Where(r => r.Waiting == 0)) free.Enqueue(row, (row.Time, row.FirstSeen));
-        var ordered = new List<RowBuilder>();
-        while (free.TryDequeue(out var row, out _))
-        {
-            ordered.Add(row);
-            foreach (var next in row.Next)
-                if (--rows[next].Waiting == 0) free.Enqueue(rows[next], (rows[next].Time, rows[next].FirstSeen));
-        }
-        var placed = ordered.Select(r => r.Key).ToHashSet();
-        ordered.AddRange(rows.Values.Where(r => !placed.Contains(r.Key)).OrderBy(r => r.Time).ThenBy(r => r.FirstSeen));
-        return ordered;
+        var graph = new EventGraph([.. processOf], e => rowOf[e].SendKey is { } send && rows.TryGetValue(send, out var sent) ? sent.FirstEvent : -1);
+        var ord = Ord.Of(graph, [.. rowOf.Select(r => r.FirstEvent)], [.. rowOf.Select(r => r.Time)]);
+        var rowAt = rows.Values.ToDictionary(r => r.FirstEvent);
+        return [.. ord.Order.Concat(ord.Unordered).Select(first => rowAt[first])];
     }
 
-    private sealed class RowBuilder(string key, DiagramRowKind kind, string label, double time, int firstSeen)
+    // A row as it is collected: FirstEvent is the number of its first event, which names its node in ord.
+    private sealed class RowBuilder(string key, DiagramRowKind kind, string label, double time, int firstEvent, string? sendKey)
     {
         public string Key { get; } = key;
         public DiagramRowKind Kind { get; } = kind;
         public string Label { get; } = label;
         public double Time { get; set; } = time;
-        public int FirstSeen { get; } = firstSeen;
+        public int FirstEvent { get; } = firstEvent;
+        public string? SendKey { get; } = sendKey;
         public Dictionary<ProcessId, string> Cells { get; } = new();
-        public HashSet<string> Next { get; } = new();
-        public int Waiting { get; set; }
 
         public void Add(ProcessId process, string cell) => Cells[process] = cell;
     }

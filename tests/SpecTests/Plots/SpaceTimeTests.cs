@@ -5,6 +5,7 @@
 using Evs.Plots.Charts;
 using Evs.Plots.Layout;
 using Plotly.NET;
+using SpecTests.Checking;
 using Xunit;
 
 namespace SpecTests.Plots;
@@ -27,6 +28,17 @@ public class SpaceTimeTests
             var ordered = process.OrderBy(e => e.Index).Select(e => rows[e.Witness]).ToList();
             Assert.Equal(ordered.Order(), ordered);
         }
+    }
+
+    [Fact]
+    public void A_delivery_is_drawn_below_its_send_even_when_the_receivers_clock_is_behind_the_senders()
+    {
+        // p sends m at 110 ms by its clock and fails before delivering it; q delivers m at 21 ms
+        // by its own. Rows follow ord, which grows along send -> deliver whatever the clocks say.
+        var events = PlotEvents.Of(TraceFiles.Read("legal", "sender-fails-before-self-delivery-receiver-clock-behind.jsonl"));
+        var rows = LogicalTime.Rows(events);
+
+        Assert.True(rows["p#1"] < rows["q#2"], "m is delivered above its send");
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Evs.Reference.Checking.Specifications;
 /// ord(e) &lt; ord(e')."
 /// <para>An ord consistent with -> exists exactly when -> (layer 2 of <see cref="PrecedesRelation"/>:
 /// local order, send -> deliver, and the precedences Specifications 2.3 and 2.4 add) has no
-/// cycle: then any topological order numbers the events. So 6.1 fails with every cycle that
+/// cycle: then <see cref="Ord"/> numbers the events. So 6.1 fails with every cycle that
 /// 1.1 or 2.3/2.4 report, and never alone; the cycle is the witness. Equal logical times for
 /// the deliveries of one message are 6.2's, judged separately.</para>
 /// </summary>
