@@ -108,16 +108,19 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
         }
     }
 
-    // Consecutive uneventful message rows become one row that says how many messages there were.
+    // Consecutive uneventful message rows become one row that says how many messages there were:
+    // delivered by all, or, for a run of sends whose deliveries come further down, sent.
     private static List<DiagramRow> Fold(List<DiagramRow> rows, List<bool> uneventful)
     {
         var folded = new List<DiagramRow>();
         var run = new List<DiagramRow>();
         void Flush()
         {
-            int messages = run.Count(r => !r.Label.EndsWith(" sent", StringComparison.Ordinal));
-            if (run.Count > 0)
-                folded.Add(new DiagramRow(run[0].Time, DiagramRowKind.Elided, $"⋮ {messages} message{(messages == 1 ? "" : "s")} delivered by all", new Dictionary<ProcessId, string>()));
+            if (run.Count == 0) return;
+            int delivered = run.Count(r => !r.Label.EndsWith(" sent", StringComparison.Ordinal));
+            int messages = delivered > 0 ? delivered : run.Count;
+            string what = delivered > 0 ? "delivered by all" : "sent";
+            folded.Add(new DiagramRow(run[0].Time, DiagramRowKind.Elided, $"⋮ {messages} message{(messages == 1 ? "" : "s")} {what}", new Dictionary<ProcessId, string>()));
             run.Clear();
         }
         for (int i = 0; i < rows.Count; i++)
