@@ -468,8 +468,8 @@ public sealed class NodeHost : IAsyncDisposable
     // The event an output makes (Evs.Reference's EventRecorder, as in the simulator), written to the trace.
     private bool Trace(NodeOutput output, double now)
     {
-        if (_recorder.Record(output, now) is not { } recorded || _trace is null) return false;
-        _trace.Write(recorded.Event);
+        if (_recorder.Record(output, now, out _) is not { } recorded || _trace is null) return false;
+        _trace.Write(recorded);
         return true;
     }
 

@@ -40,5 +40,5 @@ public sealed record NodeStatus(
     /// cluster (<see cref="Quiescence.Holds"/>): the test the simulator makes at the end of a run.
     /// </summary>
     public static bool AllQuiescent(IReadOnlyCollection<NodeStatus> live) =>
-        Quiescence.Holds([.. live.Select(s => new Quiescence.Process(s.Id, s.State, s.Ring, s.Configuration, s.PendingSends, s.DeliveredUpTo, s.HighestSeen))]);
+        Quiescence.Holds([.. live.Select(s => new NodeProgress(s.Id, s.State, s.Ring, s.Configuration, s.PendingSends, s.DeliveredUpTo, s.HighestSeen))]);
 }

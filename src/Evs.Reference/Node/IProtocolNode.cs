@@ -23,4 +23,7 @@ public interface IProtocolNode
 
     /// <summary>What the node is doing now, read without changing it.</summary>
     NodeSnapshot Snapshot();
+
+    /// <summary>The part of <see cref="Snapshot"/> cheap enough to read at every step.</summary>
+    NodeProgress Progress();
 }

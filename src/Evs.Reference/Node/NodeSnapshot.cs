@@ -36,6 +36,15 @@ public sealed record NodeSnapshot(
     OrderingCounters Counters,
     long IgnoredPackets);
 
+/// <summary>
+/// The part of a node's state that is cheap to read at every step (etcd raft's <c>BasicStatus</c>
+/// beside its <c>Status</c>): where it is in Totem's membership, the ring and regular configuration
+/// it last installed, how many of its application's messages wait to be sent, and how far it has
+/// delivered and seen that ring's messages. What a driver needs to tell whether a run has settled
+/// (<see cref="Quiescence"/>).
+/// </summary>
+public readonly record struct NodeProgress(ProcessId Id, MembershipState State, RingId? Ring, Configuration? Configuration, int PendingSends, long DeliveredUpTo, long HighestSeen);
+
 /// <summary>One ring as this process holds it.</summary>
 /// <param name="Ring">Its identifier.</param>
 /// <param name="Configuration">Its regular configuration.</param>

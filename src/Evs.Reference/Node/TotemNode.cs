@@ -60,6 +60,11 @@ public sealed class TotemNode : IProtocolNode
         _attempt?.Obligations ?? _obligations, _buffering.Pending.Count, _primary.History, _counters.Copy(), _ignoredPackets);
 
     /// <inheritdoc/>
+    public NodeProgress Progress() => new(
+        Id, State, _regular?.Ring.Id, _regular?.Configuration, _buffering.Pending.Count,
+        _regular?.Ring.DeliveredUpTo ?? 0, _regular?.Ring.Buffer.HighestSeen ?? 0);
+
+    /// <inheritdoc/>
     public IReadOnlyList<NodeOutput> Handle(NodeInput input)
     {
         var outputs = new List<NodeOutput>();

@@ -30,6 +30,7 @@ namespace Evs.Reference.Ordering;
 /// </summary>
 public sealed class TokenHold(ProcessId me, TotemSettings settings, OrderingCounters counters)
 {
+    private readonly double _holdMs = settings.IdleTokenHold;
     private int _idleRotations;
     private bool _skipNext;
     private int _idleTokensPassed;
@@ -50,7 +51,7 @@ public sealed class TokenHold(ProcessId me, TotemSettings settings, OrderingCoun
             _skipNext = false;
             return false;
         }
-        if (settings.IdleTokenHold <= 0 || ring.Id.Representative != me) return false;
+        if (_holdMs <= 0 || ring.Id.Representative != me) return false;
         if (!LooksIdle(token) || ring.DeliveredUpTo != token.Seq || pending != 0)
         {
             _idleRotations = 0;
@@ -59,7 +60,7 @@ public sealed class TokenHold(ProcessId me, TotemSettings settings, OrderingCoun
         if (++_idleRotations < settings.IdleRotationsBeforeHold) return false;
         Held = token;
         counters.TokenHolds++;
-        outputs.Add(new StartTimer(TimerKind.TokenHold, settings.IdleTokenHold));
+        outputs.Add(new StartTimer(TimerKind.TokenHold, _holdMs));
         return true;
     }
 
@@ -120,7 +121,7 @@ public sealed class TokenHold(ProcessId me, TotemSettings settings, OrderingCoun
     /// </summary>
     public void AskFor(RingId ring, List<NodeOutput> outputs)
     {
-        if (settings.IdleTokenHold <= 0 || ring.Representative == me || _cancelSent) return;
+        if (_holdMs <= 0 || ring.Representative == me || _cancelSent) return;
         if (_idleTokensPassed < settings.IdleRotationsBeforeHold - 1) return;
         _cancelSent = true;
         counters.HoldCancelsSent++;

@@ -39,7 +39,7 @@ public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double 
 /// <summary>What a run produced: its trace, the filtered virtual synchrony history when asked for, and a summary.</summary>
 public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null);
 
-/// <summary>Numbers about a run, for people: nothing here goes into the trace. (Wall time is the caller's to measure: the simulator has no clock.)</summary>
+/// <summary>Numbers about a run, for people: nothing here goes into the trace. The simulator has no clock: wall time is its caller's to measure.</summary>
 public sealed record SimulationSummary(
     int Configurations,
     IReadOnlyDictionary<DeliveryService, long> Sent,
@@ -84,11 +84,11 @@ public sealed class Simulator
     private readonly HashSet<ConfigurationId> _configurations = new();
     private readonly Dictionary<ProcessId, VirtualSynchronyFilter> _filters = new();
     private readonly List<VsEvent> _vsEvents = new();
+    private readonly OrderingCounters _countsOfCrashedIncarnations = new();
     private long _refusedSends;
     private long _order;
     private long _now;
     private long _outputsOfCrashCandidate;
-    private readonly OrderingCounters _countsOfCrashedIncarnations = new();
     private bool _trafficOn = true;
 
     private Simulator(Scenario scenario, SimulationOptions options)
@@ -218,7 +218,7 @@ public sealed class Simulator
         _nodes.Remove(p);
         foreach (var timer in Enum.GetValues<TimerKind>())
             _timerGenerations[(p, timer)] = _timerGenerations.GetValueOrDefault((p, timer)) + 1;
-        if (_recorders[p].Fail(_now / 1000.0) is { } fail) Record(new FilterInput(fail));
+        if (_recorders[p].Fail(_now / 1000.0) is { } fail) Record(fail, null);
     }
 
     // The process starts again from its stable storage, with the same identifier.
@@ -280,7 +280,7 @@ public sealed class Simulator
                     _timerGenerations[(p, t.Timer)] = _timerGenerations.GetValueOrDefault((p, t.Timer)) + 1;
                     break;
                 default:
-                    if (_recorders[p].Record(output, _now / 1000.0) is { } recorded) Record(recorded);
+                    if (_recorders[p].Record(output, _now / 1000.0, out var view) is { } recorded) Record(recorded, view);
                     break;
             }
         }
@@ -299,7 +299,12 @@ public sealed class Simulator
             Schedule(_now + delay, new Arrival(from, to, packet));
     }
 
-    private bool IsQuiescent() => Quiescence.Holds([.. _nodes.Values.Select(n => Quiescence.Of(n.Snapshot()))]);
+    private bool IsQuiescent()
+    {
+        foreach (var node in _nodes.Values)
+            if (!Quiescence.Settled(node.Progress())) return false;
+        return Quiescence.Holds([.. _nodes.Values.Select(n => n.Progress())]);
+    }
 
     private DeliveryService DrawService()
     {
@@ -328,9 +333,8 @@ public sealed class Simulator
 
     // Into the trace and the run's counts, and through the process's virtual synchrony filter when
     // there is one (a primary regular configuration carries what the primary component algorithm decided).
-    private void Record(FilterInput recorded)
+    private void Record(EvsEvent e, PrimaryViewInfo? view)
     {
-        var e = recorded.Event;
         _events.Add(e);
         switch (e)
         {
@@ -338,7 +342,7 @@ public sealed class Simulator
             case Deliver d: Count(_delivered, d.Service); break;
             case DeliverConf c: _configurations.Add(c.Conf); break;
         }
-        if (_filters.TryGetValue(e.Process, out var filter)) _vsEvents.AddRange(filter.Apply(recorded));
+        if (_filters.TryGetValue(e.Process, out var filter)) _vsEvents.AddRange(filter.Apply(new FilterInput(e, view)));
     }
 
     private static void Count(Dictionary<DeliveryService, long> counts, DeliveryService service) =>

@@ -31,27 +31,28 @@ public sealed class EventRecorder(ProcessId process, long nextIndex = 0, Configu
     public ConfigurationId? OpenConfiguration { get; private set; } = openConfiguration;
 
     /// <summary>
-    /// The event <paramref name="output"/> makes at time <paramref name="timeMs"/> (with, for a
-    /// primary regular configuration, its view), or null for an output that is not an event of the
-    /// model (a packet, a timer, stable storage, the primary view itself, which rides on the next event).
+    /// The event <paramref name="output"/> makes at time <paramref name="timeMs"/>, or null for an
+    /// output that is not an event of the model (a packet, a timer, stable storage, the primary view
+    /// itself, which rides on the next event). <paramref name="primaryView"/> is, for a primary
+    /// regular configuration, its view (what the virtual synchrony filter takes with it).
     /// </summary>
-    public FilterInput? Record(NodeOutput output, double timeMs)
+    public EvsEvent? Record(NodeOutput output, double timeMs, out PrimaryViewInfo? primaryView)
     {
+        primaryView = null;
         switch (output)
         {
             case MessageSent s:
-                return new FilterInput(new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload)));
+                return new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload));
             case MessageDelivered d:
-                return new FilterInput(new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload)));
+                return new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload));
             case PrimaryComponentInstalled installed:
                 _nextPrimaryView = installed.View;
                 return null;
             case ConfigurationDelivered { Configuration: var c }:
                 OpenConfiguration = c.Id;
-                var conf = new DeliverConf(Process, NextIndex++, timeMs, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary);
-                var view = c is { Kind: ConfigurationKind.Regular, Primary: true } ? _nextPrimaryView : null;
+                if (c is { Kind: ConfigurationKind.Regular, Primary: true }) primaryView = _nextPrimaryView;
                 if (c.Kind == ConfigurationKind.Regular) _nextPrimaryView = null;
-                return new FilterInput(conf, view);
+                return new DeliverConf(Process, NextIndex++, timeMs, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary);
             default:
                 return null;
         }
