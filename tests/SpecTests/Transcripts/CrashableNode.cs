@@ -3,7 +3,10 @@
 // before the failure." A sans-IO node has no crash of its own: a crash is its driver throwing its
 // volatile state away. HandNetwork holds one node per process for good, so a transcript hands it
 // this stand-in, which can lose its TotemNode (crash) and start a new one (restart) under the same
-// identifier; what the new one restarts from is what HandNetwork.Stored kept of the old one.
+// identifier; what the new one restarts from is what HandNetwork.Stored kept of the old one. A
+// process that is not running (not started yet, or down) takes no packet and no timer: HandNetwork
+// broadcasts to every process it holds, and a TotemNode handed a packet before its start has no
+// state to take it in.
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;

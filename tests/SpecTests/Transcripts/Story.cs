@@ -25,6 +25,7 @@ public sealed class Story
     private HandNetwork? _net;
     private readonly Dictionary<ProcessId, CrashableNode> _nodes = new();
     private readonly Dictionary<MessageId, string> _labels = new();
+    private readonly HashSet<ProcessId> _cut = new();
 
     /// <summary>Carries out one command; returns what happened, line by line.</summary>
     public IReadOnlyList<string> Run(string command)
@@ -39,15 +40,16 @@ public sealed class Story
             "start-in-ring" => StartInRing(args),
             "send" => Send(args),
             "deliver" => Deliver(Select(args)),
-            "deliver-all" => Deliver(NoArguments(args, _ => true)),
+            "deliver-all" => Deliver(Everything(args)),
             "lose" => Lose(Select(args)),
             "cut" => Cut(args),
+            "heal" => Heal(args),
             "crash" => Crash(args),
             "restart" => Restart(args),
             "fire" => Fire(args),
             "stabilize" => Stabilize(args),
             "state" => State(args),
-            "waiting" => Waiting(NoArguments(args, _ => true)),
+            "waiting" => Waiting(Everything(args)),
             _ => throw new StoryException($"unknown command \"{words[0]}\""),
         };
     }
@@ -117,14 +119,24 @@ public sealed class Story
     {
         var lost = Net.Waiting.Where(which).ToList();
         if (lost.Count == 0) return ["(no such packet is waiting)"];
-        Net.Lose(f => lost.Contains(f));
+        Net.Lose(f => lost.Any(l => ReferenceEquals(l, f)));
         return [.. lost.Select(f => $"{Header(f)}  (lost)")];
     }
 
-    // cut p: from now on every packet between p and the others is lost (HandNetwork.CutOff).
+    // cut p: from now on every packet between p and the others is lost, until "heal". (Not
+    // HandNetwork.CutOff, which is for good: a story of a merge needs the components to hear each
+    // other again.)
     private List<string> Cut(string[] args)
     {
-        foreach (var p in Processes(args)) Net.CutOff(p.Name);
+        foreach (var p in Processes(args)) _cut.Add(p);
+        return [];
+    }
+
+    // heal: every process hears every other again.
+    private List<string> Heal(string[] args)
+    {
+        Everything(args);
+        _cut.Clear();
         return [];
     }
 
@@ -165,19 +177,30 @@ public sealed class Story
         return Step(p, () => Net.Fire(p, timer));
     }
 
-    // stabilize [brief]: hands on the oldest waiting packet until the network is quiet; brief shows
-    // only what the applications saw and where the processes went.
+    // stabilize [brief] [until <process> <state>]: hands on the oldest waiting packet until the
+    // network is quiet, or until the process named is in the state named; brief shows only what
+    // the applications saw and where the processes went.
     private List<string> Stabilize(string[] args)
     {
-        bool brief = args is ["brief"];
-        if (args.Length > 0 && !brief) throw new StoryException("usage: stabilize [brief]");
+        bool brief = args.Length > 0 && args[0] == "brief";
+        var until = Until(args[(brief ? 1 : 0)..]);
         var lines = new List<string>();
-        for (int n = 0; !Quiet(); n++)
+        for (int n = 0; !until() && !Quiet(); n++)
         {
             if (n == StabilizeLimit) throw new StoryException($"the network is still busy after {StabilizeLimit} packets");
             lines.AddRange(HandOn(0, brief));
         }
         return lines;
+    }
+
+    private Func<bool> Until(string[] args)
+    {
+        if (args.Length == 0) return () => false;
+        var states = Enum.GetValues<MembershipState>().Where(s => args.Length == 3 && s.ToString() == args[2]).ToList();
+        if (args[0] != "until" || states.Count != 1)
+            throw new StoryException("usage: stabilize [brief] [until <process> Operational|Gather|Commit|Recovery]");
+        var (node, state) = (_nodes[Process(args[1])], states[0]);
+        return () => node.Running && node.State == state;
     }
 
     // state [p ...]: what each process shows of itself (IProtocolNode.Snapshot).
@@ -203,18 +226,25 @@ public sealed class Story
 
     // ---- one step of one process, as lines ----
 
-    // Hands on the packet at <index>; the lines say what it was and what its receiver did.
+    // Hands on the packet at <index>, or loses it across a cut; the lines say what it was and
+    // what its receiver did.
     private List<string> HandOn(int index, bool brief)
     {
         var packet = Net.Waiting[index];
+        if (AcrossACut(packet))
+        {
+            Net.Lose(index);
+            return brief ? [] : [$"{Header(packet)}  (lost: cut off)"];
+        }
         bool running = _nodes[packet.To].Running;
         var reaction = Step(packet.To, () => Net.HandOn(index).Outputs, brief);
         if (brief) return reaction;
-        string header = Header(packet);
-        if (Net.History[^1].Dropped) header += "  (lost: cut off)";
-        else if (!running) header += $"  (lost: {packet.To} is not running)";
+        string header = Header(packet) + (running ? "" : $"  (lost: {packet.To} is not running)");
         return [header, .. reaction.Select(line => "  " + line)];
     }
+
+    // A packet to itself always arrives: a process is never cut off from itself.
+    private bool AcrossACut(InFlight packet) => packet.From != packet.To && (_cut.Contains(packet.From) || _cut.Contains(packet.To));
 
     private static string Header(InFlight f) => $"{f.From} -> {f.To}  {Rendering.Packet(f.Packet)}";
 
@@ -232,12 +262,21 @@ public sealed class Story
         if (!node.Running) return lines;
         var after = node.Snapshot();
         if (before?.State != after.State) lines.Add($"{p}: {Transition(before, after)}");
+        if (before is not null && !brief && Dropped(before, after) is { } dropped) lines.Add($"{p}: {dropped}");
         foreach (var output in outputs)
             if (Rendering.Output(output) is { } line && (!brief || SeenByApplication(output))) lines.Add($"{p}: {line}");
         if (before is not null && !before.Obligations.Equals(after.Obligations)) lines.Add($"{p}: obligations {after.Obligations}");
         if (!brief && Rendering.Timers(timersBefore, Net.Timers[p]) is { } timers) lines.Add($"{p}: {timers}");
         return lines;
     }
+
+    // A packet the node took no notice of: of no ring or round it is in, a token it had seen, a
+    // message it held already. Said, so that a packet with no answer does not look lost.
+    private static string? Dropped(NodeSnapshot before, NodeSnapshot after) =>
+        after.IgnoredPackets > before.IgnoredPackets ? "ignored"
+        : after.Counters.StaleTokens > before.Counters.StaleTokens ? "dropped as stale"
+        : after.Counters.DuplicateMessages > before.Counters.DuplicateMessages ? "dropped as a duplicate"
+        : null;
 
     private static bool SeenByApplication(NodeOutput output) =>
         output is MessageSent or MessageDelivered or ConfigurationDelivered or PrimaryComponentInstalled;
@@ -279,17 +318,25 @@ public sealed class Story
         throw new InvalidOperationException("the packet is no longer waiting");
     }
 
-    // <to> | <from>-><to> | <from>->* | *-><to>, then optionally the kind of packet:
-    // join, commit, token, msg, rebroadcast, merge-detect, hold-cancel.
+    // <to> | <from>-><to> | <from>->* | *-><to>, then optionally the kind of packet (join, commit,
+    // token, msg, rebroadcast, merge-detect, hold-cancel), and for msg or rebroadcast a label.
     private Func<InFlight, bool> Select(string[] args)
     {
-        if (args.Length is 0 or > 2) throw new StoryException("a selection is <to>, <from>-><to>, <from>->* or *-><to>, then optionally a kind of packet");
+        if (args.Length is 0 or > 3) throw new StoryException("a selection is <to>, <from>-><to>, <from>->* or *-><to>, then optionally a kind of packet and a message's label");
         var ends = args[0].Split("->");
         Func<ProcessId, bool> from = ends.Length == 2 ? End(ends[0]) : _ => true;
         Func<ProcessId, bool> to = End(ends[^1]);
-        Func<Packet, bool> kind = args.Length == 2 ? Kind(args[1]) : _ => true;
-        return f => from(f.From) && to(f.To) && kind(f.Packet);
+        Func<Packet, bool> kind = args.Length >= 2 ? Kind(args[1]) : _ => true;
+        Func<Packet, bool> label = args.Length == 3 ? Labelled(args[1], args[2]) : _ => true;
+        return f => from(f.From) && to(f.To) && kind(f.Packet) && label(f.Packet);
     }
+
+    private static Func<Packet, bool> Labelled(string kind, string label) => kind switch
+    {
+        "msg" => p => p is RegularMessage m && Rendering.Label(m.Payload) == label,
+        "rebroadcast" => p => p is RecoveredMessage r && Rendering.Label(r.Original.Payload) == label,
+        _ => throw new StoryException("only a msg or a rebroadcast is picked by its label"),
+    };
 
     private Func<ProcessId, bool> End(string name)
     {
@@ -310,8 +357,9 @@ public sealed class Story
         _ => throw new StoryException($"no kind of packet is called \"{kind}\" (join, commit, token, msg, rebroadcast, merge-detect, hold-cancel)"),
     };
 
-    private static Func<InFlight, bool> NoArguments(string[] args, Func<InFlight, bool> which) =>
-        args.Length == 0 ? which : throw new StoryException("this command takes no arguments");
+    // A command without arguments concerns every packet (deliver-all, waiting) or every process (heal).
+    private static Func<InFlight, bool> Everything(string[] args) =>
+        args.Length == 0 ? _ => true : throw new StoryException("this command takes no arguments");
 
     private List<ProcessId> Processes(string[] args)
     {

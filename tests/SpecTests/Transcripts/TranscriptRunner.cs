@@ -66,13 +66,16 @@ public static class TranscriptRunner
     }
 
     /// <summary>
-    /// Runs the transcript file <paramref name="path"/>. Without the rewrite mode, throws a
-    /// <see cref="TranscriptMismatchException"/> with the report when an output differs; with it,
-    /// writes the actual outputs into <paramref name="source"/> (the file in the source tree).
+    /// Runs the transcript file <paramref name="path"/> (the copy next to the test assembly).
+    /// Without the rewrite mode, throws a <see cref="TranscriptMismatchException"/> with the report
+    /// when an output differs; with it, runs <paramref name="source"/> (the file in the source tree,
+    /// which may have been edited since the build) and writes the actual outputs into it.
     /// </summary>
     public static void Verify(string path, string source, bool rewrite)
     {
-        var run = Run(Path.GetFileName(path), File.ReadAllText(path));
+        if (rewrite && !File.Exists(source))
+            throw new FileNotFoundException($"{source} is gone from the source tree; its copy next to the test assembly is left from an earlier build", source);
+        var run = Run(Path.GetFileName(path), File.ReadAllText(rewrite ? source : path));
         if (rewrite)
         {
             File.WriteAllText(source, run.Rewritten);
