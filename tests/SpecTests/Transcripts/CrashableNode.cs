@@ -44,6 +44,9 @@ public sealed class CrashableNode(ProcessId id, Func<TotemNode> incarnation) : I
     /// <inheritdoc/>
     public NodeSnapshot Snapshot() => _node.Snapshot();
 
+    /// <inheritdoc/>
+    public NodeProgress Progress() => _node.Progress();
+
     /// <summary>fail_p: everything but stable storage is lost.</summary>
     public void Crash()
     {
