@@ -11,9 +11,13 @@ public static class Chromium
 {
     private static readonly string[] Candidates = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
-    /// <summary>The browser found on this machine, or null.</summary>
-    public static string? Find() => Environment.GetEnvironmentVariable("EVS_CHROMIUM") is { Length: > 0 } set && File.Exists(set)
-        ? set : Candidates.FirstOrDefault(File.Exists);
+    /// <summary>
+    /// The browser found on this machine, or null: the one <c>EVS_CHROMIUM</c> names, when it is set
+    /// (and none if it names no file: a wrong setting is said, not passed over), else a Debian one.
+    /// </summary>
+    public static string? Find() => Environment.GetEnvironmentVariable("EVS_CHROMIUM") is { Length: > 0 } set
+        ? (File.Exists(set) ? set : null)
+        : Candidates.FirstOrDefault(File.Exists);
 
     /// <summary>Whether PNG and SVG output can be made here.</summary>
     public static bool Available => Find() is not null;
@@ -116,4 +120,5 @@ public static class Chromium
 
 /// <summary>PNG or SVG was asked for on a machine without Chromium.</summary>
 public sealed class ChromiumMissingException()
-    : Exception("PNG and SVG output need a headless Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium; or set EVS_CHROMIUM to a Chromium executable). HTML output needs nothing.");
+    : Exception((Environment.GetEnvironmentVariable("EVS_CHROMIUM") is { Length: > 0 } set ? $"EVS_CHROMIUM names {set}, which does not exist. " : "")
+        + "PNG and SVG output need a headless Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium; or set EVS_CHROMIUM to a Chromium executable). HTML output needs nothing.");

@@ -69,22 +69,6 @@ public class FigureTests
         }
     }
 
-    [SkippableFact]
-    public void Without_Chromium_a_png_is_refused_saying_what_to_install()
-    {
-        Skip.If(Chromium.Available, $"Chromium is installed here ({Chromium.Find()}), so a PNG is made, not refused: a machine without Chromium runs it");
-        string folder = Directory.CreateTempSubdirectory("evs-figure-png-").FullName;
-        try
-        {
-            var refused = Assert.Throws<ChromiumMissingException>(() => PaperFigures.Write(PaperFigures.All[0], folder, png: true));
-            Assert.Contains("apt-get install -y chromium", refused.Message);
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
     private static int CountOccurrences(string text, string part) =>
         (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
 }

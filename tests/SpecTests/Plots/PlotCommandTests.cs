@@ -61,10 +61,32 @@ public class PlotCommandTests : IDisposable
         Assert.Contains(columns, html); // one column per process: every file was read
     }
 
-    private (int Exit, string Errors) Evs(params string[] arguments)
+    [Fact]
+    public void Without_Chromium_a_png_is_refused_with_exit_2_saying_what_to_install()
+    {
+        // EVS_CHROMIUM naming no file stands for a machine without Chromium, wherever the test runs.
+        string trace = Path.Combine(_directory, "t.jsonl");
+        using (var writer = new TraceWriter(File.Create(trace)))
+        {
+            var run = PlotFixtures.Figure(1).Trace;
+            writer.WriteHeader(run.Header);
+            foreach (var e in run.Events) writer.Write(e);
+        }
+        string nowhere = Path.Combine(_directory, "no-chromium-here");
+        var (exit, errors) = Evs(new Dictionary<string, string> { ["EVS_CHROMIUM"] = nowhere }, "plot", trace, "--out", Path.Combine(_directory, "t.png"));
+        Assert.Equal(2, exit);
+        Assert.Contains($"EVS_CHROMIUM names {nowhere}, which does not exist", errors);
+        Assert.Contains("apt-get install -y chromium", errors);
+        Assert.False(File.Exists(Path.Combine(_directory, "t.png")));
+    }
+
+    private (int Exit, string Errors) Evs(params string[] arguments) => Evs(new Dictionary<string, string>(), arguments);
+
+    private (int Exit, string Errors) Evs(Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(EvsProcess.Executable) { WorkingDirectory = _directory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var errors = process.StandardError.ReadToEndAsync();
         process.StandardOutput.ReadToEnd();
