@@ -1,7 +1,7 @@
 // Lab 3 starter (labs/03-obligation-sets/README.md): step 5 of the recovery algorithm — when the
 // rebroadcasts are all received, by this process (5.c) and by every member (5.b), and how the
-// obligation set grows. The constructor, the queue of rebroadcasts and TakeIn are given; the four
-// rules are yours. `evs lab start 3` copies this file to student/, `evs lab check 3` grades it.
+// obligation set grows. The constructor, the queue of rebroadcasts, TakeIn and Ends are given; the
+// four rules are yours. `evs lab start 3` copies this file to student/, `evs lab check 3` grades it.
 using Evs.Reference.Ordering;
 
 namespace Evs.Reference.Recovery;
@@ -13,6 +13,8 @@ namespace Evs.Reference.Recovery;
 /// </summary>
 public sealed class Step5Rebroadcast
 {
+    private bool _allReceivedAtLastVisit;
+
     /// <summary>
     /// Step 5 with the exchanged information of the members of the proposed transitional
     /// configuration (4.a) and the old messages this process must rebroadcast (4.b), in order (none by default).
@@ -53,9 +55,22 @@ public sealed class Step5Rebroadcast
     public static bool AcknowledgesAll(Token token, TotemRing ring) =>
         throw new NotImplementedException("lab 3: Step5Rebroadcast.AcknowledgesAll");
 
-    /// <summary>5.b's end: every member of the new ring (so of every transitional configuration) has acknowledged every rebroadcast.</summary>
+    /// <summary>Every member of the new ring (so of every transitional configuration) has received every rebroadcast.</summary>
     public static bool AllAcknowledged(Token token, TotemRing ring) =>
         throw new NotImplementedException("lab 3: Step5Rebroadcast.AllAcknowledged");
+
+    /// <summary>
+    /// 5.b's end, at this token visit (given): the visit after the one at which every member was first
+    /// known to have received everything (<see cref="AllAcknowledged"/>). In between, every other member
+    /// held the token knowing that no more rebroadcasts come (<see cref="AcknowledgesAll"/>), and took on
+    /// its obligations, so the process that installs first relies only on members that did (Section 3.2).
+    /// </summary>
+    public bool Ends(Token token, TotemRing ring)
+    {
+        bool ends = _allReceivedAtLastVisit;
+        _allReceivedAtLastVisit = AllAcknowledged(token, ring);
+        return ends;
+    }
 
     /// <summary>5.c: the obligation set grown by the transitional members and their obligation sets.</summary>
     public ObligationSet Extend(ObligationSet obligations) =>

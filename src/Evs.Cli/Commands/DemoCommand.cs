@@ -15,7 +15,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var scenario = new Option<string>("--scenario") { Description = "The scenario to run: built-in name or file.", DefaultValueFactory = _ => "figure6" };
-        var seed = new Option<long>("--seed") { Description = "The seed of the run (123 shows the paper's l and n in figure6).", DefaultValueFactory = _ => 123 };
+        var seed = new Option<long>("--seed") { Description = "The seed of the run (718 shows the paper's l and n in figure6).", DefaultValueFactory = _ => 718 };
         var stopAt = new Option<double?>("--stop-at") { Description = "Move the scenario's stop step to this virtual time in ms." };
         var full = new Option<bool>("--full") { Description = "Show every message, not only those delivered in a transitional configuration or not by all." };
         var primary = SimCommand.PrimaryOption();

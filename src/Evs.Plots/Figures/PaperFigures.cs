@@ -65,10 +65,10 @@ public static class PaperFigures
             "figure-5", 1, false, false, FigureWitnesses.CausalDelivery),
         new(6, "An Example of Configuration Changes and Message Delivery",
             "Section 3.1: {p,q,r} splits, p alone, q and r merge with {s,t}; r's safe message n is delivered by q and r in the transitional {q,r}, p's l only by p (starred: every message delivered in a transitional configuration).",
-            "figure6", 123, true, false, FigureWitnesses.TransitionalDeliveries),
+            "figure6", 718, true, false, FigureWitnesses.TransitionalDeliveries),
         new(7, "Virtual Synchrony and Extended Virtual Synchrony",
             "Section 5: the Figure 6 run (majority primary component) under extended virtual synchrony, and below it what the virtual synchrony filter makes of it.",
-            "figure6", 123, true, true, FigureWitnesses.TransitionalDeliveries),
+            "figure6", 718, true, true, FigureWitnesses.TransitionalDeliveries),
     ];
 
     /// <summary>The scenario of a figure: from figures/scenarios (built into this assembly) or built into the library.</summary>

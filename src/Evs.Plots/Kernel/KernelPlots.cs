@@ -6,7 +6,7 @@
 //
 //     #r "/path/to/Evs.Reference.dll"
 //     #r "/path/to/Evs.Plots.dll"
-//     var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(123));
+//     var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(718));
 //     display(HTML(KernelPlots.SpaceTimeHtml(run.Trace, compact: true)));
 using Evs.Plots.Kernel;
 using Evs.Reference.Tracing;

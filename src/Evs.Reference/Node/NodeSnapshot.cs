@@ -1,7 +1,8 @@
-// etcd raft's Status(): what a node is doing, read without changing it. The drivers read it
-// (the simulator's quiescence, the runtime's status), and the notebooks show it between two
-// packets: Totem's state, the ring, and during recovery the attempt's step, its transitional
-// members, its rebroadcast queue and the obligation set — the node's own state, not a recomputation.
+// etcd raft's Status() and BasicStatus(): what a node is doing, read without changing it. The
+// drivers read it (the runtime's status, the simulator's counts; at every step, only the cheap
+// NodeProgress, to tell whether the run has settled), and the notebooks and transcripts show it
+// between two packets: Totem's state, the rings, and during recovery the attempt's step, its
+// transitional members, its rebroadcast queue and the obligation set — the node's own state.
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;

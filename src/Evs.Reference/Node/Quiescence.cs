@@ -1,8 +1,8 @@
 // docs/TRACE.md's "quiescent": the run ended with traffic stopped, every partition healed, and
 // every live process in one final regular configuration with nothing left in flight. Only then
 // may a checker judge the specifications that speak of the last configuration (2.1, 3, 4, 7.1,
-// 7.2). The one test, made by both drivers: the simulator at the end of a run, and a tool that
-// runs real nodes (Evs.Runtime's NodeStatus) from what each process reports.
+// 7.2). The one test, made by both drivers: the simulator at every step after its stop step, and
+// a tool that runs real nodes (Evs.Runtime's NodeStatus) from what each process reports.
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 

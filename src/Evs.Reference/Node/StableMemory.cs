@@ -11,8 +11,8 @@ namespace Evs.Reference.Node;
 
 /// <summary>
 /// One process's stable state: the highest ring sequence number it has seen or used (so no ring
-/// or message identifier is used twice), the last configuration it installed (so it can name the
-/// configuration it failed in), and its primary component history (kept by
+/// or message identifier is used twice), the last configuration it installed, and its primary
+/// component history (kept by
 /// <see cref="PrimaryInstall"/>, passed in when a step ends).
 /// </summary>
 public sealed class StableMemory

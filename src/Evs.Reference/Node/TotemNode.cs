@@ -279,7 +279,7 @@ public sealed class TotemNode : IProtocolNode
         _stable.SawRingSequence(ring.Sequence);
         var configuration = Configuration.Regular(ring, members);
         _regular = new RegularDelivery(Id, new TotemRing(Id, ring, configuration, _settings, _counters), _buffering.Pending, _settings);
-        if (_primary.Decide(ring, configuration.Members, [Step3Exchange.InfoOf(Id, null, _obligations, _primary.History)], configuration.Id) is { } attempt)
+        if (_primary.Decide(ring, configuration.Members, [Step3Exchange.InfoOf(Id, null, _obligations, _primary.History)]) is { } attempt)
         {
             configuration = configuration with { Primary = attempt.Decision.Primary };
             if (_primary.Installing(attempt) is { } installed) outputs.Add(installed);

@@ -19,8 +19,8 @@ namespace Evs.Reference.Ordering;
 /// <see cref="TimerKind.TokenHold"/> timer), or less: it is released at once when the application
 /// here sends, when another member asks for it (<see cref="TokenHoldCancel"/>), and when a copy of it
 /// arrives (its predecessor, having seen no sign that it moved on, sent it again: the hold lasted
-/// too long). A release for a message starts the idle count again: a message is about to go round,
-/// and the ring is busy.</item>
+/// too long). A release before the hold ends (for a message, at a member's request, or on a copy)
+/// starts the idle count again: the ring is busy, or its token was wanted.</item>
 /// <item><b>At the others</b>: a process that has passed on as many idle tokens in a row, give or
 /// take the rotation under way, expects the representative to hold the token; when its application
 /// then sends, it asks for it (<see cref="AskFor"/>), once per token visit.</item>

@@ -64,10 +64,10 @@ public sealed record PrimaryDecision(
     private static ImmutableSortedDictionary<ProcessId, string> NamesOf(IReadOnlyList<MemberKnowledge> knowledge, ImmutableSortedSet<ProcessId> continuing) =>
         knowledge.ToImmutableSortedDictionary(
             k => k.Process,
-            k => NameOf(k.Process, IdentityOf(k, continuing)),
+            k => NameOf(k.Process, IdentityOf(k.Process, k.History, continuing)),
             ProcessId.Ordinal);
 
-    /// <summary>The number of the identifier the member of <paramref name="knowledge"/> has in this configuration.</summary>
-    public static int IdentityOf(MemberKnowledge knowledge, ImmutableSortedSet<ProcessId> continuing) =>
-        continuing.Contains(knowledge.Process) ? knowledge.History.IdentityInUse : knowledge.History.Identities + 1;
+    /// <summary>The number of the identifier <paramref name="process"/>, whose history is <paramref name="history"/>, has in this configuration.</summary>
+    public static int IdentityOf(ProcessId process, PrimaryHistory history, ImmutableSortedSet<ProcessId> continuing) =>
+        continuing.Contains(process) ? history.IdentityInUse : history.Identities + 1;
 }

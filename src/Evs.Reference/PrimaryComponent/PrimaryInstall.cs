@@ -52,10 +52,10 @@ public sealed class PrimaryInstall(ProcessId me, IPrimaryComponentAlgorithm? alg
 
     /// <summary>
     /// Decides for the proposed ring <paramref name="ring"/> of <paramref name="members"/>, from the
-    /// information step 3 <paramref name="exchanged"/>; this process's last regular configuration is
-    /// <paramref name="myOld"/>. A primary attempt is recorded as ambiguous at once. Null without an algorithm.
+    /// information step 3 <paramref name="exchanged"/>. A primary attempt is recorded as ambiguous at
+    /// once. Null without an algorithm.
     /// </summary>
-    public PrimaryAttempt? Decide(RingId ring, IEnumerable<ProcessId> members, IEnumerable<MemberInfo> exchanged, ConfigurationId? myOld)
+    public PrimaryAttempt? Decide(RingId ring, IEnumerable<ProcessId> members, IEnumerable<MemberInfo> exchanged)
     {
         if (algorithm is null) return null;
         var sorted = members.ToImmutableSortedSet(ProcessId.Ordinal);
@@ -65,7 +65,7 @@ public sealed class PrimaryInstall(ProcessId me, IPrimaryComponentAlgorithm? alg
         var record = new PrimaryRecord(ConfigurationId.Regular(ring), ring.Sequence, sorted, decision.InstallLeader);
         // From this process's own state, not from the token: a forged copy of it cannot make the
         // identifiers it counts (Installing) arbitrarily many.
-        int identity = PrimaryDecision.IdentityOf(new PrimaryDecision.MemberKnowledge(me, myOld, History), decision.Continuing);
+        int identity = PrimaryDecision.IdentityOf(me, History, decision.Continuing);
         History = History.WithAmbiguous(record);
         if (!decision.Continuing.Contains(me)) History = History.WithNewIdentity();
         return new PrimaryAttempt(decision, record, identity);

@@ -28,11 +28,8 @@ public enum RecoveryStep
     /// <summary>Step 3: the commit token circulates (Totem's Commit state).</summary>
     Exchanging,
 
-    /// <summary>Step 4 is done; step 5 runs on the proposed ring (Totem's Recovery state).</summary>
+    /// <summary>Step 4 is done; step 5 runs on the proposed ring (Totem's Recovery state), until step 6 installs it.</summary>
     Rebroadcasting,
-
-    /// <summary>Step 6 is done: the new regular configuration is installed.</summary>
-    Installed,
 }
 
 /// <summary>What a commit token did to an attempt.</summary>
@@ -162,7 +159,7 @@ public sealed class RecoveryAttempt
         if (!ring.Accept(token, outputs)) return null;
         Exchange.StopRetransmission(outputs);
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
-        bool install = PrimaryInstall.InstallsNow(_me, InstallLeader, Step5Rebroadcast.AllAcknowledged(token, ring), token);
+        bool install = PrimaryInstall.InstallsNow(_me, InstallLeader, Rebroadcast!.Ends(token, ring), token);
         if (install || Step5Rebroadcast.AcknowledgesAll(token, ring)) Obligations = Rebroadcast!.Extend(Obligations);
         if (!install)
         {
@@ -190,7 +187,7 @@ public sealed class RecoveryAttempt
         Ring = new TotemRing(_me, commit.Ring, Configuration.Regular(commit.Ring, commit.Members), _settings, _counters, installed: false);
         var toRebroadcast = _old is null ? [] : Step4TransitionalConfiguration.MessagesToRebroadcast(_me, transitional, _old.Buffer);
         Rebroadcast = new Step5Rebroadcast(transitional, toRebroadcast);
-        Primary = _primary.Decide(commit.Ring, commit.Members, commit.Infos, _old?.Configuration.Id);
+        Primary = _primary.Decide(commit.Ring, commit.Members, commit.Infos);
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
     }
 
@@ -208,6 +205,5 @@ public sealed class RecoveryAttempt
             outputs.Add(output);
         }
         ring.Install();
-        Step = RecoveryStep.Installed;
     }
 }

@@ -20,6 +20,8 @@ namespace Evs.Reference.Recovery;
 /// </summary>
 public sealed class Step5Rebroadcast
 {
+    private bool _allReceivedAtLastVisit;
+
     /// <summary>
     /// Step 5 with the exchanged information of the members of the proposed transitional
     /// configuration (4.a) and the old messages this process must rebroadcast (4.b), in order (none by default).
@@ -60,9 +62,27 @@ public sealed class Step5Rebroadcast
     public static bool AcknowledgesAll(Token token, TotemRing ring) =>
         NoMoreRebroadcasts(token, ring) && ring.Buffer.MyAru >= token.RecoverySeq;
 
-    /// <summary>5.b's end: every member of the new ring (so of every transitional configuration) has acknowledged every rebroadcast.</summary>
+    /// <summary>Every member of the new ring (so of every transitional configuration) has received every rebroadcast.</summary>
     public static bool AllAcknowledged(Token token, TotemRing ring) =>
         NoMoreRebroadcasts(token, ring) && ring.ReceivedByAll >= token.RecoverySeq;
+
+    /// <summary>
+    /// 5.b's end, at this token visit: every member has "acknowledged having received all of the
+    /// rebroadcast messages" in the sense of 5.c — knowing that no more will come, and so having
+    /// taken on its obligations. Received by all is not enough: a member acknowledges a rebroadcast
+    /// on the token before it knows it is the last one, and a process that installed relying on that
+    /// acknowledgment, then failed, would leave the member free to discard the messages it delivered
+    /// as safe (Section 3.2, Specification 7.1). So 5.b ends at the visit after the one at which every
+    /// member was first known to have received everything: in between, every other member held the
+    /// token with nothing left to rebroadcast anywhere and every rebroadcast received
+    /// (<see cref="AcknowledgesAll"/>), and took on its obligations. Call it once per token visit.
+    /// </summary>
+    public bool Ends(Token token, TotemRing ring)
+    {
+        bool ends = _allReceivedAtLastVisit;
+        _allReceivedAtLastVisit = AllAcknowledged(token, ring);
+        return ends;
+    }
 
     /// <summary>5.c: the obligation set grown by the transitional members and their obligation sets.</summary>
     public ObligationSet Extend(ObligationSet obligations) =>

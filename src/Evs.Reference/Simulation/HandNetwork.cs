@@ -78,13 +78,13 @@ public sealed class HandNetwork
     public void CutOff(string name) => _cutOff.Add(new ProcessId(name));
 
     /// <summary>Loses every waiting packet that <paramref name="which"/> picks, as a lossy network would; returns how many.</summary>
-    public int Lose(Func<InFlight, bool> which)
-    {
-        var lost = _inFlight.Where(which).ToList();
-        foreach (var packet in lost) History.Add((packet, true));
-        _inFlight.RemoveAll(f => which(f));
-        return lost.Count;
-    }
+    public int Lose(Func<InFlight, bool> which) =>
+        _inFlight.RemoveAll(f =>
+        {
+            if (!which(f)) return false;
+            History.Add((f, true));
+            return true;
+        });
 
     /// <summary>Loses the waiting packet at <paramref name="index"/>.</summary>
     public void Lose(int index)

@@ -1,6 +1,7 @@
 // Section 2: "A process may fail and may subsequently recover after an arbitrary amount of
-// time with its stable storage intact." What a node keeps there, and how, is behind this
-// interface, which the driver supplies: memory that survives a simulated crash, or a file.
+// time with its stable storage intact." The node never sees this interface: it returns what must
+// be kept as a PersistState output (Node/StableMemory), and its driver writes that here: memory
+// that survives a simulated crash, or a file (Evs.Runtime's FileStableStorage).
 using Evs.Reference.Model;
 using Evs.Reference.PrimaryComponent;
 
@@ -11,8 +12,9 @@ namespace Evs.Reference.Storage;
 /// <see cref="HighestRingSequence"/> is the highest ring sequence number it has seen or used:
 /// a ring it forms or joins after recovering gets a larger one, so neither a ring identifier nor
 /// a message identifier (<c>sender.ringseq.counter</c>) is ever used twice.
-/// <see cref="LastConfiguration"/> is the configuration it was last a member of, so that a
-/// process killed without warning can write its <c>fail</c> event on restart (docs/TRACE.md).
+/// <see cref="LastConfiguration"/> is the configuration it last installed: a real node restarting
+/// after a kill says it in its log, beside the configuration its trace names in the <c>fail</c>
+/// line it writes (docs/TRACE.md), which may be one behind.
 /// <see cref="Primary"/> is what the primary component algorithm must not forget (the last
 /// primary component known installed, the ambiguous ones after it, the last one this process
 /// installed and how many virtual synchrony identifiers it has had).

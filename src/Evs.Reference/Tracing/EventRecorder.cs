@@ -1,7 +1,7 @@
 // The driver's kernel, the part both drivers share: how a node's outputs become the events of
 // the paper's model, as docs/TRACE.md writes them. The simulator and a real node (Evs.Runtime's
-// NodeTrace) number a process's events, stamp them and remember its configuration through this
-// one class, so that a trace means the same whoever wrote it.
+// NodeHost, which hands the events to its trace file) number a process's events, stamp them and
+// remember its configuration through this one class, so that a trace means the same whoever wrote it.
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.VirtualSynchrony;

@@ -28,7 +28,7 @@ public class KernelNotebookTests
             #r "{Dll("Evs.Plots.dll")}"
             using Evs.Plots;
             using Evs.Reference.Simulation;
-            var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(123));
+            var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(718));
             display(HTML(KernelPlots.SpaceTimeHtml(run.Trace, compact: true)));
             """);
 

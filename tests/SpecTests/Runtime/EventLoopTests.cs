@@ -1,4 +1,4 @@
-// The runtime's event loop (Runtime/EventLoop): the node must see one input at a time, in the
+// The runtime's event loop (src/Evs.Runtime/EventLoop): the node must see one input at a time, in the
 // order they arrived, whichever thread brings them; and nothing may run once the loop is closed.
 using Evs.Runtime;
 using Xunit;

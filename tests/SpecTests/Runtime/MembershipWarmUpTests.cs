@@ -1,4 +1,4 @@
-// The runtime's membership warm-up (Runtime/MembershipWarmUp) compiles, early, the code a node
+// The runtime's membership warm-up (src/Evs.Runtime/MembershipWarmUp) compiles, early, the code a node
 // otherwise runs first at its first partition or crash. It is worth its CPU only if its run goes
 // down those paths: a transitional configuration with messages delivered in it (steps 4 and 6), a
 // crash, a recovery from stable storage, and a primary component decided; and, being the protocol

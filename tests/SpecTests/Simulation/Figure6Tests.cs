@@ -20,7 +20,7 @@ public class Figure6Tests
     [Theory]
     [InlineData(1)]
     [InlineData(7)]
-    [InlineData(123)]
+    [InlineData(718)]
     public void Q_and_r_go_from_pqr_through_qr_to_qrst(long seed)
     {
         var result = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(seed));
@@ -31,13 +31,13 @@ public class Figure6Tests
     }
 
     [Fact]
-    public void With_seed_123_r_safe_message_n_is_delivered_in_the_transitional_configuration_and_p_message_l_only_by_p()
+    public void With_seed_718_r_safe_message_n_is_delivered_in_the_transitional_configuration_and_p_message_l_only_by_p()
     {
         // "If process r sends message n for safe delivery but does not receive an acknowledgment
         // for n from both p and q before a configuration change occurs, then r cannot deliver n in
         // the regular configuration {p, q, r}. If, however, r receives an acknowledgment for n
         // from q, then r can deliver n in the transitional configuration {q, r}."
-        var events = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(123)).Trace.Events;
+        var events = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(718)).Trace.Events;
         var transitionalQr = events.OfType<DeliverConf>().First(c => c.Process.Name == "q" && c.Kind == ConfigurationKind.Transitional).Conf;
         var n = events.OfType<Send>().Last(s => s.Process.Name == "r" && s.Service == DeliveryService.Safe && s.Time < 1500).Message;
         Assert.Equal(["q", "r"], events.OfType<Deliver>().Where(d => d.Message == n).Select(d => d.Process.Name).Order());

@@ -13,7 +13,7 @@ namespace SpecTests.VirtualSynchrony;
 
 public class Figure7Tests
 {
-    private static SimulationResult Run(string primary, long seed = 123) =>
+    private static SimulationResult Run(string primary, long seed = 718) =>
         Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(seed, Primary: primary, VirtualSynchrony: true));
 
     private static IReadOnlyList<string> ViewsOf(VsTrace trace, string process) =>
@@ -36,8 +36,8 @@ public class Figure7Tests
     [Fact]
     public void A_message_delivered_in_the_transitional_configuration_qr_is_delivered_in_the_view_pqr()
     {
-        // With seed 17 q delivers two messages in its transitional configuration {q,r}.
-        var result = Run("majority", seed: 17);
+        // With seed 25 q delivers two messages in its transitional configuration {q,r}.
+        var result = Run("majority", seed: 25);
         var events = result.Trace.Events;
         var n = events.OfType<Deliver>().First(d => d.Process.Name == "q" && d.Conf.Name.StartsWith('T')).Message;
         var q = result.VirtualSynchrony!.Events.Where(e => e.Process == "q").OrderBy(e => e.Index).ToList();
