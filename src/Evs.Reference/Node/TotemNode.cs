@@ -248,7 +248,7 @@ public sealed class TotemNode : IProtocolNode
         State = MembershipState.Commit;
         _stable.SawRingSequence(commit.Ring.Sequence);
         _attempt = new RecoveryAttempt(Id, commit, _regular?.Ring, _obligations, _settings, _timeouts, _counters, _primary);
-        _attempt.Begin(Step3Exchange.InfoOf(Id, _regular?.Ring, _obligations, _primary.History), outputs);
+        _attempt.Begin(outputs);
     }
 
     private void OnRecoveryToken(Token token, List<NodeOutput> outputs)

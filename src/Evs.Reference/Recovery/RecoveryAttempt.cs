@@ -106,14 +106,14 @@ public sealed class RecoveryAttempt
     /// <summary>
     /// The attempt begins (Totem's Commit state): Gather's timers stop, the token loss timer starts
     /// (a commit token that does not come back means a failure during recovery), and this process
-    /// writes <paramref name="mine"/> on the commit token and passes it on (step 3).
+    /// writes what it knows on the commit token and passes it on (step 3).
     /// </summary>
-    public void Begin(MemberInfo mine, List<NodeOutput> outputs)
+    public void Begin(List<NodeOutput> outputs)
     {
         outputs.Add(new StopTimer(TimerKind.Join));
         outputs.Add(new StopTimer(TimerKind.Consensus));
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
-        Exchange.Write(mine, outputs);
+        Exchange.Write(Step3Exchange.InfoOf(_me, _old, Obligations, _primary.History), outputs);
     }
 
     /// <summary>
