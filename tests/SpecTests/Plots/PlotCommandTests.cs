@@ -16,13 +16,7 @@ public class PlotCommandTests : IDisposable
     [Fact]
     public void A_trace_becomes_a_standalone_page_and_a_bad_trace_exits_2_naming_the_line()
     {
-        string trace = Path.Combine(_directory, "t.jsonl");
-        using (var writer = new TraceWriter(File.Create(trace)))
-        {
-            var run = PlotFixtures.Figure(1).Trace;
-            writer.WriteHeader(run.Header);
-            foreach (var e in run.Events) writer.Write(e);
-        }
+        string trace = WriteFigureOneTrace();
 
         var (exit, _) = Evs("plot", trace, "--out", Path.Combine(_directory, "t.html"), "--view", "delivery-order");
         Assert.Equal(0, exit);
@@ -65,19 +59,24 @@ public class PlotCommandTests : IDisposable
     public void Without_Chromium_a_png_is_refused_with_exit_2_saying_what_to_install()
     {
         // EVS_CHROMIUM naming no file stands for a machine without Chromium, wherever the test runs.
-        string trace = Path.Combine(_directory, "t.jsonl");
-        using (var writer = new TraceWriter(File.Create(trace)))
-        {
-            var run = PlotFixtures.Figure(1).Trace;
-            writer.WriteHeader(run.Header);
-            foreach (var e in run.Events) writer.Write(e);
-        }
+        string trace = WriteFigureOneTrace();
         string nowhere = Path.Combine(_directory, "no-chromium-here");
         var (exit, errors) = Evs(new Dictionary<string, string> { ["EVS_CHROMIUM"] = nowhere }, "plot", trace, "--out", Path.Combine(_directory, "t.png"));
         Assert.Equal(2, exit);
         Assert.Contains($"EVS_CHROMIUM names {nowhere}, which does not exist", errors);
         Assert.Contains("apt-get install -y chromium", errors);
         Assert.False(File.Exists(Path.Combine(_directory, "t.png")));
+    }
+
+    // The trace of Figure 1's run, as t.jsonl in this test's folder.
+    private string WriteFigureOneTrace()
+    {
+        string trace = Path.Combine(_directory, "t.jsonl");
+        using var writer = new TraceWriter(File.Create(trace));
+        var run = PlotFixtures.Figure(1).Trace;
+        writer.WriteHeader(run.Header);
+        foreach (var e in run.Events) writer.Write(e);
+        return trace;
     }
 
     private (int Exit, string Errors) Evs(params string[] arguments) => Evs(new Dictionary<string, string>(), arguments);
