@@ -116,7 +116,7 @@ public sealed class TotemNode : IProtocolNode
             case MergeDetect detect when operational && IsForeign(detect):
                 EnterGather(GatherReason.ForeignProcess, [detect.Sender], outputs);
                 break;
-            case TokenHoldCancel cancel when operational && cancel.Ring == _regular!.Ring.Id:
+            case TokenHoldCancel cancel when operational && cancel.Ring == _regular!.Ring.Id && _regular.Configuration.Contains(cancel.Sender):
                 _regular.OnHoldCancel(outputs);
                 break;
             case Token token when operational && token.Ring == _regular!.Ring.Id:

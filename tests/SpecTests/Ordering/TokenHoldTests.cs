@@ -97,6 +97,17 @@ public sealed class TokenHoldTests
     }
 
     [Fact]
+    public void A_request_from_a_process_outside_the_ring_is_ignored_and_the_token_stays_held()
+    {
+        TokensAtTheRepresentativeUntilOneIsHeld();
+        var outputs = _net.Input("p1", new PacketArrived(new TokenHoldCancel(new ProcessId("x"), new RingId(1, P1))));
+        Assert.Empty(outputs);
+        Assert.True(Held());
+        Assert.Equal(0, Counters(P1).HoldsReleasedOnRequest);
+        Assert.Equal(1, _net["p1"].Snapshot().IgnoredPackets);
+    }
+
+    [Fact]
     public void A_copy_of_the_held_token_from_its_predecessor_ends_the_hold()
     {
         TokensAtTheRepresentativeUntilOneIsHeld();
@@ -122,6 +133,7 @@ public sealed class TokenHoldTests
         var net = new HandNetwork(new[] { P1, P2, P3 }.Select(p => new TotemNode(p, Settings with { IdleTokenHoldMs = 0 })));
         net.StartInRing();
         net.RunUntil(() => false, limit: 3 * 10 * Settings.IdleRotationsBeforeHold);
+        Assert.True(net.History.Count(h => h.Packet is { To.Name: "p1", Packet: Token }) > 2 * Settings.IdleRotationsBeforeHold, "the idle token came round often enough to be held");
         Assert.Equal(0, net["p1"].Snapshot().Counters.TokenHolds);
     }
 
