@@ -1,7 +1,7 @@
 // The display helpers every notebook of the course loads (#load "Show.csx", after the #r of
 // Evs.Reference.dll): a delivery diagram and a checker's verdicts as HTML tables, so that the
 // notebooks' own cells stay about the paper rather than about HTML. Each returns an HTML string,
-// shown with display(HTML(...)), which works the same in an editor's kernel and in `evs notebook run`.
+// shown with .DisplayAs("text/html"), which works the same in every C# kernel and in `evs notebook run`.
 using System.IO;
 using System.Net;
 using System.Text;

@@ -13,7 +13,7 @@ namespace Evs.Plots.Kernel;
 internal static class IsolatedRenderer
 {
     /// <summary>The views <see cref="Render"/> knows.</summary>
-    public const string SpaceTime = "space-time", DeliveryOrder = "delivery-order", Ring = "ring", VsSpaceTime = "vs", Lines = "lines";
+    public const string SpaceTime = "space-time", DeliveryOrder = "delivery-order", Ring = "ring", VsSpaceTime = "vs", Lines = "lines", PlotlyJs = "plotly.js";
 
     /// <summary>
     /// Renders <paramref name="traceText"/> (docs/TRACE.md, or docs/VS-TRACE.md for <see cref="VsSpaceTime"/>,
@@ -22,6 +22,7 @@ internal static class IsolatedRenderer
     /// </summary>
     public static string Render(string view, string traceText, string highlight, bool compact, bool milliseconds, string title)
     {
+        if (view == PlotlyJs) return ChartHtml.PlotlyLoader();
         string? customTitle = title.Length > 0 ? title : null;
         var options = new SpaceTimeOptions(
             milliseconds ? TimeAxis.Milliseconds : TimeAxis.Logical, compact,

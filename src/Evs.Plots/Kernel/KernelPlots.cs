@@ -1,13 +1,16 @@
 // The plots for notebooks. A student's kernel (dotnet-interactive, dotnet repl) cannot run
-// Plotly.NET 6 in its own process (FSharp.Core 10.0 there, 10.1 needed; TOOLCHAIN.md), so this
+// Plotly.NET 6 in its own process (it carries FSharp.Core 10.0; Plotly.NET 6 needs 10.1), so this
 // facade never touches a Plotly.NET or FSharp type: its methods take paths, Evs.Reference traces
 // and plain values, and return HTML as a string, which a notebook shows with
-// display(HTML(...)). The charts are drawn in an isolated load context (IsolatedPlotting).
+// .DisplayAs("text/html") (the kernel's HTML(...) helper makes Jupyter's .NET kernel print a
+// compiler warning under the cell). The charts are drawn in an isolated load context
+// (IsolatedPlotting). plotly.js comes once per page, from PlotlyJsHtml, in the first cell:
 //
 //     #r "/path/to/Evs.Reference.dll"
 //     #r "/path/to/Evs.Plots.dll"
+//     KernelPlots.PlotlyJsHtml().DisplayAs("text/html");
 //     var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(718));
-//     display(HTML(KernelPlots.SpaceTimeHtml(run.Trace, compact: true)));
+//     KernelPlots.SpaceTimeHtml(run.Trace, compact: true).DisplayAs("text/html");
 using Evs.Plots.Kernel;
 using Evs.Reference.Tracing;
 using Evs.Reference.VirtualSynchrony;
@@ -16,12 +19,21 @@ using Evs.Runtime.Files;
 namespace Evs.Plots;
 
 /// <summary>
-/// Kernel-safe plots: each method returns an HTML fragment (a &lt;div&gt; with plotly.js and the chart
-/// inside, no CDN) for a notebook's <c>display(HTML(...))</c>. Safe in any process, whichever
-/// FSharp.Core it has loaded.
+/// Kernel-safe plots: each method returns an HTML fragment (the chart's &lt;div&gt; and the script that
+/// draws it with the page's plotly.js, from <see cref="PlotlyJsHtml"/>; no CDN) for a notebook's
+/// HTML output. Safe in any process, whichever FSharp.Core it has loaded.
 /// </summary>
 public static class KernelPlots
 {
+    /// <summary>
+    /// plotly.js, for the page: show it once, in a notebook's first cell, and every chart of the
+    /// notebook draws with it (each chart's fragment waits for it rather than carrying 3.6 MB of its
+    /// own). Works with and without require.js on the page (classic Jupyter, nbconvert, JupyterLab,
+    /// VS Code, <c>evs notebook run --html</c>).
+    /// </summary>
+    public static string PlotlyJsHtml() =>
+        IsolatedPlotting.Render(IsolatedRenderer.PlotlyJs, "", "", false, false, "");
+
     /// <summary>
     /// The space-time diagram of an extended virtual synchrony trace: one vertical line per process,
     /// time downwards, configuration changes as bars (regular solid, transitional dashed), sends and

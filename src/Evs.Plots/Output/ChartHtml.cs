@@ -1,6 +1,8 @@
 // No machine of this project reaches a CDN, and a student's notebook may be opened offline:
-// every chart carries plotly.js inside it (PlotlyJSReference.Full), as a standalone page for
-// files and as a fragment for a notebook's HTML output.
+// plotly.js travels with the charts (PlotlyJSReference.Full). A standalone page for a file
+// carries it inside; a notebook's page carries it once (PlotlyLoader), and its charts are
+// fragments that draw with that one copy.
+using System.Text.RegularExpressions;
 using Plotly.NET;
 
 namespace Evs.Plots.Output;
@@ -27,14 +29,57 @@ public static class ChartHtml
     public static void Save(GenericChart chart, string path) => File.WriteAllText(path, Page(chart));
 
     /// <summary>
-    /// A fragment for a notebook cell's HTML output: one &lt;div&gt; holding plotly.js and the chart
-    /// (a notebook shows HTML outputs inside its own page, so a document's head and body are unwrapped).
+    /// A fragment for a notebook cell's HTML output: the chart's &lt;div&gt; and the script that draws it
+    /// once plotly.js is on the page, without plotly.js itself (3.6 MB): a notebook's page holds
+    /// many outputs, and one <see cref="PlotlyLoader"/> among them serves every chart. Until
+    /// plotly.js is there the div says what is missing, and the script keeps looking for a while,
+    /// because a client may show an earlier output after a later one.
     /// </summary>
     public static string Fragment(GenericChart chart)
     {
-        string page = Page(chart);
-        return $"<div class=\"evs-plot\">{Between(page, "<head>", "</head>")}{Between(page, "<body>", "</body>")}</div>";
+        string html = GenericChart.toChartHTML(chart);
+        var call = Regex.Match(html, @"(renderPlotly_[0-9a-f]+)\(\);\s*</script>", RegexOptions.RightToLeft);
+        var div = Regex.Match(html, "<div id=\"([^\"]+)\">");
+        if (!call.Success || !div.Success) throw new InvalidOperationException("Plotly.NET's chart HTML no longer ends with the call that draws it");
+        string draw = $"(function (draw, id) {{\n{WhenPlotlyIsThere}}})({call.Groups[1].Value}, \"{div.Groups[1].Value}\");\n</script>";
+        return $"<div class=\"evs-plot\">{html[..call.Index]}{draw}{html[(call.Index + call.Length)..]}</div>";
     }
+
+    /// <summary>
+    /// plotly.js, once, for a page of <see cref="Fragment"/>s: a notebook shows it in its first
+    /// cell. Classic Jupyter and nbconvert's pages load require.js, and plotly.js, seeing its
+    /// <c>define</c>, would register itself as an anonymous module instead of setting the global
+    /// <c>Plotly</c> the charts use (and require.js fails with "Mismatched anonymous define()"): so
+    /// <c>define</c> is set aside while plotly.js runs and put back after it.
+    /// </summary>
+    public static string PlotlyLoader() =>
+        "<div class=\"evs-plotly-js\" style=\"color:grey;font-size:smaller\">plotly.js "
+        + Globals.PLOTLYJS_VERSION + " is on this page: the charts below draw with it.</div>\n"
+        + "<script type=\"text/javascript\">window.evsDefineAside = window.define; window.define = undefined;</script>\n"
+        + $"<script type=\"text/javascript\">{PlotlyJs.Value}</script>\n"
+        + "<script type=\"text/javascript\">window.define = window.evsDefineAside; delete window.evsDefineAside;</script>";
+
+    // The body of the function that draws a chart: now if plotly.js is there, else as soon as it
+    // is, for up to a minute, with a word in the chart's place meanwhile.
+    private const string WhenPlotlyIsThere = """
+        var place = document.getElementById(id), waited = 0;
+        var attempt = function () {
+          if (window.Plotly) { place.textContent = ""; draw(); return; }
+          place.textContent = "This chart draws with plotly.js, which is not on the page yet: run the notebook's first cell, which shows it (KernelPlots.PlotlyJsHtml()).";
+          if ((waited += 200) <= 60000) setTimeout(attempt, 200);
+        };
+        attempt();
+        """;
+
+    // plotly.js as Plotly.NET embeds it in a standalone page: the first script of the page's head.
+    private static readonly Lazy<string> PlotlyJs = new(() =>
+    {
+        string head = Between(Page(Plotly.NET.CSharp.Chart.Point<int, int, string>(new[] { 0 }, new[] { 0 })), "<head>", "</head>");
+        var script = Regex.Match(head, "<script[^>]*>(.*?)</script>", RegexOptions.Singleline);
+        if (!script.Success || !script.Groups[1].Value.Contains("plotly.js v", StringComparison.Ordinal))
+            throw new InvalidOperationException("Plotly.NET's standalone page no longer opens with plotly.js");
+        return script.Groups[1].Value;
+    });
 
     private static GenericChart WithPlotlyInside(GenericChart chart) =>
         Chart.withDisplayOptionsStyle(null, null, null, null, null, null, PlotlyJSReference.Full).Invoke(chart);
