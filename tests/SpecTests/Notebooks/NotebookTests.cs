@@ -2,7 +2,9 @@
 // first cell to its last, as a student's "Run All" would, through `evs notebook run` (the built
 // evs, a process of its own: the kernel changes the current directory and loads the repository's
 // build of Evs.Reference, which must not meet this test process's own copy). A failing cell fails
-// the test with the notebook, the cell's number and its error.
+// the test with the notebook, the cell's number and its error; so does an error, stderr or
+// warning under any cell, and a chart of its HTML page that does not draw in a real browser.
+// (JupyterNotebookTests holds the same notebooks to the same in Jupyter's own kernel.)
 using System.Diagnostics;
 using SpecTests.Cli;
 using Xunit;
@@ -41,17 +43,25 @@ public sealed class NotebookTests(ITestOutputHelper output) : IDisposable
         return names;
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(All))]
-    public void Every_notebook_runs_to_its_last_cell(string notebook)
+    public void Every_notebook_runs_to_its_last_cell_clean_and_its_page_draws_every_chart(string notebook)
     {
         string executed = Path.Combine(_scratch, notebook);
         string html = Path.ChangeExtension(executed, ".html");
         var run = Run("notebook", "run", Path.Combine(Folder, notebook), "--output", executed, "--html", html);
 
         Assert.True(run.ExitCode == 0, $"{notebook} failed (exit {run.ExitCode}):\n{run.Errors}\n{run.Output}");
-        Assert.Contains("\"outputs\"", File.ReadAllText(executed));
+        string ipynb = File.ReadAllText(executed);
+        Assert.Contains("\"outputs\"", ipynb);
+        Assert.Empty(NotebookOutputs.Complaints(ipynb));
         Assert.True(new FileInfo(html).Length > 0, $"no HTML page for {notebook}");
+
+        Skip.If(NotebookPage.Missing is not null, NotebookPage.Missing);
+        var shown = NotebookPage.Open(html, TimeSpan.FromSeconds(30));
+        output.WriteLine(shown.ToString());
+        Assert.True(shown.Charts == NotebookOutputs.Charts(ipynb), $"the page shows {shown.Charts} charts, the notebook made {NotebookOutputs.Charts(ipynb)}");
+        Assert.True(shown.Drawn == shown.Charts && (shown.Charts == 0 || shown.PlotlyDefined) && shown.ConsoleErrors.Count == 0, shown.ToString());
     }
 
     [Fact]
