@@ -28,8 +28,9 @@ public class KernelNotebookTests
             #r "{Dll("Evs.Plots.dll")}"
             using Evs.Plots;
             using Evs.Reference.Simulation;
+            KernelPlots.PlotlyJsHtml().DisplayAs("text/html");
             var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(718));
-            display(HTML(KernelPlots.SpaceTimeHtml(run.Trace, compact: true)));
+            KernelPlots.SpaceTimeHtml(run.Trace, compact: true).DisplayAs("text/html");
             """);
 
         Assert.True(run.ExitCode == 0, $"dotnet repl exited with {run.ExitCode}:\n{run.Log}\n{run.OutputsOf(0)[..Math.Min(3000, run.OutputsOf(0).Length)]}");
@@ -53,7 +54,7 @@ public class KernelWithoutFacadeTests
             #r "{{Dll("Plotly.NET.dll")}}"
             #r "{{Dll("Plotly.NET.CSharp.dll")}}"
             var chart = Plotly.NET.CSharp.Chart.Point<int, int, string>(new[] { 1, 2 }, new[] { 3, 4 });
-            display(HTML(Plotly.NET.GenericChart.toChartHTML(chart)));
+            Plotly.NET.GenericChart.toChartHTML(chart).DisplayAs("text/html");
             """);
 
         Assert.Equal(2, run.ExitCode); // dotnet repl: a cell failed

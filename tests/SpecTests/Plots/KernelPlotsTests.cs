@@ -1,6 +1,8 @@
 // The kernel-safe facade (KernelPlots) in this test process: each view comes back as one HTML
-// fragment with plotly.js inside and the chart's div, drawn in the isolated load context.
-// (The proof that it works inside a real notebook kernel is KernelNotebookTests.)
+// fragment with the chart's div and the script that draws it with the page's plotly.js, drawn in
+// the isolated load context; plotly.js itself comes once, from PlotlyJsHtml. (The proof that it
+// works inside a real notebook kernel is KernelNotebookTests; that the charts draw in a browser,
+// the notebook tests.)
 using Evs.Plots;
 using Xunit;
 
@@ -9,7 +11,7 @@ namespace SpecTests.Plots;
 public class KernelPlotsTests
 {
     [Fact]
-    public void Every_view_is_a_fragment_with_plotly_inside_and_the_chart()
+    public void Every_view_is_a_fragment_with_the_chart_and_no_copy_of_plotly_js()
     {
         foreach (var html in new[]
         {
@@ -20,10 +22,24 @@ public class KernelPlotsTests
         })
         {
             Assert.StartsWith("<div class=\"evs-plot\">", html);
-            Assert.Contains("plotly.js v", html);
             Assert.Contains("Plotly.newPlot(", html);
-            Assert.DoesNotContain("<script src=", html); // plotly.js is inside, not loaded from a CDN
+            Assert.Contains("if (window.Plotly)", html); // draws once the page's plotly.js is there
+            Assert.DoesNotContain("plotly.js v", html);
+            Assert.DoesNotContain("<script src=", html);
+            Assert.True(html.Length < 200_000, $"a fragment of {html.Length} characters carries more than its chart");
         }
+    }
+
+    [Fact]
+    public void Plotly_js_comes_once_for_the_page_with_require_js_define_set_aside_while_it_loads()
+    {
+        string html = KernelPlots.PlotlyJsHtml();
+        Assert.Contains("plotly.js v", html);
+        Assert.DoesNotContain("<script src=", html); // inside, not from a CDN
+        int aside = html.IndexOf("window.define = undefined", StringComparison.Ordinal);
+        int plotly = html.IndexOf("plotly.js v", StringComparison.Ordinal);
+        int back = html.IndexOf("window.define = window.evsDefineAside", StringComparison.Ordinal);
+        Assert.True(aside >= 0 && aside < plotly && plotly < back, "define is set aside before plotly.js and put back after it");
     }
 
     [Fact]
