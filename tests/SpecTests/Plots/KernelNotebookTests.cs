@@ -28,8 +28,9 @@ public class KernelNotebookTests
             #r "{Dll("Evs.Plots.dll")}"
             using Evs.Plots;
             using Evs.Reference.Simulation;
+            KernelPlots.PlotlyJsHtml().DisplayAs("text/html");
             var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(718));
-            display(HTML(KernelPlots.SpaceTimeHtml(run.Trace, compact: true)));
+            KernelPlots.SpaceTimeHtml(run.Trace, compact: true).DisplayAs("text/html");
             """);
 
         Assert.True(run.ExitCode == 0, $"dotnet repl exited with {run.ExitCode}:\n{run.Log}\n{run.OutputsOf(0)[..Math.Min(3000, run.OutputsOf(0).Length)]}");

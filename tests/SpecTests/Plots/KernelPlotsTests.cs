@@ -1,5 +1,6 @@
 // The kernel-safe facade (KernelPlots) in this test process: each view comes back as one HTML
-// fragment with plotly.js inside and the chart's div, drawn in the isolated load context.
+// fragment, the chart's div and the script that draws it once plotly.js is on the page, drawn in
+// the isolated load context; plotly.js itself comes once per page, from PlotlyJsHtml.
 // (The proof that it works inside a real notebook kernel is KernelNotebookTests.)
 using Evs.Plots;
 using Xunit;
@@ -9,7 +10,7 @@ namespace SpecTests.Plots;
 public class KernelPlotsTests
 {
     [Fact]
-    public void Every_view_is_a_fragment_with_plotly_inside_and_the_chart()
+    public void Every_view_is_a_fragment_with_the_chart_that_waits_for_the_pages_plotly_js()
     {
         foreach (var html in new[]
         {
@@ -20,10 +21,19 @@ public class KernelPlotsTests
         })
         {
             Assert.StartsWith("<div class=\"evs-plot\">", html);
-            Assert.Contains("plotly.js v", html);
             Assert.Contains("Plotly.newPlot(", html);
-            Assert.DoesNotContain("<script src=", html); // plotly.js is inside, not loaded from a CDN
+            Assert.Contains("if (window.Plotly)", html);
+            Assert.DoesNotContain("plotly.js v", html); // 3.6 MB once per page, not once per chart
+            Assert.DoesNotContain("<script src=", html); // nor from a CDN
         }
+    }
+
+    [Fact]
+    public void Plotly_js_comes_once_for_the_page_embedded_not_from_a_CDN()
+    {
+        string html = KernelPlots.PlotlyJsHtml();
+        Assert.Contains("plotly.js v", html);
+        Assert.DoesNotContain("<script src=", html);
     }
 
     [Fact]
