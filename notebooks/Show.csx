@@ -12,7 +12,8 @@ using Evs.Reference.Visualization;
 /// <summary>
 /// A delivery diagram (Visualization/DeliveryDiagram) as a table: one column per process, one row
 /// per logical event in the paper's ord order; regular configurations green, transitional ones
-/// amber, failures red, folded runs of uneventful messages grey.
+/// amber, failures red, folded runs of uneventful messages grey. Under it, why the times down the
+/// first column need not increase, and the legend, symbol by symbol.
 /// </summary>
 static string DiagramHtml(DeliveryDiagram diagram)
 {
@@ -21,21 +22,32 @@ static string DiagramHtml(DeliveryDiagram diagram)
     html.Append("</tr>");
     foreach (var row in diagram.Rows)
     {
-        string colour = row.Kind switch
-        {
-            DiagramRowKind.RegularConfiguration => "#dff0d8",
-            DiagramRowKind.TransitionalConfiguration => "#fcf0c8",
-            DiagramRowKind.Failure => "#f2dede",
-            DiagramRowKind.Elided => "#eeeeee",
-            _ => "transparent",
-        };
-        html.Append($"<tr style=\"background:{colour}\"><td>{row.Time:0}</td><td style=\"text-align:left\">{WebUtility.HtmlEncode(row.Label)}</td>");
+        html.Append($"<tr style=\"background:{RowColour(row.Kind)}\"><td>{row.Time:0}</td><td style=\"text-align:left\">{WebUtility.HtmlEncode(row.Label)}</td>");
         foreach (var p in diagram.Processes)
-            html.Append($"<td style=\"text-align:center\">{WebUtility.HtmlEncode(row.Cells.TryGetValue(p, out var cell) ? cell : "·")}</td>");
+            html.Append($"<td style=\"text-align:center\">{WebUtility.HtmlEncode(row.Cells.TryGetValue(p, out var cell) ? cell : DeliveryDiagram.NothingCell)}</td>");
         html.Append("</tr>");
     }
-    return html.Append($"</table><p style=\"color:grey\">{WebUtility.HtmlEncode(DeliveryDiagram.Legend)}</p>").ToString();
+    html.Append("</table>");
+    // Where concurrent events interleave, the time column reads 2011, 2013, 2011: say why under every diagram.
+    html.Append("<p style=\"color:grey;max-width:46em\">Rows are in the paper's <i>ord</i> order, not time order: ord is its logical order "
+        + "(Section 2), a total order consistent with causality that every process's deliveries respect. Events of different "
+        + "processes that are concurrent are placed by that order, so the times in the t (ms) column need not increase down it.</p>");
+    html.Append("<table style=\"color:grey;font-size:smaller;border-collapse:collapse\">");
+    foreach (var entry in DeliveryDiagram.LegendEntries)
+        html.Append($"<tr><td style=\"font-family:monospace;color:black;white-space:nowrap;text-align:center;padding:0 .8em;background:{RowColour(entry.Row)}\">{WebUtility.HtmlEncode(entry.Symbol)}</td>"
+            + $"<td style=\"text-align:left;padding:0 .8em\">{WebUtility.HtmlEncode(entry.Meaning)}</td></tr>");
+    return html.Append("</table>").ToString();
 }
+
+/// <summary>The background of a diagram row, and of the legend's symbols drawn in such rows.</summary>
+static string RowColour(DiagramRowKind kind) => kind switch
+{
+    DiagramRowKind.RegularConfiguration => "#dff0d8",
+    DiagramRowKind.TransitionalConfiguration => "#fcf0c8",
+    DiagramRowKind.Failure => "#f2dede",
+    DiagramRowKind.Elided => "#eeeeee",
+    _ => "transparent",
+};
 
 /// <summary>A checker's report as a table: each specification, what it says, and pass or FAIL with the witnessing events (process#index).</summary>
 static string VerdictsHtml(CheckReport report)

@@ -64,7 +64,7 @@ internal static class DemoCommand
                 _ => "default",
             };
             var cells = new List<string> { $"{row.Time:0}", $"[{style}]{Markup.Escape(row.Label)}[/]" };
-            cells.AddRange(diagram.Processes.Select(p => row.Cells.TryGetValue(p, out var c) ? $"[{style}]{Markup.Escape(c)}[/]" : "[grey]·[/]"));
+            cells.AddRange(diagram.Processes.Select(p => row.Cells.TryGetValue(p, out var c) ? $"[{style}]{Markup.Escape(c)}[/]" : $"[grey]{DeliveryDiagram.NothingCell}[/]"));
             table.AddRow(cells.ToArray());
         }
         return table;

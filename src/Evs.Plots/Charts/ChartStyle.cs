@@ -53,13 +53,17 @@ public static class ChartStyle
 
     /// <summary>
     /// A vertical axis running downwards, the way time runs in the paper's figures; with
-    /// <paramref name="wholeNumbers"/>, one tick per whole number (positions, not measurements).
+    /// <paramref name="wholeNumbers"/>, one tick per whole number (positions, not measurements);
+    /// with <paramref name="range"/>, opening on that stretch (top to bottom) rather than on everything.
     /// </summary>
-    public static LinearAxis DownwardAxis(string title, bool wholeNumbers = false)
+    public static LinearAxis DownwardAxis(string title, bool wholeNumbers = false, (double Top, double Bottom)? range = null)
     {
         var axis = new LinearAxis();
         if (wholeNumbers) axis.SetProperty("dtick", 1);
-        axis.SetProperty("autorange", "reversed");
+        // A range given bottom first is drawn downwards, and plotly.js keeps an axis's direction when
+        // the reader autoscales it; without a range, "reversed" autoranges downwards.
+        if (range is var (top, bottom)) axis.SetProperty("range", new[] { bottom, top });
+        else axis.SetProperty("autorange", "reversed");
         axis.SetProperty("title", Title.init(Text: title, null, null, null, null, null, null, null, null, null, null, null));
         axis.SetProperty("zeroline", false);
         return axis;

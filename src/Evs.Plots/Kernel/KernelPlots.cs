@@ -10,8 +10,10 @@
 //     #r "/path/to/Evs.Plots.dll"
 //     KernelPlots.PlotlyJsHtml().DisplayAs("text/html");
 //     var run = Simulator.Run(BuiltInScenarios.Get("figure6"), new SimulationOptions(718));
-//     KernelPlots.SpaceTimeHtml(run.Trace, compact: true).DisplayAs("text/html");
+//     KernelPlots.SpaceTimeHtml(run.Trace, KernelPlots.TransitionalDeliveries(run.Trace), compact: true).DisplayAs("text/html");
+using Evs.Plots.Figures;
 using Evs.Plots.Kernel;
+using Evs.Plots.Layout;
 using Evs.Reference.Tracing;
 using Evs.Reference.VirtualSynchrony;
 using Evs.Runtime.Files;
@@ -46,6 +48,16 @@ public static class KernelPlots
     /// <param name="title">The title; null for one naming the scenario and seed.</param>
     public static string SpaceTimeHtml(Trace trace, IEnumerable<string>? highlight = null, bool compact = false, bool milliseconds = false, string? title = null) =>
         IsolatedPlotting.Render(IsolatedRenderer.SpaceTime, Text(trace), Join(highlight), compact, milliseconds, title ?? "");
+
+    /// <summary>
+    /// The events the paper's Figures 1 and 6 star, as <c>evs figures</c> picks them
+    /// (FigureWitnesses.TransitionalDeliveries): every message delivered in a transitional
+    /// configuration — its send and each of its deliveries — by witness name, for
+    /// <see cref="SpaceTimeHtml(Trace, IEnumerable{string}?, bool, bool, string?)"/>'s highlight.
+    /// Plain strings, computed in this process: nothing of Plotly.NET is involved.
+    /// </summary>
+    public static IReadOnlyList<string> TransitionalDeliveries(Trace trace) =>
+        FigureWitnesses.TransitionalDeliveries(PlotEvents.Of(trace));
 
     /// <summary>The space-time diagram of the trace file at <paramref name="tracePath"/> (see the other overload).</summary>
     /// <exception cref="TraceFormatException">The file is not a trace; the message names the file and line.</exception>

@@ -29,6 +29,9 @@ public enum DiagramRowKind
     Elided,
 }
 
+/// <summary>What a symbol of the diagram means, and the kind of row it is drawn in (which gives it its colour).</summary>
+public sealed record LegendEntry(string Symbol, string Meaning, DiagramRowKind Row);
+
 /// <summary>One row: a logical event (a configuration change, a send, the deliveries of one message, a failure) and what each process did in it (no cell: nothing).</summary>
 public sealed record DiagramRow(double Time, DiagramRowKind Kind, string Label, IReadOnlyDictionary<ProcessId, string> Cells);
 
@@ -120,7 +123,7 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
             int delivered = run.Count(r => !r.Label.EndsWith(" sent", StringComparison.Ordinal));
             int messages = delivered > 0 ? delivered : run.Count;
             string what = delivered > 0 ? "delivered by all" : "sent";
-            folded.Add(new DiagramRow(run[0].Time, DiagramRowKind.Elided, $"⋮ {messages} message{(messages == 1 ? "" : "s")} {what}", new Dictionary<ProcessId, string>()));
+            folded.Add(new DiagramRow(run[0].Time, DiagramRowKind.Elided, $"{FoldedMark} {messages} message{(messages == 1 ? "" : "s")} {what}", new Dictionary<ProcessId, string>()));
             run.Clear();
         }
         for (int i = 0; i < rows.Count; i++)
@@ -137,26 +140,26 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
         return folded;
     }
 
-    // A cell says what the process did in this row (see Legend): installed the configuration,
+    // A cell says what the process did in this row (see LegendEntries): installed the configuration,
     // sent the message, delivered it (and in which kind of configuration), or failed.
     private static Entry EntryOf(EvsEvent e, HashSet<ConfigurationId> transitional) => e switch
     {
         DeliverConf { Kind: ConfigurationKind.Regular } c => new("c:" + c.Conf.Name, DiagramRowKind.RegularConfiguration,
-            $"regular {c.Conf} {{{string.Join(",", c.Members)}}}{(c.Primary is { } primary ? primary ? " primary" : " non-primary" : "")}", e.Time, "═════"),
-        DeliverConf c => new("c:" + c.Conf.Name, DiagramRowKind.TransitionalConfiguration, $"transitional {c.Conf} {{{string.Join(",", c.Members)}}}", e.Time, "─────"),
-        Send s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, "sent"),
-        Deliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, transitional.Contains(d.Conf) ? "✓ T" : "✓", "s:" + d.Message.Name),
-        Fail f => new($"f:{f.Process}#{f.Index}", DiagramRowKind.Failure, $"{f.Process} fails in {f.Conf}", e.Time, "✗ fails"),
+            $"regular {c.Conf} {{{string.Join(",", c.Members)}}}{(c.Primary is { } primary ? primary ? " primary" : " non-primary" : "")}", e.Time, RegularCell),
+        DeliverConf c => new("c:" + c.Conf.Name, DiagramRowKind.TransitionalConfiguration, $"transitional {c.Conf} {{{string.Join(",", c.Members)}}}", e.Time, TransitionalCell),
+        Send s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, SentCell),
+        Deliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, transitional.Contains(d.Conf) ? DeliveredInTransitionalCell : DeliveredCell, "s:" + d.Message.Name),
+        Fail f => new($"f:{f.Process}#{f.Index}", DiagramRowKind.Failure, $"{f.Process} fails in {f.Conf}", e.Time, FailedCell),
         _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
     };
 
     // The same for virtual synchrony: a view is shown like a regular configuration, a stop like a failure.
     private static Entry EntryOf(VsEvent e) => e switch
     {
-        ViewChange v => new("c:" + v.View, DiagramRowKind.RegularConfiguration, $"view {v.View} {{{string.Join(",", v.Members)}}}", e.Time, "═════"),
-        VsSend s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, "sent"),
-        VsDeliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, "✓", "s:" + d.Message.Name),
-        Stop => new($"f:{e.Process}#{e.Index}", DiagramRowKind.Failure, $"{e.Process} stops", e.Time, "✗ stop"),
+        ViewChange v => new("c:" + v.View, DiagramRowKind.RegularConfiguration, $"view {v.View} {{{string.Join(",", v.Members)}}}", e.Time, RegularCell),
+        VsSend s => new("s:" + s.Message.Name, DiagramRowKind.Message, $"{s.Message} {s.Service.ToName()} sent", e.Time, SentCell),
+        VsDeliver d => new("m:" + d.Message.Name, DiagramRowKind.Message, $"{d.Message} {d.Service.ToName()}", e.Time, DeliveredCell, "s:" + d.Message.Name),
+        Stop => new($"f:{e.Process}#{e.Index}", DiagramRowKind.Failure, $"{e.Process} stops", e.Time, StoppedCell),
         _ => throw new ArgumentException($"unknown event {e}", nameof(e)),
     };
 
@@ -182,8 +185,31 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
         }
     }
 
-    /// <summary>What the cells mean, for a legend under the diagram.</summary>
-    public const string Legend = "═ installs a regular configuration   ─ a transitional one   sent: sends   ✓ delivers   ✓ T delivers in a transitional configuration   ✗ fails (a stop in virtual synchrony)   · nothing";
+    /// <summary>The cell of a process that did nothing in a row; the diagram leaves such cells out, and whoever draws it fills them with this.</summary>
+    public const string NothingCell = "·";
+
+    private const string RegularCell = "═════", TransitionalCell = "─────", SentCell = "sent", DeliveredCell = "✓",
+        DeliveredInTransitionalCell = "✓ T", FailedCell = "✗ fails", StoppedCell = "✗ stop", FoldedMark = "⋮";
+
+    /// <summary>
+    /// What the symbols mean, one entry each, for a legend under the diagram: the cells, and the mark
+    /// that opens the event of a folded row of a compact diagram.
+    /// </summary>
+    public static IReadOnlyList<LegendEntry> LegendEntries { get; } =
+    [
+        new(RegularCell, "installs a regular configuration (a view, in virtual synchrony)", DiagramRowKind.RegularConfiguration),
+        new(TransitionalCell, "installs a transitional configuration", DiagramRowKind.TransitionalConfiguration),
+        new(SentCell, "sends the row's message", DiagramRowKind.Message),
+        new(DeliveredCell, "delivers it", DiagramRowKind.Message),
+        new(DeliveredInTransitionalCell, "delivers it in a transitional configuration", DiagramRowKind.Message),
+        new(FailedCell, "fails (the paper's fail event)", DiagramRowKind.Failure),
+        new(StoppedCell, "stops: virtual synchrony's final event of a failed process", DiagramRowKind.Failure),
+        new(NothingCell, "no event of this process in the row", DiagramRowKind.Message),
+        new(FoldedMark, "messages folded into one row, each delivered by every member of the configuration it was sent in", DiagramRowKind.Elided),
+    ];
+
+    /// <summary>The legend on one line, for a terminal: <see cref="LegendEntries"/> one after the other.</summary>
+    public static string Legend { get; } = string.Join("   ", LegendEntries.Select(e => $"{e.Symbol} = {e.Meaning}"));
 
     // The rows in ord (-> being local order and send -> deliver), the earliest first of those that
     // may come next. Rows with no ord (on a cycle of a broken history, or after one) follow in time

@@ -2,6 +2,7 @@
 // seq and aru, derived from the trace): their layouts say what the charts show.
 using Evs.Plots.Charts;
 using Evs.Plots.Layout;
+using Evs.Plots.Output;
 using Plotly.NET;
 using Xunit;
 
@@ -54,11 +55,56 @@ public class DeliveryOrderAndRingTests
     }
 
     [Fact]
-    public void The_ring_chart_has_a_seq_and_an_aru_line_per_configuration()
+    public void A_long_delivery_order_opens_on_its_first_positions_with_names_written()
+    {
+        var run = PlotFixtures.Figure(6);
+        var layout = DeliveryOrderLayout.Of(PlotEvents.Of(run.Trace));
+        int rows = layout.Columns.Max(c => c.Deliveries.Count);
+        Assert.True(rows > DeliveryOrderChart.MostRowsShown, $"Figure 6's run has only {rows} positions");
+
+        var chart = DeliveryOrderChart.Of(run.Trace);
+        string html = GenericChart.toChartHTML(chart);
+        Assert.Contains($"\"range\":[{DeliveryOrderChart.MostRowsShown - 0.5},-0.5]", html); // downwards, the first positions only
+        Assert.Contains($"of {rows} (drag the axis for the rest)", html);
+        Assert.Contains("\"mode\":\"markers+text\"", html);
+        Assert.InRange(ChartFiles.SizeOf(chart).Height, 450, 18 * DeliveryOrderChart.MostRowsShown + 300);
+    }
+
+    [Fact]
+    public void The_ring_chart_has_a_seq_an_aru_and_an_in_flight_line_per_configuration()
     {
         var run = PlotFixtures.Figure(6);
         var layout = RingLayout.Of(PlotEvents.Of(run.Trace));
-        var traces = GenericChart.getTraces(RingChart.Of(run.Trace));
-        Assert.Equal(2 * layout.Series.Count, traces.Count());
+        var traces = GenericChart.getTraces(RingChart.Of(run.Trace)).ToList();
+        Assert.Equal(3 * layout.Series.Count, traces.Count);
+
+        string Name(int i) => (string)traces[i].TryGetPropertyValue("name").Value;
+        for (int i = 0; i < layout.Series.Count; i++)
+        {
+            string configuration = layout.Series[i].Configuration;
+            Assert.StartsWith($"seq {configuration} ", Name(3 * i));
+            Assert.StartsWith($"aru {configuration} ", Name(3 * i + 1));
+            Assert.StartsWith($"in flight {configuration}", Name(3 * i + 2));
+        }
+    }
+
+    [Fact]
+    public void A_long_run_is_zoomed_on_a_stretch_of_its_busiest_configuration_a_short_one_is_not()
+    {
+        var busy = RingLayout.Of(PlotFixtures.Events(6));
+        var window = busy.Window(RingChart.WindowOrdinals);
+
+        Assert.NotNull(window);
+        var (from, to) = (window.Value.From, window.Value.To);
+        var busiest = busy.Series.MaxBy(s => s.Samples[^1].Seq)!;
+        Assert.True(from < to);
+        int sent = busiest.Samples.Last(s => s.Time <= to).Seq - busiest.Samples.Last(s => s.Time <= from).Seq;
+        Assert.InRange(sent, RingChart.WindowOrdinals - 5, RingChart.WindowOrdinals + 5);
+        string html = GenericChart.toChartHTML(RingChart.Of(PlotFixtures.Figure(6).Trace));
+        Assert.Contains($"zoomed on {from:0}–{to:0}", html);
+
+        var quiet = RingLayout.Of(PlotFixtures.Events(1));
+        Assert.True(quiet.Series.All(s => s.Samples[^1].Seq <= RingChart.WindowOrdinals));
+        Assert.Null(quiet.Window(RingChart.WindowOrdinals));
     }
 }

@@ -4,6 +4,9 @@
 // works inside a real notebook kernel is KernelNotebookTests; that the charts draw in a browser,
 // the notebook tests.)
 using Evs.Plots;
+using Evs.Plots.Figures;
+using Evs.Plots.Layout;
+using Evs.Reference.Model;
 using Xunit;
 
 namespace SpecTests.Plots;
@@ -40,6 +43,22 @@ public class KernelPlotsTests
         int plotly = html.IndexOf("plotly.js v", StringComparison.Ordinal);
         int back = html.IndexOf("window.define = window.evsDefineAside", StringComparison.Ordinal);
         Assert.True(aside >= 0 && aside < plotly && plotly < back, "define is set aside before plotly.js and put back after it");
+    }
+
+    [Fact]
+    public void The_stars_of_Figure_6_come_from_the_facade_as_evs_figures_picks_them()
+    {
+        var figure = PaperFigures.All.Single(f => f.Number == 6);
+        var run = PlotFixtures.Figure(6);
+
+        var stars = KernelPlots.TransitionalDeliveries(run.Trace);
+
+        Assert.Equal(figure.Witnesses(PlotEvents.Of(run.Trace)), stars);
+        // r's safe message n of Section 3.1: its send, and q's and r's deliveries in {q,r}.
+        var n = run.Trace.Events.Where(e => e is Send { Message.Name: "r.1.58" } or Deliver { Message.Name: "r.1.58" }).Select(e => $"{e.Process}#{e.Index}").ToList();
+        Assert.Equal(3, n.Count);
+        Assert.All(n, witness => Assert.Contains(witness, stars));
+        Assert.Contains("asserted event (★)", KernelPlots.SpaceTimeHtml(run.Trace, stars, compact: true));
     }
 
     [Fact]

@@ -32,4 +32,26 @@ public class DeliveryDiagramTests
         var deliveryRows = diagram.Rows.Where(r => r.Kind == DiagramRowKind.Message && !r.Label.EndsWith(" sent", StringComparison.Ordinal)).ToList();
         Assert.Equal(trace.Events.OfType<Evs.Reference.Model.Deliver>().Select(d => d.Message).Distinct().Count(), deliveryRows.Count);
     }
+
+    [Fact]
+    public void Every_symbol_a_diagram_draws_has_its_legend_entry_and_the_one_line_legend_is_made_of_the_entries()
+    {
+        var diagrams = new[]
+        {
+            DeliveryDiagram.Of(TraceFiles.Read("legal", "figure6-partition-and-merge.jsonl")),
+            DeliveryDiagram.Of(TraceFiles.Read("legal", "crash-and-recovery.jsonl")),
+            DeliveryDiagram.Of(SpecTests.Plots.PlotFixtures.Figure(7).Trace, compact: true),
+            DeliveryDiagram.Of(SpecTests.Plots.PlotFixtures.Figure(7).VirtualSynchrony!, compact: true),
+        };
+        var entries = DeliveryDiagram.LegendEntries;
+
+        var drawn = diagrams.SelectMany(d => d.Rows).SelectMany(r => r.Cells.Values).ToHashSet();
+        Assert.Subset(entries.Select(e => e.Symbol).ToHashSet(), drawn);
+        // The transitional delivery, the failure and the stop are among them: the legend is not tested on a quiet run only.
+        Assert.Superset(new HashSet<string> { "✓ T", "✗ fails", "✗ stop" }, drawn);
+        var folded = entries.Single(e => e.Row == DiagramRowKind.Elided);
+        Assert.All(diagrams.SelectMany(d => d.Rows).Where(r => r.Kind == DiagramRowKind.Elided), r => Assert.StartsWith(folded.Symbol + " ", r.Label));
+        Assert.Contains(entries, e => e.Symbol == DeliveryDiagram.NothingCell);
+        Assert.Equal(string.Join("   ", entries.Select(e => $"{e.Symbol} = {e.Meaning}")), DeliveryDiagram.Legend);
+    }
 }
