@@ -4,8 +4,9 @@
 // beside it, so its relative paths and `dotnet interactive` resolve as in the repository), so that
 // the Notebook's autosave never writes outputs into the repository.
 //
-// With EVS_NOTEBOOK_SCREENSHOTS=DIR each run also saves DIR/NAME.png, the window with the first
-// chart at its top: notebooks/README.md shows those of 00, 03 and 05.
+// With EVS_NOTEBOOK_SCREENSHOTS=DIR (relative to the repository's root) each run also saves
+// DIR/NAME.png, the window with the cell of the first chart at its top: notebooks/README.md shows
+// those of 00, 03 and 05.
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -49,9 +50,8 @@ public sealed class ClassicNotebookTests(JupyterKernel jupyter, ITestOutputHelpe
         try
         {
             WaitUntilServing(port, server);
-            string? screenshots = Environment.GetEnvironmentVariable("EVS_NOTEBOOK_SCREENSHOTS");
             var (page, ipynb) = NotebookPage.RunAllInClassicNotebook(new Uri($"http://127.0.0.1:{port}/notebooks/notebooks/{notebook}"), Limit,
-                screenshots is { Length: > 0 } ? Path.Combine(Path.GetFullPath(screenshots), Path.ChangeExtension(notebook, ".png")) : null);
+                ScreenshotFolder() is { } folder ? Path.Combine(folder, Path.ChangeExtension(notebook, ".png")) : null);
             output.WriteLine(page.ToString());
 
             Assert.Empty(NotebookOutputs.Complaints(ipynb));
@@ -81,6 +81,12 @@ public sealed class ClassicNotebookTests(JupyterKernel jupyter, ITestOutputHelpe
         string config = Directory.CreateDirectory(Path.Combine(_root, ".config")).FullName;
         File.Copy(Path.Combine(NotebookKernel.RepositoryRoot, ".config", "dotnet-tools.json"), Path.Combine(config, "dotnet-tools.json"));
     }
+
+    // EVS_NOTEBOOK_SCREENSHOTS, a folder relative to the repository's root (or absolute), made if missing.
+    private static string? ScreenshotFolder() =>
+        Environment.GetEnvironmentVariable("EVS_NOTEBOOK_SCREENSHOTS") is { Length: > 0 } folder
+            ? Directory.CreateDirectory(Path.Combine(NotebookKernel.RepositoryRoot, folder)).FullName
+            : null;
 
     private static int FreeLoopbackPort()
     {
