@@ -23,13 +23,15 @@ internal sealed record NotebookPage(int Charts, int Drawn, bool PlotlyDefined, I
 
     /// <summary>
     /// Opens <paramref name="htmlPath"/> and waits (at most <paramref name="patience"/>) until every
-    /// chart has drawn; then reads the page. A chart that never draws is counted, not waited for forever.
+    /// chart has drawn, and until there are <paramref name="expectedCharts"/> of them on a page that
+    /// adds its outputs over time; then reads the page. A chart that never draws is counted, not
+    /// waited for forever.
     /// </summary>
-    public static NotebookPage Open(string htmlPath, TimeSpan patience) =>
+    public static NotebookPage Open(string htmlPath, TimeSpan patience, int expectedCharts = 0) =>
         WithBrowser(driver =>
         {
             driver.Navigate().GoToUrl(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri);
-            return Read(driver, patience);
+            return Read(driver, patience, expectedCharts);
         });
 
     /// <summary>
@@ -47,7 +49,7 @@ internal sealed record NotebookPage(int Charts, int Drawn, bool PlotlyDefined, I
             driver.ExecuteScript("Jupyter.notebook.execute_all_cells();");
             Until(driver, patience, "return Jupyter.notebook.get_cells().filter(function (c) { return c.cell_type === 'code'; })"
                 + ".every(function (c) { return typeof c.input_prompt_number === 'number'; });");
-            var page = Read(driver, patience);
+            var page = Read(driver, patience, expectedCharts: 0);
             string notebook = (string)driver.ExecuteScript("return JSON.stringify(Jupyter.notebook.toJSON());")!;
             if (screenshot is not null)
             {
@@ -86,11 +88,11 @@ internal sealed record NotebookPage(int Charts, int Drawn, bool PlotlyDefined, I
         }
     }
 
-    // Waits for every chart to draw (at most patience), then reads the page's charts, Plotly and console.
-    private static NotebookPage Read(ChromeDriver driver, TimeSpan patience)
+    // Waits for the charts to be there and to draw (at most patience), then reads the page's charts, Plotly and console.
+    private static NotebookPage Read(ChromeDriver driver, TimeSpan patience, int expectedCharts)
     {
         var (charts, drawn) = Count(driver);
-        for (var waited = TimeSpan.Zero; drawn < charts && waited < patience; waited += Poll)
+        for (var waited = TimeSpan.Zero; (charts < expectedCharts || drawn < charts) && waited < patience; waited += Poll)
         {
             Thread.Sleep(Poll);
             (charts, drawn) = Count(driver);
