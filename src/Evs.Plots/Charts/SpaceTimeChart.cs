@@ -137,7 +137,7 @@ public static class SpaceTimeChart
     {
         var marks = layout.Marks.Where(m => m.Highlighted).ToList();
         return CSharpChart.Scatter<double, double, string>(marks.Select(m => m.At.X), marks.Select(m => m.At.Y), StyleParam.Mode.Markers,
-            Name: "asserted event (★)", MultiText: marks.Select(m => m.Hover).ToList(), MarkerSymbol: StyleParam.MarkerSymbol.Star,
+            Name: "starred event (★)", MultiText: marks.Select(m => m.Hover).ToList(), MarkerSymbol: StyleParam.MarkerSymbol.Star,
             Marker: Plotly.NET.TraceObjects.Marker.init(
                 null, null, null, null, null, null, null, ChartStyle.HighlightColor, null, null, null, null, null, null,
                 Line.init(null, null, null, null, null, null, Color.fromHex("#000000"), null, null, null, null, null, null, null, null, null, 1.0, null, null, null),

@@ -37,12 +37,24 @@ public static class ChartHtml
     /// </summary>
     public static string Fragment(GenericChart chart)
     {
-        string html = GenericChart.toChartHTML(chart);
+        string html = GenericChart.toChartHTML(FittingItsContainer(chart));
         var call = Regex.Match(html, @"(renderPlotly_[0-9a-f]+)\(\);\s*</script>", RegexOptions.RightToLeft);
         var div = Regex.Match(html, "<div id=\"([^\"]+)\">");
         if (!call.Success || !div.Success) throw new InvalidOperationException("Plotly.NET's chart HTML no longer ends with the call that draws it");
         string draw = $"(function (draw, id) {{\n{WhenPlotlyIsThere}}})({call.Groups[1].Value}, \"{div.Groups[1].Value}\");\n</script>";
         return $"<div class=\"evs-plot\">{html[..call.Index]}{draw}{html[(call.Index + call.Length)..]}</div>";
+    }
+
+    // A notebook's output area is as wide as the client makes it (about 1,000 px in the classic
+    // Notebook, less in a narrow window): a chart there takes the width it is given instead of the
+    // one a standalone page asks for, so that its right-hand side (the legend, the configurations'
+    // labels) is never cut off. Its height stays: that is what keeps a long run readable.
+    private static GenericChart FittingItsContainer(GenericChart chart)
+    {
+        var layout = GenericChart.getLayout(chart);
+        layout.RemoveProperty("width");
+        layout.SetProperty("autosize", true);
+        return GenericChart.setLayout(layout, chart);
     }
 
     /// <summary>

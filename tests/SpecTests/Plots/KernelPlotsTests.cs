@@ -58,7 +58,7 @@ public class KernelPlotsTests
         var n = run.Trace.Events.Where(e => e is Send { Message.Name: "r.1.58" } or Deliver { Message.Name: "r.1.58" }).Select(e => $"{e.Process}#{e.Index}").ToList();
         Assert.Equal(3, n.Count);
         Assert.All(n, witness => Assert.Contains(witness, stars));
-        Assert.Contains("asserted event (★)", KernelPlots.SpaceTimeHtml(run.Trace, stars, compact: true));
+        Assert.Contains("starred event (★)", KernelPlots.SpaceTimeHtml(run.Trace, stars, compact: true));
     }
 
     [Fact]

@@ -92,7 +92,7 @@ public class SpaceTimeTests
             Assert.Contains($"{service} delivery", names);
             Assert.Contains($"{service} message", names);
         }
-        Assert.Contains("asserted event (★)", names);
+        Assert.Contains("starred event (★)", names);
         string html = GenericChart.toChartHTML(chart);
         Assert.Contains("{q,r} transitional", html);
         Assert.Contains("\"autorange\":\"reversed\"", html); // time runs downwards
