@@ -16,7 +16,7 @@ namespace Evs.Cli.Notebooks;
 internal static class NotebookHtml
 {
     private const string Style = """
-        body { font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.4; }
+        body { font-family: sans-serif; max-width: 66em; margin: 2em auto; line-height: 1.4; }
         blockquote { margin: .8em 0; padding: .1em 1em; border-left: 4px solid #ccc; color: #444; }
         table { border-collapse: collapse; margin: .8em 0; }
         th, td { border: 1px solid #bbb; padding: .3em .7em; text-align: left; }
@@ -26,8 +26,8 @@ internal static class NotebookHtml
         code { background: #f4f4f4; padding: 0 .2em; border-radius: 3px; }
         pre code { background: none; padding: 0; }
         pre.code { background: #f4f4f4; border-left: 3px solid #888; padding: .5em; overflow-x: auto; }
-        pre.stdout { margin: .2em 0; }
-        pre.stderr, pre.error { color: #a00; margin: .2em 0; }
+        pre.stdout, pre.stderr, pre.error { margin: .2em 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+        pre.stderr, pre.error { color: #a00; }
         .output { margin: .3em 0 1.2em 1em; }
         """;
 

@@ -27,8 +27,11 @@ internal sealed record NotebookRun(InteractiveDocument Document, CellFailure? Fa
 /// <summary>Runs the C# cells of a notebook in order in an in-process C# kernel.</summary>
 internal static class NotebookRunner
 {
-    /// <summary>The kernel name Polyglot writes for C# cells.</summary>
-    private const string CSharp = "csharp";
+    /// <summary>
+    /// The kernel names a C# cell comes with: "csharp" where Polyglot wrote the cell's metadata, and
+    /// the kernel's language, "C#", where it did not (a cell added in Jupyter has no metadata of its own).
+    /// </summary>
+    private static readonly HashSet<string> CSharp = new(StringComparer.OrdinalIgnoreCase) { "csharp", "C#" };
 
     /// <summary>
     /// Reads the .ipynb text <paramref name="json"/>; throws <see cref="FormatException"/> when it
@@ -53,9 +56,9 @@ internal static class NotebookRunner
     }
 
     /// <summary>
-    /// Runs every C# cell of <paramref name="document"/> in order, with <paramref name="directory"/>
+    /// Runs every code cell of <paramref name="document"/> in order, with <paramref name="directory"/>
     /// as the current directory (so that a relative <c>#r "../src/…"</c> resolves against the
-    /// notebook's folder, as in an editor), and stops at the first cell that fails. Each run cell's
+    /// notebook's folder, as in an editor), and stops at the first cell that fails or that is not C#. Each run cell's
     /// outputs replace the ones it had; <paramref name="progress"/> hears of each cell as it ends.
     /// </summary>
     public static async Task<NotebookRun> RunAsync(InteractiveDocument document, string directory, Action<int, TimeSpan>? progress = null)
@@ -69,7 +72,12 @@ internal static class NotebookRunner
             for (int i = 0; i < document.Elements.Count; i++)
             {
                 var cell = document.Elements[i];
-                if (cell.KernelName != CSharp) continue;
+                if (cell.KernelName == "markdown") continue;
+                // A cell this runner cannot run fails the run rather than being passed over: a
+                // "Run All" that leaves a cell out has not run the notebook.
+                if (!CSharp.Contains(cell.KernelName ?? ""))
+                    return new NotebookRun(document, new CellFailure(i + 1, FirstLine(cell.Contents),
+                        $"a cell for the {cell.KernelName} kernel; evs notebook run runs C# cells only"));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
                 var result = await kernel.SubmitCodeAsync(cell.Contents);
                 cell.ExecutionOrder = ++executed;

@@ -81,6 +81,33 @@ public sealed class NotebookTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_cell_added_in_Jupyter_without_metadata_of_its_own_runs_as_CSharp()
+    {
+        string notebook = Path.Combine(_scratch, "plain.ipynb");
+        File.WriteAllText(notebook, Notebook(cellMetadata: new { }, "Console.WriteLine(\"ran\");", "throw new InvalidOperationException(\"the second cell ran too\");"));
+
+        var run = Run("notebook", "run", notebook, "--output", Path.Combine(_scratch, "plain.out.ipynb"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cell 2 ", run.Errors);
+        Assert.Contains("the second cell ran too", run.Errors);
+        Assert.Contains("ran", File.ReadAllText(Path.Combine(_scratch, "plain.out.ipynb")));
+    }
+
+    [Fact]
+    public void A_cell_for_another_kernel_stops_the_run_naming_it_rather_than_being_passed_over()
+    {
+        string notebook = Path.Combine(_scratch, "fsharp.ipynb");
+        File.WriteAllText(notebook, Notebook(cellMetadata: new { polyglot_notebook = new { kernelName = "fsharp" } }, "printfn \"never run\""));
+
+        var run = Run("notebook", "run", notebook, "--output", Path.Combine(_scratch, "fsharp.out.ipynb"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("cell 1 ", run.Errors);
+        Assert.Contains("fsharp kernel", run.Errors);
+    }
+
+    [Fact]
     public void A_missing_file_or_one_that_is_not_a_notebook_is_exit_2_with_a_message()
     {
         var missing = Run("notebook", "run", Path.Combine(_scratch, "nowhere.ipynb"));
@@ -123,13 +150,17 @@ public sealed class NotebookTests(ITestOutputHelper output) : IDisposable
     }
 
     // A notebook of C# cells, as Polyglot Notebooks writes one.
-    private static string Notebook(params string[] cells)
+    private static string Notebook(params string[] cells) =>
+        Notebook(new { dotnet_interactive = new { language = "csharp" }, polyglot_notebook = new { kernelName = "csharp" } }, cells);
+
+    // A notebook of code cells that each carry cellMetadata (Jupyter writes {} for a cell it adds).
+    private static string Notebook(object cellMetadata, params string[] cells)
     {
         var code = cells.Select(source => new Dictionary<string, object?>
         {
             ["cell_type"] = "code",
             ["execution_count"] = null,
-            ["metadata"] = new { dotnet_interactive = new { language = "csharp" }, polyglot_notebook = new { kernelName = "csharp" } },
+            ["metadata"] = cellMetadata,
             ["outputs"] = Array.Empty<object>(),
             ["source"] = new[] { source },
         });
