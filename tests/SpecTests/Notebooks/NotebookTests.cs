@@ -64,6 +64,27 @@ public sealed class NotebookTests(ITestOutputHelper output) : IDisposable
         Assert.True(shown.Drawn == shown.Charts && (shown.Charts == 0 || shown.PlotlyDefined) && shown.ConsoleErrors.Count == 0, shown.ToString());
     }
 
+    [Theory]
+    [MemberData(nameof(All))]
+    public void Every_notebook_is_as_Jupyter_reads_it_without_a_warning(string notebook)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, notebook)));
+        var root = json.RootElement;
+        // nbformat 4.5 wants a unique id on every cell (MissingIDFieldWarning: "will become a hard error").
+        Assert.Equal((4, 5), (root.GetProperty("nbformat").GetInt32(), root.GetProperty("nbformat_minor").GetInt32()));
+        var ids = root.GetProperty("cells").EnumerateArray()
+            .Select(cell => cell.TryGetProperty("id", out var id) ? id.GetString() : null).ToList();
+        Assert.DoesNotContain(null, ids);
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        // The language as the .NET kernel reports it: the classic Notebook loads its editor mode and
+        // nbconvert its highlighter by this name (Polyglot's "polyglot-notebook" has neither).
+        Assert.Equal("C#", root.GetProperty("metadata").GetProperty("language_info").GetProperty("name").GetString());
+        Assert.Equal(".net-csharp", root.GetProperty("metadata").GetProperty("kernelspec").GetProperty("name").GetString());
+        // Committed without outputs: what a student runs is what the notebook says, not a stale result.
+        Assert.All(root.GetProperty("cells").EnumerateArray().Where(c => c.GetProperty("cell_type").GetString() == "code"),
+            cell => Assert.Equal(0, cell.GetProperty("outputs").GetArrayLength()));
+    }
+
     [Fact]
     public void A_failing_cell_stops_the_run_with_exit_1_naming_the_cell_and_its_error()
     {
