@@ -77,6 +77,17 @@ public class KernelPlotsTests
     }
 
     [Fact]
+    public void Whole_numbers_a_few_apart_get_one_tick_each_and_nothing_between()
+    {
+        // Processes: 2, 3, 4 and never 2.5.
+        Assert.Contains("\"dtick\":1", KernelPlots.LinesHtml("t", "processes", "y", [new LineSeries("s", [2, 3, 4], [1, 2, 3])]));
+        // Bytes: a tick per byte would be thousands; plotly.js picks its steps.
+        Assert.DoesNotContain("\"dtick\"", KernelPlots.LinesHtml("t", "message size (bytes)", "y", [new LineSeries("s", [1000, 8000], [1, 2])]));
+        // Measurements that are not whole numbers: plotly.js picks its steps.
+        Assert.DoesNotContain("\"dtick\"", KernelPlots.LinesHtml("t", "x", "y", [new LineSeries("s", [0.5, 1.5], [1, 2])]));
+    }
+
+    [Fact]
     public void The_drawing_happens_in_a_load_context_of_its_own()
     {
         KernelPlots.RingHtml(PlotFixtures.Figure(1).Trace);
