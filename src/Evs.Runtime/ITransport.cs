@@ -40,16 +40,21 @@ public interface ITransport : IAsyncDisposable
     void Broadcast(ReadOnlySpan<byte> datagram);
 
     /// <summary>
-    /// Tells the transport that a datagram that decoded as <paramref name="peer"/>'s came from
-    /// <paramref name="source"/>; a transport that learns its peers (multicast) records it.
+    /// A datagram from <paramref name="source"/> decoded as <paramref name="peer"/>'s, while that
+    /// address is not known as <paramref name="peer"/>'s: whether it may be taken as
+    /// <paramref name="peer"/>'s. Never when the address is another configured peer's, nor when
+    /// <paramref name="peer"/>'s address is configured (a configured peer stays where it is
+    /// configured: anyone who can send from another port could otherwise redirect its traffic);
+    /// such a datagram is counted in <see cref="TransportCounters.WrongSource"/>. A transport that
+    /// learns its peers (multicast) records an unconfigured peer's address and says yes.
     /// </summary>
-    void Learn(ProcessId peer, IPEndPoint source);
+    bool Learn(ProcessId peer, IPEndPoint source);
 }
 
 /// <summary>What a transport did, for an operator; safe to read from any thread while it runs.</summary>
 public sealed class TransportCounters
 {
-    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _ownEcho;
+    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _wrongSource, _ownEcho;
 
     /// <summary>Datagrams handed to the operating system.</summary>
     public long Sent => Volatile.Read(ref _sent);
@@ -69,6 +74,12 @@ public sealed class TransportCounters
     /// <summary>Datagrams from an address that is no configured peer's (unicast transport): dropped.</summary>
     public long UnknownSource => Volatile.Read(ref _unknownSource);
 
+    /// <summary>
+    /// Packets naming a sender whose address is not the one they came from: another configured
+    /// peer's address, or not the sender's configured one (<see cref="ITransport.Learn"/>): dropped.
+    /// </summary>
+    public long WrongSource => Volatile.Read(ref _wrongSource);
+
     /// <summary>This process's own multicast datagrams, looped back by the operating system: dropped.</summary>
     public long OwnEcho => Volatile.Read(ref _ownEcho);
 
@@ -78,9 +89,10 @@ public sealed class TransportCounters
     internal void CountReceiveError() => Interlocked.Increment(ref _receiveErrors);
     internal void CountUnknownPeer() => Interlocked.Increment(ref _unknownPeer);
     internal void CountUnknownSource() => Interlocked.Increment(ref _unknownSource);
+    internal long CountWrongSource() => Interlocked.Increment(ref _wrongSource);
     internal void CountOwnEcho() => Interlocked.Increment(ref _ownEcho);
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"sent {Sent}, received {Received}, send errors {SendErrors}, receive errors {ReceiveErrors}, to unknown peers {UnknownPeer}, from unknown sources {UnknownSource}";
+        $"sent {Sent}, received {Received}, send errors {SendErrors}, receive errors {ReceiveErrors}, to unknown peers {UnknownPeer}, from unknown sources {UnknownSource}, from wrong sources {WrongSource}";
 }

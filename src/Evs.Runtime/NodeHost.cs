@@ -379,7 +379,7 @@ public sealed class NodeHost : IAsyncDisposable
                     RuntimeLog.BlockedIn(_logger, Id, datagram.Source, packet.Sender.Name, Traffic.DroppedIn);
                     continue;
                 }
-                _transport.Learn(packet.Sender, datagram.Source);
+                if (!_transport.Learn(packet.Sender, datagram.Source)) continue;
             }
             Arrive(packet);
         }

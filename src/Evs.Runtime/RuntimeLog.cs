@@ -60,6 +60,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Debug, Message = "drops a datagram from {Address}, which is no configured peer's ({Count} so far)")]
     public static partial void UnknownSource(ILogger logger, IPEndPoint address, long count);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "drops a packet from {Address} that names {Peer} as its sender, whose address that is not ({Count} so far)")]
+    public static partial void WrongSource(ILogger logger, IPEndPoint address, ProcessId peer, long count);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "peer {Peer} is at {Address}")]
     public static partial void PeerLearned(ILogger logger, ProcessId peer, IPEndPoint address);
 

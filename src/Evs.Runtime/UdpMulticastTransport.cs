@@ -27,6 +27,8 @@ namespace Evs.Runtime;
 /// A peer's unicast address comes from the configured peer list or, for a peer not on it, is learned
 /// from the source of the first datagram that decoded as that peer's (<see cref="Learn"/>), so a
 /// group can run with no peer list at all; a datagram is attributed to a peer by that same address.
+/// A configured address is never replaced by a learned one, and no peer is learned at another
+/// configured peer's address.
 /// </summary>
 public sealed class UdpMulticastTransport : ITransport
 {
@@ -36,6 +38,7 @@ public sealed class UdpMulticastTransport : ITransport
     private readonly Socket _groupSocket;
     private readonly ConcurrentDictionary<ProcessId, IPEndPoint> _peers = new();
     private readonly ConcurrentDictionary<IPEndPoint, ProcessId> _byAddress = new();
+    private readonly HashSet<ProcessId> _configured = [];
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private Task _receiving = Task.CompletedTask;
@@ -63,7 +66,11 @@ public sealed class UdpMulticastTransport : ITransport
         _group = group;
         _logger = logger ?? NullLogger.Instance;
         foreach (var (peer, address) in peers ?? new Dictionary<ProcessId, IPEndPoint>())
-            if (peer != self) Record(peer, address);
+            if (peer != self)
+            {
+                Record(peer, address);
+                _configured.Add(peer);
+            }
 
         _unicast = UdpSockets.Bound(bind);
         try
@@ -134,12 +141,24 @@ public sealed class UdpMulticastTransport : ITransport
     /// <inheritdoc/>
     public void Broadcast(ReadOnlySpan<byte> datagram) => UdpSockets.SendTo(_unicast, datagram, _group, Counters, _logger);
 
-    /// <summary>Records <paramref name="source"/> as <paramref name="peer"/>'s unicast address, replacing an older one.</summary>
-    public void Learn(ProcessId peer, IPEndPoint source)
+    /// <summary>
+    /// Records <paramref name="source"/> as the unicast address of <paramref name="peer"/>, a peer
+    /// not on the configured list (replacing an address learned before: it restarted on another
+    /// port), and says yes; says no, and counts it, for a configured peer heard from elsewhere or a
+    /// peer claimed from a configured peer's address.
+    /// </summary>
+    public bool Learn(ProcessId peer, IPEndPoint source)
     {
-        if (peer == _self || (_peers.TryGetValue(peer, out var known) && known.Equals(source))) return;
+        if (peer == _self) return false;
+        if (_peers.TryGetValue(peer, out var known) && known.Equals(source)) return true;
+        if (_configured.Contains(peer) || (_byAddress.TryGetValue(source, out var owner) && _configured.Contains(owner)))
+        {
+            RuntimeLog.WrongSource(_logger, source, peer, Counters.CountWrongSource());
+            return false;
+        }
         Record(peer, source);
         RuntimeLog.PeerLearned(_logger, peer, source);
+        return true;
     }
 
     /// <inheritdoc/>

@@ -90,9 +90,14 @@ public sealed class UdpUnicastTransport : ITransport
         foreach (var address in _peers.Values) UdpSockets.SendTo(_socket, datagram, address, Counters, _logger);
     }
 
-    /// <summary>Nothing to learn: the peer list is the configuration (as in Corosync's udpu).</summary>
-    public void Learn(ProcessId peer, IPEndPoint source)
+    /// <summary>
+    /// Nothing to learn: the peer list is the configuration (as in Corosync's udpu), and a datagram
+    /// only gets here from a configured peer's address, so one that names another sender is refused.
+    /// </summary>
+    public bool Learn(ProcessId peer, IPEndPoint source)
     {
+        RuntimeLog.WrongSource(_logger, source, peer, Counters.CountWrongSource());
+        return false;
     }
 
     /// <inheritdoc/>

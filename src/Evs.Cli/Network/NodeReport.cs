@@ -64,7 +64,7 @@ internal sealed record NodeReport(
             status.DeliveredUpTo,
             status.HighestSeen,
             new DatagramCounts(transport.Sent, transport.Received, transport.SendErrors, transport.ReceiveErrors, transport.UnknownPeer),
-            new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster),
+            new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, transport.WrongSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster),
             host.Traffic.IsIsolated,
             [.. host.Traffic.Blocked.Select(p => p.Name).Order(StringComparer.Ordinal)],
             status.Counters?.TokenHolds ?? 0);
@@ -100,14 +100,15 @@ internal sealed record DatagramCounts(long Sent, long Received, long SendErrors,
 
 /// <summary>
 /// Datagrams dropped, by reason: by a traffic cut (in, out), by the transport (from an address that
-/// is no peer's) or by the wire format (<see cref="WireCounters"/>).
+/// is no peer's; packets naming a sender whose address it is not) or by the wire format
+/// (<see cref="WireCounters"/>).
 /// </summary>
-internal sealed record DropCounts(long CutIn, long CutOut, long UnknownSource, long Malformed, long Unauthenticated, long WrongVersion, long OtherCluster)
+internal sealed record DropCounts(long CutIn, long CutOut, long UnknownSource, long WrongSource, long Malformed, long Unauthenticated, long WrongVersion, long OtherCluster)
 {
     /// <summary>Dropped on arrival because of what they are, not because of a cut.</summary>
-    public long Refused => UnknownSource + Malformed + Unauthenticated + WrongVersion + OtherCluster;
+    public long Refused => UnknownSource + WrongSource + Malformed + Unauthenticated + WrongVersion + OtherCluster;
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"cut in {CutIn}, cut out {CutOut}, unknown source {UnknownSource}, malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster}";
+        $"cut in {CutIn}, cut out {CutOut}, unknown source {UnknownSource}, wrong source {WrongSource}, malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster}";
 }

@@ -92,6 +92,34 @@ public sealed class TransportTests
     }
 
     [Fact]
+    public async Task Multicast_never_moves_a_configured_peer_nor_learns_a_peer_at_a_configured_peers_address()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(4);
+        var group = new IPEndPoint(new IPAddress([239, 255, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(1, 255)]), ports[3]);
+        var configured = new Dictionary<ProcessId, IPEndPoint> { [B] = Loopback(ports[1]) };
+        await using var a = new UdpMulticastTransport(A, Loopback(ports[0]), group, configured, timeToLive: 0);
+        var elsewhere = Loopback(ports[2]);
+        var c = new ProcessId("c");
+
+        Assert.True(a.Learn(B, Loopback(ports[1])));   // where it is configured: nothing to learn
+        Assert.False(a.Learn(B, elsewhere));           // a copy of B's datagram from another port
+        Assert.False(a.Learn(c, Loopback(ports[1])));  // someone else claimed from B's address
+        Assert.Equal(2, a.Counters.WrongSource);
+        Assert.True(a.Learn(c, elsewhere));            // an unconfigured peer is learned where it is heard
+        Assert.Equal([B, c], a.Peers.OrderBy(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Unicast_refuses_a_datagram_from_one_configured_peer_that_names_another_as_its_sender()
+    {
+        var ports = RuntimeCluster.FreeLoopbackPorts(3);
+        await using var a = new UdpUnicastTransport(A, Loopback(ports[0]), new Dictionary<ProcessId, IPEndPoint> { [B] = Loopback(ports[1]), [new ProcessId("c")] = Loopback(ports[2]) });
+
+        Assert.False(a.Learn(new ProcessId("c"), Loopback(ports[1])));
+        Assert.Equal(1, a.Counters.WrongSource);
+    }
+
+    [Fact]
     public void Multicast_needs_an_interface_address_and_a_multicast_group()
     {
         var group = new IPEndPoint(IPAddress.Parse("239.255.1.1"), 5405);

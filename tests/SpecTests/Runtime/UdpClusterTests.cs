@@ -150,6 +150,41 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_copy_of_a_configured_peers_datagram_from_another_port_is_dropped_and_redirects_nothing()
+    {
+        // An attacker on the LAN needs no key for this: it captures one of p2's broadcasts and sends
+        // it again to the group from a port of its own. Were p2's address learned from it, p1 and p3
+        // would pass the token to the attacker, and the ring would break on every copy.
+        var group = UnusedGroup();
+        await using var cluster = new RuntimeCluster(3, output, (_, options) => options with
+        {
+            Bind = options.Peers[options.Id],
+            Multicast = new MulticastGroup(group, TimeToLive: 0),
+        });
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+        var ring = (await cluster[P1].GetStatusAsync()).Ring;
+
+        using var listener = MulticastListener(group);
+        await cluster[P2].SendAsync(Encoding.UTF8.GetBytes("to be copied"), DeliveryService.Agreed);
+        byte[] captured = await CaptureFromAsync(listener, cluster.Addresses[P2]);
+        using var attacker = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        attacker.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        attacker.SetSocketOption(System.Net.Sockets.SocketOptionLevel.IP, System.Net.Sockets.SocketOptionName.MulticastInterface, System.Net.IPAddress.Loopback.GetAddressBytes());
+        attacker.SetSocketOption(System.Net.Sockets.SocketOptionLevel.IP, System.Net.Sockets.SocketOptionName.MulticastTimeToLive, 0);
+        for (int i = 0; i < 5; i++) attacker.SendTo(captured, group);
+
+        int sent = await SendFromEachAsync(cluster, [P1, P2, P3], perProcess: 3, tag: "after");
+        foreach (var p in cluster.Ids) await cluster.WaitForDeliveriesAsync(p, sent + 1);
+        Assert.Equal(ring, (await cluster[P1].GetStatusAsync()).Ring); // the ring never broke
+        await Eventually("p1 and p3 dropped the copies as from the wrong source",
+            () => cluster[P1].Host.Transport.Counters.WrongSource > 0 && cluster[P3].Host.Transport.Counters.WrongSource > 0);
+
+        await cluster.StopQuiescentAsync();
+        cluster.CheckTraces();
+    }
+
+    [Fact]
     public async Task A_process_that_sends_on_an_idle_ring_asks_the_representative_to_release_the_held_token()
     {
         // The hold is long (45 ms, just under half the fast token retransmission timeout) so that the
@@ -235,6 +270,28 @@ public sealed class UdpClusterTests(ITestOutputHelper output)
     // do not hear each other, with a port that was free a moment ago.
     private static System.Net.IPEndPoint UnusedGroup() =>
         new(new System.Net.IPAddress([239, 255, (byte)Random.Shared.Next(256), (byte)Random.Shared.Next(1, 255)]), RuntimeCluster.FreeLoopbackPorts(1)[0]);
+
+    // A socket that hears the group's datagrams on loopback, as any program on the machine may.
+    private static System.Net.Sockets.Socket MulticastListener(System.Net.IPEndPoint group)
+    {
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.Socket, System.Net.Sockets.SocketOptionName.ReuseAddress, true);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Any, group.Port));
+        socket.SetSocketOption(System.Net.Sockets.SocketOptionLevel.IP, System.Net.Sockets.SocketOptionName.AddMembership, new System.Net.Sockets.MulticastOption(group.Address, System.Net.IPAddress.Loopback));
+        return socket;
+    }
+
+    // The first datagram the listener hears from source.
+    private static async Task<byte[]> CaptureFromAsync(System.Net.Sockets.Socket listener, System.Net.IPEndPoint source)
+    {
+        var buffer = new byte[65536];
+        using var patience = new CancellationTokenSource(RuntimeCluster.Patience);
+        while (true)
+        {
+            var heard = await listener.ReceiveFromAsync(buffer, new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0), patience.Token);
+            if (source.Equals(heard.RemoteEndPoint)) return buffer[..heard.ReceivedBytes];
+        }
+    }
 
     // The recorders read the processes' events on their own: what a process has delivered shows there a moment later.
     private static Task Eventually(string what, Func<bool> condition) => RuntimeCluster.WaitUntilAsync(what, () => Task.FromResult(condition()));
