@@ -6,6 +6,7 @@ using Evs.Reference.Model;
 using Evs.Runtime.Storage;
 using Evs.Runtime.Wire;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Evs.Runtime;
 
@@ -34,16 +35,13 @@ public sealed class EvsNode : IAsyncDisposable
 
     /// <summary>Starts a process with <paramref name="options"/>, logging to <paramref name="loggers"/>.</summary>
     /// <exception cref="ArgumentException">An option cannot work.</exception>
-    /// <exception cref="KeyFileException">The key file cannot be read.</exception>
+    /// <exception cref="KeyFileException">The key file cannot be read, or others than its owner may read or write it (see <see cref="EvsNodeOptions.InsecureKeyFile"/>).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound, or the group not joined.</exception>
     /// <exception cref="Storage.StableStorageException">The store cannot be read.</exception>
     public static async Task<EvsNode> StartAsync(EvsNodeOptions options, ILoggerFactory? loggers = null)
     {
         options.Validate();
-        var security = options.KeyFile is { } keyFile
-            ? options.Security == WireSecurityMode.HmacSha256 ? WireSecurity.Hmac(KeyFile.Read(keyFile)) : WireSecurity.AesGcm(KeyFile.Read(keyFile))
-            : WireSecurity.None;
-        var wire = new WireFormat(new WireOptions(options.ClusterName, security, options.MaxDatagramBytes));
+        var wire = new WireFormat(new WireOptions(options.ClusterName, Protection(options, loggers), options.MaxDatagramBytes));
         ITransport transport;
         try
         {
@@ -67,6 +65,16 @@ public sealed class EvsNode : IAsyncDisposable
             wire.Dispose();
             throw;
         }
+    }
+
+    // How datagrams are protected: not at all in an open cluster, else under the key file's key. A
+    // key file open to others, used because the options allow it, is worth a warning in the log.
+    private static WireSecurity Protection(EvsNodeOptions options, ILoggerFactory? loggers)
+    {
+        if (options.KeyFile is not { } keyFile) return WireSecurity.None;
+        var logger = (ILogger?)loggers?.CreateLogger<EvsNode>() ?? NullLogger.Instance;
+        var key = KeyFile.Read(keyFile, options.InsecureKeyFile, warning => RuntimeLog.InsecureKeyFile(logger, options.Id, warning));
+        return options.Security == WireSecurityMode.HmacSha256 ? WireSecurity.Hmac(key) : WireSecurity.AesGcm(key);
     }
 
     /// <summary>

@@ -57,6 +57,13 @@ public sealed record EvsNodeOptions
     /// <summary>A file holding the cluster's shared key (<see cref="Wire.KeyFile"/>): datagrams are then protected by <see cref="Security"/>. Null: an open cluster.</summary>
     public string? KeyFile { get; init; }
 
+    /// <summary>
+    /// Whether a <see cref="KeyFile"/> that its group or others may read or write is used anyway, with
+    /// a warning in the log, instead of refused (<see cref="Wire.KeyFile.Read"/>): for a file system
+    /// without Unix modes, where no chmod can make it private. Off by default.
+    /// </summary>
+    public bool InsecureKeyFile { get; init; }
+
     /// <summary>How datagrams are protected when there is a <see cref="KeyFile"/>: encrypted and authenticated by default.</summary>
     public WireSecurityMode Security { get; init; } = WireSecurityMode.Aes256Gcm;
 

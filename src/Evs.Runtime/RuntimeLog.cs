@@ -24,6 +24,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: the store is empty but the trace {Trace} goes on from an earlier run; was the store deleted? Identifiers of the earlier run may be used again")]
     public static partial void StoreLostTraceKept(ILogger logger, ProcessId process, string trace);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: {Warning}")]
+    public static partial void InsecureKeyFile(ILogger logger, ProcessId process, string warning);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Process} leaves {Configuration} and gathers a new membership: {Reason}")]
     public static partial void Gathering(ILogger logger, ProcessId process, string configuration, GatherReason reason);
 

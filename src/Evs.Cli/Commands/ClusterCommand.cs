@@ -17,12 +17,13 @@ internal static class ClusterCommand
         var nodes = new Option<int>("--nodes") { Description = "How many nodes: p1..pN.", DefaultValueFactory = _ => 3 };
         var basePort = new Option<int>("--base-port") { Description = "The UDP port of p1; pK listens on base + K - 1, all on 127.0.0.1.", DefaultValueFactory = _ => 15400 };
         var dir = new Option<string>("--dir") { Description = "Where the nodes' stores (DIR/pK), traces (DIR/pK.jsonl) and logs (DIR/pK.log) go; a directory of an earlier run goes on from its stores.", DefaultValueFactory = _ => "evs-cluster" };
-        var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen), given to every node. Without it the cluster is open." };
+        var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen), given to every node. Without it the cluster is open. Refused if its group or others may read or write it (chmod 600 it)." };
+        var insecureKey = KeyOptions.InsecureKey();
         var primary = SimCommand.PrimaryOption();
         var tokenTimeout = NodeCommand.TokenTimeoutOption();
         var command = new Command("cluster", "Run N evs node processes on 127.0.0.1 with one prompt: send from any node, partition, heal, kill and restart nodes; /quit stops them and says how to check the traces. Exit 0: the run ended quiescent; 1: it did not (the traces are still checked for safety); 2: the nodes could not start.")
         {
-            nodes, basePort, dir, key, primary, tokenTimeout,
+            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -33,9 +34,15 @@ internal static class ClusterCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] --nodes must be from 1 to 64 and the ports from --base-port on must be valid (1-65535)");
                 return ExitCodes.BadInput;
             }
+            var keyFile = parse.GetValue(key) is { } k ? Path.GetFullPath(k) : null;
+            bool insecure = parse.GetValue(insecureKey);
+            if (keyFile is not null && KeyOptions.Problem("evs cluster", keyFile, insecure) is { } keyProblem)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {keyProblem}");
+                return ExitCodes.BadInput;
+            }
             var directory = Path.GetFullPath(parse.GetValue(dir)!);
             Directory.CreateDirectory(directory);
-            var keyFile = parse.GetValue(key) is { } k ? Path.GetFullPath(k) : null;
             var token = parse.GetValue(tokenTimeout);
             try
             {
@@ -46,7 +53,7 @@ internal static class ClusterCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {ex.Message}");
                 return ExitCodes.BadInput;
             }
-            var children = Children(count, first, directory, keyFile, parse.GetValue(primary), token);
+            var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token);
             var session = new ClusterSession(children, directory, SettleTime(token), new NodeConsole());
             return await session.RunAsync(open: keyFile is null);
         });
@@ -54,7 +61,7 @@ internal static class ClusterCommand
     }
 
     /// <summary>Nodes p1..pN on 127.0.0.1 at ports from <paramref name="basePort"/>, each given every node's address, with files in <paramref name="directory"/>.</summary>
-    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, string? primary, double? tokenTimeoutMs)
+    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, bool insecureKey, string? primary, double? tokenTimeoutMs)
     {
         var ids = Enumerable.Range(1, count).Select(i => new ProcessId($"p{i}")).ToList();
         string Address(int i) => $"127.0.0.1:{basePort + i}";
@@ -69,6 +76,7 @@ internal static class ClusterCommand
                 "node", "--id", ids[i].Name, "--bind", Address(i), "--peers", peers, "--store", store, "--trace", trace, "--log-level", "Information",
             };
             if (keyFile is not null) arguments.AddRange(["--key", keyFile]);
+            if (insecureKey) arguments.Add("--insecure-key");
             if (primary is not null) arguments.AddRange(["--primary", primary]);
             if (tokenTimeoutMs is { } token) arguments.AddRange(["--token-timeout-ms", token.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             children.Add(new ClusterNode(ids[i], arguments, store, trace, Path.Combine(directory, ids[i].Name + ".log")));

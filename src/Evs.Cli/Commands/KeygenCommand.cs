@@ -11,18 +11,21 @@ internal static class KeygenCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("keyfile") { Description = "Where to write the key: 32 random bytes as base64, readable by its owner only." };
-        var force = new Option<bool>("--force") { Description = "Replace the file if it exists." };
-        var command = new Command("keygen", "Write a new random cluster key for HMAC-SHA-256 or AES-256-GCM. Exit 0: written; 2: the file exists (without --force) or cannot be written.") { file, force };
+        var force = new Option<bool>("--force") { Description = "Replace the file if it exists (never through a symbolic link: a link is refused)." };
+        var command = new Command("keygen", "Write a new random cluster key for HMAC-SHA-256 or AES-256-GCM. Exit 0: written; 2: the file exists (without --force), is a symbolic link or a directory, or cannot be written.") { file, force };
         command.SetAction(parse =>
         {
             var target = parse.GetValue(file)!;
+            bool replace = parse.GetValue(force);
             try
             {
-                KeyFile.Generate(target.FullName, replace: parse.GetValue(force));
+                KeyFile.Generate(target.FullName, replace);
             }
             catch (KeyFileException ex)
             {
-                Console.Error.WriteLine(ex.Message + (target.Exists ? "; use --force to replace it" : ""));
+                // --force helps only with a regular file that exists; a link is refused with it too.
+                bool forceWouldHelp = !replace && target.Exists && target.LinkTarget is null;
+                Console.Error.WriteLine(ex.Message + (forceWouldHelp ? "; use --force to replace it" : ""));
                 return ExitCodes.BadInput;
             }
             Console.WriteLine($"wrote a new cluster key to {target.FullName}; copy it to every node of the cluster");

@@ -22,7 +22,8 @@ internal static class NodeCommand
         var multicast = new Option<string?>("--multicast") { Description = "Broadcast to this IPv4 multicast group, GROUP:PORT, instead of one datagram per peer; peers are learned as they are heard." };
         var iface = new Option<string?>("--interface") { Description = "With --multicast: the address of the interface to send and join the group on (IP_MULTICAST_IF); the node binds to it at --bind's port." };
         var store = new Option<string>("--store") { Description = "The stable storage directory (ring numbers, last configuration, primary history); a restart from it rejoins as the same process.", Required = true };
-        var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen): datagrams are encrypted and authenticated. Without it the cluster is open." };
+        var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen): datagrams are encrypted and authenticated. Without it the cluster is open. Refused if its group or others may read or write it (chmod 600 it)." };
+        var insecureKey = KeyOptions.InsecureKey();
         var trace = new Option<string?>("--trace") { Description = "Append this process's trace (docs/TRACE.md) to this file; evs check reads it." };
         var cluster = new Option<string>("--cluster") { Description = "The cluster's name: datagrams of other clusters are dropped.", DefaultValueFactory = _ => "evs" };
         var primary = SimCommand.PrimaryOption();
@@ -33,7 +34,7 @@ internal static class NodeCommand
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, iface, store, key, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
+            id, bind, peers, multicast, iface, store, key, insecureKey, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -48,6 +49,7 @@ internal static class NodeCommand
                     StoreDirectory = parse.GetValue(store),
                     TracePath = parse.GetValue(trace),
                     KeyFile = parse.GetValue(key),
+                    InsecureKeyFile = parse.GetValue(insecureKey),
                     ClusterName = parse.GetValue(cluster)!,
                     PrimaryComponent = parse.GetValue(primary),
                     SyncStableStorage = parse.GetValue(syncStore),

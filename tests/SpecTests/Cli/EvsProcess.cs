@@ -90,6 +90,15 @@ public sealed class EvsProcess : IDisposable
         }
     }
 
+    /// <summary>Every line written to standard error so far.</summary>
+    public IReadOnlyList<string> Errors
+    {
+        get
+        {
+            lock (_errors) return [.. _errors];
+        }
+    }
+
     /// <summary>How many lines it has written so far: a mark to wait for lines after.</summary>
     public int LineCount
     {
@@ -153,14 +162,6 @@ public sealed class EvsProcess : IDisposable
             // The test has finished: xunit no longer takes output.
         }
         _process.Dispose();
-    }
-
-    private IReadOnlyList<string> Errors
-    {
-        get
-        {
-            lock (_errors) return [.. _errors];
-        }
     }
 
     private string Describe() =>

@@ -3,6 +3,7 @@
 // that the two numbers can be put side by side. Speed is measured here, never by timed tests.
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using Evs.Cli.Network;
 using Evs.Reference.Model;
 using Evs.Runtime;
 using Spectre.Console;
@@ -10,7 +11,7 @@ using Spectre.Console;
 namespace Evs.Cli.Commands.Bench;
 
 /// <summary>What `evs bench` was asked for.</summary>
-internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service, bool AllSend, double DurationS, double WarmupS, double? Rate, bool Json, int? BasePort, string? KeyFile, BenchTuning Tuning)
+internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service, bool AllSend, double DurationS, double WarmupS, double? Rate, bool Json, int? BasePort, string? KeyFile, bool InsecureKey, BenchTuning Tuning)
 {
     /// <summary>How long the nodes may take to form one ring before the run is abandoned.</summary>
     public static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(60);
@@ -30,7 +31,7 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
     /// <summary>The settings of node <paramref name="id"/>, its store under <paramref name="directory"/>.</summary>
     public BenchNodeSettings NodeSettings(ProcessId id, System.Collections.Immutable.ImmutableDictionary<ProcessId, System.Net.IPEndPoint> peers, string directory) => new(
         id, peers, Size, Service, AllSend || id.Name == "p1", Senders, Rate is { } r ? r / Senders : 0, DurationS, WarmupS,
-        Path.Combine(directory, id.Name), KeyFile, Tuning);
+        Path.Combine(directory, id.Name), KeyFile, InsecureKey, Tuning);
 
     /// <summary>The protocol settings the nodes run with: the runtime's defaults (EvsNodeOptions).</summary>
     public BenchProtocolSettings ProtocolSettings()
@@ -42,7 +43,7 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
             o.MaxPendingSends, o.MaxDatagramBytes, KeyFile is null ? "none" : o.Security.ToString());
     }
 
-    /// <summary>Why this request cannot run, or null.</summary>
+    /// <summary>Why this request cannot run, or null (after the warning that an insecure key file allowed earns, on standard error).</summary>
     public string? Problem() =>
         Nodes is < 1 or > 64 ? $"--nodes is {Nodes}; it must be from 1 to 64"
         : Size < BenchMessage.HeaderBytes || Size > EvsNodeOptions.DefaultMaxMessageBytes ? $"--size is {Size}; it must be from {BenchMessage.HeaderBytes} (the benchmark header) to {EvsNodeOptions.DefaultMaxMessageBytes}"
@@ -50,7 +51,7 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
         : WarmupS < 0 ? "--warmup must not be negative"
         : Rate is <= 0 ? "--rate must be positive"
         : BasePort is < 1 or > 65535 ? "--base-port must be a port number"
-        : KeyFile is { } k && !File.Exists(k) ? $"the key file {k} does not exist"
+        : KeyFile is { } k && KeyOptions.Problem("evs bench", k, InsecureKey) is { } keyProblem ? keyProblem
         : Tuning.WindowSize is <= 0 || Tuning.MaxMessagesPerVisit is <= 0 ? "--window and --max-per-visit must be positive"
         : null;
 }
@@ -72,18 +73,19 @@ internal static class BenchCommand
         var rate = new Option<double?>("--rate") { Description = "Messages per second offered in all (split among the senders), for latency; default: as fast as flow control allows." };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON line, no progress bar." };
         var basePort = new Option<int?>("--base-port") { Description = "UDP ports base-port .. base-port+N-1 on 127.0.0.1; default: free ports." };
-        var key = new Option<FileInfo?>("--key") { Description = "A key file: datagrams are encrypted and authenticated (AES-256-GCM)." };
+        var key = new Option<FileInfo?>("--key") { Description = "A key file: datagrams are encrypted and authenticated (AES-256-GCM). Refused if its group or others may read or write it (chmod 600 it)." };
+        var insecureKey = KeyOptions.InsecureKey();
         var tuning = BenchTuning.Options();
         var command = new Command("bench", "Measure the real runtime: N node processes on 127.0.0.1, deliveries per second, MB/s, send-to-self latency, and the same total order everywhere.")
         {
-            nodes, size, service, senders, duration, warmup, rate, json, basePort, key,
+            nodes, size, service, senders, duration, warmup, rate, json, basePort, key, insecureKey,
         };
         foreach (var option in tuning.All) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var request = new BenchRequest(parse.GetValue(nodes), parse.GetValue(size), Enum.Parse<DeliveryService>(parse.GetValue(service)!, ignoreCase: true),
                 parse.GetValue(senders) == "all", parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(rate), parse.GetValue(json),
-                parse.GetValue(basePort), parse.GetValue(key)?.FullName, tuning.From(parse));
+                parse.GetValue(basePort), parse.GetValue(key)?.FullName, parse.GetValue(insecureKey), tuning.From(parse));
             if (request.Problem() is { } problem)
             {
                 Console.Error.WriteLine($"evs bench: {problem}");

@@ -8,6 +8,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
+using Evs.Cli.Network;
 using Evs.Reference.Model;
 using Evs.Reference.Ordering;
 using Evs.Runtime;
@@ -27,13 +28,14 @@ internal sealed record BenchNodeSettings(
     double WarmupS,
     string Store,
     string? KeyFile,
+    bool InsecureKey,
     BenchTuning Tuning)
 {
     /// <summary>How long a node waits for the done markers after it stopped sending.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>The options of the node: the runtime's defaults, with this node's identity, peers, store and key, and any tuning asked for.</summary>
-    public EvsNodeOptions NodeOptions() => Tuning.Apply(new EvsNodeOptions { Id = Id, Peers = Peers, StoreDirectory = Store, KeyFile = KeyFile });
+    public EvsNodeOptions NodeOptions() => Tuning.Apply(new EvsNodeOptions { Id = Id, Peers = Peers, StoreDirectory = Store, KeyFile = KeyFile, InsecureKeyFile = InsecureKey });
 
     /// <summary>The arguments of `evs bench-node` that give these settings.</summary>
     public IEnumerable<string> Arguments()
@@ -50,6 +52,7 @@ internal sealed record BenchNodeSettings(
         yield return "--warmup"; yield return WarmupS.ToString("R");
         yield return "--store"; yield return Store;
         if (KeyFile is not null) { yield return "--key"; yield return KeyFile; }
+        if (InsecureKey) yield return "--insecure-key";
         foreach (var argument in Tuning.Arguments()) yield return argument;
     }
 }
@@ -80,8 +83,9 @@ internal static class BenchNode
         var warmup = new Option<double>("--warmup") { Required = true };
         var store = new Option<string>("--store") { Required = true };
         var key = new Option<string?>("--key");
+        var insecureKey = KeyOptions.InsecureKey();
         var tuning = BenchTuning.Options();
-        var command = new Command(CommandName, "One node of `evs bench` (run by it).") { id, peers, size, service, send, senders, rate, duration, warmup, store, key };
+        var command = new Command(CommandName, "One node of `evs bench` (run by it).") { id, peers, size, service, send, senders, rate, duration, warmup, store, key, insecureKey };
         foreach (var option in tuning.All) command.Options.Add(option);
         command.Hidden = true;
         command.SetAction(parse =>
@@ -89,7 +93,7 @@ internal static class BenchNode
             var settings = new BenchNodeSettings(
                 new ProcessId(parse.GetValue(id)!), ParsePeers(parse.GetValue(peers)!), parse.GetValue(size), parse.GetValue(service),
                 parse.GetValue(send), parse.GetValue(senders), parse.GetValue(rate), parse.GetValue(duration), parse.GetValue(warmup),
-                parse.GetValue(store)!, parse.GetValue(key), tuning.From(parse));
+                parse.GetValue(store)!, parse.GetValue(key), parse.GetValue(insecureKey), tuning.From(parse));
             return RunAsync(settings, Console.In, Console.Out).GetAwaiter().GetResult();
         });
         return command;
