@@ -33,14 +33,34 @@ public sealed class EvsNode : IAsyncDisposable
     /// <summary>The address it sends from and receives on.</summary>
     public IPEndPoint LocalEndPoint => Host.Transport.LocalEndPoint;
 
-    /// <summary>Starts a process with <paramref name="options"/>, logging to <paramref name="loggers"/>.</summary>
+    /// <summary>
+    /// Starts a process with <paramref name="options"/>, logging to <paramref name="loggers"/>. The
+    /// store's lock (<see cref="StoreLock"/>) is taken first, before the key file is read or the
+    /// address bound, so that a second process on a running node's store is refused with that
+    /// reason, having touched nothing.
+    /// </summary>
     /// <exception cref="ArgumentException">An option cannot work.</exception>
     /// <exception cref="KeyFileException">The key file cannot be read, or others than its owner may read or write it (see <see cref="EvsNodeOptions.InsecureKeyFile"/>).</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The address cannot be bound, or the group not joined.</exception>
-    /// <exception cref="Storage.StableStorageException">The store cannot be read.</exception>
+    /// <exception cref="Storage.StableStorageException">Another process runs on the store, or the store cannot be read, or its state is lost (<see cref="EvsNodeOptions.NewIdentity"/>).</exception>
     public static async Task<EvsNode> StartAsync(EvsNodeOptions options, ILoggerFactory? loggers = null)
     {
         options.Validate();
+        var storeLock = StoreLock.Acquire(options.Store, $"process {options.Id}");
+        try
+        {
+            return await StartLockedAsync(options, storeLock, loggers).ConfigureAwait(false);
+        }
+        catch
+        {
+            storeLock.Dispose();
+            throw;
+        }
+    }
+
+    // The rest of the start, with the store locked; the host owns the lock once it has started.
+    private static async Task<EvsNode> StartLockedAsync(EvsNodeOptions options, StoreLock storeLock, ILoggerFactory? loggers)
+    {
         var wire = new WireFormat(new WireOptions(options.ClusterName, Protection(options, loggers), options.MaxDatagramBytes));
         ITransport transport;
         try
@@ -57,7 +77,7 @@ public sealed class EvsNode : IAsyncDisposable
         }
         try
         {
-            return new EvsNode(NodeHost.Start(options, transport, wire, loggers));
+            return new EvsNode(NodeHost.Start(options, transport, wire, storeLock, loggers));
         }
         catch
         {

@@ -51,6 +51,16 @@ public sealed record EvsNodeOptions
     /// <summary>Where stable storage lives; null for <c>evs-store/&lt;id&gt;</c> in the current directory.</summary>
     public string? StoreDirectory { get; init; }
 
+    /// <summary>
+    /// Whether a process whose stable state is lost may start as new. Off by default: a store whose
+    /// state file is missing where one was saved (<see cref="Storage.FileStableStorage.MarkerFileName"/>),
+    /// or an empty store beside a trace with this process's events, is refused, because a process
+    /// that starts as new uses its first ring identifiers again. On, it starts as new: safe only if
+    /// no other process will ever see its old identity again; otherwise give it a new <see cref="Id"/>.
+    /// Nothing changes for a process whose state is there.
+    /// </summary>
+    public bool NewIdentity { get; init; }
+
     /// <summary>The trace file (docs/TRACE.md) to append to; null for none.</summary>
     public string? TracePath { get; init; }
 

@@ -22,9 +22,14 @@ namespace Evs.Runtime;
 /// of one <see cref="EventLoop{T}"/>: they run one at a time, in order, on the thread that brought
 /// them when no other is running inputs (no hand-over to a loop thread on every hop of the token);
 /// the node is called from there only.</item>
-/// <item><b>Start.</b> A process whose store (<see cref="FileStableStorage"/>) is empty starts
+/// <item><b>Start.</b> The store is locked first (<see cref="StoreLock"/>), for as long as the host
+/// runs. A process whose store (<see cref="FileStableStorage"/>) is empty starts
 /// (<see cref="Evs.Reference.Node.Start"/>); one whose store has state restarts (<see cref="Evs.Reference.Node.Restart"/>),
-/// after writing the <c>fail</c> line of the configuration its previous run ended in (docs/TRACE.md).</item>
+/// after writing the <c>fail</c> line of the configuration its previous run ended in (docs/TRACE.md).
+/// A store whose state is lost is refused unless <see cref="EvsNodeOptions.NewIdentity"/>: its
+/// state file deleted (the storage's marker says it was saved), or the whole store gone while the
+/// trace holds events of an earlier run. Both are found before the trace is opened, so a refused
+/// start writes nothing.</item>
 /// <item><b>Timers.</b> Each StartTimer starts a real one-shot timer with a new generation;
 /// StopTimer and a later start make an expiry already on its way stale, and a stale expiry is ignored.</item>
 /// <item><b>Packets.</b> The packets of one call of the node are grouped by destination (in the
@@ -66,8 +71,10 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
     private readonly SemaphoreSlim _sendSlots;
     private readonly EventPublisher _events;
+    private readonly StoreLock _storeLock;
     private readonly FileStableStorage _storage;
     private readonly StableState? _stored;
+    private readonly string? _earlierRun;
     private readonly IProtocolNode _node;
     private readonly NodeTrace? _trace;
     private readonly EventRecorder _recorder;
@@ -78,8 +85,9 @@ public sealed class NodeHost : IAsyncDisposable
     private NodeStatus? _final;
     private Exception? _fault;
 
-    private NodeHost(EvsNodeOptions options, ITransport transport, IWireFormat wire, ILoggerFactory? loggers)
+    private NodeHost(EvsNodeOptions options, ITransport transport, IWireFormat wire, StoreLock storeLock, ILoggerFactory? loggers)
     {
+        _storeLock = storeLock;
         _options = options;
         _transport = transport;
         _wire = wire;
@@ -89,7 +97,8 @@ public sealed class NodeHost : IAsyncDisposable
         _events = new EventPublisher(ex => RuntimeLog.HandlerFailed(_logger, options.Id, ex));
         Id = options.Id;
         _storage = new FileStableStorage(options.Store, options.SyncStableStorage);
-        _stored = _storage.Load();
+        _stored = _storage.Load(options.NewIdentity);
+        _earlierRun = _stored is null ? EarlierRun(options, _storage) : null;
         var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
         _node = new TotemNode(options.Id, options.Totem with { IdleTokenHoldMs = options.IdleTokenHold }, options.Membership, primary);
         _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
@@ -101,16 +110,36 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>
     /// Starts process <see cref="EvsNodeOptions.Id"/> on <paramref name="transport"/>, with
-    /// <paramref name="wire"/>: opens its store and trace, starts receiving, and starts (or
+    /// <paramref name="wire"/>: locks its store, opens it and its trace, starts receiving, and starts (or
     /// restarts) the node. From then on the host owns the transport and the wire format, and disposes them when it stops.
     /// </summary>
     /// <exception cref="ArgumentException">An option cannot work (<see cref="EvsNodeOptions.Validate"/>).</exception>
-    /// <exception cref="StableStorageException">The store cannot be read: the process must not start as if new.</exception>
+    /// <exception cref="StableStorageException">Another process runs on the store, or the store cannot be read, or its state is lost: the process must not start as if new.</exception>
     /// <exception cref="InvalidDataException">The trace file is not this process's.</exception>
     public static NodeHost Start(EvsNodeOptions options, ITransport transport, IWireFormat wire, ILoggerFactory? loggers = null)
     {
         options.Validate();
-        var host = new NodeHost(options, transport, wire, loggers);
+        var storeLock = StoreLock.Acquire(options.Store, $"process {options.Id}");
+        try
+        {
+            return Start(options, transport, wire, storeLock, loggers);
+        }
+        catch
+        {
+            storeLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Start(EvsNodeOptions, ITransport, IWireFormat, ILoggerFactory?)"/> with the store
+    /// locked already (<see cref="EvsNode.StartAsync"/> locks it before it binds the address). The
+    /// host owns <paramref name="storeLock"/> once started, and releases it when it stops; the caller, if it throws.
+    /// </summary>
+    internal static NodeHost Start(EvsNodeOptions options, ITransport transport, IWireFormat wire, StoreLock storeLock, ILoggerFactory? loggers)
+    {
+        options.Validate();
+        var host = new NodeHost(options, transport, wire, storeLock, loggers);
         if (options.WarmUpMembership) MembershipWarmUp.StartOnce(host._logger);
         // The node starts (here, on the caller's thread) before the first datagram can arrive.
         host._inputs.Post(new Begin());
@@ -120,6 +149,22 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>This process.</summary>
     public ProcessId Id { get; }
+
+    // What says that a process with no stable state has run before (its store's marker, or its
+    // trace), or null for a process that has not. Without EvsNodeOptions.NewIdentity the storage
+    // refuses a missing state file beside its marker; this refuses a whole store gone beside a
+    // trace of an earlier run, before the trace is opened (which would write to it).
+    private static string? EarlierRun(EvsNodeOptions options, FileStableStorage storage)
+    {
+        if (File.Exists(storage.MarkerPath)) return $"the marker {storage.MarkerPath}";
+        if (options.TracePath is not { } trace) return null;
+        long events = NodeTrace.EventCount(trace, options.Id);
+        if (events == 0) return null;
+        if (options.NewIdentity) return $"the trace {trace} ({events} events)";
+        throw new StableStorageException(storage.Directory,
+            $"the store has no state, but the trace {trace} holds {events} events of {options.Id} from an earlier run: the store was deleted or moved. " +
+            $"{FileStableStorage.StartingAsNew}. Restore the store; or {FileStableStorage.NewIdentityAdvice}");
+    }
 
     /// <summary>The options it runs with.</summary>
     public EvsNodeOptions Options => _options;
@@ -252,6 +297,7 @@ public sealed class NodeHost : IAsyncDisposable
             _crashed = !traceFail && !ending;
             if (_crashed) _trace?.Abandon();
             else _trace?.Dispose();
+            _storeLock.Dispose(); // last: nothing of this run writes to the store or the trace after it
             _events.End(Fault);
             RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
             _stopped.TrySetResult();
@@ -326,11 +372,8 @@ public sealed class NodeHost : IAsyncDisposable
         var traced = _trace?.OpenConfiguration;
         if (_stored is null)
         {
-            if (traced is not null)
-            {
-                RuntimeLog.StoreLostTraceKept(_logger, Id, _trace!.Path);
-                TraceFail();
-            }
+            if (_earlierRun is { } evidence) RuntimeLog.StartsWithNewIdentity(_logger, Id, evidence);
+            TraceFail(); // a new identity's trace closes the earlier run's last configuration
             RuntimeLog.FirstStart(_logger, Id, address, _options.Store);
             Handle(new Start(_options.Universe.ToHashSet()));
             return;

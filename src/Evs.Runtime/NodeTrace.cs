@@ -105,6 +105,20 @@ public sealed class NodeTrace : IDisposable
         return new NodeTrace(path, process, nextIndex, open, stream, writer);
     }
 
+    /// <summary>
+    /// How many events of <paramref name="process"/> the trace file <paramref name="path"/> holds
+    /// (0 when there is no file), read without changing it: whether the process has run before,
+    /// asked before <see cref="Open"/>, which writes.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is not a trace of this process written by a real node, or it is damaged.</exception>
+    public static long EventCount(string path, ProcessId process)
+    {
+        if (!File.Exists(path)) return 0;
+        var bytes = File.ReadAllBytes(path);
+        int whole = bytes.AsSpan().LastIndexOf((byte)'\n') + 1; // a line cut short by a kill is not counted
+        return whole == 0 ? 0 : Read(bytes.AsSpan(0, whole), path, process).Events.Count;
+    }
+
     /// <summary>Writes <paramref name="e"/>, an event of this process with index <see cref="NextIndex"/>.</summary>
     public void Write(EvsEvent e)
     {

@@ -21,8 +21,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: stable storage says the last configuration was {Stored}, the trace says {Traced}; the fail line is written for {Traced} (the process was killed between saving one and tracing the other)")]
     public static partial void LastConfigurationDiffers(ILogger logger, ProcessId process, string stored, string traced);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: the store is empty but the trace {Trace} goes on from an earlier run; was the store deleted? Identifiers of the earlier run may be used again")]
-    public static partial void StoreLostTraceKept(ILogger logger, ProcessId process, string trace);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} starts with a new identity (its stable state is lost, but {Evidence} says it ran before): ring identifiers of its earlier run may be used again")]
+    public static partial void StartsWithNewIdentity(ILogger logger, ProcessId process, string evidence);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: {Warning}")]
     public static partial void InsecureKeyFile(ILogger logger, ProcessId process, string warning);

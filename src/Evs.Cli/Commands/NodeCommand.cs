@@ -21,7 +21,8 @@ internal static class NodeCommand
         var peers = new Option<string?>("--peers") { Description = "The other processes, ID=ADDR:PORT,... (UDP unicast to each; with --multicast, addresses known in advance)." };
         var multicast = new Option<string?>("--multicast") { Description = "Broadcast to this IPv4 multicast group, GROUP:PORT, instead of one datagram per peer; peers are learned as they are heard." };
         var iface = new Option<string?>("--interface") { Description = "With --multicast: the address of the interface to send and join the group on (IP_MULTICAST_IF); the node binds to it at --bind's port." };
-        var store = new Option<string>("--store") { Description = "The stable storage directory (ring numbers, last configuration, primary history); a restart from it rejoins as the same process.", Required = true };
+        var store = new Option<string>("--store") { Description = "The stable storage directory (ring numbers, last configuration, primary history); a restart from it rejoins as the same process. It is locked while the node runs: a second node on it is refused.", Required = true };
+        var newIdentity = new Option<bool>("--new-identity") { Description = "Start as new although this process has run before and its stable state is lost (stable-state.json deleted, or the whole store gone beside its trace), which is otherwise refused: it would use its old ring identifiers again. Safe only if no other process will ever see its old identity again; otherwise give it a new --id." };
         var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen): datagrams are encrypted and authenticated. Without it the cluster is open. Refused if its group or others may read or write it (chmod 600 it)." };
         var insecureKey = KeyOptions.InsecureKey();
         var trace = new Option<string?>("--trace") { Description = "Append this process's trace (docs/TRACE.md) to this file; evs check reads it." };
@@ -34,7 +35,7 @@ internal static class NodeCommand
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, iface, store, key, insecureKey, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
+            id, bind, peers, multicast, iface, store, newIdentity, key, insecureKey, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -47,6 +48,7 @@ internal static class NodeCommand
                     parse.GetValue(tokenTimeout)) with
                 {
                     StoreDirectory = parse.GetValue(store),
+                    NewIdentity = parse.GetValue(newIdentity),
                     TracePath = parse.GetValue(trace),
                     KeyFile = parse.GetValue(key),
                     InsecureKeyFile = parse.GetValue(insecureKey),

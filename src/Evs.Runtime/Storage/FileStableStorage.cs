@@ -9,6 +9,9 @@
 // loudly, anything it cannot read. The file holds the whole StableState,
 // the primary component history included: a process that forgot the primaries it installed or
 // agreed to could help form a second primary beside one still running (Section 2.2, Uniqueness).
+// A deleted file is the worst damage of all, and a missing file looks exactly like a first start;
+// so the first save also leaves a marker beside the file, and a missing file with the marker there
+// is a lost state, refused as loudly as a damaged one.
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
@@ -58,11 +61,20 @@ public sealed class StableStorageException(string path, string problem, Exceptio
 /// unknown fields instead would let an older build quietly drop state a newer one relies on.
 /// Writing is held to the same rules: <see cref="Encode"/> refuses a state that would not load
 /// back as itself, so a save can never leave a file the restarted process refuses.
+/// <para>
+/// After the first save the directory also holds <see cref="MarkerFileName"/>, which says that a
+/// state has been saved here. A state file deleted with the marker left (or lost in a power
+/// loss that kept the marker) is then refused by <see cref="Load()"/>; deleting both, or the whole
+/// directory, cannot be told from a process that never ran (its trace may tell: <see cref="NodeHost"/>).
+/// </para>
 /// </summary>
 public sealed class FileStableStorage : IStableStorage
 {
     /// <summary>The name of the state file in the directory.</summary>
     public const string FileName = "stable-state.json";
+
+    /// <summary>The name of the marker the first save leaves in the directory: a state has been saved here.</summary>
+    public const string MarkerFileName = "stable-state.first-saved";
 
     /// <summary>The value of the document's <c>format</c> field.</summary>
     public const string FormatName = "evs-stable-state";
@@ -92,6 +104,7 @@ public sealed class FileStableStorage : IStableStorage
 
     private readonly string _tempPath;
     private readonly Lock _saving = new();
+    private bool _marked;
 
     /// <summary>
     /// Storage in <paramref name="directory"/>, which is created if missing. With
@@ -103,24 +116,37 @@ public sealed class FileStableStorage : IStableStorage
     public FileStableStorage(string directory, bool syncToDisk = true)
     {
         SyncToDisk = syncToDisk;
-        Directory = System.IO.Path.GetFullPath(directory);
+        Directory = CreateDirectory(directory);
         FilePath = System.IO.Path.Combine(Directory, FileName);
+        MarkerPath = System.IO.Path.Combine(Directory, MarkerFileName);
         _tempPath = System.IO.Path.Combine(Directory, TempFileName);
+        _marked = File.Exists(MarkerPath);
+    }
+
+    /// <summary>
+    /// Creates <paramref name="directory"/> and the directories above it that are missing, each
+    /// one's entry flushed to the disk; returns its full path. Shared with <see cref="StoreLock"/>,
+    /// which takes the directory before the storage is opened in it.
+    /// </summary>
+    internal static string CreateDirectory(string directory)
+    {
+        var full = System.IO.Path.GetFullPath(directory);
         var created = new List<string>();
-        for (string? missing = Directory; missing is not null && !System.IO.Directory.Exists(missing); missing = System.IO.Path.GetDirectoryName(missing))
+        for (string? missing = full; missing is not null && !System.IO.Directory.Exists(missing); missing = System.IO.Path.GetDirectoryName(missing))
             created.Add(missing);
         try
         {
-            System.IO.Directory.CreateDirectory(Directory);
+            System.IO.Directory.CreateDirectory(full);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StableStorageException(Directory, $"cannot create the directory: {ex.Message}", ex);
+            throw new StableStorageException(full, $"cannot create the directory: {ex.Message}", ex);
         }
         // A new directory's entry in its parent must survive a power loss too, or the first
         // save would be lost with it.
         foreach (var made in created)
             if (System.IO.Path.GetDirectoryName(made) is { } parent) SyncDirectory(parent);
+        return full;
     }
 
     /// <summary>The directory that holds the state.</summary>
@@ -129,13 +155,23 @@ public sealed class FileStableStorage : IStableStorage
     /// <summary>The full path of the state file.</summary>
     public string FilePath { get; }
 
+    /// <summary>The full path of the marker (<see cref="MarkerFileName"/>).</summary>
+    public string MarkerPath { get; }
+
     /// <summary>
-    /// The last saved state, or null when there is no state file (a first start).
+    /// The last saved state, or null when no state was ever saved here (a first start).
     /// A state file that is empty, truncated, not JSON, of another format or version, or whose
-    /// checksum does not match throws <see cref="StableStorageException"/>; it is never read as
-    /// a first start.
+    /// checksum does not match throws <see cref="StableStorageException"/>; so does a state file
+    /// that is missing where the marker says one was saved. Neither is ever read as a first start.
     /// </summary>
-    public StableState? Load()
+    public StableState? Load() => Load(newIdentity: false);
+
+    /// <summary>
+    /// <see cref="Load()"/>, except that with <paramref name="newIdentity"/> a state file that is
+    /// missing where one was saved loads as a first start: for a caller that starts the process
+    /// under a new identity (<see cref="EvsNodeOptions.NewIdentity"/>) and has made sure that is safe.
+    /// </summary>
+    public StableState? Load(bool newIdentity)
     {
         byte[] bytes;
         try
@@ -144,6 +180,7 @@ public sealed class FileStableStorage : IStableStorage
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
+            if (!newIdentity && File.Exists(MarkerPath)) throw new StableStorageException(FilePath, Lost);
             return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -156,11 +193,27 @@ public sealed class FileStableStorage : IStableStorage
     /// <summary>Whether saves are flushed to the disk (survive a power loss), not only to the kernel (survive a crash of the process).</summary>
     public bool SyncToDisk { get; }
 
+    /// <summary>Why a process whose state is lost must not start as new (for the errors that refuse it).</summary>
+    internal const string StartingAsNew =
+        "Started as new, the process would use its first ring identifiers again and install configurations it installed before (Specifications 2.3 and 2.4)";
+
+    /// <summary>The way forward when the state cannot be restored (for the errors that refuse a lost state).</summary>
+    internal const string NewIdentityAdvice =
+        "start the process with a new identity (evs node --new-identity, EvsNodeOptions.NewIdentity), which is safe only if no other process " +
+        "will ever see its old identity again; or give it a new process id";
+
+    // Why a missing state file with the marker beside it is refused, and the ways forward.
+    private const string Lost =
+        $"the state file is missing, but {MarkerFileName} beside it says a state was saved here: the file was deleted or lost. {StartingAsNew}. Restore the file; or {NewIdentityAdvice}";
+
     /// <summary>
     /// Replaces the saved state: the new document is written to a temporary file in the same
     /// directory (flushed to disk when <see cref="SyncToDisk"/>), renamed over the state file
     /// (atomic on POSIX file systems, so a crash leaves the old file or the new one), and, when
     /// <see cref="SyncToDisk"/>, the directory is flushed so the rename itself survives a power loss.
+    /// The first save then leaves the marker (<see cref="MarkerFileName"/>), flushed to the disk
+    /// whatever <see cref="SyncToDisk"/> says: it is written once, and a marker that outlives a
+    /// state file lost in a power loss is right to say the state is lost.
     /// </summary>
     public void Save(StableState state)
     {
@@ -182,7 +235,31 @@ public sealed class FileStableStorage : IStableStorage
                 throw new StableStorageException(FilePath, $"cannot save the state: {ex.Message}", ex);
             }
             if (SyncToDisk) SyncDirectory(Directory);
+            if (!_marked) Mark();
         }
+    }
+
+    // Written after the state file, not before: a process killed between the two has a state and
+    // no marker, which the next save mends; one killed before its first save has neither, and is
+    // rightly a first start. A store saved by a build without markers gets one at its next save.
+    private void Mark()
+    {
+        try
+        {
+            using (var stream = new FileStream(MarkerPath, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(
+                    $"A stable state was first saved in this directory at {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}. While this file is here, " +
+                    $"a missing {FileName} is a lost state, not a new process: the process refuses to start as new (evs node --help, --new-identity).\n"));
+                stream.Flush(flushToDisk: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new StableStorageException(MarkerPath, $"cannot write the marker of a saved state: {ex.Message}", ex);
+        }
+        SyncDirectory(Directory);
+        _marked = true;
     }
 
     /// <summary>
@@ -437,22 +514,4 @@ public sealed class FileStableStorage : IStableStorage
             Libc.close(fd);
         }
     }
-
-    /// <summary>The three libc calls <see cref="SyncDirectory"/> needs. The flag values are Linux's, the same on x64 and arm64.</summary>
-    private static class Libc
-    {
-        public const int O_RDONLY = 0;
-        public const int O_CLOEXEC = 0x80000;
-        public const int EINVAL = 22;
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-        [DllImport("libc", SetLastError = true)]
-        public static extern int fsync(int fd);
-
-        [DllImport("libc")]
-        public static extern int close(int fd);
-    }
-
 }

@@ -2,7 +2,8 @@
 // storage to that: what was saved is what a restarted process loads; a crash mid-save leaves
 // the old state or the new one; and a damaged file is a clear error, never a first start,
 // because a process that forgot its ring sequence number could reuse a ring identifier, and one
-// that forgot its primary component history could help form a second primary component.
+// that forgot its primary component history could help form a second primary component. A deleted
+// file is the same danger: the marker the first save leaves makes it an error too.
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -63,6 +64,8 @@ public sealed class FileStableStorageTests : IDisposable
     private string StateFile => Path.Combine(_directory.Path, FileStableStorage.FileName);
 
     private string TempFile => StateFile + ".tmp";
+
+    private string Marker => Path.Combine(_directory.Path, FileStableStorage.MarkerFileName);
 
     /// <summary>Writes a document of <paramref name="version"/> holding <paramref name="state"/>, with its checksum right, as a writer would.</summary>
     private void WriteDocument(int version, string state)
@@ -163,7 +166,58 @@ public sealed class FileStableStorageTests : IDisposable
         storage.Save(WithConfiguration);
         storage.Save(WithoutConfiguration);
         Assert.Equal(WithoutConfiguration, storage.Load());
-        Assert.Equal([FileStableStorage.FileName], Directory.GetFiles(_directory.Path).Select(Path.GetFileName));
+        Assert.Equal([FileStableStorage.MarkerFileName, FileStableStorage.FileName], Directory.GetFiles(_directory.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_state_file_deleted_after_a_save_is_a_clear_error_not_a_first_start()
+    {
+        Storage().Save(WithConfiguration);
+        File.Delete(StateFile);
+        var error = LoadFails();
+        Assert.Contains($"the state file is missing, but {FileStableStorage.MarkerFileName} beside it says a state was saved here", error.Message);
+        Assert.Contains("Specifications 2.3 and 2.4", error.Message);
+        Assert.Contains("--new-identity", error.Message);
+    }
+
+    [Fact]
+    public void With_a_new_identity_a_deleted_state_file_is_a_first_start_and_the_next_save_is_kept()
+    {
+        Storage().Save(WithConfiguration);
+        File.Delete(StateFile);
+        var anew = Storage();
+        Assert.Null(anew.Load(newIdentity: true));
+        anew.Save(WithoutConfiguration);
+        Assert.Equal(WithoutConfiguration, Storage().Load());
+        Assert.Equal(WithoutConfiguration, Storage().Load(newIdentity: true)); // a state that is there is loaded, new identity or not
+    }
+
+    [Fact]
+    public void The_marker_is_left_by_the_first_save_not_before_and_mended_by_the_next_save_when_deleted()
+    {
+        var storage = Storage();
+        Assert.Null(storage.Load());
+        Assert.False(File.Exists(Marker), "a process that never saved has not run: no marker");
+        storage.Save(WithConfiguration);
+        Assert.True(File.Exists(Marker));
+        Assert.Contains("was first saved in this directory", File.ReadAllText(Marker));
+
+        // A store saved by a build without markers, or a marker deleted: the next save writes it.
+        File.Delete(Marker);
+        var restarted = Storage();
+        Assert.Equal(WithConfiguration, restarted.Load());
+        restarted.Save(WithoutConfiguration);
+        Assert.True(File.Exists(Marker));
+    }
+
+    [Fact]
+    public void A_store_deleted_whole_cannot_be_told_from_a_new_one()
+    {
+        // What the marker cannot do, stated so that no one counts on it: with the directory gone
+        // there is nothing left to tell (a node's trace may tell: see the Cli tests).
+        Storage().Save(WithConfiguration);
+        Directory.Delete(_directory.Path, recursive: true);
+        Assert.Null(Storage().Load());
     }
 
     [Fact]
