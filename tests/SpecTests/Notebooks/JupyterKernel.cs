@@ -75,8 +75,7 @@ public sealed class JupyterKernel : IDisposable
     {
         string kernels = Path.Combine(_home, "kernels");
         Directory.CreateDirectory(kernels);
-        Run("dotnet", "tool", "restore");
-        Run("dotnet", "dotnet-interactive", "jupyter", "install", "--path", kernels);
+        Run("dotnet-interactive", "jupyter", "install", "--path", kernels); // the tool as `dotnet tool restore` fetched it
         string spec = Path.Combine(kernels, ".net-csharp", "kernel.json");
         if (!File.Exists(spec)) throw new InvalidOperationException($"dotnet interactive jupyter install wrote no {spec}");
         var json = JsonNode.Parse(File.ReadAllText(spec))!;
@@ -85,19 +84,9 @@ public sealed class JupyterKernel : IDisposable
         return _home;
     }
 
-    private static void Run(string program, params string[] args)
+    private static void Run(params string[] args)
     {
-        var start = new ProcessStartInfo(program) { WorkingDirectory = NotebookKernel.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(4))) process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}):\n{stdout.Result}{stderr.Result}");
+        var (exit, log) = NotebookKernel.Execute(NotebookKernel.RestoredDotnet, NotebookKernel.RepositoryRoot, TimeSpan.FromMinutes(4), args);
+        if (exit != 0) throw new InvalidOperationException($"dotnet {string.Join(' ', args)} failed ({exit}):\n{log}");
     }
 }

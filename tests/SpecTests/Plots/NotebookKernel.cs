@@ -83,11 +83,17 @@ internal static class NotebookKernel
         return dotnet;
     }
 
-    private static (int Exit, string Log) Execute(string program, string folder, TimeSpan limit, params string[] args)
+    /// <summary>The dotnet to run the repository's tools with, once `dotnet tool restore` has fetched them.</summary>
+    public static string RestoredDotnet => Restored.Value;
+
+    /// <summary>Runs <paramref name="program"/> in <paramref name="folder"/> to its end (at most <paramref name="limit"/>): its exit code and all it printed.</summary>
+    /// <exception cref="TimeoutException">It ran longer than <paramref name="limit"/>.</exception>
+    public static (int Exit, string Log) Execute(string program, string folder, TimeSpan limit, params string[] args)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
