@@ -59,9 +59,12 @@ public sealed class EvsNode : IAsyncDisposable
     }
 
     // The rest of the start, with the store locked; the host owns the lock once it has started.
+    // The incarnation is advanced first, before anything can be sent, so that no datagram of this
+    // run carries an earlier run's (a start refused later has used one up, which costs nothing).
     private static async Task<EvsNode> StartLockedAsync(EvsNodeOptions options, StoreLock storeLock, ILoggerFactory? loggers)
     {
-        var wire = new WireFormat(new WireOptions(options.ClusterName, Protection(options, loggers), options.MaxDatagramBytes));
+        ulong incarnation = IncarnationFile.Advance(storeLock.Directory, options.Time);
+        var wire = new WireFormat(new WireOptions(options.ClusterName, Protection(options, loggers), options.Id, incarnation, options.MaxDatagramBytes));
         ITransport transport;
         try
         {

@@ -48,6 +48,14 @@ public sealed record EvsNodeOptions
     /// <summary>Broadcast over this multicast group instead of one datagram per peer; null for unicast.</summary>
     public MulticastGroup? Multicast { get; init; }
 
+    /// <summary>
+    /// With <see cref="Multicast"/>: the membership policy, the only processes whose packets this
+    /// one accepts (itself and every configured peer among them); null for any process that holds
+    /// the cluster's key. Without multicast it must be null: the peer list is the membership
+    /// (<see cref="AcceptedSenders"/>).
+    /// </summary>
+    public IReadOnlySet<ProcessId>? Members { get; init; }
+
     /// <summary>Where stable storage lives; null for <c>evs-store/&lt;id&gt;</c> in the current directory.</summary>
     public string? StoreDirectory { get; init; }
 
@@ -136,12 +144,19 @@ public sealed record EvsNodeOptions
     /// <summary>Every process this one may ever form a ring with, as far as the configuration says: itself and its peers.</summary>
     public IEnumerable<ProcessId> Universe => Peers.Keys.Append(Id).Distinct().Order();
 
+    /// <summary>
+    /// The processes whose packets this one accepts: over unicast, the <see cref="Universe"/> (no
+    /// other can be sent to anyway); over multicast, the <see cref="Members"/>, or null for any.
+    /// </summary>
+    public IReadOnlySet<ProcessId>? AcceptedSenders => Multicast is null ? Universe.ToHashSet() : Members;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
     public void Validate()
     {
-        if (!ProcessId.IsValid(Id.Name)) throw new ArgumentException($"\"{Id.Name}\" is not a process identifier (letters, digits, '-' and '_')", nameof(Id));
+        if (!IsIdentifier(Id)) throw new ArgumentException($"\"{Id.Name}\" is not a process identifier ({IdentifierRule})", nameof(Id));
         foreach (var peer in Peers.Keys)
-            if (!ProcessId.IsValid(peer.Name)) throw new ArgumentException($"peer \"{peer.Name}\" is not a process identifier (letters, digits, '-' and '_')", nameof(Peers));
+            if (!IsIdentifier(peer)) throw new ArgumentException($"peer \"{peer.Name}\" is not a process identifier ({IdentifierRule})", nameof(Peers));
+        ValidateMembers();
         if (string.IsNullOrEmpty(ClusterName)) throw new ArgumentException("the cluster needs a name", nameof(ClusterName));
         if (MaxMessageBytes is <= 0 or > MaxMessageLimit)
             throw new ArgumentException($"MaxMessageBytes is {MaxMessageBytes}; it must be from 1 to {MaxMessageLimit} (half the wire format's largest packet)", nameof(MaxMessageBytes));
@@ -159,6 +174,26 @@ public sealed record EvsNodeOptions
         // Alone in its universe, every process would be a majority of one: a primary in every component.
         if (PrimaryComponent is not null && !Peers.Keys.Any(p => p != Id))
             throw new ArgumentException("a primary component algorithm needs every process of the cluster listed in Peers (the universe it counts votes in)", nameof(PrimaryComponent));
+    }
+
+    // What a process identifier must be: legal, and short enough for the datagram header.
+    private const string IdentifierRule = "1-64 letters, digits, '-' and '_'";
+
+    private static bool IsIdentifier(ProcessId id) => ProcessId.IsValid(id.Name) && id.Name.Length <= Wire.DatagramHeader.MaxNameLength;
+
+    // The membership policy is multicast's, names this process and every configured peer, and only identifiers.
+    private void ValidateMembers()
+    {
+        if (Members is not { } members) return;
+        if (Multicast is null)
+            throw new ArgumentException("Members (--members) is the membership policy of a multicast group; over unicast the peer list is the membership: leave it out", nameof(Members));
+        foreach (var member in members)
+            if (!IsIdentifier(member)) throw new ArgumentException($"member \"{member.Name}\" is not a process identifier ({IdentifierRule})", nameof(Members));
+        if (!members.Contains(Id))
+            throw new ArgumentException($"Members (--members) does not name this process, {Id}: it would refuse itself as a member", nameof(Members));
+        foreach (var peer in Peers.Keys)
+            if (!members.Contains(peer))
+                throw new ArgumentException($"peer {peer} is configured but is not one of Members (--members): its packets would be refused", nameof(Members));
     }
 }
 

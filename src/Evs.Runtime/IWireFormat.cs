@@ -1,6 +1,7 @@
 // The real network (the runtime driver): the sans-IO node's packets become datagrams. This is the
 // one seam between the protocol's records and the bytes on the wire (docs/WIRE.md), so that the
 // transports only move bytes and the node never sees one.
+using Evs.Reference.Model;
 using Evs.Reference.Node;
 
 namespace Evs.Runtime;
@@ -8,16 +9,19 @@ namespace Evs.Runtime;
 /// <summary>
 /// Turns a node's packets into datagrams and back. <see cref="Encode"/> packs several small
 /// packets bound for the same destination into one datagram and splits a packet larger than the
-/// datagram size into fragments; <see cref="Decode"/> authenticates a datagram, checks its version
-/// and cluster name, reassembles fragments and returns the whole packets it now has. A bad datagram
-/// never throws: it is dropped and counted in <see cref="Counters"/>.
+/// datagram size into fragments; <see cref="Decode"/> authenticates a datagram, checks its version,
+/// cluster name, destination and freshness, reassembles fragments and returns the whole packets it
+/// now has. A bad datagram never throws: it is dropped and counted in <see cref="Counters"/>.
 /// </summary>
 public interface IWireFormat
 {
-    /// <summary>The datagrams that carry <paramref name="packets"/>, in order.</summary>
-    IReadOnlyList<byte[]> Encode(IReadOnlyList<Packet> packets);
+    /// <summary>
+    /// The datagrams that carry <paramref name="packets"/> (all this process's own) to
+    /// <paramref name="to"/>, or to every peer when it is null (a broadcast), in order.
+    /// </summary>
+    IReadOnlyList<byte[]> Encode(IReadOnlyList<Packet> packets, ProcessId? to);
 
-    /// <summary>The packets completed by <paramref name="datagram"/> (none if it is bad, a duplicate fragment, or a fragment of a packet still incomplete).</summary>
+    /// <summary>The packets completed by <paramref name="datagram"/> (none if it is bad, or a fragment of a packet still incomplete).</summary>
     IReadOnlyList<Packet> Decode(ReadOnlySpan<byte> datagram);
 
     /// <summary>What was dropped, and why.</summary>
@@ -39,6 +43,15 @@ public sealed class WireCounters
     /// <summary>Another cluster's name.</summary>
     public long OtherCluster { get; set; }
 
+    /// <summary>Addressed to another process: a copy of a datagram sent to it, redirected here.</summary>
+    public long Misaddressed { get; set; }
+
+    /// <summary>Accepted before: a copy, or a duplicate the network made.</summary>
+    public long Replayed { get; set; }
+
+    /// <summary>Of an earlier run of its sender, or older than the window of its sender's recent datagrams.</summary>
+    public long Stale { get; set; }
+
     /// <summary>All datagrams dropped.</summary>
-    public long Dropped => Malformed + Unauthenticated + WrongVersion + OtherCluster;
+    public long Dropped => Malformed + Unauthenticated + WrongVersion + OtherCluster + Misaddressed + Replayed + Stale;
 }

@@ -35,7 +35,11 @@ namespace Evs.Runtime;
 /// <item><b>Packets.</b> The packets of one call of the node are grouped by destination (in the
 /// order the destinations first appear), so that the wire format can pack each group; a packet to
 /// this process itself (the token of a ring of one) is handed back to the loop, not sent. A
-/// datagram is decoded on the loop, and each packet it completes is handed to the node.</item>
+/// datagram is decoded on the loop, and each packet it completes is handed to the node. Each group is
+/// encoded with its destination (none for a broadcast, also when a cut makes it go peer by peer), so
+/// that a copy sent elsewhere is refused (docs/WIRE.md).</item>
+/// <item><b>Senders.</b> A packet from a process outside <see cref="EvsNodeOptions.AcceptedSenders"/>
+/// is dropped before the node sees it, counted in <see cref="Senders"/>, and logged once per identifier.</item>
 /// <item><b>Traffic cuts.</b> <see cref="Traffic"/> drops datagrams to blocked peers after encoding
 /// and from them before decoding (and a decoded packet from a blocked sender that the transport
 /// could not name); a broadcast with a cut in force goes peer by peer to those not cut off.</item>
@@ -96,6 +100,7 @@ public sealed class NodeHost : IAsyncDisposable
         _inputs = new EventLoop<Input>(Process);
         _events = new EventPublisher(ex => RuntimeLog.HandlerFailed(_logger, options.Id, ex));
         Id = options.Id;
+        Senders = new SenderPolicy(options.AcceptedSenders);
         _storage = new FileStableStorage(options.Store, options.SyncStableStorage);
         _stored = _storage.Load(options.NewIdentity);
         _earlierRun = _stored is null ? EarlierRun(options, _storage) : null;
@@ -112,6 +117,8 @@ public sealed class NodeHost : IAsyncDisposable
     /// Starts process <see cref="EvsNodeOptions.Id"/> on <paramref name="transport"/>, with
     /// <paramref name="wire"/>: locks its store, opens it and its trace, starts receiving, and starts (or
     /// restarts) the node. From then on the host owns the transport and the wire format, and disposes them when it stops.
+    /// The wire format must be this process's in an incarnation larger than any of its earlier runs'
+    /// (<see cref="IncarnationFile.Advance"/>, as <see cref="EvsNode.StartAsync"/> does), or its peers drop what it sends as stale.
     /// </summary>
     /// <exception cref="ArgumentException">An option cannot work (<see cref="EvsNodeOptions.Validate"/>).</exception>
     /// <exception cref="StableStorageException">Another process runs on the store, or the store cannot be read, or its state is lost: the process must not start as if new.</exception>
@@ -178,6 +185,8 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>Traffic cuts: block peers, isolate, heal.</summary>
     public TrafficFilter Traffic { get; } = new();
 
+    /// <summary>The processes whose packets are accepted, and how many packets were refused.</summary>
+    public SenderPolicy Senders { get; }
 
     /// <summary>The trace file, or null when none is written.</summary>
     public string? TracePath => _trace?.Path;
@@ -410,11 +419,17 @@ public sealed class NodeHost : IAsyncDisposable
         if (_wire.Counters.Dropped != droppedBefore)
         {
             var c = _wire.Counters;
-            RuntimeLog.WireDropped(_logger, Id, datagram.Bytes.Length, datagram.Source, c.Malformed, c.Unauthenticated, c.WrongVersion, c.OtherCluster);
+            RuntimeLog.WireDropped(_logger, Id, datagram.Bytes.Length, datagram.Source, c.Malformed, c.Unauthenticated, c.WrongVersion, c.OtherCluster,
+                c.Misaddressed, c.Replayed, c.Stale);
         }
         foreach (var packet in packets)
         {
-            if (packet.Sender == Id) continue; // only an echo of this process's own datagrams can say so
+            if (packet.Sender == Id) continue; // only an echo of this process's own datagrams, or a copy of one, can say so
+            if (!Senders.Accepts(packet.Sender))
+            {
+                if (Senders.FirstRefusal(packet.Sender)) RuntimeLog.UnknownSender(_logger, Id, packet.Sender, datagram.Source, Senders.Refused);
+                continue;
+            }
             if (datagram.Peer != packet.Sender)
             {
                 if (!Traffic.PassesFrom(packet.Sender))
@@ -492,7 +507,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
         if (traced) _trace!.Flush();
         if (groups is not null)
-            foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets));
+            foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets, to));
         if (toSelf is not null)
             foreach (var packet in toSelf) _inputs.Post(new LoopedBack(packet));
         if (events is not null) _events.Publish(events);

@@ -42,8 +42,12 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Critical, Message = "{Process} fails and stops: the node or its stable storage failed")]
     public static partial void Faulted(ILogger logger, ProcessId process, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} drops a datagram of {Bytes} bytes from {Source}: the wire format refused it (malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster})")]
-    public static partial void WireDropped(ILogger logger, ProcessId process, int bytes, IPEndPoint source, long malformed, long unauthenticated, long wrongVersion, long otherCluster);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} drops a datagram of {Bytes} bytes from {Source}: the wire format refused it (malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster}, misaddressed {Misaddressed}, replayed {Replayed}, stale {Stale})")]
+    public static partial void WireDropped(ILogger logger, ProcessId process, int bytes, IPEndPoint source, long malformed, long unauthenticated, long wrongVersion, long otherCluster,
+        long misaddressed, long replayed, long stale);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops packets from {Sender} (first from {Source}): not a process of the configuration (the peer list, or --members with multicast); each further one is only counted ({Count} so far)")]
+    public static partial void UnknownSender(ILogger logger, ProcessId process, ProcessId sender, IPEndPoint source, long count);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} drops a datagram from {Source} ({Peer}): traffic is cut ({Dropped} dropped in so far)")]
     public static partial void BlockedIn(ILogger logger, ProcessId process, IPEndPoint source, string peer, long dropped);

@@ -20,6 +20,7 @@ internal static class NodeCommand
         var bind = new Option<string>("--bind") { Description = "The address and port to listen and send on, ADDR:PORT (with --multicast, the interface's address unless --interface gives it).", Required = true };
         var peers = new Option<string?>("--peers") { Description = "The other processes, ID=ADDR:PORT,... (UDP unicast to each; with --multicast, addresses known in advance)." };
         var multicast = new Option<string?>("--multicast") { Description = "Broadcast to this IPv4 multicast group, GROUP:PORT, instead of one datagram per peer; peers are learned as they are heard." };
+        var members = new Option<string?>("--members") { Description = "With --multicast: the membership policy, ID,ID,... (this process and every --peers entry among them): packets of any other process are dropped and counted. Without it any process with the cluster's key is accepted. (With --peers alone the peer list is the membership.)" };
         var iface = new Option<string?>("--interface") { Description = "With --multicast: the address of the interface to send and join the group on (IP_MULTICAST_IF); the node binds to it at --bind's port." };
         var store = new Option<string>("--store") { Description = "The stable storage directory (ring numbers, last configuration, primary history); a restart from it rejoins as the same process. It is locked while the node runs: a second node on it is refused.", Required = true };
         var newIdentity = new Option<bool>("--new-identity") { Description = "Start as new although this process has run before and its stable state is lost (stable-state.json deleted, or the whole store gone beside its trace), which is otherwise refused: it would use its old ring identifiers again. Safe only if no other process will ever see its old identity again; otherwise give it a new --id." };
@@ -35,7 +36,7 @@ internal static class NodeCommand
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, iface, store, newIdentity, key, insecureKey, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
+            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -45,7 +46,7 @@ internal static class NodeCommand
             {
                 options = Options(
                     parse.GetValue(id)!, parse.GetValue(bind)!, parse.GetValue(peers), parse.GetValue(multicast), parse.GetValue(iface),
-                    parse.GetValue(tokenTimeout)) with
+                    parse.GetValue(members), parse.GetValue(tokenTimeout)) with
                 {
                     StoreDirectory = parse.GetValue(store),
                     NewIdentity = parse.GetValue(newIdentity),
@@ -76,16 +77,18 @@ internal static class NodeCommand
     };
 
     /// <summary>
-    /// The network part of a node's options: identifier, own address, peers, multicast group and
-    /// interface, protocol timeouts. Everything else is set by the caller.
+    /// The network part of a node's options: identifier, own address, peers, multicast group,
+    /// interface and membership policy, protocol timeouts. Everything else is set by the caller.
     /// </summary>
     /// <exception cref="FormatException">An argument is malformed, or they do not fit together.</exception>
-    public static EvsNodeOptions Options(string id, string bind, string? peers, string? multicast, string? iface, double? tokenTimeoutMs)
+    public static EvsNodeOptions Options(string id, string bind, string? peers, string? multicast, string? iface, string? members, double? tokenTimeoutMs)
     {
         var self = NodeArguments.Process(id, "--id");
         var address = NodeArguments.EndPoint(bind, "--bind");
         if (peers is null && multicast is null) throw new FormatException("give the other processes with --peers ID=ADDR:PORT,... or a multicast group with --multicast GROUP:PORT");
         if (iface is not null && multicast is null) throw new FormatException("--interface is the multicast interface: it needs --multicast");
+        if (members is not null && multicast is null)
+            throw new FormatException("--members is the membership policy of a multicast group: it needs --multicast (with --peers alone, the peer list is the membership)");
         var options = new EvsNodeOptions
         {
             Id = self,
@@ -95,7 +98,12 @@ internal static class NodeCommand
         if (multicast is not null)
         {
             var group = NodeArguments.EndPoint(multicast, "--multicast");
-            options = options with { Bind = MulticastBind(address, iface), Multicast = new MulticastGroup(group) };
+            options = options with
+            {
+                Bind = MulticastBind(address, iface),
+                Multicast = new MulticastGroup(group),
+                Members = members is null ? null : NodeArguments.Members(members),
+            };
         }
         if (tokenTimeoutMs is { } token)
         {

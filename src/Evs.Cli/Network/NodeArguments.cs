@@ -50,6 +50,18 @@ internal static class NodeArguments
         return peers.ToImmutable();
     }
 
+    /// <summary>A membership policy <c>p1,p2,p3</c>: process identifiers, none twice.</summary>
+    /// <exception cref="FormatException">An identifier is invalid or named twice, or the list is empty.</exception>
+    public static ImmutableSortedSet<ProcessId> Members(string text)
+    {
+        var members = ImmutableSortedSet.CreateBuilder(ProcessId.Ordinal);
+        foreach (var entry in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (!members.Add(Process(entry, "--members: member")))
+                throw new FormatException($"--members names {entry} twice");
+        if (members.Count == 0) throw new FormatException("--members is empty: give the identifiers of every process of the cluster, ID,ID,...");
+        return members.ToImmutable();
+    }
+
     /// <summary>A process identifier.</summary>
     /// <exception cref="FormatException">Not letters, digits, '-' and '_'.</exception>
     public static ProcessId Process(string text, string what) =>

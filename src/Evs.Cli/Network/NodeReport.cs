@@ -64,7 +64,8 @@ internal sealed record NodeReport(
             status.DeliveredUpTo,
             status.HighestSeen,
             new DatagramCounts(transport.Sent, transport.Received, transport.SendErrors, transport.ReceiveErrors, transport.UnknownPeer),
-            new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, transport.WrongSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster),
+            new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, transport.WrongSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster,
+                wire.Replayed, wire.Stale, wire.Misaddressed, host.Senders.Refused),
             host.Traffic.IsIsolated,
             [.. host.Traffic.Blocked.Select(p => p.Name).Order(StringComparer.Ordinal)],
             status.Counters?.TokenHolds ?? 0);
@@ -100,15 +101,30 @@ internal sealed record DatagramCounts(long Sent, long Received, long SendErrors,
 
 /// <summary>
 /// Datagrams dropped, by reason: by a traffic cut (in, out), by the transport (from an address that
-/// is no peer's; packets naming a sender whose address it is not) or by the wire format
-/// (<see cref="WireCounters"/>).
+/// is no peer's; packets naming a sender whose address it is not), by the wire format
+/// (<see cref="WireCounters"/>: malformed, unauthenticated, another version or cluster, a copy seen
+/// before, too old, addressed to another process) or by the host (packets of a process outside the
+/// configuration, <see cref="SenderPolicy"/>). README.md says how to read each.
 /// </summary>
-internal sealed record DropCounts(long CutIn, long CutOut, long UnknownSource, long WrongSource, long Malformed, long Unauthenticated, long WrongVersion, long OtherCluster)
+internal sealed record DropCounts(
+    long CutIn,
+    long CutOut,
+    long UnknownSource,
+    long WrongSource,
+    long Malformed,
+    long Unauthenticated,
+    long WrongVersion,
+    long OtherCluster,
+    long Replayed,
+    long Stale,
+    long Misaddressed,
+    long UnknownSender)
 {
     /// <summary>Dropped on arrival because of what they are, not because of a cut.</summary>
-    public long Refused => UnknownSource + WrongSource + Malformed + Unauthenticated + WrongVersion + OtherCluster;
+    public long Refused => UnknownSource + WrongSource + Malformed + Unauthenticated + WrongVersion + OtherCluster + Replayed + Stale + Misaddressed + UnknownSender;
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"cut in {CutIn}, cut out {CutOut}, unknown source {UnknownSource}, wrong source {WrongSource}, malformed {Malformed}, unauthenticated {Unauthenticated}, wrong version {WrongVersion}, other cluster {OtherCluster}";
+        $"cut in {CutIn}, cut out {CutOut}, unknown source {UnknownSource}, wrong source {WrongSource}, malformed {Malformed}, unauthenticated {Unauthenticated}, "
+        + $"wrong version {WrongVersion}, other cluster {OtherCluster}, replayed {Replayed}, stale {Stale}, misaddressed {Misaddressed}, unknown sender {UnknownSender}";
 }

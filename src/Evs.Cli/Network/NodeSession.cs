@@ -113,6 +113,7 @@ internal sealed class NodeSession
         var o = _node.Host.Options;
         var network = o.Multicast is { } m
             ? $"multicast to {m.Group} from interface {o.BindEndPoint.Address}" + (o.Peers.Count == 0 ? "; peers are learned as they are heard" : $"; peers {Peers(o)}")
+                + (o.Members is { } members ? $"; members {string.Join(", ", members.Order())} only" : o.KeyFile is null ? "; any process may join" : "; any process with the cluster's key may join")
             : $"unicast to {Peers(o)}";
         _console.Line($"[bold]evs node {Markup.Escape(o.Id.Name)}[/] at {_node.LocalEndPoint}, cluster \"{Markup.Escape(o.ClusterName)}\", {Markup.Escape(network)}");
         _console.Line($"[grey]store {Markup.Escape(o.Store)}; trace {Markup.Escape(o.TracePath ?? "none")}; control socket {Markup.Escape(controlPath)}[/]");

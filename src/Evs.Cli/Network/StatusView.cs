@@ -8,7 +8,7 @@ namespace Evs.Cli.Network;
 /// <summary>Spectre renderings of <see cref="NodeReport"/>.</summary>
 internal static class StatusView
 {
-    /// <summary>One node: ring, members, what is in flight, datagrams, drops by reason, cuts.</summary>
+    /// <summary>One node: ring, members, what is in flight, datagrams, drops by reason (README.md, "A class demo on a real network", says how to read them), cuts.</summary>
     public static IRenderable Grid(NodeReport r)
     {
         var grid = new Grid().AddColumn(new GridColumn().NoWrap().PadRight(2)).AddColumn();
@@ -18,7 +18,11 @@ internal static class StatusView
         Row("ring", r.RingSequence is { } seq ? $"R{seq}.{r.RingRepresentative}" : "none yet");
         Row("messages", $"{r.PendingSends} waiting to be sent, delivered up to {r.DeliveredUpTo} of {r.HighestSeen} seen");
         Row("datagrams", $"sent {r.Datagrams.Sent}, received {r.Datagrams.Received}, send errors {r.Datagrams.SendErrors}, receive errors {r.Datagrams.ReceiveErrors}, to unknown peers {r.Datagrams.UnknownPeer}");
-        Row("dropped", r.Dropped.ToString());
+        var d = r.Dropped;
+        Row("dropped by a cut", $"in {d.CutIn}, out {d.CutOut}");
+        Row("refused senders", $"unknown source {d.UnknownSource}, wrong source {d.WrongSource}, unknown sender {d.UnknownSender}");
+        Row("refused datagrams", $"malformed {d.Malformed}, unauthenticated {d.Unauthenticated}, wrong version {d.WrongVersion}, other cluster {d.OtherCluster}");
+        Row("copies refused", $"replayed {d.Replayed}, stale {d.Stale}, misaddressed {d.Misaddressed}");
         Row("traffic cut", r.CutText);
         Row("idle token held", $"{r.TokenHolds} times");
         return grid;

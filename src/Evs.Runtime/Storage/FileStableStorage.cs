@@ -496,7 +496,7 @@ public sealed class FileStableStorage : IStableStorage
     /// is made durable by the file system's journal), and macOS would need its own flag values
     /// and F_FULLFSYNC, which this reference implementation does not claim to support.
     /// </summary>
-    private static void SyncDirectory(string directory)
+    internal static void SyncDirectory(string directory)
     {
         if (!OperatingSystem.IsLinux()) return;
         int fd = Libc.open(directory, Libc.O_RDONLY | Libc.O_CLOEXEC);

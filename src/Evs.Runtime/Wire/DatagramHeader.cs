@@ -1,8 +1,11 @@
 // The real network, the wire format (docs/WIRE.md, "Datagram header"): the bytes every datagram
 // starts with. They say which format and version follow (so that a node drops, and counts, what
 // another version sends instead of misreading it), which cluster the datagram is for, how it is
-// protected, and whether the body carries whole packets or one fragment of a large one.
-using System.Buffers.Binary;
+// protected, and whether the body carries whole packets or one fragment of a large one. Since
+// version 3 they also say who sent it, in which incarnation, as its how-manyth datagram, and to
+// whom: authenticated with the rest, these make a copied, replayed or redirected datagram one a
+// receiver can tell from a fresh one (ReplayWindow).
+using Evs.Reference.Model;
 
 namespace Evs.Runtime.Wire;
 
@@ -18,19 +21,32 @@ public enum DatagramKind : byte
 
 /// <summary>
 /// The datagram header: magic <c>EVSW</c>, wire version, flags (the <see cref="WireSecurityMode"/>
-/// in bits 0-1, the other bits zero), <see cref="DatagramKind"/>, the cluster name (u8 length, UTF-8)
-/// and the body length (u16): 10 bytes plus the cluster name (<see cref="LengthFor"/>).
+/// in bits 0-1, the other bits zero), <see cref="DatagramKind"/>, the cluster name (u8 length, UTF-8),
+/// the <see cref="Sender"/> (u8 length, ASCII), its <see cref="Incarnation"/> and datagram
+/// <see cref="Counter"/> (u64 each), the <see cref="Destination"/> (u8 length, ASCII; length 0 for
+/// every peer) and the body length (u16): 28 bytes plus the three names (<see cref="LengthFor"/>).
 /// </summary>
-public readonly record struct DatagramHeader(WireSecurityMode Security, DatagramKind Kind, byte[] ClusterName, int BodyLength)
+public readonly record struct DatagramHeader(
+    WireSecurityMode Security,
+    DatagramKind Kind,
+    byte[] ClusterName,
+    ProcessId Sender,
+    ulong Incarnation,
+    ulong Counter,
+    ProcessId? Destination,
+    int BodyLength)
 {
     /// <summary>"EVSW": what every datagram of this format begins with.</summary>
     public static ReadOnlySpan<byte> Magic => "EVSW"u8;
 
     /// <summary>The wire version this code writes and reads.</summary>
-    public const byte Version = 2;
+    public const byte Version = 3;
 
-    /// <summary>Header bytes besides the cluster name.</summary>
-    public const int FixedLength = 10;
+    /// <summary>Header bytes besides the cluster name, the sender and the destination.</summary>
+    public const int FixedLength = 28;
+
+    /// <summary>The longest cluster name, sender or destination, in bytes.</summary>
+    public const int MaxNameLength = 64;
 
     /// <summary>Offset of the version byte.</summary>
     public const int VersionOffset = 4;
@@ -38,17 +54,40 @@ public readonly record struct DatagramHeader(WireSecurityMode Security, Datagram
     /// <summary>Offset of the flags byte.</summary>
     public const int FlagsOffset = 5;
 
+    /// <summary>Offset of the kind byte.</summary>
+    public const int KindOffset = 6;
+
     /// <summary>Offset of the cluster name's length byte.</summary>
     public const int ClusterLengthOffset = 7;
 
+    // From the sender's length byte to the destination's: the sender (after its length), the incarnation and the counter.
+    private const int NumbersLength = 16;
+
     private const byte SecurityBits = 0b11;
 
-    /// <summary>The length of a header with a cluster name of <paramref name="clusterNameBytes"/> bytes.</summary>
-    public static int LengthFor(int clusterNameBytes) => FixedLength + clusterNameBytes;
+    /// <summary>The length of a header whose cluster name, sender and destination take these many bytes (0 for a broadcast).</summary>
+    public static int LengthFor(int clusterNameBytes, int senderBytes, int destinationBytes) =>
+        FixedLength + clusterNameBytes + senderBytes + destinationBytes;
 
     /// <summary>Whether <paramref name="datagram"/> begins with this format's magic and version: anything else is another format.</summary>
     public static bool IsThisVersion(ReadOnlySpan<byte> datagram) =>
         datagram.Length > VersionOffset && datagram[..4].SequenceEqual(Magic) && datagram[VersionOffset] == Version;
+
+    /// <summary>
+    /// The length of <paramref name="datagram"/>'s header as its three length bytes give it, or
+    /// null when a length byte lies past the end. Read before the header is authenticated (AES-GCM
+    /// needs it to tell header from body), so it is only trusted because a wrong value fails the check.
+    /// </summary>
+    public static int? LengthOf(ReadOnlySpan<byte> datagram)
+    {
+        int senderAt = ClusterLengthOffset + 1 + LengthByte(datagram, ClusterLengthOffset);
+        int destinationAt = senderAt + 1 + LengthByte(datagram, senderAt) + NumbersLength;
+        int end = destinationAt + 1 + LengthByte(datagram, destinationAt) + 2;
+        return destinationAt < datagram.Length ? end : null;
+    }
+
+    // The length byte at offset at, or a length that puts everything after it past any datagram.
+    private static int LengthByte(ReadOnlySpan<byte> datagram, int at) => at < datagram.Length ? datagram[at] : ushort.MaxValue;
 
     /// <summary>Writes the header to <paramref name="w"/>.</summary>
     internal void Write(WireWriter w)
@@ -59,23 +98,33 @@ public readonly record struct DatagramHeader(WireSecurityMode Security, Datagram
         w.U8((byte)Kind);
         w.U8((byte)ClusterName.Length);
         w.Bytes(ClusterName);
+        w.Process(Sender);
+        w.U64(Incarnation);
+        w.U64(Counter);
+        w.ProcessOrNone(Destination);
         w.U16(BodyLength);
     }
 
     /// <summary>
-    /// Reads the header of <paramref name="datagram"/> (magic and version already checked); null
-    /// when it is cut short, has reserved flag bits set, or names an unknown kind or security mode.
+    /// Reads the header at the start of <paramref name="datagram"/> (magic and version already
+    /// checked); null when it is cut short, has reserved flag bits set, names an unknown kind or
+    /// security mode, or a sender or destination that is not a process identifier of at most
+    /// <see cref="MaxNameLength"/> bytes.
     /// </summary>
     public static DatagramHeader? Read(ReadOnlySpan<byte> datagram)
     {
-        if (datagram.Length < FixedLength) return null;
-        byte flags = datagram[FlagsOffset];
-        var kind = (DatagramKind)datagram[FlagsOffset + 1];
-        int nameLength = datagram[ClusterLengthOffset];
-        if ((flags & ~SecurityBits) != 0 || !Enum.IsDefined((WireSecurityMode)flags) || !Enum.IsDefined(kind)) return null;
-        if (datagram.Length < LengthFor(nameLength)) return null;
-        var name = datagram.Slice(ClusterLengthOffset + 1, nameLength).ToArray();
-        int bodyLength = BinaryPrimitives.ReadUInt16BigEndian(datagram.Slice(ClusterLengthOffset + 1 + nameLength, 2));
-        return new DatagramHeader((WireSecurityMode)flags, kind, name, bodyLength);
+        var r = new WireReader(datagram);
+        r.Bytes(VersionOffset + 1);
+        byte flags = r.U8();
+        var kind = (DatagramKind)r.U8();
+        var name = r.Bytes(r.U8()).ToArray();
+        var sender = r.Process();
+        ulong incarnation = r.U64(), counter = r.U64();
+        var destination = r.ProcessOrNone();
+        int bodyLength = r.U16();
+        bool known = (flags & ~SecurityBits) == 0 && Enum.IsDefined((WireSecurityMode)flags) && Enum.IsDefined(kind);
+        bool namesFit = !r.Failed && sender.Name.Length <= MaxNameLength && (destination?.Name.Length ?? 0) <= MaxNameLength;
+        if (r.Failed || !known || !namesFit) return null;
+        return new DatagramHeader((WireSecurityMode)flags, kind, name, sender, incarnation, counter, destination, bodyLength);
     }
 }

@@ -6,6 +6,7 @@
 // already recovers lost packets (retransmission requests, token retransmission), so a bounded
 // buffer that forgets the oldest incomplete packet is enough, and no timer is needed.
 using System.Buffers.Binary;
+using Evs.Reference.Model;
 
 namespace Evs.Runtime.Wire;
 
@@ -85,7 +86,9 @@ public enum FragmentOutcome
 }
 
 /// <summary>
-/// Puts fragments back together. Holds at most <c>slots</c> incomplete packets; a fragment of
+/// Puts fragments back together. A packet is named by its sender (the datagram header's, which
+/// is authenticated) and its fragment header's origin and number, so that one sender's fragments
+/// never mix with another's. Holds at most <c>slots</c> incomplete packets; a fragment of
 /// yet another packet evicts the oldest (the one whose first fragment arrived first), which is
 /// the one least likely to complete. Remembers the last <c>slots</c> completed packets, so that
 /// a late duplicate fragment does not start a packet again. Not thread-safe.
@@ -101,19 +104,19 @@ public sealed class Reassembly(int slots)
         public long Bytes { get; set; }
     }
 
-    private readonly Dictionary<(ulong, uint), Partial> _partials = [];
-    private readonly LinkedList<(ulong, uint)> _byAge = new();
-    private readonly HashSet<(ulong, uint)> _completed = [];
-    private readonly Queue<(ulong, uint)> _completedOrder = new();
+    private readonly Dictionary<(ProcessId, ulong, uint), Partial> _partials = [];
+    private readonly LinkedList<(ProcessId, ulong, uint)> _byAge = new();
+    private readonly HashSet<(ProcessId, ulong, uint)> _completed = [];
+    private readonly Queue<(ProcessId, ulong, uint)> _completedOrder = new();
 
     /// <summary>Incomplete packets forgotten to make room for newer ones.</summary>
     public long Evicted { get; private set; }
 
-    /// <summary>Adds one fragment; when it completes its packet, <paramref name="packet"/> is the packet's bytes.</summary>
-    public FragmentOutcome Add(FragmentHeader header, byte[] bytes, out byte[]? packet)
+    /// <summary>Adds one fragment from <paramref name="sender"/>; when it completes its packet, <paramref name="packet"/> is the packet's bytes.</summary>
+    public FragmentOutcome Add(ProcessId sender, FragmentHeader header, byte[] bytes, out byte[]? packet)
     {
         packet = null;
-        var key = (header.Origin, header.Number);
+        var key = (sender, header.Origin, header.Number);
         if (_completed.Contains(key)) return FragmentOutcome.Held;
         if (!_partials.TryGetValue(key, out var partial))
         {
@@ -148,13 +151,13 @@ public sealed class Reassembly(int slots)
         Evicted++;
     }
 
-    private void Forget((ulong, uint) key)
+    private void Forget((ProcessId, ulong, uint) key)
     {
         _partials.Remove(key);
         _byAge.Remove(key);
     }
 
-    private void Remember((ulong, uint) key)
+    private void Remember((ProcessId, ulong, uint) key)
     {
         if (_completedOrder.Count >= slots) _completed.Remove(_completedOrder.Dequeue());
         _completed.Add(key);

@@ -1,7 +1,9 @@
 // The real network, the wire format (docs/WIRE.md): what a node's operator chooses about the
 // bytes on the wire. Every node of a cluster must choose the same cluster name and security; the
-// sizes only bound what this node sends and buffers.
+// sizes only bound what this node sends and buffers. The process and its incarnation are who
+// this node is on the wire: the sender of what it sends, the destination of what it accepts.
 using System.Text;
+using Evs.Reference.Model;
 
 namespace Evs.Runtime.Wire;
 
@@ -58,7 +60,11 @@ public sealed class WireSecurity
 
 /// <summary>
 /// The wire format's settings. <see cref="ClusterName"/> (1-64 bytes of UTF-8) keeps clusters
-/// that share a network or multicast group apart. <see cref="MaxDatagramSize"/> is the largest
+/// that share a network or multicast group apart. <see cref="Self"/> (at most 64 bytes) is this
+/// process, the sender named in every datagram it sends and the only destination it accepts
+/// besides every peer; <see cref="Incarnation"/> is this run of it, larger than every earlier
+/// run's (<see cref="Storage.IncarnationFile"/>), so that receivers tell its datagrams from copies of
+/// an earlier run's. <see cref="MaxDatagramSize"/> is the largest
 /// datagram sent, trailer included (1400 bytes by default: an Ethernet MTU less IP, UDP and
 /// tunnel headers, so that no datagram is fragmented by IP). <see cref="MaxPacketSize"/> bounds one
 /// encoded packet, and so what one incomplete packet may hold in the reassembly buffer;
@@ -68,6 +74,8 @@ public sealed class WireSecurity
 public sealed record WireOptions(
     string ClusterName,
     WireSecurity Security,
+    ProcessId Self,
+    ulong Incarnation,
     int MaxDatagramSize = WireOptions.DefaultMaxDatagramSize,
     int MaxPacketSize = WireOptions.DefaultMaxPacketSize,
     int ReassemblySlots = WireOptions.DefaultReassemblySlots)
@@ -84,8 +92,8 @@ public sealed record WireOptions(
     /// <summary>The largest UDP payload over IPv4.</summary>
     public const int MaxUdpPayload = 65_507;
 
-    /// <summary>The smallest datagram size accepted: room for the header, trailer, fragment header and some data.</summary>
-    public const int MinDatagramSize = 256;
+    /// <summary>The smallest datagram size accepted: room for the longest header (names of 64 bytes), the longest trailer, a fragment header and some data.</summary>
+    public const int MinDatagramSize = 512;
 
     /// <summary>The cluster name's UTF-8 bytes, as they appear in every datagram header.</summary>
     public byte[] ClusterNameBytes => Encoding.UTF8.GetBytes(ClusterName);
@@ -96,6 +104,8 @@ public sealed record WireOptions(
         int nameBytes = Encoding.UTF8.GetByteCount(ClusterName);
         if (nameBytes is < 1 or > 64)
             throw new ArgumentException($"the cluster name must be 1-64 bytes of UTF-8, not {nameBytes}", nameof(ClusterName));
+        if (!ProcessId.IsValid(Self.Name) || Self.Name.Length > DatagramHeader.MaxNameLength)
+            throw new ArgumentException($"\"{Self.Name}\" is not a process identifier the wire can carry (1-{DatagramHeader.MaxNameLength} letters, digits, '-' and '_')", nameof(Self));
         if (MaxDatagramSize is < MinDatagramSize or > MaxUdpPayload)
             throw new ArgumentException($"the datagram size must be {MinDatagramSize}-{MaxUdpPayload} bytes, not {MaxDatagramSize}", nameof(MaxDatagramSize));
         if (MaxPacketSize < MaxDatagramSize)

@@ -68,6 +68,12 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
         return s.Length == 8 ? BinaryPrimitives.ReadInt64BigEndian(s) : 0;
     }
 
+    public ulong U64()
+    {
+        var s = Take(8);
+        return s.Length == 8 ? BinaryPrimitives.ReadUInt64BigEndian(s) : 0;
+    }
+
     /// <summary>The next <paramref name="count"/> bytes, or an empty span (and failure) if there are fewer.</summary>
     public ReadOnlySpan<byte> Bytes(long count) => Take(count);
 
@@ -92,6 +98,15 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
         if (Failed) return default;
         var name = Encoding.ASCII.GetString(bytes);
         return ProcessId.IsValid(name) ? new ProcessId(name) : FailWith(default(ProcessId));
+    }
+
+    /// <summary>A process identifier, or none: a length of 0 (a datagram's destination when it is every peer).</summary>
+    public ProcessId? ProcessOrNone()
+    {
+        int length = U8();
+        if (length == 0 || Failed) return null;
+        var name = Encoding.ASCII.GetString(Take(length));
+        return !Failed && ProcessId.IsValid(name) ? new ProcessId(name) : FailWith<ProcessId?>(null);
     }
 
     /// <summary>A name (u16 length, UTF-8); bytes that are not UTF-8 fail.</summary>

@@ -53,6 +53,13 @@ internal sealed class WireWriter(int capacity = 256)
         Encoding.ASCII.GetBytes(process.Name, Take(process.Name.Length));
     }
 
+    /// <summary>A process identifier, or none: a length of 0.</summary>
+    public void ProcessOrNone(ProcessId? process)
+    {
+        if (process is { } p) Process(p);
+        else U8(0);
+    }
+
     /// <summary>A name (configuration or message identifier): u16 length, then UTF-8.</summary>
     public void Name(string name)
     {

@@ -70,7 +70,17 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         var (code, status) = await Ctl("p1", "status", "--json");
         Assert.Equal(0, code);
         using (var json = JsonDocument.Parse(status))
+        {
             Assert.Equal(["p1", "p2", "p3"], json.RootElement.GetProperty("status").GetProperty("members").EnumerateArray().Select(m => m.GetString()));
+            // Every reason to drop has its count, the older ones under their old names.
+            var dropped = json.RootElement.GetProperty("status").GetProperty("dropped");
+            string[] reasons =
+            [
+                "cutIn", "cutOut", "unknownSource", "wrongSource", "malformed", "unauthenticated", "wrongVersion", "otherCluster",
+                "replayed", "stale", "misaddressed", "unknownSender",
+            ];
+            Assert.All(reasons, reason => Assert.Equal(JsonValueKind.Number, dropped.GetProperty(reason).ValueKind));
+        }
         var refused = await Task.WhenAll(
             Ctl("p1", "block", "p9"),
             Ctl("p1", "frobnicate"),
@@ -96,6 +106,30 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         foreach (var node in nodes) Assert.Equal(0, await node.WaitForExitAsync());
         Assert.DoesNotContain(p1.Lines, l => l.Contains("alone in p3's component", StringComparison.Ordinal));
         CheckTraces(expectQuiescent: false);
+    }
+
+    [Fact]
+    public async Task A_membership_policy_that_cannot_work_is_refused_naming_what_is_wrong()
+    {
+        int port = RuntimeCluster.FreeLoopbackPorts(1)[0];
+        string group = $"239.255.77.7:{port + 1}";
+        string[] Node(params string[] extra) => ["node", "--id", "p1", "--bind", $"127.0.0.1:{port}", "--store", "p1", "--no-input", .. extra];
+        (string[] Arguments, string Said)[] cases =
+        [
+            (Node("--peers", $"p2=127.0.0.1:{port + 1}", "--members", "p1,p2"), "--members is the membership policy of a multicast group: it needs --multicast"),
+            (Node("--multicast", group, "--members", "p1,p2,p1"), "--members names p1 twice"),
+            (Node("--multicast", group, "--members", "p1,b@d"), "--members: member \"b@d\" is not a process identifier"),
+            (Node("--multicast", group, "--members", ","), "--members is empty"),
+            (Node("--multicast", group, "--members", "p2,p3"), "p1 cannot start: Members (--members) does not name this process, p1"),
+            (Node("--multicast", group, "--peers", $"p4=127.0.0.1:{port + 2}", "--members", "p1,p2"), "peer p4 is configured but is not one of Members (--members)"),
+        ];
+        foreach (var (arguments, said) in cases)
+        {
+            var (code, text) = await EvsProcess.RunAsync(output, _directory, arguments);
+            Assert.True(code == 2, $"exit code {code} for {string.Join(' ', arguments)}: {text}");
+            Assert.Contains(said, text);
+        }
+        Assert.False(Directory.Exists(Path.Combine(_directory, "p1")), "a refused start makes no store");
     }
 
     [Fact]

@@ -2,6 +2,7 @@
 // any bit, sealed under another key, or with its trailer cut off or extended never yields a
 // packet, and is counted; AES-GCM hides the body; without a key the cluster says it is open.
 using System.Text;
+using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Runtime.Wire;
 using Xunit;
@@ -20,7 +21,7 @@ public class AuthenticationTests
     {
         using var sender = Wires.Make(mode);
         using var receiver = Wires.Make(mode);
-        var datagram = sender.Encode(Sample).Single();
+        var datagram = sender.Encode(Sample, to: null).Single();
         PacketAssert.Equal(Sample, receiver.Decode(datagram));
         for (int bit = 0; bit < datagram.Length * 8; bit++)
         {
@@ -42,7 +43,7 @@ public class AuthenticationTests
     {
         using var sender = Wires.Make(mode, Wires.OtherKey);
         using var receiver = Wires.Make(mode);
-        Assert.Empty(receiver.DecodeAll(sender.Encode(Sample)));
+        Assert.Empty(receiver.DecodeAll(sender.Encode(Sample, to: null)));
         Assert.Equal(1, receiver.Counters.Unauthenticated);
     }
 
@@ -52,7 +53,7 @@ public class AuthenticationTests
     {
         using var sender = Wires.Make(mode);
         using var receiver = Wires.Make(mode);
-        var datagram = sender.Encode(Sample).Single();
+        var datagram = sender.Encode(Sample, to: null).Single();
         int trailer = Authentication.TrailerLengthOf(mode);
         byte[][] bad = [datagram[..^trailer], datagram[..^1], datagram[..^(trailer / 2)], [.. datagram, 0], [.. datagram, .. datagram[^trailer..]]];
         foreach (var d in bad) Assert.Empty(receiver.Decode(d));
@@ -70,28 +71,31 @@ public class AuthenticationTests
     {
         using var sender = Wires.Make(sent);
         using var receiver = Wires.Make(expected);
-        Assert.Empty(receiver.DecodeAll(sender.Encode(Sample)));
+        Assert.Empty(receiver.DecodeAll(sender.Encode(Sample, to: null)));
         Assert.Equal(1, receiver.Counters.Unauthenticated);
     }
 
     [Fact]
-    public void AES_GCM_hides_the_payload_and_the_process_identifiers_HMAC_does_not()
+    public void AES_GCM_hides_the_payload_and_the_identifiers_in_packets_HMAC_does_not_and_the_header_names_sender_and_destination()
     {
         var secret = Encoding.ASCII.GetBytes("attack at dawn, attack at dawn, attack at dawn");
-        var message = Packets.Regular() with { Payload = secret, Sender = new("sender-name-visible"), Originator = new("originator-name") };
-        using var hmac = Wires.Make(WireSecurityMode.HmacSha256);
-        using var gcm = Wires.Make(WireSecurityMode.Aes256Gcm);
-        var signed = hmac.Encode([message]).Single();
-        var sealedTwice = new[] { gcm.Encode([message]).Single(), gcm.Encode([message]).Single() };
+        var sender = new ProcessId("sender-name");
+        var message = Packets.Regular() with { Payload = secret, Sender = sender, Originator = new("originator-name-hidden") };
+        using var hmac = Wires.Make(WireSecurityMode.HmacSha256, self: sender);
+        using var gcm = Wires.Make(WireSecurityMode.Aes256Gcm, self: sender);
+        var signed = hmac.Encode([message], to: null).Single();
+        var sealedTwice = new[] { gcm.Encode([message], to: null).Single(), gcm.Encode([message], to: null).Single() };
 
         Assert.True(signed.AsSpan().IndexOf(secret) >= 0);
         foreach (var d in sealedTwice)
         {
             Assert.True(d.AsSpan().IndexOf(secret) < 0);
-            Assert.True(d.AsSpan().IndexOf(Encoding.ASCII.GetBytes("sender-name-visible")) < 0);
+            Assert.True(d.AsSpan().IndexOf(Encoding.ASCII.GetBytes("originator-name-hidden")) < 0);
             Assert.True(d.AsSpan().IndexOf(Encoding.ASCII.GetBytes(Wires.Cluster)) >= 0, "the header, with the cluster name, stays readable");
+            Assert.True(d.AsSpan().IndexOf(Encoding.ASCII.GetBytes("sender-name")) >= 0, "the header names the sender, as its address does");
         }
-        Assert.False(sealedTwice[0].AsSpan(Overhead.Header).SequenceEqual(sealedTwice[1].AsSpan(Overhead.Header)), "a fresh nonce for every datagram");
+        static ReadOnlySpan<byte> Nonce(byte[] d) => d.AsSpan(d.Length - Authentication.NonceLength - Authentication.TagLength, Authentication.NonceLength);
+        Assert.False(Nonce(sealedTwice[0]).SequenceEqual(Nonce(sealedTwice[1])), "a fresh nonce for every datagram");
         using var receiver = Wires.Make(WireSecurityMode.Aes256Gcm);
         PacketAssert.Equal([message, message], receiver.DecodeAll(sealedTwice));
     }

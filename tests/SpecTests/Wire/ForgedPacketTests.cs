@@ -38,13 +38,13 @@ public class ForgedPacketTests
     {
         var node = OperationalNode();
         using var receiver = Wires.Make(mode);
-        using var noKey = Wires.Make();
-        using var wrongKey = Wires.Make(mode, Wires.OtherKey);
+        using var noKey = Wires.Make(self: Intruder);
+        using var wrongKey = Wires.Make(mode, Wires.OtherKey, self: Intruder);
         using var genuine = Wires.Make(mode);
-        var forged = new List<byte[]>([.. noKey.Encode([ForgedJoin]), .. wrongKey.Encode([ForgedJoin])]);
+        var forged = new List<byte[]>([.. noKey.Encode([ForgedJoin], to: null), .. wrongKey.Encode([ForgedJoin], to: null)]);
         // A genuine datagram's trailer on the forged content.
-        var good = genuine.Encode([Packets.Detect()]).Single();
-        var bad = wrongKey.Encode([ForgedJoin]).Single();
+        var good = genuine.Encode([Packets.Detect()], to: null).Single();
+        var bad = wrongKey.Encode([ForgedJoin], to: null).Single();
         int trailer = Authentication.TrailerLengthOf(mode);
         forged.Add([.. bad[..^trailer], .. good[^trailer..]]);
 
@@ -60,8 +60,8 @@ public class ForgedPacketTests
     {
         var node = OperationalNode();
         using var receiver = Wires.Make(WireSecurityMode.HmacSha256);
-        using var keyHolder = Wires.Make(WireSecurityMode.HmacSha256);
-        Deliver(node, receiver, keyHolder.Encode([ForgedJoin]));
+        using var keyHolder = Wires.Make(WireSecurityMode.HmacSha256, self: Intruder);
+        Deliver(node, receiver, keyHolder.Encode([ForgedJoin], to: null));
         Assert.NotEqual(MembershipState.Operational, node.State);
     }
 
@@ -70,9 +70,9 @@ public class ForgedPacketTests
     {
         var node = OperationalNode();
         using var receiver = Wires.Make();
-        using var anyone = Wires.Make();
+        using var anyone = Wires.Make(self: Intruder);
         Assert.True(receiver.IsOpen);
-        Deliver(node, receiver, anyone.Encode([ForgedJoin]));
+        Deliver(node, receiver, anyone.Encode([ForgedJoin], to: null));
         Assert.NotEqual(MembershipState.Operational, node.State);
     }
 }

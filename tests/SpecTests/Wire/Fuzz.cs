@@ -74,18 +74,35 @@ public sealed class RandomPackets(Random random)
 /// <summary>Datagrams written by hand from docs/WIRE.md, and the fuzz test's mutations of datagrams.</summary>
 public static class Datagrams
 {
-    /// <summary>A datagram laid out as docs/WIRE.md says, sealed by <paramref name="seal"/>.</summary>
-    public static byte[] Write(Authentication seal, string cluster, DatagramKind kind, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// A datagram laid out as docs/WIRE.md says, from <paramref name="sender"/> in its
+    /// <paramref name="incarnation"/>, its datagram <paramref name="counter"/>, to
+    /// <paramref name="destination"/> (null: every peer), sealed by <paramref name="seal"/>.
+    /// </summary>
+    public static byte[] Write(Authentication seal, string cluster, DatagramKind kind, ProcessId sender, ulong incarnation, ulong counter, ProcessId? destination,
+        ReadOnlySpan<byte> body)
     {
         var name = Encoding.UTF8.GetBytes(cluster);
-        var header = new byte[10 + name.Length];
+        var from = Encoding.ASCII.GetBytes(sender.Name);
+        var to = Encoding.ASCII.GetBytes(destination?.Name ?? "");
+        var header = new byte[28 + name.Length + from.Length + to.Length];
         "EVSW"u8.CopyTo(header);
-        header[4] = 2;
+        header[4] = 3;
         header[5] = (byte)seal.Mode;
         header[6] = (byte)kind;
         header[7] = (byte)name.Length;
         name.CopyTo(header, 8);
-        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(8 + name.Length), (ushort)Math.Min(body.Length, ushort.MaxValue));
+        int at = 8 + name.Length;
+        header[at] = (byte)from.Length;
+        from.CopyTo(header, at + 1);
+        at += 1 + from.Length;
+        BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(at), incarnation);
+        BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(at + 8), counter);
+        at += 16;
+        header[at] = (byte)to.Length;
+        to.CopyTo(header, at + 1);
+        at += 1 + to.Length;
+        BinaryPrimitives.WriteUInt16BigEndian(header.AsSpan(at), (ushort)Math.Min(body.Length, ushort.MaxValue));
         return seal.Seal(header, body);
     }
 

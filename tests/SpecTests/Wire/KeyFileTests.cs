@@ -87,9 +87,9 @@ public sealed class KeyFileTests : IDisposable
     public void A_read_key_makes_a_cluster_with_authentication()
     {
         var key = KeyFile.Generate(PathOf("c.key"));
-        using var sender = new WireFormat(new WireOptions(Wires.Cluster, WireSecurity.Hmac(KeyFile.Read(PathOf("c.key")))));
-        using var receiver = new WireFormat(new WireOptions(Wires.Cluster, WireSecurity.Hmac(key)));
-        PacketAssert.Equal([Packets.Join()], receiver.DecodeAll(sender.Encode([Packets.Join()])));
+        using var sender = new WireFormat(new WireOptions(Wires.Cluster, WireSecurity.Hmac(KeyFile.Read(PathOf("c.key"))), Packets.P1, Incarnation: 1));
+        using var receiver = new WireFormat(new WireOptions(Wires.Cluster, WireSecurity.Hmac(key), Packets.P2, Incarnation: 1));
+        PacketAssert.Equal([Packets.Join()], receiver.DecodeAll(sender.Encode([Packets.Join()], to: null)));
     }
 
     [SkippableTheory]

@@ -32,7 +32,7 @@ public class PacketCodecTests
         using var sender = Wires.Make(mode);
         using var receiver = Wires.Make(mode);
         var sent = Packets.OneOfEach().ToList();
-        var datagrams = sender.Encode(sent);
+        var datagrams = sender.Encode(sent, to: null);
         PacketAssert.Equal(sent, receiver.DecodeAll(datagrams));
         Assert.Equal(0, receiver.Counters.Dropped);
     }
@@ -45,7 +45,7 @@ public class PacketCodecTests
         using var receiver = Wires.Make(mode);
         foreach (var packet in Packets.Large())
         {
-            var datagrams = sender.Encode([packet]);
+            var datagrams = sender.Encode([packet], to: null);
             Assert.True(datagrams.Count > 1, $"{packet.GetType().Name} should need fragments");
             Assert.All(datagrams, d => Assert.True(d.Length <= WireOptions.DefaultMaxDatagramSize));
             PacketAssert.Equal([packet], receiver.DecodeAll(datagrams));
@@ -63,9 +63,12 @@ public class PacketCodecTests
     [Property(Arbitrary = [typeof(Packets)], MaxTest = 100)]
     public Property Any_generated_packets_round_trip_through_authenticated_datagrams(Packet[] packets)
     {
-        using var sender = Wires.Make(WireSecurityMode.HmacSha256);
+        // Each sender's packets go in that sender's datagrams: a receiver drops a packet of another sender's.
+        var senders = new Dictionary<ProcessId, WireFormat>();
         using var receiver = Wires.Make(WireSecurityMode.HmacSha256);
-        var decoded = receiver.DecodeAll(sender.Encode(packets));
+        WireFormat SenderOf(Packet p) => senders.TryGetValue(p.Sender, out var wire) ? wire : senders[p.Sender] = Wires.Make(WireSecurityMode.HmacSha256, self: p.Sender);
+        var decoded = receiver.DecodeAll(packets.SelectMany(p => SenderOf(p).Encode([p], to: null)));
+        foreach (var wire in senders.Values) wire.Dispose();
         return (decoded.Count == packets.Length && packets.Zip(decoded).All(p => PacketAssert.Same(p.First, p.Second)))
             .Label($"sent {packets.Length}, received {decoded.Count}");
     }
@@ -140,7 +143,7 @@ public class PacketCodecTests
         Assert.Null(PacketCodec.Decode(PacketCodec.Encode(impossible)));
         using var sender = Wires.Make();
         using var receiver = Wires.Make();
-        Assert.Empty(receiver.DecodeAll(sender.Encode([impossible])));
+        Assert.Empty(receiver.DecodeAll(sender.Encode([impossible], to: null)));
         Assert.Equal(1, receiver.Counters.Malformed);
     }
 

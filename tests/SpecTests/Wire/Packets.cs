@@ -15,6 +15,7 @@ using Xunit;
 
 namespace SpecTests.Wire;
 
+/// <summary>Hand-built packets, every one sent by <see cref="P1"/>: only a datagram's own sender's packets pass the wire (docs/WIRE.md).</summary>
 public static class Packets
 {
     public static readonly ProcessId P1 = new("p1"), P2 = new("p2"), P3 = new("node-3_x");
@@ -23,18 +24,18 @@ public static class Packets
     public static ImmutableSortedSet<ProcessId> Set(params ProcessId[] processes) => ImmutableSortedSet.CreateRange(ProcessId.Ordinal, processes);
 
     public static Token Token(int requests = 3) =>
-        new(P2, Ring, TokenSeq: 17, Seq: 1_000_000_000_007, Aru: -5, AruSetter: P3,
+        new(P1, Ring, TokenSeq: 17, Seq: 1_000_000_000_007, Aru: -5, AruSetter: P3,
             Enumerable.Range(0, requests).Select(i => (long)i * 3 + 1).ToImmutableArray(),
             FlowControlCount: 9, RecoverySeq: 55, Backlog: 4, PendingInstalls: 2, LeaderInstalled: true, SendBacklog: 1_031);
 
     public static RegularMessage Regular(int payload = 5) =>
-        new(P3, Ring, Seq: 12, MessageId.Of(P1, 42, 3), Originator: P1, DeliveryService.Safe,
+        new(P1, Ring, Seq: 12, MessageId.Of(P3, 42, 3), Originator: P3, DeliveryService.Safe,
             Enumerable.Range(0, payload).Select(i => (byte)(i * 7)).ToArray());
 
     public static RecoveredMessage Recovered() =>
-        new(P2, new RingId(43, P2), Seq: 3, Regular() with { Service = DeliveryService.Causal });
+        new(P1, new RingId(43, P2), Seq: 3, Regular() with { Sender = P2, Service = DeliveryService.Causal });
 
-    public static JoinMessage Join() => new(P3, Ring, Set(P1, P2, P3), Set(P2), HighestRingSequence: 99);
+    public static JoinMessage Join() => new(P1, Ring, Set(P1, P2, P3), Set(P2), HighestRingSequence: 99);
 
     public static MergeDetect Detect() => new(P1, Ring);
 

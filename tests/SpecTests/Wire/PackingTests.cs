@@ -26,7 +26,7 @@ public class PackingTests
         using var sender = Wires.Make(mode);
         using var receiver = Wires.Make(mode);
         var packets = SmallPackets(600);
-        var datagrams = sender.Encode(packets);
+        var datagrams = sender.Encode(packets, to: null);
 
         long bytes = packets.Sum(p => Packing.LengthPrefix + PacketCodec.Encode(p).Length);
         int fewest = (int)Math.Ceiling((double)bytes / sender.BodyCapacity);
@@ -40,7 +40,7 @@ public class PackingTests
     {
         using var sender = Wires.Make();
         var packets = SmallPackets(300);
-        var datagrams = sender.Encode(packets);
+        var datagrams = sender.Encode(packets, to: null);
         var receiver = Wires.Make();
         int next = 0;
         foreach (var datagram in datagrams.SkipLast(1))
@@ -58,7 +58,7 @@ public class PackingTests
         using var sender = Wires.Make();
         using var receiver = Wires.Make();
         List<Packet> packets = [Packets.Detect(), Packets.Token(), Packets.Regular(payload: 10_000), Packets.Join(), Packets.Commit()];
-        PacketAssert.Equal(packets, receiver.DecodeAll(sender.Encode(packets)));
+        PacketAssert.Equal(packets, receiver.DecodeAll(sender.Encode(packets, to: null)));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public class PackingTests
     {
         using var sender = Wires.Make();
         using var receiver = Wires.Make();
-        var datagram = sender.Encode([Packets.Detect(), Packets.Join(), Packets.Detect()]).Single();
+        var datagram = sender.Encode([Packets.Detect(), Packets.Join(), Packets.Detect()], to: null).Single();
         int second = Overhead.Header + Packing.LengthPrefix + PacketCodec.Encode(Packets.Detect()).Length;
         Assert.Equal((byte)PacketKind.JoinMessage, datagram[second + Packing.LengthPrefix]);
         datagram[second + Packing.LengthPrefix] = 0x7F;
@@ -83,7 +83,7 @@ public class PackingTests
     {
         using var sender = Wires.Make();
         using var receiver = Wires.Make();
-        var datagram = sender.Encode([Packets.Detect(), Packets.Detect()]).Single();
+        var datagram = sender.Encode([Packets.Detect(), Packets.Detect()], to: null).Single();
         BinaryPrimitives.WriteUInt16BigEndian(datagram.AsSpan(Overhead.Header), (ushort)length);
 
         Assert.Empty(receiver.Decode(datagram));
@@ -94,5 +94,6 @@ public class PackingTests
 /// <summary>The overhead of the test cluster's datagrams (docs/WIRE.md, "Overhead").</summary>
 public static class Overhead
 {
-    public static int Header => DatagramHeader.LengthFor(Wires.Cluster.Length);
+    /// <summary>The header of a broadcast by p1, the test wires' sender, in the test cluster.</summary>
+    public static int Header => DatagramHeader.LengthFor(Wires.Cluster.Length, Packets.P1.Name.Length, 0);
 }

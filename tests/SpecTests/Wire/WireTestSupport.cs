@@ -1,5 +1,6 @@
 // Tests of the wire format: the wire formats the tests use, one per security mode, with fixed
-// keys, and the round trip through them.
+// keys, each a process (p1 unless a test says otherwise) in an incarnation, and the round trip through them.
+using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Runtime.Wire;
 using Xunit;
@@ -19,8 +20,13 @@ public static class Wires
         _ => WireSecurity.None,
     };
 
-    public static WireFormat Make(WireSecurityMode mode = WireSecurityMode.None, byte[]? key = null, string cluster = Cluster, int maxDatagram = WireOptions.DefaultMaxDatagramSize, int slots = WireOptions.DefaultReassemblySlots) =>
-        new(new WireOptions(cluster, Security(mode, key), maxDatagram, ReassemblySlots: slots));
+    /// <summary>
+    /// A wire format of process <paramref name="self"/> (p1 by default, the sender of <see cref="Packets"/>'
+    /// hand-built packets) in its <paramref name="incarnation"/>.
+    /// </summary>
+    public static WireFormat Make(WireSecurityMode mode = WireSecurityMode.None, byte[]? key = null, string cluster = Cluster, int maxDatagram = WireOptions.DefaultMaxDatagramSize,
+        int slots = WireOptions.DefaultReassemblySlots, ProcessId? self = null, ulong incarnation = 1) =>
+        new(new WireOptions(cluster, Security(mode, key), self ?? Packets.P1, incarnation, maxDatagram, ReassemblySlots: slots));
 
     public static TheoryData<WireSecurityMode> Modes() => new(Enum.GetValues<WireSecurityMode>());
 
