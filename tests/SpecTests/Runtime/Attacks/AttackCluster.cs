@@ -64,7 +64,7 @@ public sealed class AttackCluster : IAsyncDisposable
         Relay = relay;
         Cluster = cluster;
         var options = cluster.OptionsOf(P1);
-        Forger = new Forger(relay, new WireOptions(options.ClusterName, WireSecurity.AesGcm(key), options.MaxDatagramBytes));
+        Forger = new Forger(relay, options.ClusterName, WireSecurity.AesGcm(key), options.MaxDatagramBytes);
     }
 
     /// <summary>

@@ -100,7 +100,10 @@ public sealed class CapturedDatagramAttackTests(ITestOutputHelper output)
 
         attack.AssertSettledAsWithoutAttack(mark, changes: 1, P1, P2);
         await attack.AssertNoMembershipChangeAsync(ring, attack.Mark());
-        foreach (var p in attack.Running) await attack.AssertDroppedAsync(p, before[p], rounds * joins.Count(d => d.To == p));
+        // Every replay is dropped but those the kernel loses on a loaded machine (UDP on loopback
+        // drops what overflows a socket's buffer), and a join whose original was lost that way is
+        // taken once, as late (docs/WIRE.md): one round's worth is allowed for both.
+        foreach (var p in attack.Running) await attack.AssertDroppedAsync(p, before[p], (rounds - 1) * joins.Count(d => d.To == p));
         await attack.FinishAsync();
     }
 

@@ -16,8 +16,12 @@ public sealed record Drops(ImmutableSortedDictionary<string, long> Counts)
         ("unauthenticated", h => h.WireCounters.Unauthenticated),
         ("wrong version", h => h.WireCounters.WrongVersion),
         ("other cluster", h => h.WireCounters.OtherCluster),
+        ("replayed", h => h.WireCounters.Replayed),
+        ("stale", h => h.WireCounters.Stale),
+        ("misaddressed", h => h.WireCounters.Misaddressed),
         ("unknown source", h => h.Transport.Counters.UnknownSource),
         ("wrong source", h => h.Transport.Counters.WrongSource),
+        ("unknown sender", h => h.Senders.Refused),
     ];
 
     /// <summary>The counters of <paramref name="host"/> now.</summary>
