@@ -25,6 +25,13 @@ public sealed record CommitToken(
     /// <summary>The member after <paramref name="process"/> on the new ring.</summary>
     public ProcessId Successor(ProcessId process) => Members[(Members.IndexOf(process) + 1) % Members.Length];
 
+    /// <summary>
+    /// The member before <paramref name="process"/> on the new ring, the only one that passes it the
+    /// commit token (on the first hop, the representative that made it); null if it is not a member.
+    /// </summary>
+    public ProcessId? Predecessor(ProcessId process) =>
+        Members.IndexOf(process) is var mine and >= 0 ? Members[(mine + Members.Length - 1) % Members.Length] : null;
+
     /// <summary>Whether every member has written its information.</summary>
     public bool Complete => Infos.Length == Members.Length;
 }

@@ -3,7 +3,9 @@
 // ever add to the two sets, and the consensus timeout moves the processes that have not agreed
 // into the fail set, so Gather ends within a bounded time: "if the next proposed regular
 // configuration is not installed within a bounded time, then the membership of that
-// configuration is reduced" (the paper, Section 3.2, Termination Property).
+// configuration is reduced" (the paper, Section 3.2, Termination Property). Only fresh joins
+// count (issue #13, item 2): an old join, late or replayed, would take back what its sender has
+// said since, or fail a live process.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
@@ -76,15 +78,38 @@ public sealed class Gather
     public long HighestRingSequence => Proposed.Select(p => _joins.TryGetValue(p, out var j) ? j.HighestRingSequence : 0).DefaultIfEmpty(0).Max();
 
     /// <summary>
+    /// Whether <paramref name="join"/> is older than the join this round holds from the same sender.
+    /// Within one round of Gather a process's two sets only grow (joins add to them, the consensus
+    /// timeout adds to the fail set), and the highest ring sequence number it reports is fixed for
+    /// the round and only grows from one round to the next (each round after the first follows a ring
+    /// it committed to or installed, whose sequence number is above all it had seen). So a join
+    /// reporting a lower highest ring sequence number than the one held is from an earlier round, and
+    /// one reporting the same with sets that are a strict part of the held one's is from earlier in
+    /// the round; either would take back what its sender has said since. (So does a join the network
+    /// merely delivers late, after a newer one from the same sender: taken, it would make its sender
+    /// look as if it no longer agreed, until its next join.)
+    /// A fresh join is never taken for an old one: a join is compared only with joins from the same
+    /// sender held in this round, and the order above is the order its sender sent them in. The one
+    /// exception is a process that lost its stable storage and starts again from ring sequence
+    /// number 0 under the same identifier: its joins are ignored for the rest of this round, and
+    /// taken in the next, which holds nothing from it.
+    /// </summary>
+    public bool IsStale(JoinMessage join) =>
+        _joins.TryGetValue(join.Sender, out var held)
+        && (join.HighestRingSequence < held.HighestRingSequence
+            || join.HighestRingSequence == held.HighestRingSequence && IsStrictlyWithin(join, held));
+
+    /// <summary>
     /// Takes in a join message; true when this process's sets grew (it must then broadcast its
-    /// join again). A join from a process in the fail set is ignored: that process must first
-    /// agree that it was left out, or be merged again in a later round. A process that believes
-    /// this one has failed is put in the fail set in return (as Corosync does): the two cannot
-    /// agree in this round, and saying so at once spares everyone the consensus timeout.
+    /// join again). A stale join (<see cref="IsStale"/>) is ignored. A join from a process in the
+    /// fail set is ignored: that process must first agree that it was left out, or be merged again
+    /// in a later round. A process that believes this one has failed is put in the fail set in
+    /// return (as Corosync does): the two cannot agree in this round, and saying so at once spares
+    /// everyone the consensus timeout.
     /// </summary>
     public bool OnJoin(JoinMessage join)
     {
-        if (join.Sender == _me || FailSet.Contains(join.Sender)) return false;
+        if (join.Sender == _me || FailSet.Contains(join.Sender) || IsStale(join)) return false;
         _joins[join.Sender] = join;
         if (join.FailSet.Contains(_me))
         {
@@ -151,16 +176,19 @@ public sealed class Gather
     }
 
     /// <summary>
-    /// A join message arrived. When it changed this process's view, its join goes out again and the
-    /// consensus timeout starts again: as in Corosync, it counts from the last change of this
-    /// process's view, so it fails only processes that stayed silent while the views were still
-    /// (counting from the start of Gather would fail live processes that were one join behind).
+    /// A join message arrived; false if it was stale (<see cref="IsStale"/>) and is ignored. When it
+    /// changed this process's view, its join goes out again and the consensus timeout starts again:
+    /// as in Corosync, it counts from the last change of this process's view, so it fails only
+    /// processes that stayed silent while the views were still (counting from the start of Gather
+    /// would fail live processes that were one join behind).
     /// </summary>
-    public void Receive(JoinMessage join, List<NodeOutput> outputs)
+    public bool Receive(JoinMessage join, List<NodeOutput> outputs)
     {
-        if (!OnJoin(join)) return;
+        if (IsStale(join)) return false;
+        if (!OnJoin(join)) return true;
         BroadcastJoin(outputs);
         outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
+        return true;
     }
 
     /// <summary>The join timer expired: this process's join goes out again, lest a lost one stall consensus.</summary>
@@ -182,6 +210,11 @@ public sealed class Gather
     /// <summary>This process's join message.</summary>
     public JoinMessage Join(RingId myRing, long highestRingSequence) =>
         new(_me, myRing, ProcSet, FailSet, highestRingSequence);
+
+    // Both sets of the join within the held one's, and not both the same.
+    private static bool IsStrictlyWithin(JoinMessage join, JoinMessage held) =>
+        join.ProcSet.IsSubsetOf(held.ProcSet) && join.FailSet.IsSubsetOf(held.FailSet)
+        && (join.ProcSet.Count < held.ProcSet.Count || join.FailSet.Count < held.FailSet.Count);
 
     private bool Agrees(ProcessId p) =>
         _joins.TryGetValue(p, out var j) && j.ProcSet.SetEquals(ProcSet) && j.FailSet.SetEquals(FailSet);

@@ -21,8 +21,13 @@ public sealed record JoinMessage(
     long HighestRingSequence) : Packet(Sender, Ring)
 {
     /// <summary>
-    /// Whether this join, from a member of the operational <paramref name="ring"/>, is a leftover
-    /// of the round that formed it: its sender had not seen the ring's sequence number yet.
+    /// Whether this join, from a member of the installed <paramref name="ring"/>, is a leftover
+    /// of the round that formed it (or an older one): its sender had not seen the ring's sequence
+    /// number yet. Such a join is stale in every state, Gather too (issue #13, item 2): a member saw
+    /// the sequence number when it took the ring's commit token, and saved it before passing the
+    /// token on, so every join it sends after reports at least that. The one process whose fresh
+    /// joins look like leftovers is a member that lost its stable storage and starts again from 0
+    /// under the same identifier: it is left out of the next ring, and heard once that ring is installed.
     /// </summary>
     public bool IsLeftoverOf(RingId ring, Configuration configuration) =>
         configuration.Contains(Sender) && HighestRingSequence < ring.Sequence;

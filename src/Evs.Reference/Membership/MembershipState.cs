@@ -39,4 +39,11 @@ public enum GatherReason
 
     /// <summary>The process recovered from a crash, installed a singleton configuration, and looks for the others.</summary>
     Recovered,
+
+    /// <summary>
+    /// For many token visits in a row the token showed messages or work this process never saw
+    /// arrive (Corosync's "FAILED TO RECEIVE", <see cref="Ordering.TotemRing.FailedToReceive"/>):
+    /// the ring cannot get past them, and is formed again.
+    /// </summary>
+    FailedToReceive,
 }

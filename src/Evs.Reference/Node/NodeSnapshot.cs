@@ -24,6 +24,7 @@ namespace Evs.Reference.Node;
 /// <param name="Primary">What it knows of primary components.</param>
 /// <param name="Counters">The ordering protocol's counts, over all its rings since it started.</param>
 /// <param name="IgnoredPackets">Packets of no ring or round it is in: late copies, traffic of rings it has left.</param>
+/// <param name="Drops">Packets it dropped as no correct process sends them: numbers beyond their bounds, misaddressed tokens, stale joins (issue #13).</param>
 public sealed record NodeSnapshot(
     ProcessId Id,
     MembershipState State,
@@ -35,7 +36,8 @@ public sealed record NodeSnapshot(
     int PendingSends,
     PrimaryHistory Primary,
     OrderingCounters Counters,
-    long IgnoredPackets);
+    long IgnoredPackets,
+    PacketDrops Drops);
 
 /// <summary>
 /// The part of a node's state that is cheap to read at every step (etcd raft's <c>BasicStatus</c>

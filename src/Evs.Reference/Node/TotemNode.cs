@@ -6,6 +6,10 @@
 // "If a failure occurs during execution of the recovery algorithm, then the membership algorithm
 // is invoked and the recovery algorithm is restarted at Step 2." What must survive a crash is
 // returned as the step's first output (Node/StableMemory), never written from here.
+// Every packet is a peer's claim (issue #13): before a state sees it, its ring sequence numbers are
+// checked against their bound (Node/ClaimBounds), a token or commit token must come from this
+// process's predecessor on its ring, and a join must be fresh; what fails is dropped and counted
+// (Node/PacketDrops).
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -22,8 +26,9 @@ namespace Evs.Reference.Node;
 public sealed class TotemNode : IProtocolNode
 {
     private readonly TotemSettings _settings;
-    private readonly MembershipSettings _timeouts;
+    private readonly MembershipSettings _membership;
     private readonly OrderingCounters _counters = new();
+    private readonly PacketDrops _drops = new();
     private readonly Step2Buffering _buffering = new();
     private readonly StableMemory _stable = new();
     private readonly PrimaryInstall _primary;
@@ -41,7 +46,7 @@ public sealed class TotemNode : IProtocolNode
     {
         Id = id;
         _settings = settings ?? TotemSettings.Simulation;
-        _timeouts = timeouts ?? MembershipSettings.Simulation;
+        _membership = timeouts ?? MembershipSettings.Simulation;
         _primary = new PrimaryInstall(id, primary);
     }
 
@@ -57,7 +62,7 @@ public sealed class TotemNode : IProtocolNode
         _regular is { } regular ? RingSnapshot.Of(regular.Ring, regular.Hold.Held is not null) : null,
         State == MembershipState.Gather && _gather is { } g ? new GatherSnapshot(g.ProcSet, g.FailSet, g.HasConsensus) : null,
         _attempt is { } attempt ? RecoverySnapshot.Of(attempt) : null,
-        _attempt?.Obligations ?? _obligations, _buffering.Pending.Count, _primary.History, _counters.Copy(), _ignoredPackets);
+        _attempt?.Obligations ?? _obligations, _buffering.Pending.Count, _primary.History, _counters.Copy(), _ignoredPackets, _drops.Copy());
 
     /// <inheritdoc/>
     public NodeProgress Progress() => new(
@@ -77,7 +82,7 @@ public sealed class TotemNode : IProtocolNode
             case Restart restart:
                 _primary.Restore(restart.Saved?.Primary);
                 _stable.Restore(restart.Saved, _primary.History);
-                var singleton = new RingId(_stable.HighestRingSequence + 1, Id); // larger than any it had seen (docs/TRACE.md)
+                var singleton = new RingId(checked(_stable.HighestRingSequence + 1), Id); // larger than any it had seen (docs/TRACE.md)
                 InstallDirectly(singleton, [Id], outputs);
                 break;
             case StartInRing start:
@@ -105,8 +110,16 @@ public sealed class TotemNode : IProtocolNode
     private void OnPacket(Packet packet, List<NodeOutput> outputs)
     {
         bool operational = State == MembershipState.Operational, recovering = State == MembershipState.Recovery;
+        if (!ClaimBounds.RingSequencesWithin(packet, _stable.HighestRingSequence, _membership.RingSequenceLead))
+        {
+            _drops.OutOfBounds++;
+            return;
+        }
         switch (packet)
         {
+            case Token token when TokenRing(token) is { } ring && token.Sender != ring.Predecessor:
+                _drops.Misaddressed++;
+                break;
             case JoinMessage join:
                 OnJoin(join, outputs);
                 break;
@@ -120,8 +133,12 @@ public sealed class TotemNode : IProtocolNode
                 _regular.OnHoldCancel(outputs);
                 break;
             case Token token when operational && token.Ring == _regular!.Ring.Id:
-                if (!_regular.Accept(token, outputs)) break;
-                outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+                if (!_regular.Accept(token, outputs))
+                {
+                    if (_regular.Ring.FailedToReceive) EnterGather(GatherReason.FailedToReceive, [], outputs);
+                    break;
+                }
+                outputs.Add(new StartTimer(TimerKind.TokenLoss, _membership.TokenLossTimeoutMs));
                 _primary.ConfirmIfAllInstalled(token, _regular.Ring);
                 _regular.PassOnOrHold(token, outputs);
                 break;
@@ -145,6 +162,13 @@ public sealed class TotemNode : IProtocolNode
                 break;
         }
     }
+
+    // The ring a token is for, when this process is taking part in it now: its regular ring while
+    // operational, the proposed ring while recovering.
+    private TotemRing? TokenRing(Token token) =>
+        State == MembershipState.Operational && token.Ring == _regular!.Ring.Id ? _regular.Ring
+        : State == MembershipState.Recovery && token.Ring == _attempt!.Ring?.Id ? _attempt.Ring
+        : null;
 
     private void OnTimer(TimerKind timer, List<NodeOutput> outputs)
     {
@@ -174,7 +198,7 @@ public sealed class TotemNode : IProtocolNode
                 break;
             case TimerKind.MergeDetect when State == MembershipState.Operational && _regular!.Ring.Id.Representative == Id:
                 outputs.Add(new Broadcast(new MergeDetect(Id, _regular.Ring.Id)));
-                outputs.Add(new StartTimer(TimerKind.MergeDetect, _timeouts.MergeDetectTimeoutMs));
+                outputs.Add(new StartTimer(TimerKind.MergeDetect, _membership.MergeDetectTimeoutMs));
                 break;
         }
     }
@@ -190,20 +214,31 @@ public sealed class TotemNode : IProtocolNode
         _attempt = null;
         _primary.Abandon();
         _regular?.Hold.Abandon(outputs);
-        _gather.Begin(_regular?.Ring.Id ?? new RingId(0, Id), _stable.HighestRingSequence, _timeouts, outputs);
+        _gather.Begin(_regular?.Ring.Id ?? new RingId(0, Id), _stable.HighestRingSequence, _membership, outputs);
         CommitIfAgreed(outputs);
     }
 
+    // A leftover of the round that formed the last installed ring is stale in every state (issue #13,
+    // item 2): its sender has seen that ring since, so it says nothing that sender still holds. In
+    // Gather it would add back to the round a fail set its sender has given up.
     private void OnJoin(JoinMessage join, List<NodeOutput> outputs)
     {
-        if (State == MembershipState.Operational && join.IsLeftoverOf(_regular!.Ring.Id, _regular.Configuration)) return;
+        if (_regular is { } regular && join.IsLeftoverOf(regular.Ring.Id, regular.Configuration))
+        {
+            _drops.StaleJoins++;
+            return;
+        }
         if (State == MembershipState.Operational)
             EnterGather(IsForeign(join) ? GatherReason.ForeignProcess : GatherReason.JoinReceived, [join.Sender], outputs);
         else if (_attempt is { } attempt && join.Abandons(attempt.ProposedRing, attempt.Members))
             EnterGather(GatherReason.JoinReceived, attempt.Members, outputs);
         else if (_attempt is not null)
             return; // a late join of the round that agreed on this ring, or an outsider's: merged later
-        _gather!.Receive(join, outputs);
+        if (!_gather!.Receive(join, outputs))
+        {
+            _drops.StaleJoins++;
+            return;
+        }
         CommitIfAgreed(outputs);
     }
 
@@ -214,12 +249,24 @@ public sealed class TotemNode : IProtocolNode
     private void CommitIfAgreed(List<NodeOutput> outputs)
     {
         if (State != MembershipState.Gather || _gather!.Waiting || !_gather.HasConsensus || _gather.Representative != Id) return;
-        var ring = new RingId(Math.Max(_stable.HighestRingSequence, _gather.HighestRingSequence) + 1, Id);
+        var ring = new RingId(checked(Math.Max(_stable.HighestRingSequence, _gather.HighestRingSequence) + 1), Id);
         EnterCommit(new CommitToken(Id, ring, [.. _gather.Proposed], [], Rotation: 1, TokenSeq: 0), outputs);
     }
 
+    // A commit token is taken only from this process's predecessor on the ring it proposes, and only
+    // if it is one its representative and members could have written (ClaimBounds.CommitTokenWithin).
     private void OnCommitToken(CommitToken commit, List<NodeOutput> outputs)
     {
+        if (commit.Sender != commit.Predecessor(Id))
+        {
+            _drops.Misaddressed++;
+            return;
+        }
+        if (!ClaimBounds.CommitTokenWithin(commit, _regular?.Ring))
+        {
+            _drops.OutOfBounds++;
+            return;
+        }
         bool mine = _attempt?.ProposedRing == commit.Ring;
         if (mine && _attempt!.Exchange.IsCopy(commit)) return;
         if (commit.Rotation == 1 && commit.Ring.Representative != Id && State == MembershipState.Gather && _gather!.Accepts(commit, _stable.HighestRingSequence))
@@ -247,14 +294,18 @@ public sealed class TotemNode : IProtocolNode
     {
         State = MembershipState.Commit;
         _stable.SawRingSequence(commit.Ring.Sequence);
-        _attempt = new RecoveryAttempt(Id, commit, _regular?.Ring, _obligations, _settings, _timeouts, _counters, _primary);
+        _attempt = new RecoveryAttempt(Id, commit, _regular?.Ring, _obligations, _settings, _membership, _counters, _drops, _primary);
         _attempt.Begin(outputs);
     }
 
     private void OnRecoveryToken(Token token, List<NodeOutput> outputs)
     {
         var attempt = _attempt!;
-        if (attempt.OnToken(token, _buffering.Pending, outputs) is not { } toPassOn) return;
+        if (attempt.OnToken(token, _buffering.Pending, outputs) is not { } toPassOn)
+        {
+            if (attempt.Ring!.FailedToReceive) EnterGather(GatherReason.FailedToReceive, attempt.Members, outputs);
+            return;
+        }
         // Step 6 has installed the new regular configuration: the proposed ring goes on as step 1's.
         _stable.Installed(attempt.Ring!.Configuration.Id);
         _regular = new RegularDelivery(Id, attempt.Ring, _buffering.Pending, _settings);
@@ -267,9 +318,9 @@ public sealed class TotemNode : IProtocolNode
     private void BecomeOperational(List<NodeOutput> outputs)
     {
         State = MembershipState.Operational;
-        outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
+        outputs.Add(new StartTimer(TimerKind.TokenLoss, _membership.TokenLossTimeoutMs));
         if (_regular!.Ring.Id.Representative == Id)
-            outputs.Add(new StartTimer(TimerKind.MergeDetect, _timeouts.MergeDetectTimeoutMs));
+            outputs.Add(new StartTimer(TimerKind.MergeDetect, _membership.MergeDetectTimeoutMs));
     }
 
     // A ring installed without recovery: a recovered process's singleton, or a fixed ring. The
@@ -278,7 +329,7 @@ public sealed class TotemNode : IProtocolNode
     {
         _stable.SawRingSequence(ring.Sequence);
         var configuration = Configuration.Regular(ring, members);
-        _regular = new RegularDelivery(Id, new TotemRing(Id, ring, configuration, _settings, _counters), _buffering.Pending, _settings);
+        _regular = new RegularDelivery(Id, new TotemRing(Id, ring, configuration, _settings, _counters, drops: _drops), _buffering.Pending, _settings);
         if (_primary.Decide(ring, configuration.Members, [Step3Exchange.InfoOf(Id, null, _obligations, _primary.History)]) is { } attempt)
         {
             configuration = configuration with { Primary = attempt.Decision.Primary };

@@ -27,6 +27,9 @@ public sealed class OrderingCounters
     /// <summary>Times this process asked its representative to let a held token go (<see cref="TokenHoldCancel"/>).</summary>
     public long HoldCancelsSent { get; set; }
 
+    /// <summary>Times this process gave a ring up because it failed to receive (<see cref="TotemRing.FailedToReceive"/>).</summary>
+    public long FailuresToReceive { get; set; }
+
     /// <summary>A copy of these counts as they are now.</summary>
     public OrderingCounters Copy() => (OrderingCounters)MemberwiseClone();
 
@@ -40,6 +43,7 @@ public sealed class OrderingCounters
         TokenHolds += other.TokenHolds;
         HoldsReleasedOnRequest += other.HoldsReleasedOnRequest;
         HoldCancelsSent += other.HoldCancelsSent;
+        FailuresToReceive += other.FailuresToReceive;
         return this;
     }
 }

@@ -1,15 +1,36 @@
 // Step 1: "holding in a message buffer any messages that it has received but cannot yet
 // deliver". The same buffer serves retransmission requests of others, and forgets a message
-// only once every process has received it and this process has delivered it.
+// only once every process has received it and this process has delivered it. It is a window
+// (issue #13, item 3): an ordinal is a peer's claim, and a buffer that took any ordinal would grow
+// without end, then hand every forged message to step 6 at the next configuration change.
+using Evs.Reference.Node;
+
 namespace Evs.Reference.Ordering;
+
+/// <summary>What became of a message given to the buffer.</summary>
+public enum Receipt
+{
+    /// <summary>It is held now.</summary>
+    Held,
+
+    /// <summary>It was held or discarded already.</summary>
+    Duplicate,
+
+    /// <summary>Its ordinal lies beyond the window: dropped and counted (<see cref="PacketDrops.OutOfBounds"/>).</summary>
+    BeyondWindow,
+}
 
 /// <summary>
 /// The messages of one ring that this process holds, by ordinal. <see cref="MyAru"/> is the
-/// highest ordinal up to which it holds (or has already discarded) every message.
+/// highest ordinal up to which it holds (or has already discarded) every message. It takes no
+/// ordinal more than <paramref name="lead"/> (<see cref="ClaimBounds.MessageLead"/>) ahead of the
+/// ring's token as this process last saw it (<see cref="SeqOnToken"/>); what it refuses is counted
+/// in <paramref name="drops"/>.
 /// </summary>
-public sealed class ReceiveBuffer
+public sealed class ReceiveBuffer(long lead, PacketDrops? drops = null)
 {
     private readonly Dictionary<long, RingMessage> _messages = new();
+    private readonly PacketDrops _drops = drops ?? new PacketDrops();
     private long _discardedUpTo;
 
     /// <summary>Every message with an ordinal up to this one has been received.</summary>
@@ -21,14 +42,29 @@ public sealed class ReceiveBuffer
     /// <summary>How many messages are held now.</summary>
     public int Count => _messages.Count;
 
-    /// <summary>Stores a message; false when it is a duplicate or was discarded already.</summary>
-    public bool Add(RingMessage message)
+    /// <summary>
+    /// The highest ordinal on the ring's token as this process last accepted it or passed it on: the
+    /// window's base. Only tokens move it, never messages, so forged messages cannot carry the
+    /// window along with them.
+    /// </summary>
+    public long SeqOnToken { get; private set; }
+
+    /// <summary>The ring's token was here with highest ordinal <paramref name="seq"/>: the window moves up to it.</summary>
+    public void SawToken(long seq) => SeqOnToken = Math.Max(SeqOnToken, seq);
+
+    /// <summary>Stores a message, unless it is a duplicate, was discarded already, or lies beyond the window (counted).</summary>
+    public Receipt Add(RingMessage message)
     {
-        if (message.Seq <= _discardedUpTo || _messages.ContainsKey(message.Seq)) return false;
+        if (message.Seq <= _discardedUpTo || _messages.ContainsKey(message.Seq)) return Receipt.Duplicate;
+        if (message.Seq > SeqOnToken + lead)
+        {
+            _drops.OutOfBounds++;
+            return Receipt.BeyondWindow;
+        }
         _messages.Add(message.Seq, message);
         HighestSeen = Math.Max(HighestSeen, message.Seq);
         while (_messages.ContainsKey(MyAru + 1)) MyAru++;
-        return true;
+        return Receipt.Held;
     }
 
     /// <summary>Whether the message with this ordinal is held (so it can be retransmitted).</summary>

@@ -7,6 +7,9 @@
 //     step 5.a rebroadcasts the old messages and step 2 keeps the application's messages back
 //     until step 6.e installs the configuration, after which the same ring goes on as the first.
 // This class is what both share: what one token visit does, and what a message arriving does.
+// What a peer claims on the token and in its messages is kept within bounds here (issue #13, item 3:
+// Node/ClaimBounds), and a ring on which this process keeps being told of messages it never receives
+// is given up, as Corosync does after fail_recv_const rotations (FailedToReceive).
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.Recovery;
@@ -15,8 +18,9 @@ namespace Evs.Reference.Ordering;
 
 /// <summary>
 /// One process's part of one Totem ring. On each token visit it (<see cref="Accept"/>) drops stale
-/// tokens and learns what all have received, then (<see cref="PassOn"/>) (1) retransmits what
-/// others asked for, (2) broadcasts new messages as flow control allows — step 5.a's rebroadcasts
+/// tokens and tokens beyond their bounds, and learns what all have received, then
+/// (<see cref="PassOn"/>) (1) retransmits what others asked for (what some member may still lack),
+/// (2) broadcasts new messages as flow control allows — step 5.a's rebroadcasts
 /// first, then the application's (step 2 holds them back until the ring is <see cref="Installed"/>)
 /// — (3) asks for what it misses, (4) updates the aru, (5) updates the flow control count, passes
 /// the token on, and (6) delivers what has become deliverable (<see cref="DeliveryRule"/>).
@@ -34,23 +38,30 @@ public sealed class TotemRing
     private int _myShareOfPendingInstalls;
     private long _messageCounter;
     private Token? _lastForwarded;
+    private long _myAruAtLastVisit;
+    private int _visitsWithoutReceiving;
 
     /// <summary>
     /// <paramref name="me"/>'s part of ring <paramref name="ring"/> of the regular configuration
     /// <paramref name="configuration"/>; not <paramref name="installed"/> while the ring still
-    /// recovers (steps 2-5). <paramref name="counters"/> are the process's, shared by all its rings
-    /// (by default this ring's own).
+    /// recovers (steps 2-5). <paramref name="counters"/> and <paramref name="drops"/> are the
+    /// process's, shared by all its rings (by default this ring's own).
     /// </summary>
-    public TotemRing(ProcessId me, RingId ring, Configuration configuration, TotemSettings settings, OrderingCounters? counters = null, bool installed = true)
+    public TotemRing(ProcessId me, RingId ring, Configuration configuration, TotemSettings settings, OrderingCounters? counters = null,
+        bool installed = true, PacketDrops? drops = null)
     {
         _me = me;
         Id = ring;
         Configuration = configuration;
         _settings = settings;
         Counters = counters ?? new OrderingCounters();
+        Drops = drops ?? new PacketDrops();
+        Buffer = new ReceiveBuffer(ClaimBounds.MessageLead(settings), Drops);
         Installed = installed;
         var members = configuration.Members;
-        _successor = members[(members.IndexOf(me) + 1) % members.Length];
+        int mine = members.IndexOf(me);
+        _successor = members[(mine + 1) % members.Length];
+        Predecessor = members[(mine + members.Length - 1) % members.Length];
     }
 
     /// <summary>The ring's identifier.</summary>
@@ -66,8 +77,17 @@ public sealed class TotemRing
     /// </summary>
     public bool Installed { get; private set; }
 
+    /// <summary>
+    /// The member this process receives the token from: "a token is accepted only from the ring
+    /// predecessor it names, for the ring it names" (issue #13). A copy of another member's token,
+    /// delivered here by mistake or on purpose, would otherwise be taken for this process's turn, and
+    /// a second token would go round with it. (The token a process gives itself when it starts a
+    /// ring, <see cref="Token.Initial"/>, is not a packet, and is not asked.)
+    /// </summary>
+    public ProcessId Predecessor { get; }
+
     /// <summary>The messages held: received, and not yet known to be received by all or not yet delivered.</summary>
-    public ReceiveBuffer Buffer { get; } = new();
+    public ReceiveBuffer Buffer { get; }
 
     /// <summary>Every message with an ordinal up to this one has been delivered (or, if a rebroadcast, taken in).</summary>
     public long DeliveredUpTo { get; private set; }
@@ -80,6 +100,21 @@ public sealed class TotemRing
 
     /// <summary>What happened that a student or operator may want to count (the process's, across its rings).</summary>
     public OrderingCounters Counters { get; }
+
+    /// <summary>What was dropped as no correct process would send it (the process's, across its rings).</summary>
+    public PacketDrops Drops { get; }
+
+    /// <summary>
+    /// Corosync's "FAILED TO RECEIVE": for <see cref="TotemSettings.FailToReceiveRotations"/> token
+    /// visits in a row, the token showed work to do (an ordinal this process lacks, or anything that
+    /// keeps it from looking idle: <see cref="TokenHold.LooksIdle"/>) and this process received
+    /// nothing new. On a correct ring a missing message is retransmitted within a rotation or two,
+    /// and a token that shows work soon shows it done; what is left are messages that no member
+    /// holds (a token whose ordinal a peer raised), or counts that no member will ever take back.
+    /// The ring cannot get past them, and the process leaves it (the node gathers): recovery then
+    /// starts the new ring from what the members really hold.
+    /// </summary>
+    public bool FailedToReceive => _visitsWithoutReceiving >= _settings.FailToReceiveRotations;
 
     /// <summary>
     /// Whether every member has installed this ring: this process has seen the token twice (so
@@ -104,13 +139,15 @@ public sealed class TotemRing
     /// </summary>
     public RegularMessage? Receive(RingMessage message, List<NodeOutput> outputs)
     {
+        var receipt = Buffer.Add(message);
+        if (receipt == Receipt.BeyondWindow) return null;
         if (_lastForwarded is { } forwarded && message.Seq > forwarded.Seq)
         {
             // The next process has broadcast: the token did move on.
             _lastForwarded = null;
             outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
         }
-        if (!Buffer.Add(message))
+        if (receipt == Receipt.Duplicate)
         {
             Counters.DuplicateMessages++;
             return null;
@@ -120,8 +157,10 @@ public sealed class TotemRing
     }
 
     /// <summary>
-    /// The first half of a token visit: false for a stale or duplicated token (dropped);
-    /// otherwise the token is this visit's, and <see cref="ReceivedByAll"/> is brought up to date.
+    /// The first half of a token visit: false for a stale or duplicated token, or one beyond its
+    /// bounds (<see cref="ClaimBounds.TokenWithin"/>), which are dropped; false too when, with this
+    /// visit, this process has <see cref="FailedToReceive"/>: it leaves the ring, and the token goes
+    /// no further. Otherwise the token is this visit's, and <see cref="ReceivedByAll"/> is brought up to date.
     /// </summary>
     public bool Accept(Token token, List<NodeOutput> outputs)
     {
@@ -130,7 +169,13 @@ public sealed class TotemRing
             Counters.StaleTokens++;
             return false;
         }
+        if (!ClaimBounds.TokenWithin(token, _lastTokenSeq, Buffer.SeqOnToken, Configuration, _settings))
+        {
+            Drops.OutOfBounds++;
+            return false;
+        }
         _lastTokenSeq = token.TokenSeq;
+        Buffer.SawToken(token.Seq);
         Visits++;
         if (_lastForwarded is not null)
         {
@@ -138,7 +183,11 @@ public sealed class TotemRing
             outputs.Add(new StopTimer(TimerKind.TokenRetransmit));
         }
         ReceivedByAll = Math.Max(ReceivedByAll, AruRule.ReceivedByAll(_aruForwardedLastVisit, token.Aru));
-        return true;
+        _visitsWithoutReceiving = ReceivedNothingNew(token) ? _visitsWithoutReceiving + 1 : 0;
+        _myAruAtLastVisit = Buffer.MyAru;
+        if (!FailedToReceive) return true;
+        Counters.FailuresToReceive++;
+        return false;
     }
 
     /// <summary>
@@ -148,7 +197,9 @@ public sealed class TotemRing
     /// </summary>
     public Token PassOn(Token token, Queue<RegularMessage> rebroadcasts, Queue<PendingMessage> pending, List<NodeOutput> outputs)
     {
-        var (toRetransmit, stillRequested) = RetransmissionRequests.Serve(token.RetransmissionRequests, Buffer.Holds);
+        var requests = RetransmissionRequests.Window(token.RetransmissionRequests, Math.Max(token.Aru, ReceivedByAll), token.Seq, _settings.MaxRetransmissionRequests);
+        Drops.DroppedRequests += token.RetransmissionRequests.Length - requests.Length;
+        var (toRetransmit, stillRequested) = RetransmissionRequests.Serve(requests, Buffer.Holds);
         foreach (var requested in toRetransmit)
             outputs.Add(new Broadcast(Buffer.Get(requested)! with { Sender = _me }));
         Counters.Retransmissions += toRetransmit.Length;
@@ -157,7 +208,7 @@ public sealed class TotemRing
         int rebroadcast = FlowControl.NewMessagesAllowed(_settings, token, _myShareOfLastRotation, toRetransmit.Length,
             rebroadcasts.Count, FlowControl.OthersWaiting(token.Backlog, _myShareOfBacklog), Configuration.Members.Length);
         for (int n = 0; n < rebroadcast; n++)
-            Broadcast(new RecoveredMessage(_me, Id, ++seq, rebroadcasts.Dequeue()), outputs);
+            Broadcast(new RecoveredMessage(_me, Id, checked(++seq), rebroadcasts.Dequeue()), outputs);
         long recoverySeq = rebroadcast > 0 ? seq : token.RecoverySeq;
 
         int originated = Step2Buffering.MayOriginateOn(this)
@@ -165,13 +216,13 @@ public sealed class TotemRing
                 pending.Count, FlowControl.OthersWaiting(token.SendBacklog, _myShareOfSendBacklog), Configuration.Members.Length)
             : 0;
         for (int n = 0; n < originated; n++)
-            Originate(pending.Dequeue(), ++seq, outputs);
+            Originate(pending.Dequeue(), checked(++seq), outputs);
 
         int broadcastNow = toRetransmit.Length + rebroadcast + originated;
         var forwarded = token with
         {
             Sender = _me,
-            TokenSeq = token.TokenSeq + 1,
+            TokenSeq = checked(token.TokenSeq + 1),
             Seq = seq,
             RetransmissionRequests = RetransmissionRequests.AddMissing(stillRequested, Buffer.Missing(seq), _settings.MaxRetransmissionRequests),
             FlowControlCount = FlowControl.UpdatedCount(token, _myShareOfLastRotation, broadcastNow),
@@ -186,6 +237,7 @@ public sealed class TotemRing
         _myShareOfSendBacklog = Step2Buffering.SendBacklog(this, pending);
         _myShareOfPendingInstalls = Installed ? 0 : 1;
         _aruForwardedLastVisit = forwarded.Aru;
+        Buffer.SawToken(seq);
         _lastForwarded = forwarded;
         outputs.Add(new Unicast(_successor, forwarded));
         outputs.Add(new StartTimer(TimerKind.TokenRetransmit, _settings.TokenRetransmitTimeoutMs));
@@ -209,6 +261,10 @@ public sealed class TotemRing
 
     /// <summary>No old messages to rebroadcast: what a ring passes on outside recovery. Nothing is ever enqueued on it.</summary>
     internal static Queue<RegularMessage> NoRebroadcasts { get; } = new();
+
+    // A visit at which the token shows work to do (FailedToReceive) and this process's aru has not moved since its last.
+    private bool ReceivedNothingNew(Token token) =>
+        Buffer.MyAru == _myAruAtLastVisit && (token.Seq > Buffer.MyAru || !TokenHold.LooksIdle(token));
 
     private void Originate(PendingMessage pending, long seq, List<NodeOutput> outputs)
     {

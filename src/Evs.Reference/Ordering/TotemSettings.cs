@@ -1,5 +1,6 @@
 // The tunable numbers of Totem's ordering. Corosync's names and defaults (totem.conf:
-// window_size 50, max_messages 17, token_retransmit, hold) are kept; timeouts are scaled per driver.
+// window_size 50, max_messages 17, token_retransmit, hold, fail_recv_const 2500) are kept;
+// timeouts are scaled per driver.
 namespace Evs.Reference.Ordering;
 
 /// <summary>Settings of the ordering protocol (step 1).</summary>
@@ -10,6 +11,13 @@ namespace Evs.Reference.Ordering;
 /// <param name="TokenRetransmitTimeoutMs">How long the last holder waits for a sign that the token moved on before sending it again.</param>
 /// <param name="IdleTokenHoldMs">How long the representative holds an idle token (<see cref="TokenHold"/>); 0: never. Null: Corosync's rule, <see cref="IdleTokenHold"/>.</param>
 /// <param name="IdleRotationsBeforeHold">How many idle rotations in a row make a ring idle enough to hold its token (<see cref="TokenHold"/>).</param>
+/// <param name="FailToReceiveRotations">
+/// Corosync's <c>fail_recv_const</c>, "how many rotations of the token without receiving any of the
+/// messages when messages should be received may occur before a new configuration is formed": after
+/// this many token visits in a row at which the token showed work to do and this process received
+/// nothing new, it gathers (<see cref="TotemRing.FailedToReceive"/>). Corosync's default, 2500: a
+/// lost message is retransmitted within a rotation or two, so a correct ring never comes near it.
+/// </param>
 public sealed record TotemSettings(
     int WindowSize = 50,
     int MaxMessagesPerVisit = 17,
@@ -17,7 +25,8 @@ public sealed record TotemSettings(
     int MaxRetransmissionRequests = 200,
     double TokenRetransmitTimeoutMs = 70,
     double? IdleTokenHoldMs = null,
-    int IdleRotationsBeforeHold = 16)
+    int IdleRotationsBeforeHold = 16,
+    int FailToReceiveRotations = 2500)
 {
     /// <summary>
     /// How long an idle token is held: <see cref="IdleTokenHoldMs"/>, or by default Corosync's

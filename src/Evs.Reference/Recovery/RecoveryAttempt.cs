@@ -56,21 +56,23 @@ public sealed class RecoveryAttempt
     private readonly TotemSettings _settings;
     private readonly MembershipSettings _timeouts;
     private readonly OrderingCounters _counters;
+    private readonly PacketDrops _drops;
     private readonly PrimaryInstall _primary;
 
     /// <summary>
     /// An attempt at <paramref name="me"/> towards the ring <paramref name="commit"/> proposes, from
     /// the ring of its last regular configuration (<paramref name="old"/>, null for a process never
-    /// in one) and its obligation set.
+    /// in one) and its obligation set; the proposed ring counts in the process's <paramref name="counters"/> and <paramref name="drops"/>.
     /// </summary>
     public RecoveryAttempt(ProcessId me, CommitToken commit, TotemRing? old, ObligationSet obligations,
-        TotemSettings settings, MembershipSettings timeouts, OrderingCounters counters, PrimaryInstall primary)
+        TotemSettings settings, MembershipSettings timeouts, OrderingCounters counters, PacketDrops drops, PrimaryInstall primary)
     {
         _me = me;
         _old = old;
         _settings = settings;
         _timeouts = timeouts;
         _counters = counters;
+        _drops = drops;
         _primary = primary;
         Obligations = obligations;
         Exchange = new Step3Exchange(me, commit, settings);
@@ -184,7 +186,7 @@ public sealed class RecoveryAttempt
     {
         Step = RecoveryStep.Rebroadcasting;
         var transitional = Step4TransitionalConfiguration.Members(commit.Infos, _old?.Configuration);
-        Ring = new TotemRing(_me, commit.Ring, Configuration.Regular(commit.Ring, commit.Members), _settings, _counters, installed: false);
+        Ring = new TotemRing(_me, commit.Ring, Configuration.Regular(commit.Ring, commit.Members), _settings, _counters, installed: false, _drops);
         var toRebroadcast = _old is null ? [] : Step4TransitionalConfiguration.MessagesToRebroadcast(_me, transitional, _old.Buffer);
         Rebroadcast = new Step5Rebroadcast(transitional, toRebroadcast);
         Primary = _primary.Decide(commit.Ring, commit.Members, commit.Infos);

@@ -119,7 +119,7 @@ public sealed class Step3Exchange
 
     private void PassOn(CommitToken commit, List<NodeOutput> outputs)
     {
-        var next = commit with { Sender = _me, TokenSeq = commit.TokenSeq + 1 };
+        var next = commit with { Sender = _me, TokenSeq = checked(commit.TokenSeq + 1) };
         Commit = next;
         var to = next.Successor(_me);
         _inFlight = (to, next);

@@ -50,7 +50,8 @@ public sealed record SimulationSummary(
     long PacketsDuplicated,
     OrderingCounters Ordering,
     bool Quiescent,
-    long SendsRefusedByFilter = 0)
+    long SendsRefusedByFilter,
+    PacketDrops Drops)
 {
     /// <summary>Times a token was sent again after the token retransmission timeout, by every process.</summary>
     public long TokenRetransmissions => Ordering.TokenRetransmissions;
@@ -85,6 +86,7 @@ public sealed class Simulator
     private readonly Dictionary<ProcessId, VirtualSynchronyFilter> _filters = new();
     private readonly List<VsEvent> _vsEvents = new();
     private readonly OrderingCounters _countsOfCrashedIncarnations = new();
+    private readonly PacketDrops _dropsOfCrashedIncarnations = new();
     private long _refusedSends;
     private long _order;
     private long _now;
@@ -140,7 +142,8 @@ public sealed class Simulator
             _configurations.Count, _sent, _delivered, _now / 1000.0,
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
             _nodes.Values.Aggregate(_countsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Counters)),
-            quiescent, _refusedSends);
+            quiescent, _refusedSends,
+            _nodes.Values.Aggregate(_dropsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Drops)));
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
         return new SimulationResult(new Trace(header, _events), summary, filtered);
@@ -214,7 +217,9 @@ public sealed class Simulator
     // fail_p(c): the process loses everything but its stable storage; its timers die with it.
     private void Crash(ProcessId p)
     {
-        _countsOfCrashedIncarnations.Add(_nodes[p].Snapshot().Counters);
+        var last = _nodes[p].Snapshot();
+        _countsOfCrashedIncarnations.Add(last.Counters);
+        _dropsOfCrashedIncarnations.Add(last.Drops);
         _nodes.Remove(p);
         foreach (var timer in Enum.GetValues<TimerKind>())
             _timerGenerations[(p, timer)] = _timerGenerations.GetValueOrDefault((p, timer)) + 1;

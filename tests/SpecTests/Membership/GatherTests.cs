@@ -98,6 +98,43 @@ public class GatherTests
     }
 
     [Fact]
+    public void A_join_from_an_earlier_round_of_its_sender_is_stale_and_ignored()
+    {
+        var gather = GatherAt(A);
+        gather.OnJoin(Join(B, [A, B, C], ringSeq: 7));
+        var earlier = Join(B, [A, B, C, D], fails: [C], ringSeq: 6); // before b saw ring 7, it believed c had failed
+
+        Assert.True(gather.IsStale(earlier));
+        Assert.False(gather.OnJoin(earlier));
+        Assert.Empty(gather.FailSet);
+        Assert.Equal(Set(A, B, C), gather.ProcSet);
+    }
+
+    [Fact]
+    public void A_join_from_earlier_in_the_same_round_is_stale_and_cannot_take_back_its_sender_s_agreement()
+    {
+        var gather = GatherAt(A);
+        gather.OnJoin(Join(B, [A, B], ringSeq: 7));
+        Assert.True(gather.HasConsensus);
+
+        var earlier = Join(B, [B], ringSeq: 7); // b's sets only grow within a round: this one came first
+        Assert.True(gather.IsStale(earlier));
+        Assert.False(gather.Receive(earlier, []));
+        Assert.True(gather.HasConsensus);
+    }
+
+    [Fact]
+    public void The_same_join_again_and_a_later_round_s_join_are_fresh_even_with_smaller_sets()
+    {
+        var gather = GatherAt(A);
+        gather.OnJoin(Join(B, [A, B, C], fails: [C], ringSeq: 7));
+
+        Assert.False(gather.IsStale(Join(B, [A, B, C], fails: [C], ringSeq: 7))); // a copy: nothing new, nothing taken back
+        Assert.False(gather.IsStale(Join(B, [A, B], ringSeq: 8)));               // b has seen ring 8 since: a new round
+        Assert.False(gather.IsStale(Join(C, [C], ringSeq: 0)));                  // nothing is held from c yet
+    }
+
+    [Fact]
     public void A_process_alone_in_its_proposed_configuration_has_consensus()
     {
         Assert.True(GatherAt(A).HasConsensus);

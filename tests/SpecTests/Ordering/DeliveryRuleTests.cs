@@ -27,16 +27,16 @@ public class DeliveryRuleTests
     [Fact]
     public void The_receive_buffer_tracks_what_has_been_received_without_a_gap()
     {
-        var buffer = new ReceiveBuffer();
-        foreach (var seq in new long[] { 1, 3, 4 }) Assert.True(buffer.Add(Message(seq)));
+        var buffer = new ReceiveBuffer(lead: 100);
+        foreach (var seq in new long[] { 1, 3, 4 }) Assert.Equal(Receipt.Held, buffer.Add(Message(seq)));
         Assert.Equal(1, buffer.MyAru);
         Assert.Equal(new long[] { 2, 5 }, buffer.Missing(upTo: 5));
-        Assert.False(buffer.Add(Message(3)));
+        Assert.Equal(Receipt.Duplicate, buffer.Add(Message(3)));
         buffer.Add(Message(2));
         Assert.Equal(4, buffer.MyAru);
         buffer.DiscardUpTo(3);
         Assert.False(buffer.Holds(2));
-        Assert.False(buffer.Add(Message(2)));
+        Assert.Equal(Receipt.Duplicate, buffer.Add(Message(2)));
         Assert.True(buffer.Holds(4));
     }
 

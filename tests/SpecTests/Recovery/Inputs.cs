@@ -43,17 +43,18 @@ internal static class Inputs
     /// <summary>
     /// Two token visits that teach <paramref name="ring"/> that every member has received up to
     /// <paramref name="upTo"/> (not above its own aru); if <paramref name="deliver"/>, the second
-    /// visit is completed, delivering what has become deliverable. Returns the outputs.
+    /// visit is completed, delivering what has become deliverable. The token goes round {p,q,r}
+    /// between the two: its hop count grows by three. Returns the outputs.
     /// </summary>
     public static List<NodeOutput> LearnReceivedByAll(TotemRing ring, long upTo, bool deliver)
     {
         var outputs = new List<NodeOutput>();
-        long tokenSeq = 1000L * (ring.Visits + 1);
+        long tokenSeq = 3L * ring.Visits + 1;
         long seq = ring.Buffer.HighestSeen;
         var first = new Token(P, ring.Id, tokenSeq, seq, Aru: seq, AruSetter: null, ImmutableArray<long>.Empty, FlowControlCount: 0);
         ring.Accept(first, outputs);
         ring.PassOn(first, NoRebroadcasts, new Queue<PendingMessage>(), outputs);
-        var second = first with { TokenSeq = tokenSeq + 500, Aru = upTo };
+        var second = first with { TokenSeq = tokenSeq + 3, Aru = upTo };
         ring.Accept(second, outputs);
         if (deliver) ring.PassOn(second, NoRebroadcasts, new Queue<PendingMessage>(), outputs);
         return outputs;

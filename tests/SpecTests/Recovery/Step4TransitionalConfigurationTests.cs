@@ -20,7 +20,7 @@ public class Step4TransitionalConfigurationTests
 
     private static ReceiveBuffer Holding(params long[] ordinals)
     {
-        var buffer = new ReceiveBuffer();
+        var buffer = new ReceiveBuffer(lead: 1000);
         foreach (long seq in ordinals) buffer.Add(Message(seq, P, DeliveryService.Agreed, $"m{seq}"));
         return buffer;
     }

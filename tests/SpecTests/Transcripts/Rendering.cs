@@ -111,6 +111,7 @@ public static class Rendering
         GatherReason.JoinReceived => "join received",
         GatherReason.RecoveryInterrupted => "recovery interrupted",
         GatherReason.Recovered => "recovered",
+        GatherReason.FailedToReceive => "failed to receive",
         _ => "?",
     };
 
