@@ -83,6 +83,8 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly NodeTrace? _trace;
     private readonly EventRecorder _recorder;
     private Configuration? _lastRegular;
+    private PacketDrops _drops = new();
+    private readonly HashSet<(ProcessId Sender, string Kind, string Why)> _claimsLogged = [];
     private int _sendsQueued;
     private int _stopping;
     private bool _crashed;
@@ -181,6 +183,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>What the wire format dropped, and why (updated by the event loop; read for display).</summary>
     public WireCounters WireCounters => _wire.Counters;
+
+    /// <summary>What the node dropped as no correct process sends it, as of the last packet it took (safe to read from any thread).</summary>
+    public PacketDrops PacketDrops => Volatile.Read(ref _drops);
 
     /// <summary>Traffic cuts: block peers, isolate, heal.</summary>
     public TrafficFilter Traffic { get; } = new();
@@ -443,7 +448,24 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private void Arrive(Packet packet) => Handle(new PacketArrived(packet));
+    private void Arrive(Packet packet)
+    {
+        Handle(new PacketArrived(packet));
+        var drops = _node.Drops();
+        if (drops == _drops) return;
+        if (drops.OutOfBounds != _drops.OutOfBounds) LogClaimDrop(packet, "claims a number beyond its bound", drops.OutOfBounds);
+        if (drops.Misaddressed != _drops.Misaddressed) LogClaimDrop(packet, "was not passed on by this process's predecessor on its ring", drops.Misaddressed);
+        if (drops.DroppedRequests != _drops.DroppedRequests) LogClaimDrop(packet, "asks for retransmissions no member needs or nobody sent", drops.DroppedRequests);
+        Volatile.Write(ref _drops, drops);
+    }
+
+    // What the node dropped as no correct process sends it (Node/ClaimBounds, the token's predecessor):
+    // a key holder that is buggy or hostile. Logged once per sender and kind, then only counted.
+    private void LogClaimDrop(Packet packet, string why, long count)
+    {
+        if (_claimsLogged.Count < SenderPolicy.MaxLogged && _claimsLogged.Add((packet.Sender, packet.GetType().Name, why)))
+            RuntimeLog.ClaimDropped(_logger, Id, packet.GetType().Name, packet.Sender, why, count);
+    }
 
     private void Handle(NodeInput input)
     {
@@ -574,7 +596,7 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var node = _node.Snapshot();
         return new NodeStatus(Id, running, node.State, _lastRegular, node.Regular?.Ring, node.PendingSends + Volatile.Read(ref _sendsQueued),
-            node.Regular?.DeliveredUpTo ?? 0, node.Regular?.HighestSeen ?? 0, node.Counters);
+            node.Regular?.DeliveredUpTo ?? 0, node.Regular?.HighestSeen ?? 0, node.Counters, node.Drops);
     }
 
     private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;

@@ -15,8 +15,9 @@ namespace Evs.Runtime;
 /// <see cref="Ring"/> the ring of the last regular configuration it installed (null before the first);
 /// <see cref="PendingSends"/> the application's messages not yet sent (queued for the node or
 /// buffered in it); <see cref="DeliveredUpTo"/> and <see cref="HighestSeen"/> the ring's ordinals
-/// delivered here and seen here; <see cref="Counters"/> the ordering protocol's counts (null when
-/// the status was rebuilt from a report that does not carry them). A stopped host reports its last
+/// delivered here and seen here; <see cref="Counters"/> the ordering protocol's counts and
+/// <see cref="Drops"/> the packets it dropped as no correct process sends them (null when the
+/// status was rebuilt from a report that does not carry them). A stopped host reports its last
 /// state with <see cref="Running"/> false.
 /// </summary>
 public sealed record NodeStatus(
@@ -28,7 +29,8 @@ public sealed record NodeStatus(
     int PendingSends,
     long DeliveredUpTo,
     long HighestSeen,
-    OrderingCounters? Counters = null)
+    OrderingCounters? Counters = null,
+    PacketDrops? Drops = null)
 {
     /// <inheritdoc/>
     public override string ToString() =>

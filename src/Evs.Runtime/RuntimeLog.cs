@@ -49,6 +49,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops packets from {Sender} (first from {Source}): not a process of the configuration (the peer list, or --members with multicast); each further one is only counted ({Count} so far)")]
     public static partial void UnknownSender(ILogger logger, ProcessId process, ProcessId sender, IPEndPoint source, long count);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops a {Kind} from {Sender}: it {Why}, which no correct process sends (a buggy or hostile key holder); further ones are only counted ({Count} so far)")]
+    public static partial void ClaimDropped(ILogger logger, ProcessId process, string kind, ProcessId sender, string why, long count);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Process} drops a datagram from {Source} ({Peer}): traffic is cut ({Dropped} dropped in so far)")]
     public static partial void BlockedIn(ILogger logger, ProcessId process, IPEndPoint source, string peer, long dropped);
 

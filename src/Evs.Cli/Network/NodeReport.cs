@@ -65,7 +65,8 @@ internal sealed record NodeReport(
             status.HighestSeen,
             new DatagramCounts(transport.Sent, transport.Received, transport.SendErrors, transport.ReceiveErrors, transport.UnknownPeer),
             new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, transport.WrongSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster,
-                wire.Replayed, wire.Stale, wire.Misaddressed, host.Senders.Refused),
+                wire.Replayed, wire.Stale, wire.Misaddressed, host.Senders.Refused,
+                status.Drops?.OutOfBounds ?? 0, status.Drops?.Misaddressed ?? 0, status.Drops?.StaleJoins ?? 0, status.Drops?.DroppedRequests ?? 0),
             host.Traffic.IsIsolated,
             [.. host.Traffic.Blocked.Select(p => p.Name).Order(StringComparer.Ordinal)],
             status.Counters?.TokenHolds ?? 0);
@@ -103,8 +104,10 @@ internal sealed record DatagramCounts(long Sent, long Received, long SendErrors,
 /// Datagrams dropped, by reason: by a traffic cut (in, out), by the transport (from an address that
 /// is no peer's; packets naming a sender whose address it is not), by the wire format
 /// (<see cref="WireCounters"/>: malformed, unauthenticated, another version or cluster, a copy seen
-/// before, too old, addressed to another process) or by the host (packets of a process outside the
-/// configuration, <see cref="SenderPolicy"/>). README.md says how to read each.
+/// before, too old, addressed to another process), by the host (packets of a process outside the
+/// configuration, <see cref="SenderPolicy"/>) or by the node (packets no correct process sends:
+/// <see cref="Evs.Reference.Node.PacketDrops"/>; retransmission requests taken off tokens are counted,
+/// not refused). README.md says how to read each.
 /// </summary>
 internal sealed record DropCounts(
     long CutIn,
@@ -118,13 +121,19 @@ internal sealed record DropCounts(
     long Replayed,
     long Stale,
     long Misaddressed,
-    long UnknownSender)
+    long UnknownSender,
+    long OutOfBounds,
+    long MisaddressedTokens,
+    long StaleJoins,
+    long DroppedRequests)
 {
     /// <summary>Dropped on arrival because of what they are, not because of a cut.</summary>
-    public long Refused => UnknownSource + WrongSource + Malformed + Unauthenticated + WrongVersion + OtherCluster + Replayed + Stale + Misaddressed + UnknownSender;
+    public long Refused => UnknownSource + WrongSource + Malformed + Unauthenticated + WrongVersion + OtherCluster + Replayed + Stale + Misaddressed + UnknownSender
+        + OutOfBounds + MisaddressedTokens + StaleJoins;
 
     /// <inheritdoc/>
     public override string ToString() =>
         $"cut in {CutIn}, cut out {CutOut}, unknown source {UnknownSource}, wrong source {WrongSource}, malformed {Malformed}, unauthenticated {Unauthenticated}, "
-        + $"wrong version {WrongVersion}, other cluster {OtherCluster}, replayed {Replayed}, stale {Stale}, misaddressed {Misaddressed}, unknown sender {UnknownSender}";
+        + $"wrong version {WrongVersion}, other cluster {OtherCluster}, replayed {Replayed}, stale {Stale}, misaddressed {Misaddressed}, unknown sender {UnknownSender}, "
+        + $"out of bounds {OutOfBounds}, misaddressed tokens {MisaddressedTokens}, stale joins {StaleJoins}, dropped requests {DroppedRequests}";
 }

@@ -26,4 +26,10 @@ public interface IProtocolNode
 
     /// <summary>The part of <see cref="Snapshot"/> cheap enough to read at every step.</summary>
     NodeProgress Progress();
+
+    /// <summary>
+    /// What the node dropped because no correct process sends it (<see cref="NodeSnapshot.Drops"/>),
+    /// cheap enough to read after every packet: a driver tells its operator of a new kind of drop at once.
+    /// </summary>
+    PacketDrops Drops();
 }

@@ -65,6 +65,9 @@ public sealed class TotemNode : IProtocolNode
         _attempt?.Obligations ?? _obligations, _buffering.Pending.Count, _primary.History, _counters.Copy(), _ignoredPackets, _drops.Copy());
 
     /// <inheritdoc/>
+    public PacketDrops Drops() => _drops.Copy();
+
+    /// <inheritdoc/>
     public NodeProgress Progress() => new(
         Id, State, _regular?.Ring.Id, _regular?.Configuration, _buffering.Pending.Count,
         _regular?.Ring.DeliveredUpTo ?? 0, _regular?.Ring.Buffer.HighestSeen ?? 0);

@@ -77,7 +77,7 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
             string[] reasons =
             [
                 "cutIn", "cutOut", "unknownSource", "wrongSource", "malformed", "unauthenticated", "wrongVersion", "otherCluster",
-                "replayed", "stale", "misaddressed", "unknownSender",
+                "replayed", "stale", "misaddressed", "unknownSender", "outOfBounds", "misaddressedTokens", "staleJoins", "droppedRequests",
             ];
             Assert.All(reasons, reason => Assert.Equal(JsonValueKind.Number, dropped.GetProperty(reason).ValueKind));
         }

@@ -47,6 +47,9 @@ public sealed class CrashableNode(ProcessId id, Func<TotemNode> incarnation) : I
     /// <inheritdoc/>
     public NodeProgress Progress() => _node.Progress();
 
+    /// <inheritdoc/>
+    public PacketDrops Drops() => _node.Drops();
+
     /// <summary>fail_p: everything but stable storage is lost.</summary>
     public void Crash()
     {

@@ -22,6 +22,9 @@ public sealed record Drops(ImmutableSortedDictionary<string, long> Counts)
         ("unknown source", h => h.Transport.Counters.UnknownSource),
         ("wrong source", h => h.Transport.Counters.WrongSource),
         ("unknown sender", h => h.Senders.Refused),
+        ("out of bounds", h => h.PacketDrops.OutOfBounds),
+        ("misaddressed tokens", h => h.PacketDrops.Misaddressed),
+        ("stale joins", h => h.PacketDrops.StaleJoins),
     ];
 
     /// <summary>The counters of <paramref name="host"/> now.</summary>

@@ -65,6 +65,33 @@ public sealed class Forger(Relay relay, string cluster, WireSecurity security, i
         foreach (var datagram in Seal(packet, to)) relay.Inject(from ?? packet.Sender, to, datagram);
     }
 
+    /// <summary>
+    /// Sends <paramref name="original"/>, a captured datagram of whole packets, on to its destination
+    /// resealed under its own header (sender, incarnation, counter, destination) with as many of
+    /// <paramref name="extra"/>'s packets added as fit: a key holder in the middle riding on another
+    /// member's datagrams, whose own counters stay its own. False, sending nothing, for a fragment or
+    /// a datagram the forger cannot read: the caller forwards the original.
+    /// </summary>
+    public bool Replace(Captured original, Func<Packet> extra, out int added)
+    {
+        added = 0;
+        var packets = Read(original);
+        if (packets.Count == 0 || DatagramHeader.Read(original.Bytes) is not { Kind: DatagramKind.Packets } header) return false;
+        int capacity = maxDatagramSize - DatagramHeader.LengthFor(cluster.Length, header.Sender.Name.Length, header.Destination?.Name.Length ?? 0) - _seal.TrailerLength;
+        var encoded = packets.Select(PacketCodec.Encode).ToList();
+        while (true)
+        {
+            var more = PacketCodec.Encode(extra());
+            if (Packing.Pack([.. encoded, more], capacity).Count != 1) break;
+            encoded.Add(more);
+            added++;
+        }
+        byte[] datagram;
+        lock (_lock) datagram = Datagrams.Write(_seal, cluster, DatagramKind.Packets, header.Sender, header.Incarnation, header.Counter, header.Destination, Packing.Pack(encoded, capacity)[0]);
+        relay.Inject(original.From, original.To, datagram);
+        return true;
+    }
+
     // One reader per path, as the receiver at its end reads it: a broadcast reaches every peer in
     // the same bytes, and one reader for all paths would drop the second copy as a replay.
     private WireFormat ReaderOf(Captured datagram)
