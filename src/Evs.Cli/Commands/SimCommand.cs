@@ -97,6 +97,8 @@ internal static class SimCommand
         AnsiConsole.MarkupLineInterpolated($"processes {scenario.Processes.Length}, configurations {s.Configurations}, quiescent {s.Quiescent}");
         AnsiConsole.MarkupLineInterpolated($"virtual time {s.VirtualMs:N1} ms, wall time {wall.TotalMilliseconds:N0} ms, {s.Delivered.Values.Sum() / wallSeconds:N0} simulated deliveries per wall second");
         AnsiConsole.MarkupLineInterpolated($"packets {s.PacketsSent:N0} sent, {s.PacketsLost:N0} lost, {s.PacketsDuplicated:N0} duplicated; {s.Retransmissions:N0} retransmissions, {s.TokenRetransmissions:N0} token retransmissions, {s.Ordering.TokenHolds:N0} idle tokens held");
+        if (scenario.Adversary is { } adversary)
+            AnsiConsole.MarkupLineInterpolated($"adversary ({adversary}): {s.PacketsInjected:N0} packets injected that reached a live process");
         if (tracePath is not null) AnsiConsole.MarkupLineInterpolated($"trace: {tracePath} ({result.Trace.Events.Count:N0} events)");
         if (result.VirtualSynchrony is { } vs)
         {

@@ -23,6 +23,7 @@ public static class ScenarioJson
         if (!StartsAsOneComponent(s)) lines.Add($"  \"start\": {Components(s.Start)},");
         lines.Add($"  \"traffic\": {TrafficOf(s.Traffic)},");
         lines.Add($"  \"network\": {NetworkOf(s.Network)},");
+        if (s.Adversary is { } adversary) lines.Add($"  \"adversary\": {AdversaryOf(adversary)},");
         lines.Add("  \"steps\": [");
         lines.Add(string.Join(",\n", s.Steps.Select(step => $"    {{ \"at\": {F(step.At)}, {Action(step)} }}")));
         lines.Add("  ]");
@@ -60,6 +61,13 @@ public static class ScenarioJson
 
     private static string NetworkOf(NetworkConditions n) =>
         $"{{ \"delay_ms\": [{F(n.MinDelayMs)}, {F(n.MaxDelayMs)}], \"loss\": {F(n.Loss)}, \"duplicate\": {F(n.Duplicate)} }}";
+
+    private static string AdversaryOf(AdversarySettings a) =>
+        $"{{ \"from_ms\": {F(a.FromMs)}, \"until_ms\": {F(a.UntilMs)}, \"rate\": {F(a.Rate)}, \"key\": {(a.WithKey ? "true" : "false")}, " +
+        $"\"attacks\": {Names(a.Attacks)}, \"packets\": {Names(a.Kinds)}, \"phases\": {Names(a.Phases)} }}";
+
+    private static string Names<T>(IEnumerable<T> values) where T : struct, Enum =>
+        $"[{string.Join(", ", values.Select(v => Quote(AdversaryNames.ToName(v))))}]";
 
     private static string Components(IEnumerable<ImmutableArray<ProcessId>> components) =>
         $"[{string.Join(", ", components.Select(c => Ids(c)))}]";

@@ -1,7 +1,9 @@
 // Deterministic simulation needs one seeded random source whose sequence never changes, not
 // with the runtime version nor the platform: "same seed, same trace, byte for byte".
 // System.Random's seeded sequence is an implementation detail of .NET, so the simulator
-// carries its own small, well-known generator: xoshiro256** seeded through SplitMix64.
+// carries its own small, well-known generator: xoshiro256** seeded through SplitMix64. A part of
+// the simulator that must not disturb the run's sequence (the adversary on the network) draws from
+// a stream of its own: the same generator jumped ahead 2^128 draws, which no run ever reaches.
 namespace Evs.Reference.Simulation;
 
 /// <summary>The simulator's only source of randomness (xoshiro256**, Blackman and Vigna).</summary>
@@ -17,6 +19,18 @@ public sealed class DeterministicRandom
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
         _s3 = SplitMix(ref x);
+    }
+
+    /// <summary>
+    /// Stream <paramref name="stream"/> of <paramref name="seed"/>: stream 0 is the run's own
+    /// sequence, stream k the same sequence jumped ahead k times 2^128 draws (the authors' jump
+    /// function), so that drawing from one stream never changes what another one draws.
+    /// </summary>
+    public static DeterministicRandom Stream(long seed, int stream)
+    {
+        var random = new DeterministicRandom(seed);
+        for (int i = 0; i < stream; i++) random.Jump();
+        return random;
     }
 
     /// <summary>The next 64 random bits.</summary>
@@ -45,6 +59,9 @@ public sealed class DeterministicRandom
     /// <summary>Exponentially distributed with the given mean (inter-arrival times of a Poisson process).</summary>
     public double Exponential(double mean) => -mean * Math.Log(1.0 - NextDouble());
 
+    /// <summary>Uniform in [0, <paramref name="count"/>), for a count above 0.</summary>
+    public long Below(long count) => (long)(NextUInt64() % (ulong)count);
+
     /// <summary>Fills <paramref name="bytes"/> with random bytes.</summary>
     public void Fill(Span<byte> bytes)
     {
@@ -53,6 +70,29 @@ public sealed class DeterministicRandom
             ulong v = NextUInt64();
             for (int j = 0; j < 8 && i + j < bytes.Length; j++) bytes[i + j] = (byte)(v >> (8 * j));
         }
+    }
+
+    // Blackman and Vigna's jump for xoshiro256: the state 2^128 draws ahead.
+    private static readonly ulong[] JumpPolynomial = [0x180ec6d33cfd0abaUL, 0xd5a61266f0c9392cUL, 0xa9582618e03fc9aaUL, 0x39abdc4529b1661cUL];
+
+    private void Jump()
+    {
+        ulong s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        foreach (ulong word in JumpPolynomial)
+        {
+            for (int bit = 0; bit < 64; bit++)
+            {
+                if ((word & (1UL << bit)) != 0)
+                {
+                    s0 ^= _s0;
+                    s1 ^= _s1;
+                    s2 ^= _s2;
+                    s3 ^= _s3;
+                }
+                NextUInt64();
+            }
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
     private static ulong SplitMix(ref ulong x)

@@ -54,8 +54,12 @@ public sealed class NetworkModel
         foreach (var p in _processes) _componentOf[p] = 0;
     }
 
-    /// <summary>Whether a packet from <paramref name="from"/> can reach <paramref name="to"/> now.</summary>
-    public bool Connected(ProcessId from, ProcessId to) => from == to || _componentOf[from] == _componentOf[to];
+    /// <summary>
+    /// Whether a packet from <paramref name="from"/> can reach <paramref name="to"/> now. A process
+    /// outside the scenario (a ghost an adversary made up) is reached by nothing.
+    /// </summary>
+    public bool Connected(ProcessId from, ProcessId to) =>
+        from == to || _componentOf.TryGetValue(from, out int a) && _componentOf.TryGetValue(to, out int b) && a == b;
 
     /// <summary>
     /// The delays, in microseconds, after which copies of one packet from <paramref name="from"/>

@@ -5,14 +5,15 @@ using Evs.Reference.Model;
 
 namespace Evs.Reference.Simulation;
 
-/// <summary>A whole scenario (docs/SCENARIOS.md).</summary>
+/// <summary>A whole scenario (docs/SCENARIOS.md); <see cref="Adversary"/>, when given, is on the network.</summary>
 public sealed record Scenario(
     string Name,
     ImmutableArray<ProcessId> Processes,
     ImmutableArray<ImmutableArray<ProcessId>> Start,
     Traffic Traffic,
     NetworkConditions Network,
-    ImmutableArray<ScenarioStep> Steps)
+    ImmutableArray<ScenarioStep> Steps,
+    AdversarySettings? Adversary = null)
 {
     /// <summary>The stop step (every valid scenario has exactly one, last).</summary>
     public StopStep Stop => (StopStep)Steps[^1];

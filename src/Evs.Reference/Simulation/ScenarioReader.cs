@@ -18,7 +18,7 @@ public sealed class ScenarioException(string source, int line, string problem)
 }
 
 /// <summary>Reads and validates scenarios (the text of a file; opening the file is the caller's).</summary>
-public static class ScenarioReader
+public static partial class ScenarioReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
@@ -83,9 +83,9 @@ public static class ScenarioReader
         }
     }
 
-    private sealed class Parser(string source, LineMap lines)
+    private sealed partial class Parser(string source, LineMap lines)
     {
-        private static readonly string[] TopLevelKeys = ["name", "processes", "start", "traffic", "network", "steps"];
+        private static readonly string[] TopLevelKeys = ["name", "processes", "start", "traffic", "network", "steps", "adversary"];
         private static readonly string[] StepKeys = ["at", "partition", "heal", "crash", "recover", "loss", "delay_ms", "duplicate", "send", "stop", "recover_all"];
 
         // A step of the format (docs/SCENARIOS.md) that the simulator cannot run yet: a scenario
@@ -107,7 +107,9 @@ public static class ScenarioReader
             var network = root.TryGetProperty("network", out var w) ? NetworkOf(w) : NetworkConditions.Default;
             if (!root.TryGetProperty("steps", out var steps) || steps.ValueKind != JsonValueKind.Array)
                 throw Error(Line("steps"), "\"steps\" must be an array ending with a stop step");
-            return new Scenario(name, processes, start, traffic, network, Steps(steps));
+            var scenarioSteps = Steps(steps);
+            var adversary = root.TryGetProperty("adversary", out var a) ? AdversaryOf(a, scenarioSteps[^1].At) : null;
+            return new Scenario(name, processes, start, traffic, network, scenarioSteps, adversary);
         }
 
         private ImmutableArray<ProcessId> Processes(JsonElement root)

@@ -1,7 +1,7 @@
 // The deterministic simulator (TigerBeetle's VOPR, MIT's labrpc): the real protocol nodes,
 // driven on a virtual clock by one event queue, with faults from a scenario — partitions,
-// heals, crashes that keep only stable storage, recoveries — and every random choice from one
-// seeded source. Same scenario and seed, same trace, byte for byte.
+// heals, crashes that keep only stable storage, recoveries, an adversary on the network — and every
+// random choice from one seeded source. Same scenario and seed, same trace, byte for byte.
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -36,8 +36,11 @@ public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null
 /// </summary>
 public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double RecoverAfterMs);
 
-/// <summary>What a run produced: its trace, the filtered virtual synchrony history when asked for, and a summary.</summary>
-public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null);
+/// <summary>
+/// What a run produced: its trace, the filtered virtual synchrony history when asked for, a summary,
+/// and, when the scenario has an adversary, the packets it injected that reached a live process.
+/// </summary>
+public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null, IReadOnlyList<InjectedPacket>? Injected = null);
 
 /// <summary>Numbers about a run, for people: nothing here goes into the trace. The simulator has no clock: wall time is its caller's to measure.</summary>
 public sealed record SimulationSummary(
@@ -51,7 +54,8 @@ public sealed record SimulationSummary(
     OrderingCounters Ordering,
     bool Quiescent,
     long SendsRefusedByFilter,
-    PacketDrops Drops)
+    PacketDrops Drops,
+    long PacketsInjected)
 {
     /// <summary>Times a token was sent again after the token retransmission timeout, by every process.</summary>
     public long TokenRetransmissions => Ordering.TokenRetransmissions;
@@ -69,11 +73,14 @@ public sealed class Simulator
     private sealed record TrafficTick(ProcessId Process) : Happening;
     private sealed record StepHappens(ScenarioStep Step) : Happening;
     private sealed record RecoveryAfterCrash(ProcessId Process) : Happening;
+    private sealed record AdversaryStrikes : Happening;
+    private sealed record InjectionArrives(Injection Injection) : Happening;
 
     private readonly Scenario _scenario;
     private readonly SimulationOptions _options;
     private readonly DeterministicRandom _random;
     private readonly NetworkModel _network;
+    private readonly Adversary? _adversary;
     private readonly PriorityQueue<Happening, (long Time, long Order)> _queue = new();
     private readonly Dictionary<ProcessId, IProtocolNode> _nodes = new();
     private readonly Dictionary<ProcessId, IStableStorage> _storage = new();
@@ -101,6 +108,8 @@ public sealed class Simulator
         _options = options;
         _random = new DeterministicRandom(options.Seed);
         _network = new NetworkModel(_random, _scenario.Network, _scenario.Processes);
+        if (_scenario.Adversary is { } adversary)
+            _adversary = new Adversary(adversary, options.Seed, _scenario.Processes, _scenario.Stop.At);
     }
 
     /// <summary>Runs <paramref name="scenario"/> to its end and returns the trace.</summary>
@@ -122,6 +131,7 @@ public sealed class Simulator
         foreach (var p in _scenario.Processes) Apply(p, _nodes[p].Handle(new Start()));
         if (_scenario.Traffic.Rate > 0)
             foreach (var p in _scenario.Processes) Schedule(_now + NextTrafficGap(), new TrafficTick(p));
+        if (_adversary?.FirstStrike() is { } firstStrike) Schedule(firstStrike, new AdversaryStrikes());
 
         long stopAt = Micro(_scenario.Stop.At);
         long settleLimit = stopAt + Micro(_options.SettleLimitMs);
@@ -143,10 +153,11 @@ public sealed class Simulator
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
             _nodes.Values.Aggregate(_countsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Counters)),
             quiescent, _refusedSends,
-            _nodes.Values.Aggregate(_dropsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Drops)));
+            _nodes.Values.Aggregate(_dropsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Drops)),
+            _adversary?.Injected.Count ?? 0);
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
-        return new SimulationResult(new Trace(header, _events), summary, filtered);
+        return new SimulationResult(new Trace(header, _events), summary, filtered, _adversary?.Injected);
     }
 
     private void Happen(Happening happening)
@@ -177,7 +188,25 @@ public sealed class Simulator
                 break;
             case RecoveryAfterCrash:
                 break;
+            case AdversaryStrikes strike:
+                Strike(strike);
+                break;
+            case InjectionArrives { Injection: var injection } when _nodes.TryGetValue(injection.To, out var node):
+                _adversary!.Arrived(injection, node.State, _now);
+                Apply(injection.To, node.Handle(new PacketArrived(injection.Packet)));
+                break;
+            case InjectionArrives:
+                break; // to a crashed process
         }
+    }
+
+    // The adversary strikes (or finds nothing to strike with) and says when it strikes again.
+    private void Strike(AdversaryStrikes strike)
+    {
+        var live = _scenario.Processes.Where(_nodes.ContainsKey).Select(p => new LiveProcess(p, _nodes[p].State)).ToList();
+        if (_adversary!.Strike(live, _network.Connected) is { } injection)
+            Schedule(_now + _adversary.TransitDelay(injection, _network.Conditions), new InjectionArrives(injection));
+        if (_adversary.NextStrike(_now) is { } next) Schedule(next, strike);
     }
 
     private void Perform(ScenarioStep step)
@@ -268,10 +297,12 @@ public sealed class Simulator
                     _storage[p].Save(persist.State);
                     break;
                 case Broadcast b:
+                    _adversary?.Capture(p, null, b.Packet);
                     foreach (var to in _scenario.Processes)
                         if (to != p && _nodes.ContainsKey(to)) Transmit(p, to, b.Packet);
                     break;
                 case Unicast u:
+                    _adversary?.Capture(p, u.To, u.Packet);
                     Transmit(p, u.To, u.Packet);
                     break;
                 case StartTimer t:

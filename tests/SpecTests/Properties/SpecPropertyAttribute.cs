@@ -6,18 +6,19 @@ namespace SpecTests.Properties;
 
 /// <summary>
 /// A specification property: FsCheck over generated fault schedules (partitions, heals,
-/// crashes, recoveries, failures during recovery, loss, duplication), <see cref="Runs"/> times
-/// (times EVS_SOAK).
+/// crashes, recoveries, failures during recovery, loss, duplication), one in three with an
+/// adversary on the network (replays, copies to the wrong member, forgeries), <see cref="Runs"/>
+/// times (times EVS_SOAK).
 /// </summary>
 public sealed class SpecPropertyAttribute : PropertyAttribute
 {
     /// <summary>Scenarios per property in an ordinary run.</summary>
     public const int Runs = 300;
 
-    /// <summary>A property over <see cref="FaultSchedules.WithFaults"/>.</summary>
+    /// <summary>A property over <see cref="FaultSchedules.WithFaultsAndAdversary"/>.</summary>
     public SpecPropertyAttribute()
     {
-        Arbitrary = [typeof(FaultSchedules.WithFaults)];
+        Arbitrary = [typeof(FaultSchedules.WithFaultsAndAdversary)];
         MaxTest = Runs * SoakFactor;
     }
 

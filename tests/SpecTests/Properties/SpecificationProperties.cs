@@ -1,6 +1,7 @@
 // The spec checklist: one property per specification of the paper, named after it. Each runs
-// the simulator on generated scenarios and asserts that the checker finds no violation of
-// that specification. A failure prints the seed and the scenario (shrunk), ready for `evs sim`.
+// the simulator on generated scenarios (one in three with an adversary on the network) and
+// asserts that the checker finds no violation of that specification. A failure prints the seed
+// and the scenario (shrunk), ready for `evs sim`, and what the adversary did just before.
 using Evs.Reference.Checking;
 using FsCheck;
 using FsCheck.Fluent;
@@ -14,8 +15,8 @@ public class SpecificationProperties
         var verdict = run.Report[spec];
         return (run.Result.Summary.Quiescent && verdict.Passed)
             .Label(run.Result.Summary.Quiescent
-                ? $"Spec {spec} violated: {verdict.Violation?.Message} at {string.Join(", ", verdict.Violation?.Events ?? [])}\n{run}"
-                : $"the run never became quiescent\n{run}");
+                ? $"Spec {spec} violated: {verdict.Violation?.Message} at {string.Join(", ", verdict.Violation?.Events ?? [])}\n{AdversaryLabel.Of(run.Result, verdict.Violation)}{run}"
+                : $"the run never became quiescent\n{AdversaryLabel.Of(run.Result, null)}{run}");
     }
 
     [SpecProperty] public Property Spec_1_1_PrecedesIsAPartialOrder(GeneratedScenario run) => Holds(run, "1.1");
@@ -46,6 +47,6 @@ public class SpecificationProperties
         var result = run.ResultWith(primary);
         var verdict = SpecificationChecker.Check(result.Trace)[spec];
         return (result.Summary.Quiescent && verdict.Passed)
-            .Label($"{spec} with --primary {primary}: quiescent {result.Summary.Quiescent}, {verdict.Violation?.Message} at {string.Join(", ", verdict.Violation?.Events ?? [])}\n{run}");
+            .Label($"{spec} with --primary {primary}: quiescent {result.Summary.Quiescent}, {verdict.Violation?.Message} at {string.Join(", ", verdict.Violation?.Events ?? [])}\n{AdversaryLabel.Of(result, verdict.Violation)}{run}");
     }
 }

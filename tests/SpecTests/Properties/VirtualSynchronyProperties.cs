@@ -17,8 +17,8 @@ public class VirtualSynchronyProperties
         var verdict = VirtualSynchronyChecker.Check(result.VirtualSynchrony!)[condition];
         return (result.Summary.Quiescent && verdict.Passed)
             .Label(result.Summary.Quiescent
-                ? $"{condition} violated with --primary {run.FilterAlgorithm}: {verdict.Violation?.Message} at {string.Join(", ", verdict.Violation?.Events ?? [])}\n{Reproduce(run)}"
-                : $"the run never became quiescent\n{Reproduce(run)}");
+                ? $"{condition} violated with --primary {run.FilterAlgorithm}: {verdict.Violation?.Message} at {string.Join(", ", verdict.Violation?.Events ?? [])}\n{AdversaryLabel.Of(result, null)}{Reproduce(run)}"
+                : $"the run never became quiescent\n{AdversaryLabel.Of(result, null)}{Reproduce(run)}");
     }
 
     private static string Reproduce(GeneratedScenario run) =>

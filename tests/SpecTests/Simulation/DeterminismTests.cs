@@ -8,14 +8,17 @@ namespace SpecTests.Simulation;
 
 public class DeterminismTests
 {
-    public static byte[] TraceBytes(string scenario, long seed, double? stopAt = null)
+    public static byte[] TraceBytes(string scenario, long seed, double? stopAt = null) =>
+        TraceBytes(Simulator.Run(BuiltInScenarios.Get(scenario), new SimulationOptions(seed, StopAtMs: stopAt)).Trace);
+
+    /// <summary>The trace as `evs sim --trace` writes it.</summary>
+    public static byte[] TraceBytes(Trace trace)
     {
-        var result = Simulator.Run(BuiltInScenarios.Get(scenario), new SimulationOptions(seed, StopAtMs: stopAt));
         using var stream = new MemoryStream();
         using (var writer = new TraceWriter(stream, ownsStream: false))
         {
-            writer.WriteHeader(result.Trace.Header);
-            foreach (var e in result.Trace.Events) writer.Write(e);
+            writer.WriteHeader(trace.Header);
+            foreach (var e in trace.Events) writer.Write(e);
         }
         return stream.ToArray();
     }

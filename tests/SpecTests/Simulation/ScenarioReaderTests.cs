@@ -1,6 +1,7 @@
 // docs/SCENARIOS.md: a scenario that names an unknown process, overlaps components, places steps
 // out of order or uses a step the simulator does not run yet is refused, naming the step and its
 // line; nothing runs.
+using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
 using Xunit;
@@ -105,6 +106,50 @@ public class ScenarioReaderTests
     {
         var e = Refused("{\n  \"processes\": [\"p\",\n  \"steps\": ]\n}");
         Assert.Equal(3, e.Line);
+    }
+
+    [Fact]
+    public void An_adversary_is_read_with_every_field()
+    {
+        var a = ScenarioReader.Parse(With("""{ "at": 3000, "stop": true }""", """
+             "adversary": { "from_ms": 100, "until_ms": 2000, "rate": 500, "key": true,
+                            "attacks": ["redirect", "forge_token_seq"], "packets": ["token", "commit_token"], "phases": ["commit", "recovery"] },
+            """), "t.json").Adversary!;
+        Assert.Equal((100.0, 2000.0, 500.0, true), (a.FromMs, a.UntilMs, a.Rate, a.WithKey));
+        Assert.Equal([AdversaryAttack.Redirect, AdversaryAttack.ForgeTokenSeq], a.Attacks.AsEnumerable());
+        Assert.Equal([CapturedPacketKind.Token, CapturedPacketKind.CommitToken], a.Kinds.AsEnumerable());
+        Assert.Equal([MembershipState.Commit, MembershipState.Recovery], a.Phases.AsEnumerable());
+    }
+
+    [Fact]
+    public void An_adversary_without_fields_strikes_a_hundred_times_a_second_all_run_long_with_every_copy_it_can_make_without_the_key()
+    {
+        var a = ScenarioReader.Parse(With("""{ "at": 3000, "stop": true }""", """ "adversary": {},"""), "t.json").Adversary!;
+        Assert.Equal((0.0, 3000.0, 100.0, false), (a.FromMs, a.UntilMs, a.Rate, a.WithKey));
+        Assert.Equal([AdversaryAttack.Replay, AdversaryAttack.Redirect, AdversaryAttack.ReplayFromAbsent], a.Attacks.AsEnumerable());
+        Assert.Equal(Enum.GetValues<CapturedPacketKind>(), a.Kinds.AsEnumerable());
+        Assert.Equal(Enum.GetValues<MembershipState>(), a.Phases.AsEnumerable());
+        var withKey = ScenarioReader.Parse(With("""{ "at": 3000, "stop": true }""", """ "adversary": { "key": true },"""), "t.json").Adversary!;
+        Assert.Equal(Enum.GetValues<AdversaryAttack>(), withKey.Attacks.AsEnumerable());
+        Assert.Null(ScenarioReader.Parse(With("""{ "at": 3000, "stop": true }"""), "t.json").Adversary);
+    }
+
+    [Theory]
+    [InlineData("""{ "attacks": ["forge_ring_number"] }""", "\"forge_ring_number\" forges packets, which needs \"key\": true")]
+    [InlineData("""{ "attacks": ["replay", "flood"] }""", "adversary.attacks: unknown name \"flood\"")]
+    [InlineData("""{ "packets": ["tokens"] }""", "adversary.packets: unknown name \"tokens\"")]
+    [InlineData("""{ "phases": [] }""", "adversary.phases must be a non-empty list")]
+    [InlineData("""{ "from_ms": 500, "until_ms": 100 }""", "adversary: from_ms 500 is after until_ms 100")]
+    [InlineData("""{ "key": "yes" }""", "adversary.key must be true or false")]
+    [InlineData("""{ "rate": -1 }""", "adversary.rate must be a number at least 0")]
+    [InlineData("""{ "when": 3 }""", "adversary: unknown key \"when\"")]
+    public void An_adversary_the_simulator_cannot_run_as_written_is_refused_naming_its_line(string adversary, string problem)
+    {
+        var e = Refused(With("""{ "at": 3000, "stop": true }""", $"""
+             "adversary": {adversary},
+            """));
+        Assert.Equal(3, e.Line);
+        Assert.Contains(problem, e.Message);
     }
 
     [Fact]
