@@ -13,7 +13,7 @@ namespace SpecTests.Properties;
 
 public class ClaimBoundProperties
 {
-    [SpecProperty]
+    [CorrectClusterProperty]
     public Property With_faults_a_correct_cluster_drops_nothing_as_out_of_bounds_or_misaddressed_and_never_fails_to_receive(GeneratedScenario run) =>
         NothingDropped(run);
 

@@ -27,6 +27,20 @@ public sealed class SpecPropertyAttribute : PropertyAttribute
         int.TryParse(Environment.GetEnvironmentVariable("EVS_SOAK"), out var n) && n > 1 ? n : 1;
 }
 
+/// <summary>
+/// A property of correct processes on a faulty network: <see cref="SpecPropertyAttribute"/>'s fault
+/// schedules without the adversary (<see cref="FaultSchedules.WithFaults"/>), as many of them.
+/// </summary>
+public sealed class CorrectClusterPropertyAttribute : PropertyAttribute
+{
+    /// <summary>A property over <see cref="FaultSchedules.WithFaults"/>.</summary>
+    public CorrectClusterPropertyAttribute()
+    {
+        Arbitrary = [typeof(FaultSchedules.WithFaults)];
+        MaxTest = SpecPropertyAttribute.Runs * SpecPropertyAttribute.SoakFactor;
+    }
+}
+
 /// <summary>A property over fault-free scenarios (<see cref="FaultSchedules"/>): the network misbehaves, no process fails.</summary>
 public sealed class FixedRingPropertyAttribute : PropertyAttribute
 {
