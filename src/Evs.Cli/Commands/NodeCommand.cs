@@ -95,6 +95,7 @@ internal static class NodeCommand
             Bind = address,
             Peers = peers is null ? new Dictionary<ProcessId, IPEndPoint>() : NodeArguments.Peers(peers),
         };
+        NodeArguments.CheckPeers(self, address, options.Peers);
         if (multicast is not null)
         {
             var group = NodeArguments.EndPoint(multicast, "--multicast");

@@ -22,10 +22,40 @@ internal static class NodeArguments
     {
         var trimmed = text.Trim();
         if (!IPEndPoint.TryParse(trimmed, out var endPoint))
-            throw new FormatException($"{what} \"{text}\" is not ADDR:PORT (for example 127.0.0.1:5405)");
+            throw new FormatException(IsHostName(trimmed)
+                ? $"{what} \"{text}\" names a host: host names are not resolved (a name can change its address under a running cluster); give its IP address, ADDR:PORT{(trimmed.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) ? " (localhost is 127.0.0.1)" : "")}"
+                : $"{what} \"{text}\" is not ADDR:PORT (for example 127.0.0.1:5405)");
         bool hasPort = endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? trimmed.Contains("]:", StringComparison.Ordinal) : trimmed.Contains(':');
         if (!hasPort) throw new FormatException($"{what} \"{text}\" has no port: write ADDR:PORT (IPv6: [ADDR]:PORT)");
         return endPoint;
+    }
+
+    // NAME:PORT with a name that is no IP address: letters, digits, dots and hyphens, a letter among them.
+    private static bool IsHostName(string text) =>
+        text.LastIndexOf(':') is > 0 and var colon && int.TryParse(text[(colon + 1)..], out _)
+        && text[..colon].All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-') && text[..colon].Any(char.IsAsciiLetter);
+
+    /// <summary>
+    /// Refuses a peer list that cannot work for process <paramref name="self"/> bound at
+    /// <paramref name="bind"/>: itself named at another address (the others would send where it
+    /// does not listen), another process at its own address (it would talk to itself), or two
+    /// processes at one address.
+    /// </summary>
+    /// <exception cref="FormatException">What is wrong, naming the processes and the address.</exception>
+    public static void CheckPeers(ProcessId self, IPEndPoint bind, IReadOnlyDictionary<ProcessId, IPEndPoint> peers)
+    {
+        if (peers.TryGetValue(self, out var own) && !own.Equals(bind))
+            throw new FormatException($"--peers names this process, {self}, at {own}, but --bind is {bind}: the others would send where it does not listen. Give it the same address in both, or leave it out of --peers");
+        var at = new Dictionary<IPEndPoint, ProcessId> { [bind] = self };
+        foreach (var (peer, address) in peers.OrderBy(p => p.Key.Name, StringComparer.Ordinal))
+        {
+            if (peer == self) continue;
+            if (at.TryGetValue(address, out var other))
+                throw new FormatException(other == self
+                    ? $"--peers puts {peer} at {address}, this process's own address (--bind): it would talk to itself. Give {peer} its own port"
+                    : $"--peers puts {other} and {peer} both at {address}: give each process its own port");
+            at[address] = peer;
+        }
     }
 
     /// <summary>An address without a port.</summary>

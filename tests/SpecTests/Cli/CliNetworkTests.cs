@@ -109,6 +109,30 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_peer_list_that_cannot_work_is_refused_naming_what_is_wrong()
+    {
+        int port = RuntimeCluster.FreeLoopbackPorts(1)[0];
+        string self = $"127.0.0.1:{port}", other = $"127.0.0.1:{port + 1}";
+        string[] Node(string peers) => ["node", "--id", "p1", "--bind", self, "--store", "p1", "--no-input", "--peers", peers];
+        (string[] Arguments, string Said)[] cases =
+        [
+            (Node($"p1={other},p2={self}"), $"--peers names this process, p1, at {other}, but --bind is {self}"),
+            (Node($"p2={self}"), $"--peers puts p2 at {self}, this process's own address (--bind): it would talk to itself"),
+            (Node($"p2={other},p3={other}"), $"--peers puts p2 and p3 both at {other}"),
+            (Node($"p2=localhost:{port + 1}"), "names a host: host names are not resolved"),
+            (Node($"p2=localhost:{port + 1}"), "(localhost is 127.0.0.1)"),
+            (Node($"p2=peer-two.lan:{port + 1}"), $"the address of p2 \"peer-two.lan:{port + 1}\" names a host"),
+        ];
+        foreach (var (arguments, said) in cases)
+        {
+            var (code, text) = await EvsProcess.RunAsync(output, _directory, arguments);
+            Assert.True(code == 2, $"exit code {code} for {string.Join(' ', arguments)}: {text}");
+            Assert.Contains(said, text);
+        }
+        Assert.False(Directory.Exists(Path.Combine(_directory, "p1")), "a refused start makes no store");
+    }
+
+    [Fact]
     public async Task A_membership_policy_that_cannot_work_is_refused_naming_what_is_wrong()
     {
         int port = RuntimeCluster.FreeLoopbackPorts(1)[0];
