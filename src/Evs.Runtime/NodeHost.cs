@@ -83,6 +83,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly NodeTrace? _trace;
     private readonly EventRecorder _recorder;
     private Configuration? _lastRegular;
+    private long _delivered, _deliveredInConfiguration;
     private PacketDrops _drops = new();
     private readonly HashSet<(ProcessId Sender, string Kind, string Why)> _claimsLogged = [];
     private int _sendsQueued;
@@ -513,6 +514,8 @@ public sealed class NodeHost : IAsyncDisposable
                     traced |= Trace(output, now);
                     break;
                 case MessageDelivered d:
+                    _delivered++;
+                    if (d.Configuration == _lastRegular?.Id) _deliveredInConfiguration++;
                     traced |= Trace(output, now);
                     (events ??= []).Add(new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload));
                     break;
@@ -520,7 +523,7 @@ public sealed class NodeHost : IAsyncDisposable
                     traced |= Trace(output, now);
                     (events ??= []).Add(new ConfigurationChangedEvent(c.Id, c.Kind, c.Members, c.Primary, c.PreviousRegular));
                     LogConfiguration(c, restarting);
-                    if (c.Kind == ConfigurationKind.Regular) _lastRegular = c;
+                    if (c.Kind == ConfigurationKind.Regular) (_lastRegular, _deliveredInConfiguration) = (c, 0);
                     break;
                 case PrimaryComponentInstalled:
                     Trace(output, now); // nothing to write: the regular configuration that follows says it is primary
@@ -596,7 +599,7 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var node = _node.Snapshot();
         return new NodeStatus(Id, running, node.State, _lastRegular, node.Regular?.Ring, node.PendingSends + Volatile.Read(ref _sendsQueued),
-            node.Regular?.DeliveredUpTo ?? 0, node.Regular?.HighestSeen ?? 0, node.Counters, node.Drops);
+            node.Regular?.DeliveredUpTo ?? 0, node.Regular?.HighestSeen ?? 0, node.Counters, node.Drops, _delivered, _deliveredInConfiguration);
     }
 
     private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;

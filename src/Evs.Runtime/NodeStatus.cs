@@ -17,8 +17,11 @@ namespace Evs.Runtime;
 /// buffered in it); <see cref="DeliveredUpTo"/> and <see cref="HighestSeen"/> the ring's ordinals
 /// delivered here and seen here; <see cref="Counters"/> the ordering protocol's counts and
 /// <see cref="Drops"/> the packets it dropped as no correct process sends them (null when the
-/// status was rebuilt from a report that does not carry them). A stopped host reports its last
-/// state with <see cref="Running"/> false.
+/// status was rebuilt from a report that does not carry them); <see cref="Delivered"/> the messages
+/// delivered to the application since the process started, in every configuration, and
+/// <see cref="DeliveredInConfiguration"/> those of them delivered in <see cref="Configuration"/>
+/// (ordinals count the ring's messages, and start again with every ring). A stopped host reports its
+/// last state with <see cref="Running"/> false.
 /// </summary>
 public sealed record NodeStatus(
     ProcessId Id,
@@ -30,7 +33,9 @@ public sealed record NodeStatus(
     long DeliveredUpTo,
     long HighestSeen,
     OrderingCounters? Counters = null,
-    PacketDrops? Drops = null)
+    PacketDrops? Drops = null,
+    long Delivered = 0,
+    long DeliveredInConfiguration = 0)
 {
     /// <inheritdoc/>
     public override string ToString() =>

@@ -22,6 +22,8 @@ namespace Evs.Cli.Network;
 /// <param name="PendingSends">Messages of the application not sent yet.</param>
 /// <param name="DeliveredUpTo">The ring's ordinals delivered here.</param>
 /// <param name="HighestSeen">The ring's highest ordinal seen here.</param>
+/// <param name="Delivered">Messages delivered here since the process started, in every configuration.</param>
+/// <param name="DeliveredInConfiguration">Messages delivered here in <paramref name="Configuration"/>.</param>
 /// <param name="Datagrams">The transport's counters.</param>
 /// <param name="Dropped">Datagrams dropped, by reason.</param>
 /// <param name="Isolated">Whether traffic to and from everyone is cut.</param>
@@ -39,6 +41,8 @@ internal sealed record NodeReport(
     int PendingSends,
     long DeliveredUpTo,
     long HighestSeen,
+    long Delivered,
+    long DeliveredInConfiguration,
     DatagramCounts Datagrams,
     DropCounts Dropped,
     bool Isolated,
@@ -63,6 +67,8 @@ internal sealed record NodeReport(
             status.PendingSends,
             status.DeliveredUpTo,
             status.HighestSeen,
+            status.Delivered,
+            status.DeliveredInConfiguration,
             new DatagramCounts(transport.Sent, transport.Received, transport.SendErrors, transport.ReceiveErrors, transport.UnknownPeer),
             new DropCounts(host.Traffic.DroppedIn, host.Traffic.DroppedOut, transport.UnknownSource, transport.WrongSource, wire.Malformed, wire.Unauthenticated, wire.WrongVersion, wire.OtherCluster,
                 wire.Replayed, wire.Stale, wire.Misaddressed, host.Senders.Refused,
@@ -81,13 +87,14 @@ internal sealed record NodeReport(
             ? new ModelConfiguration(new ConfigurationId(c), ConfigurationKind.Regular, [.. Members.Select(m => new ProcessId(m))], Primary: Primary)
             : null;
         RingId? ring = RingSequence is { } sequence && RingRepresentative is { } representative ? new RingId(sequence, new ProcessId(representative)) : null;
-        return new NodeStatus(new ProcessId(Id), Running, state, configuration, ring, PendingSends, DeliveredUpTo, HighestSeen);
+        return new NodeStatus(new ProcessId(Id), Running, state, configuration, ring, PendingSends, DeliveredUpTo, HighestSeen,
+            Delivered: Delivered, DeliveredInConfiguration: DeliveredInConfiguration);
     }
 
     /// <summary>One line: state, configuration, traffic and drops.</summary>
     public string OneLine() =>
         $"{Id} {(Running ? "running" : "stopped")}, {State}, configuration {Configuration ?? "none"} [{string.Join(", ", Members)}]{PrimaryText}, "
-        + $"{PendingSends} to send, delivered {DeliveredUpTo} of {HighestSeen}; datagrams sent {Datagrams.Sent}, received {Datagrams.Received}; "
+        + $"{PendingSends} to send, delivered {Delivered} in all and {DeliveredInConfiguration} in this configuration, ordinals {DeliveredUpTo} of {HighestSeen} seen; datagrams sent {Datagrams.Sent}, received {Datagrams.Received}; "
         + $"dropped {Dropped}; cut {CutText}";
 
     /// <summary>" primary", " not primary", or nothing when no primary component algorithm runs.</summary>

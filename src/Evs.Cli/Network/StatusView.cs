@@ -16,7 +16,8 @@ internal static class StatusView
         Row("node", $"{r.Id}, {(r.Running ? "running" : "stopped")}, {r.State}");
         Row("configuration", $"{r.Configuration ?? "none yet"} [{string.Join(", ", r.Members)}]{r.PrimaryText}");
         Row("ring", r.RingSequence is { } seq ? $"R{seq}.{r.RingRepresentative}" : "none yet");
-        Row("messages", $"{r.PendingSends} waiting to be sent, delivered up to {r.DeliveredUpTo} of {r.HighestSeen} seen");
+        Row("messages", $"{r.PendingSends} waiting to be sent; delivered {r.Delivered} since it started, {r.DeliveredInConfiguration} of them in {r.Configuration ?? "no configuration yet"}");
+        Row("ring ordinals", $"delivered up to {r.DeliveredUpTo} of {r.HighestSeen} seen (they start again with every ring)");
         Row("datagrams", $"sent {r.Datagrams.Sent}, received {r.Datagrams.Received}, send errors {r.Datagrams.SendErrors}, receive errors {r.Datagrams.ReceiveErrors}, to unknown peers {r.Datagrams.UnknownPeer}");
         var d = r.Dropped;
         Row("dropped by a cut", $"in {d.CutIn}, out {d.CutOut}");
@@ -32,15 +33,15 @@ internal static class StatusView
     /// <summary>Several nodes, one row each; <paramref name="absent"/> are nodes that do not run, with why.</summary>
     public static IRenderable Table(IEnumerable<NodeReport> reports, IEnumerable<(string Id, string Why)> absent)
     {
-        var table = new Table().AddColumns("node", "state", "configuration", "members", "to send", "delivered / seen", "sent / received", "dropped (cut, refused)", "cut");
+        var table = new Table().AddColumns("node", "state", "configuration", "members", "to send", "delivered (all, here)", "ordinals delivered / seen", "sent / received", "dropped (cut, refused)", "cut");
         foreach (var r in reports)
             table.AddRow(
                 Markup.Escape(r.Id), Markup.Escape(r.State), Markup.Escape((r.Configuration ?? "none") + r.PrimaryText), Markup.Escape(string.Join(", ", r.Members)),
-                $"{r.PendingSends}", $"{r.DeliveredUpTo} / {r.HighestSeen}", $"{r.Datagrams.Sent} / {r.Datagrams.Received}",
+                $"{r.PendingSends}", $"{r.Delivered}, {r.DeliveredInConfiguration}", $"{r.DeliveredUpTo} / {r.HighestSeen}", $"{r.Datagrams.Sent} / {r.Datagrams.Received}",
                 $"{r.Dropped.CutIn + r.Dropped.CutOut}, {r.Dropped.Refused}",
                 Markup.Escape(r.CutText));
         foreach (var (id, why) in absent)
-            table.AddRow(Markup.Escape(id), $"[red]{Markup.Escape(why)}[/]", "", "", "", "", "", "", "");
+            table.AddRow(Markup.Escape(id), $"[red]{Markup.Escape(why)}[/]", "", "", "", "", "", "", "", "");
         return table;
     }
 }

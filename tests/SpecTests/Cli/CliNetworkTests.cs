@@ -66,6 +66,13 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         using var p3 = StartNode(3, ports, "--no-input");
         EvsProcess[] nodes = [p1, p2, p3];
         foreach (var node in nodes) await node.WaitForLineAsync(0, "regular configuration", "[p1, p2, p3]");
+        Assert.Equal(0, (await Ctl("p1", "send", "before", "the", "cut")).ExitCode);
+        Assert.Equal(0, (await Ctl("p2", "send", "also", "before")).ExitCode);
+        foreach (var node in nodes)
+        {
+            await node.WaitForLineAsync(0, "✓ p1 (agreed, in R", "): before the cut");
+            await node.WaitForLineAsync(0, "✓ p2 (agreed, in R", "): also before");
+        }
 
         var (code, status) = await Ctl("p1", "status", "--json");
         Assert.Equal(0, code);
@@ -80,6 +87,8 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
                 "replayed", "stale", "misaddressed", "unknownSender", "outOfBounds", "misaddressedTokens", "staleJoins", "droppedRequests",
             ];
             Assert.All(reasons, reason => Assert.Equal(JsonValueKind.Number, dropped.GetProperty(reason).ValueKind));
+            Assert.Equal(2, json.RootElement.GetProperty("status").GetProperty("delivered").GetInt64());
+            Assert.Equal(2, json.RootElement.GetProperty("status").GetProperty("deliveredInConfiguration").GetInt64());
         }
         var refused = await Task.WhenAll(
             Ctl("p1", "block", "p9"),
@@ -97,6 +106,12 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         await p3.WaitForLineAsync(marks[2], "═ regular configuration", "[p3]");
         Assert.Equal(0, (await Ctl("p3", "send", "--service", "safe", "alone", "in", "p3's", "component")).ExitCode);
         await p3.WaitForLineAsync(marks[2], "✓ p3 (safe, in R", "): alone in p3's component");
+        // Delivered counts go on across configurations: two before the cut, one since, in p3's own.
+        using (var json = JsonDocument.Parse((await Ctl("p3", "status", "--json")).Output))
+        {
+            Assert.Equal(3, json.RootElement.GetProperty("status").GetProperty("delivered").GetInt64());
+            Assert.Equal(1, json.RootElement.GetProperty("status").GetProperty("deliveredInConfiguration").GetInt64());
+        }
 
         marks = [.. nodes.Select(n => n.LineCount)];
         Assert.All(await Task.WhenAll(Ctl("p1", "heal"), Ctl("p2", "heal"), Ctl("p3", "heal")), r => Assert.Equal(0, r.ExitCode));
