@@ -7,6 +7,7 @@
 // children's output goes to a log file per node instead.
 using System.Runtime.InteropServices;
 using Evs.Cli.Network;
+using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Runtime;
 using Spectre.Console;
@@ -29,17 +30,33 @@ internal sealed class ClusterSession
     private readonly TaskCompletionSource _quitRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _followers = [];
+    private readonly MembershipSettings _membership;
     private List<HashSet<ProcessId>>? _partition;
     private DeliveryService _service = DeliveryService.Agreed;
 
-    /// <summary>A session over <paramref name="nodes"/>, whose files are in <paramref name="directory"/>; /quit waits up to <paramref name="settle"/> for quiescence.</summary>
-    public ClusterSession(IReadOnlyList<ClusterNode> nodes, string directory, TimeSpan settle, NodeConsole console)
+    /// <summary>
+    /// A session over <paramref name="nodes"/>, whose files are in <paramref name="directory"/>; /quit
+    /// waits up to <paramref name="settle"/> for quiescence. <paramref name="membership"/> is the
+    /// nodes' timeouts, which the prompt names while a class waits for a partition or a kill to show.
+    /// </summary>
+    public ClusterSession(IReadOnlyList<ClusterNode> nodes, string directory, TimeSpan settle, MembershipSettings membership, NodeConsole console)
     {
         _nodes = nodes;
         _directory = directory;
         _settle = settle;
+        _membership = membership;
         _console = console;
     }
+
+    // What the nodes wait for after a cut or a kill, and how long: Totem notices a lost token only
+    // when it has not come round for the token loss timeout, and then agrees on the members within
+    // the consensus timeout. Without a word the screen stays still for those seconds.
+    private string Waiting(string what) =>
+        $"[grey]{what} the token has not come round for {Seconds(_membership.TokenLossTimeoutMs)} (the token loss timeout), "
+        + $"then agree on the members within {Seconds(_membership.ConsensusTimeoutMs)} (the consensus timeout): "
+        + $"new configurations in about {Seconds(_membership.TokenLossTimeoutMs + _membership.ConsensusTimeoutMs)}[/]";
+
+    private static string Seconds(double ms) => (ms / 1000).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s";
 
     /// <summary>
     /// Starts every node, runs the prompt until /quit, the end of input or a signal, then stops
@@ -223,6 +240,7 @@ internal sealed class ClusterSession
         _partition = groups;
         foreach (var node in _nodes.Where(n => n.IsRunning)) await ApplyPartitionAsync(node);
         _console.Line($"[grey]partitioned: {Markup.Escape(string.Join(" | ", groups.Select(g => string.Join(",", g.Order()))))}[/]");
+        _console.Line(Waiting("waiting: the nodes notice the cut when"));
     }
 
     // Heals the node, then blocks everyone outside its group of the partition in force.
@@ -247,6 +265,7 @@ internal sealed class ClusterSession
         if (!node.IsRunning) { _console.Line($"[red]{node.Id} is {Markup.Escape(node.Absence!)} already[/]"); return; }
         await node.KillAsync();
         _console.Line($"[grey]{node.Id} killed with SIGKILL; /restart {node.Id} starts it again from its store[/]");
+        _console.Line(Waiting($"waiting: the others notice {node.Id} is gone when"));
     }
 
     private async Task RestartAsync(IReadOnlyList<string> arguments)

@@ -54,7 +54,8 @@ internal static class ClusterCommand
                 return ExitCodes.BadInput;
             }
             var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token);
-            var session = new ClusterSession(children, directory, SettleTime(token), new NodeConsole());
+            var membership = token is { } ms ? NodeArguments.Timeouts(ms).Membership : Reference.Membership.MembershipSettings.Corosync;
+            var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole());
             return await session.RunAsync(open: keyFile is null);
         });
         return command;

@@ -223,6 +223,10 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
 
         int mark = cluster.LineCount;
         await cluster.WriteLineAsync("/partition p1,p2 p3");
+        // The class is told what the nodes wait for, and for how long, before anything shows.
+        int told = await cluster.WaitForLineAsync(mark, "waiting: the nodes notice the cut when the token has not come round for 1 s (the token loss timeout)",
+            "within 1.2 s (the consensus timeout): new configurations in about 2.2 s");
+        Assert.True(told < await cluster.WaitForLineAsync(mark, "p1 │ ─ transitional configuration"), "the wait is explained before the change shows");
         await cluster.WaitForLineAsync(mark, "p1 │ ═ regular configuration", "[p1, p2]");
         await cluster.WaitForLineAsync(mark, "p2 │ ═ regular configuration", "[p1, p2]");
         await cluster.WaitForLineAsync(mark, "p3 │ ═ regular configuration", "[p3]");
@@ -235,6 +239,7 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
 
         mark = cluster.LineCount;
         await cluster.WriteLineAsync("/kill p3");
+        await cluster.WaitForLineAsync(mark, "waiting: the others notice p3 is gone when the token has not come round for 1 s");
         await cluster.WaitForLineAsync(mark, "p1 │ ═ regular configuration", "[p1, p2]");
         mark = cluster.LineCount;
         await cluster.WriteLineAsync("/restart p3");
