@@ -36,7 +36,7 @@ public sealed class CopiedDatagramTests(ITestOutputHelper output) : IDisposable
     {
         KeyFile.Generate(KeyPath);
         UdpRelay? relay = null;
-        await using var cluster = new RuntimeCluster(3, output, (id, options) => options with { Bind = options.Peers[id], Peers = relay!.PeersSeenBy(id), KeyFile = KeyPath });
+        await using var cluster = new RuntimeCluster(3, output, (id, options) => options with { Bind = options.Peers[id], Peers = relay!.PeersSeenBy(id), KeyFile = KeyPath, Membership = RuntimeCluster.SteadyMembership });
         using var inFront = relay = new UdpRelay(P1, cluster.Addresses);
         await cluster.StartAllAsync();
         await cluster.WaitForRingAsync(P1, P2, P3);
@@ -90,7 +90,7 @@ public sealed class CopiedDatagramTests(ITestOutputHelper output) : IDisposable
     {
         var key = KeyFile.Generate(KeyPath);
         UdpRelay? relay = null;
-        await using var cluster = new RuntimeCluster(3, output, (id, options) => options with { Bind = options.Peers[id], Peers = relay!.PeersSeenBy(id), KeyFile = KeyPath });
+        await using var cluster = new RuntimeCluster(3, output, (id, options) => options with { Bind = options.Peers[id], Peers = relay!.PeersSeenBy(id), KeyFile = KeyPath, Membership = RuntimeCluster.SteadyMembership });
         using var inFront = relay = new UdpRelay(P1, cluster.Addresses);
         await cluster.StartAllAsync();
         await cluster.WaitForRingAsync(P1, P2, P3);
@@ -127,6 +127,7 @@ public sealed class CopiedDatagramTests(ITestOutputHelper output) : IDisposable
             Multicast = new MulticastGroup(group, TimeToLive: 0),
             Members = members,
             KeyFile = KeyPath,
+            Membership = RuntimeCluster.SteadyMembership,
         });
         await cluster.StartAllAsync();
         await cluster.WaitForRingAsync(P1, P2, P3);

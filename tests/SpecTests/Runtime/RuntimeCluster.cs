@@ -38,6 +38,19 @@ public sealed class RuntimeCluster : IAsyncDisposable
     /// </summary>
     public static readonly MembershipSettings FastMembership = new(TokenLossTimeoutMs: 800, JoinTimeoutMs: 40, ConsensusTimeoutMs: 960, MergeDetectTimeoutMs: 150);
 
+    /// <summary>
+    /// <see cref="FastMembership"/> with the token loss and consensus timeouts doubled, for tests that
+    /// assert that the ring does not change while something is done to it (copies, replays,
+    /// forgeries): these run beside the suite's CPU-heavy tests, and a stall of a few hundred
+    /// milliseconds of the loaded machine must not pass for a lost token. A ring that the attack does
+    /// stop still shows within seconds.
+    /// </summary>
+    public static readonly MembershipSettings SteadyMembership = FastMembership with
+    {
+        TokenLossTimeoutMs = 2 * FastMembership.TokenLossTimeoutMs,
+        ConsensusTimeoutMs = 2 * FastMembership.ConsensusTimeoutMs,
+    };
+
     /// <summary>The token is sent again after 100 ms without a sign that it moved on (an idle token is held 25 ms).</summary>
     public static readonly TotemSettings FastTotem = TotemSettings.Default with { TokenRetransmitTimeoutMs = 100 };
 

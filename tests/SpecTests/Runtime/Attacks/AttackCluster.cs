@@ -27,20 +27,8 @@ public sealed class AttackCluster : IAsyncDisposable
     public static readonly ProcessId P1 = new("p1"), P2 = new("p2"), P3 = new("p3");
 
     /// <summary>
-    /// The runtime tests' short timeouts (RuntimeCluster.FastMembership), doubled: every datagram
-    /// takes one more hop, through the relay's one thread for every path, and these tests run
-    /// beside the suite's CPU-heavy ones, so a stall of a few hundred milliseconds must not pass
-    /// for a lost token. An attack that does stop the ring still shows within seconds.
-    /// </summary>
-    public static readonly MembershipSettings Timeouts = RuntimeCluster.FastMembership with
-    {
-        TokenLossTimeoutMs = 2 * RuntimeCluster.FastMembership.TokenLossTimeoutMs,
-        ConsensusTimeoutMs = 2 * RuntimeCluster.FastMembership.ConsensusTimeoutMs,
-    };
-
-    /// <summary>
     /// How long a membership change may take: the token loss timeout and a round or two of
-    /// consensus (<see cref="Timeouts"/>: about 4 s in all), with room for a loaded machine.
+    /// consensus (RuntimeCluster.SteadyMembership: about 4 s in all), with room for a loaded machine.
     /// Long enough for a ring that settles, far too short for one that keeps changing.
     /// </summary>
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(10);
@@ -91,7 +79,7 @@ public sealed class AttackCluster : IAsyncDisposable
         var key = KeyFile.Generate(keyFile);
         // The relay's sockets are bound first, so that the processes' free ports cannot be one of them.
         var relay = new Relay([P1, P2, P3]);
-        var cluster = new RuntimeCluster(3, output, (id, options) => options with { Bind = options.Peers[id], Peers = relay.Addresses, KeyFile = keyFile, Membership = Timeouts });
+        var cluster = new RuntimeCluster(3, output, (id, options) => options with { Bind = options.Peers[id], Peers = relay.Addresses, KeyFile = keyFile, Membership = RuntimeCluster.SteadyMembership });
         relay.Carry(cluster.Addresses);
         var attack = new AttackCluster(output, keyDirectory, key, relay, cluster);
         try
