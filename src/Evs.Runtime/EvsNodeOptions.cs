@@ -72,6 +72,13 @@ public sealed record EvsNodeOptions
     /// <summary>The trace file (docs/TRACE.md) to append to; null for none.</summary>
     public string? TracePath { get; init; }
 
+    /// <summary>
+    /// Whether the trace carries each message's text (docs/TRACE.md, <c>text</c>) when its payload
+    /// is a line of UTF-8 text, so that a demo's picture shows what was typed. Off by default: a
+    /// trace then holds no application data, only digests.
+    /// </summary>
+    public bool TraceText { get; init; }
+
     /// <summary>A file holding the cluster's shared key (<see cref="Wire.KeyFile"/>): datagrams are then protected by <see cref="Security"/>. Null: an open cluster.</summary>
     public string? KeyFile { get; init; }
 

@@ -110,7 +110,7 @@ public sealed class NodeHost : IAsyncDisposable
         var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
         _node = new TotemNode(options.Id, options.Totem with { IdleTokenHoldMs = options.IdleTokenHold }, options.Membership, primary);
         _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
-        _recorder = new EventRecorder(options.Id, _trace?.NextIndex ?? 0, _trace?.OpenConfiguration);
+        _recorder = new EventRecorder(options.Id, _trace?.NextIndex ?? 0, _trace?.OpenConfiguration, options.TraceText);
         foreach (var kind in Enum.GetValues<TimerKind>())
             _timers[kind] = new GenerationTimer(_time, generation => _inputs.Post(new TimerFired(kind, generation)));
         _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);

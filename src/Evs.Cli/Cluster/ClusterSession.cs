@@ -48,15 +48,7 @@ internal sealed class ClusterSession
         _console = console;
     }
 
-    // What the nodes wait for after a cut or a kill, and how long: Totem notices a lost token only
-    // when it has not come round for the token loss timeout, and then agrees on the members within
-    // the consensus timeout. Without a word the screen stays still for those seconds.
-    private string Waiting(string what) =>
-        $"[grey]{what} the token has not come round for {Seconds(_membership.TokenLossTimeoutMs)} (the token loss timeout), "
-        + $"then agree on the members within {Seconds(_membership.ConsensusTimeoutMs)} (the consensus timeout): "
-        + $"new configurations in about {Seconds(_membership.TokenLossTimeoutMs + _membership.ConsensusTimeoutMs)}[/]";
-
-    private static string Seconds(double ms) => (ms / 1000).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s";
+    private string Waiting(string who) => $"[grey]{Markup.Escape(MembershipWait.Sentence(who, _membership))}[/]";
 
     /// <summary>
     /// Starts every node, runs the prompt until /quit, the end of input or a signal, then stops
@@ -240,7 +232,7 @@ internal sealed class ClusterSession
         _partition = groups;
         foreach (var node in _nodes.Where(n => n.IsRunning)) await ApplyPartitionAsync(node);
         _console.Line($"[grey]partitioned: {Markup.Escape(string.Join(" | ", groups.Select(g => string.Join(",", g.Order()))))}[/]");
-        _console.Line(Waiting("waiting: the nodes notice the cut when"));
+        _console.Line(Waiting("waiting: the nodes notice the cut"));
     }
 
     // Heals the node, then blocks everyone outside its group of the partition in force.
@@ -265,7 +257,7 @@ internal sealed class ClusterSession
         if (!node.IsRunning) { _console.Line($"[red]{node.Id} is {Markup.Escape(node.Absence!)} already[/]"); return; }
         await node.KillAsync();
         _console.Line($"[grey]{node.Id} killed with SIGKILL; /restart {node.Id} starts it again from its store[/]");
-        _console.Line(Waiting($"waiting: the others notice {node.Id} is gone when"));
+        _console.Line(Waiting($"waiting: the others notice {node.Id} is gone"));
     }
 
     private async Task RestartAsync(IReadOnlyList<string> arguments)

@@ -21,9 +21,10 @@ internal static class ClusterCommand
         var insecureKey = KeyOptions.InsecureKey();
         var primary = SimCommand.PrimaryOption();
         var tokenTimeout = NodeCommand.TokenTimeoutOption();
+        var traceText = NodeCommand.TraceTextOption();
         var command = new Command("cluster", "Run N evs node processes on 127.0.0.1 with one prompt: send from any node, partition, heal, kill and restart nodes; /quit stops them and says how to check the traces. Exit 0: the run ended quiescent; 1: it did not (the traces are still checked for safety); 2: the nodes could not start.")
         {
-            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout,
+            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, traceText,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -53,7 +54,7 @@ internal static class ClusterCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {ex.Message}");
                 return ExitCodes.BadInput;
             }
-            var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token);
+            var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token, parse.GetValue(traceText));
             var membership = token is { } ms ? NodeArguments.Timeouts(ms).Membership : Reference.Membership.MembershipSettings.Corosync;
             var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole());
             return await session.RunAsync(open: keyFile is null);
@@ -62,7 +63,7 @@ internal static class ClusterCommand
     }
 
     /// <summary>Nodes p1..pN on 127.0.0.1 at ports from <paramref name="basePort"/>, each given every node's address, with files in <paramref name="directory"/>.</summary>
-    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, bool insecureKey, string? primary, double? tokenTimeoutMs)
+    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, bool insecureKey, string? primary, double? tokenTimeoutMs, bool traceText)
     {
         var ids = Enumerable.Range(1, count).Select(i => new ProcessId($"p{i}")).ToList();
         string Address(int i) => $"127.0.0.1:{basePort + i}";
@@ -78,6 +79,7 @@ internal static class ClusterCommand
             };
             if (keyFile is not null) arguments.AddRange(["--key", keyFile]);
             if (insecureKey) arguments.Add("--insecure-key");
+            if (traceText) arguments.Add("--trace-text");
             if (primary is not null) arguments.AddRange(["--primary", primary]);
             if (tokenTimeoutMs is { } token) arguments.AddRange(["--token-timeout-ms", token.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             children.Add(new ClusterNode(ids[i], arguments, store, trace, Path.Combine(directory, ids[i].Name + ".log")));

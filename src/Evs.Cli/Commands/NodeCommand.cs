@@ -27,6 +27,7 @@ internal static class NodeCommand
         var key = new Option<string?>("--key") { Description = "The cluster's key file (evs keygen): datagrams are encrypted and authenticated. Without it the cluster is open. Refused if its group or others may read or write it (chmod 600 it)." };
         var insecureKey = KeyOptions.InsecureKey();
         var trace = new Option<string?>("--trace") { Description = "Append this process's trace (docs/TRACE.md) to this file; evs check reads it." };
+        var traceText = TraceTextOption();
         var cluster = new Option<string>("--cluster") { Description = "The cluster's name: datagrams of other clusters are dropped.", DefaultValueFactory = _ => "evs" };
         var primary = SimCommand.PrimaryOption();
         var control = new Option<string?>("--control") { Description = $"The control socket's path (evs ctl); default <store>/{ControlServer.DefaultFileName}." };
@@ -36,7 +37,7 @@ internal static class NodeCommand
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
+            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, traceText, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -51,6 +52,7 @@ internal static class NodeCommand
                     StoreDirectory = parse.GetValue(store),
                     NewIdentity = parse.GetValue(newIdentity),
                     TracePath = parse.GetValue(trace),
+                    TraceText = parse.GetValue(traceText),
                     KeyFile = parse.GetValue(key),
                     InsecureKeyFile = parse.GetValue(insecureKey),
                     ClusterName = parse.GetValue(cluster)!,
@@ -69,6 +71,12 @@ internal static class NodeCommand
         });
         return command;
     }
+
+    /// <summary>The --trace-text option, shared with evs cluster.</summary>
+    public static Option<bool> TraceTextOption() => new("--trace-text")
+    {
+        Description = "Write each message's text into the trace (\"text\", when the payload is a line of UTF-8 text), so that evs plot and the live view show what was typed, not only p1.1.1.",
+    };
 
     /// <summary>The --token-timeout-ms option, shared with evs cluster.</summary>
     public static Option<double?> TokenTimeoutOption() => new("--token-timeout-ms")

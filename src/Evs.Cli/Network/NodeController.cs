@@ -34,11 +34,11 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
                 return new ControlReply(true, report.OneLine(), report);
             case ControlRequest.Isolate:
                 node.Isolate();
-                return new ControlReply(true, $"{node.Id} is isolated: every datagram to and from anyone is dropped");
+                return new ControlReply(true, $"{node.Id} is isolated: every datagram to and from anyone is dropped; {Waiting($"{node.Id} and the others notice")}");
             case ControlRequest.Block block:
                 if (UnknownPeer(block) is { } refusal) return new ControlReply(false, refusal);
                 node.Block([.. block.Peers]);
-                return new ControlReply(true, $"{node.Id} blocks {string.Join(", ", block.Peers)}: now cut off from {string.Join(", ", node.Host.Traffic.Blocked.Order())}");
+                return new ControlReply(true, $"{node.Id} blocks {string.Join(", ", block.Peers)}: now cut off from {string.Join(", ", node.Host.Traffic.Blocked.Order())}; {Waiting("the two sides notice")}");
             case ControlRequest.Heal:
                 node.Heal();
                 return new ControlReply(true, $"{node.Id} is healed: every datagram passes");
@@ -56,6 +56,9 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
                 throw new ArgumentOutOfRangeException(nameof(request), request, "not a control request");
         }
     }
+
+    // What the node and the ones cut off from it wait for before their configurations change.
+    private string Waiting(string who) => MembershipWait.Sentence(who, node.Host.Options.Membership);
 
     /// <summary>The peers this node may block: those configured and those it has heard (multicast learns them).</summary>
     public IReadOnlyList<ProcessId> KnownPeers() =>

@@ -35,12 +35,12 @@ public static class SpaceTimeChart
         charts.AddRange(Messages(layout));
         charts.AddRange(Marks(layout));
         if (layout.Marks.Any(m => m.Highlighted)) charts.Add(Highlights(layout));
-        double rows = layout.Marks.Select(m => m.At.Y).DefaultIfEmpty(0).Distinct().Count();
-        int height = (int)Math.Clamp(18 * rows + 220, 480, 4000);
-        int width = 160 * layout.Processes.Count + 420;
+        int height = Math.Clamp(18 * layout.Rows + 220, 480, 4000);
+        double labels = layout.Labels.Select(l => l.At.X + SpaceTimeLayout.Width(l)).DefaultIfEmpty(0).Max();
+        double right = Math.Max(layout.Processes.Count - 1 + 1.6, labels + 0.2); // room on the right for the configurations' labels
+        int width = (int)(160 * (right + 0.6) + 180);
         var chart = ChartStyle.HoverTextOnly(CSharpChart.Combine(charts));
-        var columns = ChartStyle.LabelledAxis(layout.Processes.Select(p => p.X), layout.Processes.Select(p => p.Process), "top",
-            (-0.6, layout.Processes.Count - 1 + 1.6)); // room on the right for the configurations' labels
+        var columns = ChartStyle.LabelledAxis(layout.Processes.Select(p => p.X), layout.Processes.Select(p => p.Process), "top", (-0.6, right));
         chart = Chart.withXAxis(columns, null).Invoke(chart);
         chart = Chart.withYAxis(ChartStyle.DownwardAxis(layout.AxisTitle), null).Invoke(chart);
         chart = Chart.withTitle(title, null).Invoke(chart);
@@ -61,7 +61,8 @@ public static class SpaceTimeChart
     }
 
     // A configuration change is a bar across the columns of the members that install it,
-    // reaching a little beyond the outer ones so that a singleton shows too; its label sits at its right end.
+    // reaching a little beyond the outer ones so that a singleton shows too. The labels are placed
+    // by the layout (at a bar's right end, or shared by bars at one height) and drawn in one trace.
     private static IEnumerable<GenericChart> Bands(SpaceTimeLayout layout)
     {
         foreach (bool transitional in new[] { false, true })
@@ -69,24 +70,22 @@ public static class SpaceTimeChart
             var bands = layout.Bands.Where(b => b.Transitional == transitional).ToList();
             if (bands.Count == 0) continue;
             var bars = new Polyline();
-            var labels = new Polyline();
             foreach (var band in bands)
             {
                 string hover = $"{(transitional ? "transitional" : "regular")} configuration {band.Configuration}<br>members {{{string.Join(",", band.Members)}}}"
                                + (band.Primary is { } primary ? primary ? "<br>primary component" : "<br>not a primary component" : "");
                 foreach (var segment in band.Segments)
                     bars.AddPiece([(segment[0].X - 0.3, segment[0].Y, hover), .. segment.Select(p => (p.X, p.Y, hover)), (segment[^1].X + 0.3, segment[^1].Y, hover)]);
-                var end = band.Segments[^1][^1];
-                labels.AddPiece([(end.X + 0.35, end.Y, band.Label)]);
             }
             var color = transitional ? ChartStyle.TransitionalColor : ChartStyle.RegularColor;
             string name = transitional ? "transitional configuration" : "regular configuration";
             yield return CSharpChart.Scatter<double, double, string>(bars.X, bars.Y, StyleParam.Mode.Lines, Name: name,
                 MultiText: bars.Text, LineColor: color, LineWidth: transitional ? 5 : 7,
                 LineDash: transitional ? StyleParam.DrawingStyle.Dash : StyleParam.DrawingStyle.Solid, Opacity: 0.75);
-            yield return CSharpChart.Scatter<double, double, string>(labels.X, labels.Y, StyleParam.Mode.Text, Name: name + " members", ShowLegend: false,
-                MultiText: labels.Text, TextPosition: StyleParam.TextPosition.MiddleRight);
         }
+        if (layout.Labels.Count == 0) yield break;
+        yield return CSharpChart.Scatter<double, double, string>(layout.Labels.Select(l => l.At.X), layout.Labels.Select(l => l.At.Y), StyleParam.Mode.Text,
+            Name: "configuration members", ShowLegend: false, MultiText: layout.Labels.Select(l => l.Text).ToList(), TextPosition: StyleParam.TextPosition.MiddleRight);
     }
 
     // Each message: a thin line from its send to every delivery, in its service's colour.
@@ -125,7 +124,7 @@ public static class SpaceTimeChart
             bool labelled = labelSends && kind == PlotEventKind.Send;
             var chart = CSharpChart.Scatter<double, double, string>(group.Select(m => m.At.X), group.Select(m => m.At.Y),
                 labelled ? StyleParam.Mode.Markers_Text : StyleParam.Mode.Markers, TextPosition: StyleParam.TextPosition.MiddleLeft,
-                Name: name, ShowLegend: kind != PlotEventKind.ConfigurationChange, MultiText: group.Select(m => labelled ? m.Event.Message! : m.Hover).ToList(),
+                Name: name, ShowLegend: kind != PlotEventKind.ConfigurationChange, MultiText: group.Select(m => labelled ? m.Event.MessageLabel! : m.Hover).ToList(),
                 MarkerSymbol: symbol, MarkerColor: color, Marker: Plotly.NET.TraceObjects.Marker.init(
                     null, null, null, null, null, null, null, color, null, null, null, null, null, null, null, null, null, null, null, null, null, size,
                     null, null, null, null, null, null, symbol, null, null, null, null, null));

@@ -28,16 +28,25 @@ public enum PlotEventKind
 /// <summary>
 /// One event as the plots see it. <see cref="Configuration"/> is the configuration (or view) the
 /// event belongs to; <see cref="Service"/> the delivery service's trace name (causal, agreed, safe,
-/// or cbcast, abcast); <see cref="Members"/> and <see cref="Primary"/> are set on configuration changes.
+/// or cbcast, abcast); <see cref="Members"/> and <see cref="Primary"/> are set on configuration changes;
+/// <see cref="Text"/> is a message's text when the trace has it (docs/TRACE.md, <c>text</c>).
 /// </summary>
 public sealed record PlotEvent(
     string Process, long Index, double Time, PlotEventKind Kind,
     string Configuration, bool Transitional,
     string? Message = null, string? Service = null,
-    IReadOnlyList<string>? Members = null, bool? Primary = null)
+    IReadOnlyList<string>? Members = null, bool? Primary = null, string? Text = null)
 {
+    /// <summary>The most characters of a message's text a label shows.</summary>
+    private const int LabelLength = 24;
+
     /// <summary>How the checker names the event: <c>p#3</c>.</summary>
     public string Witness => $"{Process}#{Index}";
+
+    /// <summary>How a picture labels the message: its text in quotes when the trace has it (cut short), else its name (<c>p1.1.1</c>).</summary>
+    public string? MessageLabel => Text is { } text
+        ? "“" + (text.Length <= LabelLength ? text : text[..(LabelLength - 1)] + "…") + "”"
+        : Message;
 }
 
 /// <summary>Turns traces into <see cref="PlotEvent"/>s, each process's events in its own order.</summary>
@@ -52,9 +61,9 @@ public static class PlotEvents
         {
             DeliverConf c => new PlotEvent(c.Process.Name, c.Index, c.Time, PlotEventKind.ConfigurationChange, c.Conf.Name,
                 c.Kind == ConfigurationKind.Transitional, Members: c.Members.Select(m => m.Name).ToList(), Primary: c.Primary),
-            Send s => new PlotEvent(s.Process.Name, s.Index, s.Time, PlotEventKind.Send, s.Conf.Name, false, s.Message.Name, s.Service.ToName()),
+            Send s => new PlotEvent(s.Process.Name, s.Index, s.Time, PlotEventKind.Send, s.Conf.Name, false, s.Message.Name, s.Service.ToName(), Text: s.Text),
             Deliver d => new PlotEvent(d.Process.Name, d.Index, d.Time, PlotEventKind.Deliver, d.Conf.Name,
-                transitional.Contains(d.Conf), d.Message.Name, d.Service.ToName()),
+                transitional.Contains(d.Conf), d.Message.Name, d.Service.ToName(), Text: d.Text),
             Fail f => new PlotEvent(f.Process.Name, f.Index, f.Time, PlotEventKind.Fail, f.Conf.Name, transitional.Contains(f.Conf)),
             _ => throw new ArgumentException($"unknown event {e}", nameof(trace)),
         }).ToList();

@@ -10,7 +10,7 @@ public enum TimeAxis
     /// <summary>The paper's logical time (ord, Specification 6): every delivery of a message on one row.</summary>
     Logical,
 
-    /// <summary>The trace's time in milliseconds (virtual in the simulator).</summary>
+    /// <summary>The trace's time in milliseconds from the run's first event (virtual in the simulator), configuration changes kept apart (<see cref="ClockTime"/>).</summary>
     Milliseconds,
 }
 
@@ -39,17 +39,36 @@ public sealed record ConfigurationBand(
     string Configuration, bool Transitional, bool? Primary, IReadOnlyList<string> Members,
     IReadOnlyList<IReadOnlyList<PlotPoint>> Segments, string Label);
 
+/// <summary>
+/// A configuration's label, at the right end of its bar; configurations whose bars are at nearly
+/// one height share one label, after the rightmost of them, so that no label is printed over
+/// another or over a bar.
+/// </summary>
+public sealed record BandLabel(PlotPoint At, string Text);
+
 /// <summary>A process's vertical line: one stretch per life, broken where it fails.</summary>
 public sealed record ProcessLine(string Process, double X, IReadOnlyList<(double From, double To)> Lives);
 
-/// <summary>Everything a space-time diagram shows, placed.</summary>
+/// <summary>
+/// Everything a space-time diagram shows, placed. <see cref="Rows"/> is how many rows of text the
+/// vertical axis needs to be tall enough for: one per logical row, or one per step of the
+/// milliseconds axis.
+/// </summary>
 public sealed record SpaceTimeLayout(
     IReadOnlyList<ProcessLine> Processes,
     IReadOnlyList<SpaceTimeMark> Marks,
     IReadOnlyList<MessageLine> Messages,
     IReadOnlyList<ConfigurationBand> Bands,
-    string AxisTitle)
+    IReadOnlyList<BandLabel> Labels,
+    string AxisTitle,
+    int Rows)
 {
+    // Two labels closer than this many rows would overprint: a row is about 18 px, a line of text about 14.
+    private const double LabelRows = 0.75;
+
+    // How much of a column one character of a label takes: about 7.5 px of the 160 px a column is wide.
+    private const double ColumnsPerCharacter = 0.047;
+
     /// <summary>Places the events of a history (see <see cref="PlotEvents"/>).</summary>
     public static SpaceTimeLayout Of(IReadOnlyList<PlotEvent> history, SpaceTimeOptions options)
     {
@@ -57,15 +76,21 @@ public sealed record SpaceTimeLayout(
         var column = events.Select(e => e.Process).Distinct().Order(StringComparer.Ordinal)
             .Select((p, i) => (p, i)).ToDictionary(x => x.p, x => (double)x.i);
         var rows = options.Axis == TimeAxis.Logical ? LogicalTime.Rows(events) : null;
-        PlotPoint At(PlotEvent e) => new(column[e.Process], rows is null ? e.Time : rows[e.Witness]);
+        var clock = rows is null ? ClockTime.Of(events) : null;
+        PlotPoint At(PlotEvent e) => new(column[e.Process], rows is null ? clock!.Y[e.Witness] : rows[e.Witness]);
+        double row = clock?.Step ?? 1;
         var highlight = options.Highlight ?? [];
         var marks = events.Select(e => new SpaceTimeMark(e, At(e), highlight.Contains(e.Witness), Hover(e))).ToList();
+        var bands = BandsOf(marks);
+        double lowest = marks.Select(m => m.At.Y).DefaultIfEmpty(0).Max();
         return new SpaceTimeLayout(
             ProcessLinesOf(marks, column),
             marks,
             MessageLinesOf(marks),
-            BandsOf(marks),
-            rows is null ? "time (ms)" : "logical time (ord)");
+            bands,
+            LabelsOf(bands, LabelRows * row),
+            rows is null ? "time (ms from the first event)" : "logical time (ord)",
+            rows is null ? (int)Math.Ceiling(lowest / row) + 1 : rows.Values.Distinct().Count());
     }
 
     private static List<ProcessLine> ProcessLinesOf(List<SpaceTimeMark> marks, Dictionary<string, double> column) =>
@@ -110,6 +135,28 @@ public sealed record SpaceTimeLayout(
             return new ConfigurationBand(first.Configuration, first.Transitional, first.Primary, first.Members!, segments, label);
         }).ToList();
 
+    // Each bar's label at its right end, except where bars lie at nearly one height: those share
+    // one label after the rightmost of them, their labels in the order of their columns.
+    private static List<BandLabel> LabelsOf(List<ConfigurationBand> bands, double closest)
+    {
+        var labels = new List<BandLabel>();
+        var ends = bands.Select(b => (Band: b, End: b.Segments[^1][^1])).OrderBy(b => b.End.Y).ToList();
+        for (int first = 0; first < ends.Count;)
+        {
+            int next = first + 1;
+            while (next < ends.Count && ends[next].End.Y - ends[first].End.Y < closest) next++;
+            var together = ends.GetRange(first, next - first);
+            var rightmost = together.MaxBy(b => b.End.X);
+            string text = string.Join("  ·  ", together.OrderBy(b => b.Band.Segments[0][0].X).Select(b => b.Band.Label));
+            labels.Add(new BandLabel(new PlotPoint(rightmost.End.X + 0.35, together.Average(b => b.End.Y)), text));
+            first = next;
+        }
+        return labels;
+    }
+
+    /// <summary>About how many columns wide <paramref name="label"/> is drawn: for the room the picture leaves on its right.</summary>
+    public static double Width(BandLabel label) => label.Text.Length * ColumnsPerCharacter;
+
     // What hovering over an event tells: what it is, the message, the configuration, the service.
     private static string Hover(PlotEvent e)
     {
@@ -120,6 +167,7 @@ public sealed record SpaceTimeLayout(
             PlotEventKind.Deliver => $"{e.Process} delivers {e.Message} ({e.Service}) in {(e.Transitional ? "transitional " : "")}{e.Configuration}",
             _ => $"{e.Process} fails in {e.Configuration}",
         };
-        return $"{what}<br>{e.Witness}, t = {e.Time:0.###} ms";
+        string text = e.Text is { } t ? $"<br>“{System.Net.WebUtility.HtmlEncode(t)}”" : "";
+        return $"{what}{text}<br>{e.Witness}, t = {e.Time:0.###} ms";
     }
 }

@@ -30,20 +30,24 @@ public sealed record DeliverConf(
     public override ConfigurationId Configuration => Conf;
 }
 
-/// <summary>send_p(m, c): p sends (originates) m while a member of the regular configuration c.</summary>
+/// <summary>
+/// send_p(m, c): p sends (originates) m while a member of the regular configuration c.
+/// <see cref="Hash"/> is the payload's digest and <see cref="Text"/> its text, both optional and
+/// for people and tools only (docs/TRACE.md); no specification reads the text.
+/// </summary>
 public sealed record Send(
     ProcessId Process, long Index, double Time,
-    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null)
+    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null, string? Text = null)
     : EvsEvent(Process, Index, Time)
 {
     /// <inheritdoc/>
     public override ConfigurationId Configuration => Conf;
 }
 
-/// <summary>deliver_p(m, c): p delivers m while a member of c, regular or transitional.</summary>
+/// <summary>deliver_p(m, c): p delivers m while a member of c, regular or transitional (<see cref="Hash"/> and <see cref="Text"/> as for <see cref="Send"/>).</summary>
 public sealed record Deliver(
     ProcessId Process, long Index, double Time,
-    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null)
+    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null, string? Text = null)
     : EvsEvent(Process, Index, Time)
 {
     /// <inheritdoc/>

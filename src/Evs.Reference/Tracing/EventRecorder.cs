@@ -15,9 +15,10 @@ namespace Evs.Reference.Tracing;
 /// driver sees the process fail (<see cref="Fail"/>). Each event gets the process's next index;
 /// the index goes on across crashes (docs/TRACE.md). A primary regular configuration carries the
 /// view that <see cref="PrimaryComponentInstalled"/> announced just before it, for the virtual
-/// synchrony filter.
+/// synchrony filter. With <paramref name="recordText"/>, a send or delivery whose payload is a line
+/// of text carries that text (<see cref="MessageText"/>).
 /// </summary>
-public sealed class EventRecorder(ProcessId process, long nextIndex = 0, ConfigurationId? openConfiguration = null)
+public sealed class EventRecorder(ProcessId process, long nextIndex = 0, ConfigurationId? openConfiguration = null, bool recordText = false)
 {
     private PrimaryViewInfo? _nextPrimaryView;
 
@@ -42,9 +43,9 @@ public sealed class EventRecorder(ProcessId process, long nextIndex = 0, Configu
         switch (output)
         {
             case MessageSent s:
-                return new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload));
+                return new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload), TextOf(s.Payload));
             case MessageDelivered d:
-                return new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload));
+                return new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload), TextOf(d.Payload));
             case PrimaryComponentInstalled installed:
                 _nextPrimaryView = installed.View;
                 return null;
@@ -57,6 +58,8 @@ public sealed class EventRecorder(ProcessId process, long nextIndex = 0, Configu
                 return null;
         }
     }
+
+    private string? TextOf(byte[] payload) => recordText ? MessageText.Of(payload) : null;
 
     /// <summary>fail_p(c) at <paramref name="timeMs"/> for the configuration the process is in, or null when it is in none.</summary>
     public Fail? Fail(double timeMs)

@@ -92,7 +92,7 @@ public static class TraceReader
     /// <summary>The fields of one line, as found; checked when turned into an event.</summary>
     private ref struct Fields
     {
-        public string? E, P, C, M, Svc, H, Kind, Reg;
+        public string? E, P, C, M, Svc, H, Text, Kind, Reg;
         public long? I, Events;
         public double? T;
         public bool? Primary;
@@ -113,6 +113,7 @@ public static class TraceReader
                 else if (name.SequenceEqual("m"u8)) f.M = r.Str("m");
                 else if (name.SequenceEqual("svc"u8)) f.Svc = r.Name("svc");
                 else if (name.SequenceEqual("h"u8)) f.H = r.Str("h");
+                else if (name.SequenceEqual("text"u8)) f.Text = r.Str("text");
                 else if (name.SequenceEqual("kind"u8)) f.Kind = r.Name("kind");
                 else if (name.SequenceEqual("reg"u8)) f.Reg = r.Name("reg");
                 else if (name.SequenceEqual("primary"u8)) f.Primary = r.Bool("primary");
@@ -146,9 +147,9 @@ public static class TraceReader
                     var members = Members.Select(m => new ProcessId(m)).ToImmutableArray();
                     return new DeliverConf(p, index, t, conf, kind, members, Reg is null ? null : new ConfigurationId(Reg), Primary);
                 case "send":
-                    return new Send(p, index, t, new MessageId(Need(M, "m")), new ConfigurationId(Need(C, "c")), Service(), H);
+                    return new Send(p, index, t, new MessageId(Need(M, "m")), new ConfigurationId(Need(C, "c")), Service(), H, Text);
                 case "deliver":
-                    return new Deliver(p, index, t, new MessageId(Need(M, "m")), new ConfigurationId(Need(C, "c")), Service(), H);
+                    return new Deliver(p, index, t, new MessageId(Need(M, "m")), new ConfigurationId(Need(C, "c")), Service(), H, Text);
                 case "fail":
                     return new Fail(p, index, t, new ConfigurationId(Need(C, "c")));
                 default:

@@ -62,10 +62,10 @@ public sealed class TraceWriter : IDisposable
                     if (c.Primary is { } primary) w.WriteBoolean("primary", primary);
                     break;
                 case Send s:
-                    WriteMessage(w, "send", s.Message, s.Conf, s.Service, s.Hash);
+                    WriteMessage(w, "send", s.Message, s.Conf, s.Service, s.Hash, s.Text);
                     break;
                 case Deliver d:
-                    WriteMessage(w, "deliver", d.Message, d.Conf, d.Service, d.Hash);
+                    WriteMessage(w, "deliver", d.Message, d.Conf, d.Service, d.Hash, d.Text);
                     break;
                 case Fail f:
                     w.WriteString("e", "fail");
@@ -117,12 +117,13 @@ public sealed class TraceWriter : IDisposable
         if (_ended) throw new InvalidOperationException("the trace's end line has been written: nothing may follow it");
     }
 
-    private static void WriteMessage(Utf8JsonWriter w, string kind, MessageId m, ConfigurationId c, DeliveryService svc, string? hash)
+    private static void WriteMessage(Utf8JsonWriter w, string kind, MessageId m, ConfigurationId c, DeliveryService svc, string? hash, string? text)
     {
         w.WriteString("e", kind);
         w.WriteString("m", m.Name);
         w.WriteString("c", c.Name);
         w.WriteString("svc", svc.ToName());
         if (hash is not null) w.WriteString("h", hash);
+        if (text is not null) w.WriteString("text", text);
     }
 }

@@ -58,8 +58,8 @@ public class TraceFormatTests
         EvsEvent[] events =
         [
             new DeliverConf(p1, 0, 1.5, new ConfigurationId("R1.p1"), ConfigurationKind.Regular, members, null, true),
-            new Send(p1, 1, 2, new MessageId("p1.1.1"), new ConfigurationId("R1.p1"), DeliveryService.Safe, "9f1c"),
-            new Deliver(p1, 2, 3.25, new MessageId("p1.1.1"), new ConfigurationId("R1.p1"), DeliveryService.Safe, "9f1c"),
+            new Send(p1, 1, 2, new MessageId("p1.1.1"), new ConfigurationId("R1.p1"), DeliveryService.Safe, "9f1c", "hello \"p2\" ✓"),
+            new Deliver(p1, 2, 3.25, new MessageId("p1.1.1"), new ConfigurationId("R1.p1"), DeliveryService.Safe, "9f1c", "hello \"p2\" ✓"),
             new DeliverConf(p1, 3, 4, new ConfigurationId("T2.p1/R1.p1"), ConfigurationKind.Transitional, [p1], new ConfigurationId("R1.p1")),
             new Fail(p2, 0, 5, new ConfigurationId("R1.p1")),
         ];
@@ -83,6 +83,8 @@ public class TraceFormatTests
         Assert.Equal(members.ToArray(), conf.Members.ToArray());
         Assert.True(conf.Primary);
         Assert.Equal("9f1c", Assert.IsType<Send>(read.Events[1]).Hash);
+        Assert.Equal("hello \"p2\" ✓", Assert.IsType<Send>(read.Events[1]).Text);
+        Assert.Equal("hello \"p2\" ✓", Assert.IsType<Deliver>(read.Events[2]).Text);
         Assert.Equal(new ConfigurationId("R1.p1"), Assert.IsType<DeliverConf>(read.Events[3]).PreviousRegular);
     }
 

@@ -100,6 +100,10 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         int[] marks = [.. nodes.Select(n => n.LineCount)];
         var cut = await Task.WhenAll(Ctl("p1", "block", "p3"), Ctl("p2", "block", "p3"), Ctl("p3", "isolate"));
         Assert.All(cut, r => Assert.Equal(0, r.ExitCode));
+        // Each node says what it waits for, with its own timeouts, so that a class knows why nothing shows yet.
+        Assert.Contains("p1 blocks p3: now cut off from p3; the two sides notice when the token has not come round for", cut[0].Output);
+        Assert.Contains("(the consensus timeout): new configurations in about", cut[0].Output);
+        Assert.Contains("p3 is isolated: every datagram to and from anyone is dropped; p3 and the others notice when", cut[2].Output);
         await p1.WaitForLineAsync(marks[0], "─ transitional configuration");
         await p1.WaitForLineAsync(marks[0], "═ regular configuration", "[p1, p2]");
         await p2.WaitForLineAsync(marks[1], "═ regular configuration", "[p1, p2]");
@@ -215,7 +219,7 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
     {
         int basePort = FreeConsecutivePorts(3);
         using var cluster = EvsProcess.Start("evs cluster", output, _directory,
-            "cluster", "--nodes", "3", "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--dir", "c", "--token-timeout-ms", TokenTimeoutMs);
+            "cluster", "--nodes", "3", "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--dir", "c", "--token-timeout-ms", TokenTimeoutMs, "--trace-text");
         foreach (var id in new[] { "p1", "p2", "p3" }) await cluster.WaitForLineAsync(0, $"{id} │ ═ regular configuration", "[p1, p2, p3]");
 
         await cluster.WriteLineAsync("hello cluster");
@@ -252,6 +256,10 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(cluster.Lines, l => l.StartsWith("p1 │ ✓ p3", StringComparison.Ordinal));
         var trace = CheckTraces(expectQuiescent: true, Path.Combine(_directory, "c"));
         Assert.Equal(["p3"], trace.Events.OfType<Fail>().Select(f => f.Process.Name));
+        // --trace-text: what was typed is in every trace, at the send and at each delivery.
+        var hello = trace.Events.Where(e => e is Send { Text: "hello cluster" } or Deliver { Text: "hello cluster" }).ToList();
+        Assert.Single(hello.OfType<Send>());
+        Assert.Equal(["p1", "p2", "p3"], hello.OfType<Deliver>().Select(d => d.Process.Name).Order());
     }
 
     /// <inheritdoc/>

@@ -68,12 +68,91 @@ public class SpaceTimeTests
     }
 
     [Fact]
-    public void In_milliseconds_an_event_is_drawn_at_its_time()
+    public void In_milliseconds_an_event_is_drawn_at_its_time_from_the_first_event_or_a_step_below_a_configuration_change()
     {
         var events = PlotFixtures.Events(3);
         var layout = SpaceTimeLayout.Of(events, new SpaceTimeOptions(Axis: TimeAxis.Milliseconds));
-        Assert.All(layout.Marks, m => Assert.Equal(m.Event.Time, m.At.Y));
-        Assert.Equal("time (ms)", layout.AxisTitle);
+        var clock = ClockTime.Of(events);
+        double first = events.Min(e => e.Time);
+
+        Assert.Equal(first, clock.Origin);
+        Assert.Equal(0, layout.Marks.Min(m => m.At.Y));
+        Assert.All(layout.Marks, m => Assert.True(m.At.Y >= m.Event.Time - first, $"{m.Event.Witness} is drawn before its time"));
+        foreach (var process in layout.Marks.GroupBy(m => m.Event.Process))
+        {
+            var marks = process.OrderBy(m => m.Event.Index).ToList();
+            for (int k = 1; k < marks.Count; k++)
+            {
+                bool change = marks[k].Event.Kind is PlotEventKind.ConfigurationChange or PlotEventKind.Fail
+                              || marks[k - 1].Event.Kind is PlotEventKind.ConfigurationChange or PlotEventKind.Fail;
+                double least = marks[k - 1].At.Y + (change ? clock.Step : 0);
+                Assert.True(marks[k].At.Y >= least - 1e-9, $"{marks[k].Event.Witness} is not below {marks[k - 1].Event.Witness}");
+                if (marks[k].At.Y > marks[k].Event.Time - first + 1e-9) Assert.Equal(least, marks[k].At.Y, 9); // moved only as far as it must
+            }
+        }
+        Assert.Equal("time (ms from the first event)", layout.AxisTitle);
+    }
+
+    [Fact]
+    public void A_transitional_configuration_and_the_regular_one_installed_in_the_same_millisecond_are_drawn_apart_and_labelled_apart()
+    {
+        // A real node installs the transitional configuration, delivers in it, and installs the next
+        // regular one in one step: one millisecond for all three, at every member.
+        const double t = 1_796_598_808_715.29;
+        List<PlotEvent> events =
+        [
+            new("p2", 0, t - 5000, PlotEventKind.ConfigurationChange, "R1.p1", false, Members: ["p2", "p3"]),
+            new("p3", 0, t - 5000, PlotEventKind.ConfigurationChange, "R1.p1", false, Members: ["p2", "p3"]),
+            new("p2", 1, t - 4000, PlotEventKind.Send, "R1.p1", false, "p2.1.1", "agreed", Text: "hello from p2"),
+            new("p3", 1, t, PlotEventKind.ConfigurationChange, "T2.p3/R1.p1", true, Members: ["p3"]),
+            new("p3", 2, t, PlotEventKind.Deliver, "T2.p3/R1.p1", true, "p2.1.1", "agreed", Text: "hello from p2"),
+            new("p3", 3, t, PlotEventKind.ConfigurationChange, "R2.p2", false, Members: ["p2", "p3"]),
+            new("p2", 2, t, PlotEventKind.ConfigurationChange, "R2.p2", false, Members: ["p2", "p3"]),
+        ];
+        var layout = SpaceTimeLayout.Of(events, new SpaceTimeOptions(Axis: TimeAxis.Milliseconds));
+        double Y(string witness) => layout.Marks.Single(m => m.Event.Witness == witness).At.Y;
+
+        Assert.Equal(0, Y("p2#0"));
+        Assert.Equal(5000, Y("p3#1"));
+        Assert.True(Y("p3#2") > Y("p3#1") && Y("p3#3") > Y("p3#2"), "the transitional configuration, its delivery and the regular one are not drawn apart");
+        Assert.DoesNotContain(layout.Labels, l => l.Text.Contains("{p3} transitional", StringComparison.Ordinal) && l.Text.Contains("{p2,p3}", StringComparison.Ordinal));
+        var heights = layout.Labels.Select(l => l.At.Y).Order().ToList();
+        for (int k = 1; k < heights.Count; k++) Assert.True(heights[k] - heights[k - 1] >= 0.75 * ClockTime.Of(events).Step, "two labels overprint");
+        Assert.Contains("“hello from p2”", layout.Marks.Single(m => m.Event.Witness == "p2#1").Hover);
+        Assert.Equal("“hello from p2”", events[2].MessageLabel);
+    }
+
+    [Fact]
+    public void Bars_at_one_height_share_one_label_after_the_rightmost_of_them()
+    {
+        // p1 and p3 are cut off from each other in the same millisecond: both transitional bars at
+        // one height. Each label at its own bar's end would print over the other bar.
+        const double t = 20_000;
+        List<PlotEvent> events =
+        [
+            new("p1", 0, 0, PlotEventKind.ConfigurationChange, "R1.p1", false, Members: ["p1", "p2", "p3"]),
+            new("p2", 0, 0, PlotEventKind.ConfigurationChange, "R1.p1", false, Members: ["p1", "p2", "p3"]),
+            new("p3", 0, 0, PlotEventKind.ConfigurationChange, "R1.p1", false, Members: ["p1", "p2", "p3"]),
+            new("p1", 1, t, PlotEventKind.ConfigurationChange, "T2.p1/R1.p1", true, Members: ["p1", "p2"]),
+            new("p2", 1, t, PlotEventKind.ConfigurationChange, "T2.p1/R1.p1", true, Members: ["p1", "p2"]),
+            new("p3", 1, t, PlotEventKind.ConfigurationChange, "T2.p3/R1.p1", true, Members: ["p3"]),
+        ];
+        var layout = SpaceTimeLayout.Of(events, new SpaceTimeOptions(Axis: TimeAxis.Milliseconds));
+
+        Assert.Equal(2, layout.Labels.Count);
+        var shared = layout.Labels.Single(l => l.At.Y > 0);
+        Assert.Equal("{p1,p2} transitional  ·  {p3} transitional", shared.Text);
+        Assert.Equal(2.35, shared.At.X, 9);
+    }
+
+    [Fact]
+    public void The_paper_figures_labels_stay_at_their_bars_ends_in_logical_time()
+    {
+        var layout = SpaceTimeLayout.Of(PlotFixtures.Events(6), new SpaceTimeOptions());
+
+        Assert.Equal(layout.Bands.Count, layout.Labels.Count);
+        foreach (var band in layout.Bands)
+            Assert.Contains(layout.Labels, l => l.Text == band.Label && l.At == band.Segments[^1][^1] with { X = band.Segments[^1][^1].X + 0.35 });
     }
 
     [Fact]
