@@ -10,8 +10,12 @@ namespace Evs.Plots.Output;
 /// <summary>Charts as HTML with plotly.js embedded.</summary>
 public static class ChartHtml
 {
-    /// <summary>A whole page: open it in a browser, or screenshot it with <see cref="Chromium"/>.</summary>
-    public static string Page(GenericChart chart) => GenericChart.toEmbeddedHTML(WithPlotlyInside(chart));
+    /// <summary>
+    /// A whole page: open it in a browser, or screenshot it with <see cref="Chromium"/> (at the
+    /// chart's width). The chart takes the window's width, so that on a projector or a wide screen
+    /// it fills the page instead of a third of it.
+    /// </summary>
+    public static string Page(GenericChart chart) => GenericChart.toEmbeddedHTML(WithPlotlyInside(FittingItsContainer(chart)));
 
     /// <summary>
     /// One page of several charts, one under the other (Figure 7: a run and its filtered history).
@@ -20,7 +24,7 @@ public static class ChartHtml
     public static string Page(IReadOnlyList<GenericChart> charts)
     {
         string first = Page(charts[0]);
-        string rest = string.Concat(charts.Skip(1).Select(GenericChart.toChartHTML));
+        string rest = string.Concat(charts.Skip(1).Select(c => GenericChart.toChartHTML(FittingItsContainer(c))));
         int end = first.LastIndexOf("</body>", StringComparison.Ordinal);
         return first[..end] + rest + first[end..];
     }
@@ -45,10 +49,12 @@ public static class ChartHtml
         return $"<div class=\"evs-plot\">{html[..call.Index]}{draw}{html[(call.Index + call.Length)..]}</div>";
     }
 
-    // A notebook's output area is as wide as the client makes it (about 1,000 px in the classic
-    // Notebook, less in a narrow window): a chart there takes the width it is given instead of the
-    // one a standalone page asks for, so that its right-hand side (the legend, the configurations'
-    // labels) is never cut off. Its height stays: that is what keeps a long run readable.
+    // A page or a notebook's output area is as wide as the client makes it (about 1,000 px in the
+    // classic Notebook, less in a narrow window, the whole screen on a projector): a chart there
+    // takes the width it is given instead of the one it asks for, so that its right-hand side
+    // (the legend, the configurations' labels) is never cut off and a wide window is filled. Its
+    // height stays: that is what keeps a long run readable. (The chart's own layout loses its
+    // width: a caller that needs it, ChartFiles for a PNG's size, reads it first.)
     private static GenericChart FittingItsContainer(GenericChart chart)
     {
         var layout = GenericChart.getLayout(chart);
