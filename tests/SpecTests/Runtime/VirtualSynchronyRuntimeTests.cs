@@ -87,6 +87,52 @@ public sealed class VirtualSynchronyRuntimeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_restart_stops_the_identity_stable_storage_says_was_installed_when_a_kill_cut_its_lines_off_the_vs_trace()
+    {
+        await using var cluster = VirtualSynchronyCluster();
+        await cluster.StartAllAsync();
+        await WaitUntilSendingAsync(cluster, P1, P2, P3);
+        await SendAndWaitAsync(cluster, "before", [P1], [P1, P2, P3]);
+
+        // As a kill right after stable storage said p2 installed its view, before the view's line was written.
+        await cluster.CrashAsync(P2);
+        var vsTrace = VsTracePath(cluster.TracePath(P2));
+        var header = File.ReadLines(vsTrace).First();
+        File.WriteAllLines(vsTrace, [header]);
+        await cluster.WaitForRingAsync(P1, P3);
+        await cluster.StartAsync(P2);
+        await WaitForEventAsync<SendsUnblockedEvent>(cluster, P2, "p2 is merged again", e => e.Identity == "p2~1");
+
+        await cluster.StopQuiescentAsync();
+        var history = CheckVsTraces(cluster);
+        Assert.Equal([0L], history.Events.Where(e => e.Process == "p2").Select(e => e.Index));
+        Assert.IsType<Stop>(history.Events.Single(e => e.Process == "p2"));
+    }
+
+    [Fact]
+    public async Task A_process_whose_store_is_lost_is_refused_beside_a_vs_trace_of_its_earlier_identities_and_the_file_is_left_as_it_was()
+    {
+        using var directory = new SpecTests.Storage.TempDirectory();
+        var vsTrace = Path.Combine(directory.Path, "p1.vs.jsonl");
+        using (var trace = VsNodeTrace.Open(vsTrace, P1)) trace.Write(new ViewChange("p1", 0, 1, "R1.p1#0", ["p1", "p2"]));
+        var before = File.ReadAllBytes(vsTrace);
+        var options = new EvsNodeOptions
+        {
+            Id = P1,
+            Bind = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0),
+            Peers = new Dictionary<ProcessId, System.Net.IPEndPoint> { [P2] = new(System.Net.IPAddress.Loopback, RuntimeCluster.FreeLoopbackPorts(1)[0]) },
+            StoreDirectory = Path.Combine(directory.Path, "store"),
+            NewIdentity = true,
+            PrimaryComponent = "majority",
+            VirtualSynchrony = true,
+            VsTracePath = vsTrace,
+        };
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => EvsNode.StartAsync(options));
+        Assert.Contains($"p1 starts with no stable state, but the virtual synchrony trace {vsTrace} holds 1 events of its identities from an earlier run", refused.Message);
+        Assert.Equal(before, File.ReadAllBytes(vsTrace));
+    }
+
+    [Fact]
     public void The_filter_without_a_primary_component_algorithm_and_a_vs_trace_without_the_filter_are_refused_saying_what_they_need()
     {
         var options = new EvsNodeOptions { Id = P1, Peers = new Dictionary<ProcessId, System.Net.IPEndPoint> { [P2] = new(System.Net.IPAddress.Loopback, 1) } };
