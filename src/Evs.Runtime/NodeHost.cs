@@ -252,8 +252,9 @@ public sealed class NodeHost : IAsyncDisposable
     /// The deliveries and configuration changes of this process, from now on: the subscription
     /// starts at this call (not at the first iteration), and begins with the current regular
     /// configuration when there is one. Behind the virtual synchrony filter, the views and
-    /// deliveries in them instead, and the subscription begins with the current view, or with
-    /// the <see cref="SendsBlockedEvent"/> that says the process is outside the primary component. It ends when the host stops, with the failure when it failed.
+    /// deliveries in them instead, and the subscription begins with the current view, or with the
+    /// <see cref="SendsBlockedEvent"/> that says the process is outside the primary component.
+    /// It ends when the host stops, with the failure when it failed.
     /// Events are buffered for a subscriber that reads slowly: enumerate it, or cancel it.
     /// </summary>
     public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => _events.Subscribe(cancellationToken);
@@ -261,7 +262,8 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>
     /// Calls <paramref name="handler"/> with the deliveries and configuration changes of this
     /// process, from now on (at once with the current regular configuration, when there is one;
-    /// behind the virtual synchrony filter, its views and deliveries in them, at once with the current view or blocked state),
+    /// behind the virtual synchrony filter, its views and deliveries in them, at once with the
+    /// current view or blocked state),
     /// in order, on the event loop, as the node makes them: no buffer and no thread hand-over, for
     /// an application that must see a delivery the moment it happens. The handler must return
     /// quickly and never wait for this process (a send it starts completes later); one that
