@@ -10,7 +10,8 @@ namespace Evs.Runtime;
 /// <summary>
 /// Hands a process's deliveries and configuration changes to its subscribers. A subscription
 /// starts when it is made (not at its first iteration) and begins with the current regular
-/// configuration, so a reader that subscribes late still knows where it is; it ends when
+/// configuration (behind the virtual synchrony filter, the current view or the blocked state),
+/// so a reader that subscribes late still knows where it is; it ends when
 /// <see cref="End"/> is called, with the failure when there was one. Thread-safe.
 /// A subscriber reads from its own buffer on a thread of its own (<see cref="Subscribe(CancellationToken)"/>),
 /// or is called in place, on the event loop (<see cref="Subscribe(Action{EvsNodeEvent})"/>): no
@@ -21,7 +22,7 @@ internal sealed class EventPublisher(Action<Exception> handlerFailed)
     private readonly Lock _lock = new();
     private readonly List<Channel<EvsNodeEvent>> _subscribers = new();
     private Action<EvsNodeEvent>[] _handlers = [];
-    private ConfigurationChangedEvent? _current;
+    private EvsNodeEvent? _current;
     private bool _ended;
     private Exception? _fault;
 
@@ -61,12 +62,17 @@ internal sealed class EventPublisher(Action<Exception> handlerFailed)
         {
             foreach (var e in events)
             {
-                if (e is ConfigurationChangedEvent { Kind: ConfigurationKind.Regular } regular) _current = regular;
+                if (IsState(e)) _current = e;
                 foreach (var subscriber in _subscribers) subscriber.Writer.TryWrite(e);
                 foreach (var handler in _handlers) Call(handler, e);
             }
         }
     }
+
+    // What a late subscriber must be told first to know where the process is: its regular
+    // configuration; behind the virtual synchrony filter, its view, or that its sends are blocked.
+    private static bool IsState(EvsNodeEvent e) =>
+        e is ConfigurationChangedEvent { Kind: ConfigurationKind.Regular } or ViewInstalledEvent or SendsBlockedEvent;
 
     /// <summary>Ends every subscription, present and future, with <paramref name="fault"/> when there was one; only the first call counts.</summary>
     public void End(Exception? fault)

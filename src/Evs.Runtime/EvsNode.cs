@@ -106,6 +106,7 @@ public sealed class EvsNode : IAsyncDisposable
     /// while <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting already.
     /// </summary>
     /// <exception cref="ArgumentException">The message is larger than <see cref="EvsNodeOptions.MaxMessageBytes"/>.</exception>
+    /// <exception cref="SendsBlockedException">Behind the virtual synchrony filter (<see cref="EvsNodeOptions.VirtualSynchrony"/>), the process is outside the primary component: its reason says why, and a <see cref="SendsUnblockedEvent"/> says when sends are accepted again.</exception>
     /// <exception cref="InvalidOperationException">The process has stopped or failed.</exception>
     public ValueTask SendAsync(ReadOnlyMemory<byte> payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
@@ -115,7 +116,10 @@ public sealed class EvsNode : IAsyncDisposable
         return Host.SendAsync(payload.ToArray(), service, cancellationToken);
     }
 
-    /// <summary>Deliveries and configuration changes from now on, starting with the current configuration (see <see cref="NodeHost.Events"/>).</summary>
+    /// <summary>
+    /// Deliveries and configuration changes from now on, starting with the current configuration (see <see cref="NodeHost.Events"/>);
+    /// behind the virtual synchrony filter, views of the primary component and deliveries in them, starting with the current view or blocked state.
+    /// </summary>
     public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => Host.Events(cancellationToken);
 
     /// <summary>

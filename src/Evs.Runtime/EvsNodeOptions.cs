@@ -130,6 +130,24 @@ public sealed record EvsNodeOptions
     public string? PrimaryComponent { get; init; }
 
     /// <summary>
+    /// Whether the application sits behind the virtual synchrony filter (the paper's Section 5), as
+    /// in the simulator: <see cref="EvsNode.Events"/> and <see cref="EvsNode.OnEvent"/> give views of
+    /// the primary component and deliveries in them (<see cref="ViewInstalledEvent"/>,
+    /// <see cref="MessageDeliveredInViewEvent"/>) instead of configurations and deliveries, a merge is
+    /// split into one view per process that joins, a process that leaves the primary component comes
+    /// back under a new identifier (<c>p3~1</c>), and <see cref="EvsNode.SendAsync"/> refuses to send
+    /// outside the primary component (<see cref="SendsBlockedException"/>; <see cref="SendsBlockedEvent"/>
+    /// and <see cref="SendsUnblockedEvent"/> tell when). Needs a <see cref="PrimaryComponent"/> algorithm. Off by default.
+    /// </summary>
+    public bool VirtualSynchrony { get; init; }
+
+    /// <summary>
+    /// With <see cref="VirtualSynchrony"/>: the virtual synchrony trace file (docs/VS-TRACE.md) to
+    /// append the filtered history to, across restarts (<see cref="VsNodeTrace"/>); <c>evs check --vs</c> reads it. Null for none.
+    /// </summary>
+    public string? VsTracePath { get; init; }
+
+    /// <summary>
     /// Whether the process compiles the code of membership changes in the background when its first
     /// node starts, so that the first partition or crash is handled as fast as the next
     /// (<see cref="MembershipWarmUp"/>); on by default.
@@ -181,12 +199,27 @@ public sealed record EvsNodeOptions
         // Alone in its universe, every process would be a majority of one: a primary in every component.
         if (PrimaryComponent is not null && !Peers.Keys.Any(p => p != Id))
             throw new ArgumentException("a primary component algorithm needs every process of the cluster listed in Peers (the universe it counts votes in)", nameof(PrimaryComponent));
+        ValidateVirtualSynchrony();
     }
 
     // What a process identifier must be: legal, and short enough for the datagram header.
     private const string IdentifierRule = "1-64 letters, digits, '-' and '_'";
 
     private static bool IsIdentifier(ProcessId id) => ProcessId.IsValid(id.Name) && id.Name.Length <= Wire.DatagramHeader.MaxNameLength;
+
+    // The filter needs a primary component to admit; its trace needs the filter, and a file of its own.
+    private void ValidateVirtualSynchrony()
+    {
+        if (VirtualSynchrony && PrimaryComponent is null)
+            throw new ArgumentException(
+                "the virtual synchrony filter (VirtualSynchrony) needs a primary component algorithm (PrimaryComponent): in virtual synchrony only the primary component makes progress, and without an algorithm no configuration is primary",
+                nameof(VirtualSynchrony));
+        if (VsTracePath is null) return;
+        if (!VirtualSynchrony)
+            throw new ArgumentException("a virtual synchrony trace (VsTracePath) is the filter's output: it needs VirtualSynchrony", nameof(VsTracePath));
+        if (TracePath is not null && Path.GetFullPath(TracePath) == Path.GetFullPath(VsTracePath))
+            throw new ArgumentException($"the trace and the virtual synchrony trace are both {VsTracePath}: each needs a file of its own", nameof(VsTracePath));
+    }
 
     // The membership policy is multicast's, names this process and every configured peer, and only identifiers.
     private void ValidateMembers()

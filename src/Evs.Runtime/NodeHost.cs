@@ -48,6 +48,10 @@ namespace Evs.Runtime;
 /// kill -9 never loses a line whose effect someone else saw.</item>
 /// <item><b>Stable storage.</b> A <see cref="PersistState"/> output (the first of its step) is written
 /// to the store before anything else of that step takes effect.</item>
+/// <item><b>Virtual synchrony.</b> With <see cref="EvsNodeOptions.VirtualSynchrony"/>, every event the
+/// process records also goes through the virtual synchrony filter (<see cref="VirtualSynchronyDriver"/>),
+/// whose trace lines are flushed with the EVS trace's, and whose events the application sees instead
+/// of the EVS ones; a send is refused while the filter is blocked.</item>
 /// </list>
 /// Errors: a network error is a lost datagram (the transport logs and counts it); a failure of the
 /// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
@@ -82,6 +86,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly IProtocolNode _node;
     private readonly NodeTrace? _trace;
     private readonly EventRecorder _recorder;
+    private readonly VirtualSynchronyDriver? _vs;
     private Configuration? _lastRegular;
     private long _delivered, _deliveredInConfiguration;
     private PacketDrops _drops = new();
@@ -109,8 +114,10 @@ public sealed class NodeHost : IAsyncDisposable
         _earlierRun = _stored is null ? EarlierRun(options, _storage) : null;
         var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
         _node = new TotemNode(options.Id, options.Totem with { IdleTokenHoldMs = options.IdleTokenHold }, options.Membership, primary);
+        if (options.VsTracePath is { } vsTrace) VirtualSynchronyDriver.RefuseUnusableTrace(options.Id, vsTrace, storeHasState: _stored is not null);
         _trace = options.TracePath is { } path ? NodeTrace.Open(path, options.Id) : null;
         _recorder = new EventRecorder(options.Id, _trace?.NextIndex ?? 0, _trace?.OpenConfiguration, options.TraceText);
+        _vs = options.VirtualSynchrony ? new VirtualSynchronyDriver(options.Id, options.VsTracePath) : null;
         foreach (var kind in Enum.GetValues<TimerKind>())
             _timers[kind] = new GenerationTimer(_time, generation => _inputs.Post(new TimerFired(kind, generation)));
         _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);
@@ -197,6 +204,15 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>The trace file, or null when none is written.</summary>
     public string? TracePath => _trace?.Path;
 
+    /// <summary>The virtual synchrony trace file, or null when none is written.</summary>
+    public string? VsTracePath => _vs?.TracePath;
+
+    /// <summary>
+    /// Behind the virtual synchrony filter, why <see cref="SendAsync"/> refuses sends now (the process
+    /// is outside the primary component), or null when it accepts them, and always without the filter.
+    /// </summary>
+    public string? SendsBlockedReason => _vs?.BlockedReason;
+
     /// <summary>The failure that stopped the event loop, or null.</summary>
     public Exception? Fault => Volatile.Read(ref _fault);
 
@@ -205,10 +221,12 @@ public sealed class NodeHost : IAsyncDisposable
     /// <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting to be sent already.
     /// The node keeps <paramref name="payload"/>: the caller must not change it afterwards.
     /// </summary>
+    /// <exception cref="SendsBlockedException">Behind the virtual synchrony filter, the process is outside the primary component.</exception>
     /// <exception cref="InvalidOperationException">The host has stopped or failed.</exception>
     public async ValueTask SendAsync(byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
         ThrowIfEnded();
+        if (_vs?.BlockedReason is { } reason) throw new SendsBlockedException(reason);
         if (!_sendSlots.Wait(0))
         {
             using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
@@ -233,14 +251,19 @@ public sealed class NodeHost : IAsyncDisposable
     /// <summary>
     /// The deliveries and configuration changes of this process, from now on: the subscription
     /// starts at this call (not at the first iteration), and begins with the current regular
-    /// configuration when there is one. It ends when the host stops, with the failure when it failed.
+    /// configuration when there is one. Behind the virtual synchrony filter, the views and
+    /// deliveries in them instead, and the subscription begins with the current view, or with the
+    /// <see cref="SendsBlockedEvent"/> that says the process is outside the primary component.
+    /// It ends when the host stops, with the failure when it failed.
     /// Events are buffered for a subscriber that reads slowly: enumerate it, or cancel it.
     /// </summary>
     public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => _events.Subscribe(cancellationToken);
 
     /// <summary>
     /// Calls <paramref name="handler"/> with the deliveries and configuration changes of this
-    /// process, from now on (at once with the current regular configuration, when there is one),
+    /// process, from now on (at once with the current regular configuration, when there is one;
+    /// behind the virtual synchrony filter, its views and deliveries in them, at once with the
+    /// current view or blocked state),
     /// in order, on the event loop, as the node makes them: no buffer and no thread hand-over, for
     /// an application that must see a delivery the moment it happens. The handler must return
     /// quickly and never wait for this process (a send it starts completes later); one that
@@ -293,6 +316,7 @@ public sealed class NodeHost : IAsyncDisposable
         if (!_stopped.Task.IsCompleted) throw new InvalidOperationException($"{Id} is still running: only a stopped process's trace can be marked quiescent");
         if (_crashed) throw new InvalidOperationException($"{Id} crashed: its trace has no fail line until it restarts, so it cannot end a quiescent run");
         if (_trace is not null) NodeTrace.SetQuiescent(_trace.Path, true);
+        if (_vs?.TracePath is { } vsTrace) VsNodeTrace.SetQuiescent(vsTrace, true);
     }
 
     /// <summary>Stops the process (<see cref="StopAsync"/>) unless it has stopped already.</summary>
@@ -312,6 +336,8 @@ public sealed class NodeHost : IAsyncDisposable
             _crashed = !traceFail && !ending;
             if (_crashed) _trace?.Abandon();
             else _trace?.Dispose();
+            if (!_crashed) _vs?.EndRun(_node.Snapshot().Primary, NowMs());
+            _vs?.Dispose();
             _storeLock.Dispose(); // last: nothing of this run writes to the store or the trace after it
             _events.End(Fault);
             RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
@@ -385,6 +411,7 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var address = _transport.LocalEndPoint;
         var traced = _trace?.OpenConfiguration;
+        if (_vs is not null) _events.Publish([_vs.Begin(_stored?.Primary, NowMs())]);
         if (_stored is null)
         {
             if (_earlierRun is { } evidence) RuntimeLog.StartsWithNewIdentity(_logger, Id, evidence);
@@ -405,10 +432,14 @@ public sealed class NodeHost : IAsyncDisposable
         Handle(new Restart(_stored));
     }
 
-    // fail_p(c) for the configuration the trace left this process in, when there is a trace and one.
+    // fail_p(c) for the configuration the trace left this process in, when there is one: into the
+    // trace, and through the virtual synchrony filter, where it stops the live identity.
     private void TraceFail()
     {
-        if (_trace is null || _recorder.Fail(NowMs()) is not { } fail) return;
+        if ((_trace is null && _vs is null) || _recorder.Fail(NowMs()) is not { } fail) return;
+        _vs?.Apply(fail, null);
+        _vs?.Flush();
+        if (_trace is null) return;
         _trace.Write(fail);
         _trace.Flush();
     }
@@ -511,26 +542,25 @@ public sealed class NodeHost : IAsyncDisposable
                     break;
                 case MessageSent:
                     _sendSlots.Release();
-                    traced |= Trace(output, now);
+                    Record(output, now, null, ref traced, ref events);
                     break;
                 case MessageDelivered d:
                     _delivered++;
                     if (d.Configuration == _lastRegular?.Id) _deliveredInConfiguration++;
-                    traced |= Trace(output, now);
-                    (events ??= []).Add(new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload));
+                    Record(output, now, new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload), ref traced, ref events);
                     break;
                 case ConfigurationDelivered { Configuration: var c }:
-                    traced |= Trace(output, now);
-                    (events ??= []).Add(new ConfigurationChangedEvent(c.Id, c.Kind, c.Members, c.Primary, c.PreviousRegular));
+                    Record(output, now, new ConfigurationChangedEvent(c.Id, c.Kind, c.Members, c.Primary, c.PreviousRegular), ref traced, ref events);
                     LogConfiguration(c, restarting);
                     if (c.Kind == ConfigurationKind.Regular) (_lastRegular, _deliveredInConfiguration) = (c, 0);
                     break;
                 case PrimaryComponentInstalled:
-                    Trace(output, now); // nothing to write: the regular configuration that follows says it is primary
+                    Record(output, now, null, ref traced, ref events); // nothing to write: the regular configuration that follows says it is primary
                     break;
             }
         }
         if (traced) _trace!.Flush();
+        _vs?.Flush();
         if (groups is not null)
             foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets, to));
         if (toSelf is not null)
@@ -548,12 +578,25 @@ public sealed class NodeHost : IAsyncDisposable
         return packets;
     }
 
-    // The event an output makes (Evs.Reference's EventRecorder, as in the simulator), written to the trace.
-    private bool Trace(NodeOutput output, double now)
+    // The event an output makes (Evs.Reference's EventRecorder, as in the simulator), written to the
+    // trace; and what the application sees of it: the EVS event itself (shown), or, behind the
+    // virtual synchrony filter, what the filter makes of the event.
+    private void Record(NodeOutput output, double now, EvsNodeEvent? shown, ref bool traced, ref List<EvsNodeEvent>? events)
     {
-        if (_recorder.Record(output, now, out _) is not { } recorded || _trace is null) return false;
-        _trace.Write(recorded);
-        return true;
+        if (_recorder.Record(output, now, out var view) is not { } recorded) return;
+        if (_trace is not null)
+        {
+            _trace.Write(recorded);
+            traced = true;
+        }
+        if (_vs is not null)
+        {
+            if (_vs.Apply(recorded, view, output as MessageDelivered) is { Count: > 0 } filtered) (events ??= []).AddRange(filtered);
+        }
+        else if (shown is not null)
+        {
+            (events ??= []).Add(shown);
+        }
     }
 
     private void Send(ProcessId? to, IReadOnlyList<byte[]> datagrams)

@@ -178,7 +178,9 @@ public sealed class NodeTrace : IDisposable
         WriteQuiescent(file, path, quiescent);
     }
 
-    private static void WriteQuiescent(FileStream file, string path, bool quiescent)
+    /// <summary>Sets the header's <c>quiescent</c> of the open trace file <paramref name="file"/> in place (also the header of a VS trace, <see cref="VsNodeTrace"/>, which is written alike).</summary>
+    /// <exception cref="InvalidDataException">The first line is not a header a real node wrote.</exception>
+    internal static void WriteQuiescent(FileStream file, string path, bool quiescent)
     {
         var start = new byte[(int)Math.Min(file.Length, 4096)];
         file.Position = 0;

@@ -24,14 +24,15 @@ internal sealed class ClusterNode : IDisposable
     private StreamWriter? _log;
     private Process? _process;
 
-    /// <summary>Node <paramref name="id"/>, started with <c>evs ARGUMENTS</c>, its files at the given paths.</summary>
-    public ClusterNode(ProcessId id, IReadOnlyList<string> arguments, string store, string tracePath, string logPath)
+    /// <summary>Node <paramref name="id"/>, started with <c>evs ARGUMENTS</c>, its files at the given paths (<paramref name="vsTracePath"/> null when it runs without the virtual synchrony filter).</summary>
+    public ClusterNode(ProcessId id, IReadOnlyList<string> arguments, string store, string tracePath, string logPath, string? vsTracePath = null)
     {
         Id = id;
         _arguments = arguments;
         Store = store;
         TracePath = tracePath;
         LogPath = logPath;
+        VsTracePath = vsTracePath;
     }
 
     /// <summary>The process identifier.</summary>
@@ -42,6 +43,9 @@ internal sealed class ClusterNode : IDisposable
 
     /// <summary>Its trace file.</summary>
     public string TracePath { get; }
+
+    /// <summary>Its virtual synchrony trace file, or null when it runs without the filter.</summary>
+    public string? VsTracePath { get; }
 
     /// <summary>The file its standard output and error go to.</summary>
     public string LogPath { get; }

@@ -91,6 +91,8 @@ internal sealed class ClusterSession
     private void PrintBanner(bool open)
     {
         _console.Line($"[bold]evs cluster[/]: {_nodes.Count} nodes ({string.Join(", ", _nodes.Select(n => n.Id))}), each an evs node process; files in {Markup.Escape(_directory)} (stores, traces *.jsonl, logs *.log)");
+        if (_nodes.Any(n => n.VsTracePath is not null))
+            _console.Line($"[grey]virtual synchrony: every node shows views of the primary component only and refuses sends outside it; virtual synchrony traces in {Markup.Escape(Path.Combine(_directory, Commands.ClusterCommand.VsDirectory))}[/]");
         if (open) _console.Line("[bold white on red] OPEN CLUSTER [/] [bold red]no --key: datagrams are neither authenticated nor encrypted (evs keygen FILE, then --key FILE).[/]");
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
@@ -325,6 +327,7 @@ internal sealed class ClusterSession
         if (quiescent)
         {
             foreach (var node in _nodes.Where(n => File.Exists(n.TracePath))) NodeTrace.SetQuiescent(node.TracePath, true);
+            foreach (var node in _nodes.Where(n => File.Exists(n.VsTracePath))) VsNodeTrace.SetQuiescent(node.VsTracePath!, true);
             _console.Line("[green]every node stopped in one quiescent configuration: the traces are marked quiescent[/]");
         }
         else
@@ -334,6 +337,11 @@ internal sealed class ClusterSession
         }
         var traces = Path.Combine(Path.GetRelativePath(Environment.CurrentDirectory, _directory), "*.jsonl");
         _console.Line($"check the traces: [bold]evs check {Markup.Escape(traces)}[/]");
+        if (_nodes.Any(n => n.VsTracePath is not null))
+        {
+            var vsTraces = Path.Combine(Path.GetRelativePath(Environment.CurrentDirectory, _directory), Commands.ClusterCommand.VsDirectory, "*.jsonl");
+            _console.Line($"check the virtual synchrony traces: [bold]evs check --vs {Markup.Escape(vsTraces)}[/]");
+        }
         return quiescent;
     }
 

@@ -1,7 +1,9 @@
 // `evs cluster`: a whole cluster on one laptop for a class (issue "The real network", item 6):
 // N `evs node` processes on 127.0.0.1, each a separate OS process with its own store and trace,
 // and one prompt to send from any of them, partition them, kill one without warning and restart
-// it from its store, and stop them all, after which `evs check` judges the traces.
+// it from its store, and stop them all, after which `evs check` judges the traces. With --vs every
+// node puts its application behind the virtual synchrony filter and writes its filtered history
+// too, which `evs check --vs` judges.
 using System.CommandLine;
 using Evs.Cli.Cluster;
 using Evs.Cli.Network;
@@ -22,9 +24,11 @@ internal static class ClusterCommand
         var primary = SimCommand.PrimaryOption();
         var tokenTimeout = NodeCommand.TokenTimeoutOption();
         var traceText = NodeCommand.TraceTextOption();
+        var vs = NodeCommand.VirtualSynchronyOption();
+        vs.Description = $"Every node behind the virtual synchrony filter (the paper's Section 5): views of the primary component only, sends refused outside it; each writes its filtered history to DIR/{VsDirectory}/pK.jsonl (evs check --vs). Needs --primary.";
         var command = new Command("cluster", "Run N evs node processes on 127.0.0.1 with one prompt: send from any node, partition, heal, kill and restart nodes; /quit stops them and says how to check the traces. Exit 0: the run ended quiescent; 1: it did not (the traces are still checked for safety); 2: the nodes could not start.")
         {
-            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, traceText,
+            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, traceText, vs,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -42,6 +46,12 @@ internal static class ClusterCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {keyProblem}");
                 return ExitCodes.BadInput;
             }
+            bool virtualSynchrony = parse.GetValue(vs);
+            if (virtualSynchrony && parse.GetValue(primary) is null)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] --vs needs --primary ({string.Join(" or ", Reference.PrimaryComponent.PrimaryComponentAlgorithms.Names)}): in virtual synchrony only the primary component makes progress, and without an algorithm no configuration is primary");
+                return ExitCodes.BadInput;
+            }
             var directory = Path.GetFullPath(parse.GetValue(dir)!);
             Directory.CreateDirectory(directory);
             var token = parse.GetValue(tokenTimeout);
@@ -54,7 +64,7 @@ internal static class ClusterCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {ex.Message}");
                 return ExitCodes.BadInput;
             }
-            var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token, parse.GetValue(traceText));
+            var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token, parse.GetValue(traceText), virtualSynchrony);
             var membership = token is { } ms ? NodeArguments.Timeouts(ms).Membership : Reference.Membership.MembershipSettings.Corosync;
             var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole());
             return await session.RunAsync(open: keyFile is null);
@@ -62,8 +72,18 @@ internal static class ClusterCommand
         return command;
     }
 
-    /// <summary>Nodes p1..pN on 127.0.0.1 at ports from <paramref name="basePort"/>, each given every node's address, with files in <paramref name="directory"/>.</summary>
-    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, bool insecureKey, string? primary, double? tokenTimeoutMs, bool traceText)
+    /// <summary>
+    /// The folder of the cluster's directory where the virtual synchrony traces go: apart from the
+    /// EVS traces, so that <c>evs check DIR/*.jsonl</c> and <c>evs check --vs DIR/vs/*.jsonl</c> each read one kind.
+    /// </summary>
+    public const string VsDirectory = "vs";
+
+    /// <summary>
+    /// Nodes p1..pN on 127.0.0.1 at ports from <paramref name="basePort"/>, each given every node's
+    /// address, with files in <paramref name="directory"/>; behind the virtual synchrony filter when
+    /// <paramref name="virtualSynchrony"/>, each with its VS trace in <see cref="VsDirectory"/>.
+    /// </summary>
+    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, bool insecureKey, string? primary, double? tokenTimeoutMs, bool traceText, bool virtualSynchrony)
     {
         var ids = Enumerable.Range(1, count).Select(i => new ProcessId($"p{i}")).ToList();
         string Address(int i) => $"127.0.0.1:{basePort + i}";
@@ -82,7 +102,9 @@ internal static class ClusterCommand
             if (traceText) arguments.Add("--trace-text");
             if (primary is not null) arguments.AddRange(["--primary", primary]);
             if (tokenTimeoutMs is { } token) arguments.AddRange(["--token-timeout-ms", token.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            children.Add(new ClusterNode(ids[i], arguments, store, trace, Path.Combine(directory, ids[i].Name + ".log")));
+            var vsTrace = virtualSynchrony ? Path.Combine(directory, VsDirectory, ids[i].Name + ".jsonl") : null;
+            if (vsTrace is not null) arguments.AddRange(["--vs", "--vs-trace", vsTrace]);
+            children.Add(new ClusterNode(ids[i], arguments, store, trace, Path.Combine(directory, ids[i].Name + ".log"), vsTrace));
         }
         return children;
     }

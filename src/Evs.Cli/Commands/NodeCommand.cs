@@ -30,6 +30,8 @@ internal static class NodeCommand
         var traceText = TraceTextOption();
         var cluster = new Option<string>("--cluster") { Description = "The cluster's name: datagrams of other clusters are dropped.", DefaultValueFactory = _ => "evs" };
         var primary = SimCommand.PrimaryOption();
+        var vs = VirtualSynchronyOption();
+        var vsTrace = new Option<string?>("--vs-trace") { Description = "With --vs: append the filtered history (docs/VS-TRACE.md) to this file; evs check --vs reads it." };
         var control = new Option<string?>("--control") { Description = $"The control socket's path (evs ctl); default <store>/{ControlServer.DefaultFileName}." };
         var tokenTimeout = TokenTimeoutOption();
         var logLevel = new Option<LogLevel>("--log-level") { Description = "The runtime's log on standard error from this level on (Information shows every membership change and why).", DefaultValueFactory = _ => LogLevel.Warning };
@@ -37,7 +39,7 @@ internal static class NodeCommand
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, traceText, cluster, primary, control, tokenTimeout, logLevel, syncStore, noInput,
+            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, traceText, cluster, primary, vs, vsTrace, control, tokenTimeout, logLevel, syncStore, noInput,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -57,8 +59,11 @@ internal static class NodeCommand
                     InsecureKeyFile = parse.GetValue(insecureKey),
                     ClusterName = parse.GetValue(cluster)!,
                     PrimaryComponent = parse.GetValue(primary),
+                    VirtualSynchrony = parse.GetValue(vs),
+                    VsTracePath = parse.GetValue(vsTrace),
                     SyncStableStorage = parse.GetValue(syncStore),
                 };
+                CheckVirtualSynchrony(options);
             }
             catch (FormatException ex)
             {
@@ -77,6 +82,22 @@ internal static class NodeCommand
     {
         Description = "Write each message's text into the trace (\"text\", when the payload is a line of UTF-8 text), so that evs plot and the live view show what was typed, not only p1.1.1.",
     };
+
+    /// <summary>The --vs option, shared with evs cluster.</summary>
+    public static Option<bool> VirtualSynchronyOption() => new("--vs")
+    {
+        Description = "Put the application behind the virtual synchrony filter (the paper's Section 5): it sees views of the primary component only, and sends are refused outside it. Needs --primary.",
+    };
+
+    /// <summary>What the virtual synchrony options need, in the command line's words (the library says it in its own).</summary>
+    /// <exception cref="FormatException">--vs without --primary, or --vs-trace without --vs.</exception>
+    public static void CheckVirtualSynchrony(EvsNodeOptions options)
+    {
+        if (options.VirtualSynchrony && options.PrimaryComponent is null)
+            throw new FormatException($"--vs needs --primary ({string.Join(" or ", Reference.PrimaryComponent.PrimaryComponentAlgorithms.Names)}): in virtual synchrony only the primary component makes progress, and without an algorithm no configuration is primary");
+        if (options.VsTracePath is not null && !options.VirtualSynchrony)
+            throw new FormatException("--vs-trace is the filtered history: it needs --vs (and --primary)");
+    }
 
     /// <summary>The --token-timeout-ms option, shared with evs cluster.</summary>
     public static Option<double?> TokenTimeoutOption() => new("--token-timeout-ms")

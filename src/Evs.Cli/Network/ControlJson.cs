@@ -1,11 +1,13 @@
 // The JSON of the control socket: the one-line answer to every request, and the lines of an
-// `events` stream (a delivery or a configuration change each, named as in docs/TRACE.md). Records and
+// `events` stream (a delivery or a configuration change each, named as in docs/TRACE.md; behind the
+// virtual synchrony filter, a view, a delivery in a view, or a change of the blocked state). Records and
 // one set of serializer options, so that the node writes and `evs ctl` and `evs cluster` read
 // exactly the same shapes.
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Evs.Reference.Model;
+using Evs.Reference.VirtualSynchrony;
 using Evs.Runtime;
 
 namespace Evs.Cli.Network;
@@ -17,6 +19,10 @@ internal sealed record ControlReply(bool Ok, string Message, NodeReport? Status 
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "event")]
 [JsonDerivedType(typeof(DeliveryLine), "deliver")]
 [JsonDerivedType(typeof(ConfigurationLine), "deliver_conf")]
+[JsonDerivedType(typeof(ViewLine), "view")]
+[JsonDerivedType(typeof(ViewDeliveryLine), "deliver_in_view")]
+[JsonDerivedType(typeof(SendsBlockedLine), "sends_blocked")]
+[JsonDerivedType(typeof(SendsUnblockedLine), "sends_unblocked")]
 internal abstract record EventLine
 {
     /// <summary>The line of <paramref name="e"/>.</summary>
@@ -24,6 +30,10 @@ internal abstract record EventLine
     {
         MessageDeliveredEvent d => new DeliveryLine(d.Sender.Name, d.Message.Name, d.Configuration.Name, d.Service.ToName(), Convert.ToBase64String(d.Payload.Span)),
         ConfigurationChangedEvent c => new ConfigurationLine(c.Configuration.Name, c.Kind == ConfigurationKind.Regular ? "regular" : "transitional", [.. c.Members.Select(m => m.Name)], c.Primary, c.PreviousRegular?.Name),
+        ViewInstalledEvent v => new ViewLine(v.View, v.Identity, v.Members, v.Configuration.Name),
+        MessageDeliveredInViewEvent d => new ViewDeliveryLine(d.Sender.Name, d.Message.Name, d.View, d.Service.ToName(), Convert.ToBase64String(d.Payload.Span)),
+        SendsBlockedEvent b => new SendsBlockedLine(b.StoppedIdentity, b.Reason),
+        SendsUnblockedEvent u => new SendsUnblockedLine(u.Identity, u.View),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "not an event of the node"),
     };
 }
@@ -33,6 +43,18 @@ internal sealed record DeliveryLine(string Sender, string M, string C, string Sv
 
 /// <summary>deliver_conf_p(c): configuration <paramref name="C"/>, <paramref name="Kind"/> regular or transitional, with <paramref name="Members"/>; <paramref name="Reg"/> for a transitional one.</summary>
 internal sealed record ConfigurationLine(string C, string Kind, ImmutableArray<string> Members, bool? Primary, string? Reg) : EventLine;
+
+/// <summary>view_i(g^x) behind the virtual synchrony filter: view <paramref name="V"/>, installed as <paramref name="Identity"/>, with <paramref name="Members"/>, cut from configuration <paramref name="C"/>.</summary>
+internal sealed record ViewLine(string V, string Identity, ImmutableArray<string> Members, string C) : EventLine;
+
+/// <summary>deliver(m) behind the virtual synchrony filter: message <paramref name="M"/> from <paramref name="Sender"/>, in view <paramref name="V"/>, <paramref name="Svc"/> cbcast or abcast; the payload in base64.</summary>
+internal sealed record ViewDeliveryLine(string Sender, string M, string V, string Svc, string Payload) : EventLine;
+
+/// <summary>Behind the virtual synchrony filter, sends are refused from now on, for <paramref name="Reason"/>; <paramref name="Stopped"/> is the identity that ended, if any.</summary>
+internal sealed record SendsBlockedLine(string? Stopped, string Reason) : EventLine;
+
+/// <summary>Behind the virtual synchrony filter, sends are accepted again, as <paramref name="Identity"/> in view <paramref name="V"/>.</summary>
+internal sealed record SendsUnblockedLine(string Identity, string V) : EventLine;
 
 /// <summary>The serializer options of every control line: camelCase names, nulls left out, one line.</summary>
 internal static class ControlJson

@@ -24,6 +24,14 @@
 //
 //     {"event":"deliver_conf","c":"R8.p1","kind":"regular","members":["p1","p2","p3"]}
 //     {"event":"deliver","sender":"p2","m":"p2.8.1","c":"R8.p1","svc":"agreed","payload":"aGVsbG8="}
+//
+// Behind the virtual synchrony filter (evs node --vs), the stream has views, deliveries in them and
+// the changes of the blocked state instead, starting with the current view or blocked state:
+//
+//     {"event":"sends_blocked","reason":"p3 is not in the primary component (Rule 2 …) …"}
+//     {"event":"view","v":"R9.p1#1","identity":"p3~1","members":["p1","p2","p3~1"],"c":"R9.p1"}
+//     {"event":"sends_unblocked","identity":"p3~1","v":"R9.p1#1"}
+//     {"event":"deliver_in_view","sender":"p2","m":"p2.9.1","v":"R9.p1#1","svc":"abcast","payload":"aGVsbG8="}
 using System.Net.Sockets;
 using System.Text;
 

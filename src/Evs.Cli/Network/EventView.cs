@@ -2,7 +2,8 @@
 // and `evs cluster`: one line each, saying who sent a message, with which service, in which
 // configuration and whether that configuration is regular or transitional; a configuration's
 // members and whether it is primary. Regular configurations green, transitional ones yellow,
-// as in `evs demo`.
+// as in `evs demo`. Behind the virtual synchrony filter: views (and the name the process has in
+// them), deliveries in a view, and, in red, that sends are refused outside the primary component.
 using System.Text;
 using Spectre.Console;
 
@@ -21,7 +22,10 @@ internal sealed class EventView
     /// The line of <paramref name="e"/>:
     /// <c>═ regular configuration R8.p1 [p1, p2, p3] primary</c>,
     /// <c>─ transitional configuration T9.p1/R8.p1 [p1, p2] after R8.p1</c>, or
-    /// <c>✓ p2 (agreed, in R8.p1, regular): TEXT</c>.
+    /// <c>✓ p2 (agreed, in R8.p1, regular): TEXT</c>; behind the virtual synchrony filter
+    /// <c>◆ view R8.p1#2 [p1, p2, p3~1] as p1</c>, <c>✓ p2 (abcast, in view R8.p1#2): TEXT</c>,
+    /// <c>⊘ p3 is not in the primary component … (its identity p3 has stopped)</c> or
+    /// <c>✔ sends are accepted again as p3~1, in view R8.p1#2</c>.
     /// </summary>
     public string Markup(EventLine e)
     {
@@ -36,6 +40,14 @@ internal sealed class EventView
                 var kind = _current?.C == d.C ? _current.Kind : "configuration not seen";
                 var colour = kind == "transitional" ? "yellow" : "green";
                 return $"[{colour}]✓[/] [bold]{Escape(d.Sender)}[/] [grey]({Escape(d.Svc)}, in {Escape(d.C)}, [/][{colour}]{Escape(kind)}[/][grey]):[/] {Escape(Text(d.Payload))}";
+            case ViewLine v:
+                return $"[bold green]◆ view {Escape(v.V)}[/] [green][[{Escape(string.Join(", ", v.Members))}]][/] [grey]as {Escape(v.Identity)}[/]";
+            case ViewDeliveryLine d:
+                return $"[green]✓[/] [bold]{Escape(d.Sender)}[/] [grey]({Escape(d.Svc)}, in view {Escape(d.V)}):[/] {Escape(Text(d.Payload))}";
+            case SendsBlockedLine b:
+                return $"[bold red]⊘ {Escape(b.Reason)}[/]" + (b.Stopped is { } stopped ? $" [grey](its identity {Escape(stopped)} has stopped)[/]" : "");
+            case SendsUnblockedLine u:
+                return $"[bold green]✔ sends are accepted again[/] [grey]as {Escape(u.Identity)}, in view {Escape(u.V)}[/]";
             default:
                 throw new ArgumentOutOfRangeException(nameof(e), e, "not an event line");
         }

@@ -122,6 +122,8 @@ internal sealed class NodeSession
         else
             _console.Line($"[green]key {Markup.Escape(o.KeyFile)}: datagrams are encrypted and authenticated ({o.Security})[/]");
         if (o.PrimaryComponent is { } primary) _console.Line($"[grey]primary component algorithm: {Markup.Escape(primary)}[/]");
+        if (o.VirtualSynchrony)
+            _console.Line($"[grey]virtual synchrony: views of the primary component only, sends refused outside it; filtered history {Markup.Escape(o.VsTracePath ?? "not written")}[/]");
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
 

@@ -294,7 +294,7 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
     }
 
     // A port from which `count` consecutive UDP ports of 127.0.0.1 are free (evs cluster --base-port).
-    private static int FreeConsecutivePorts(int count)
+    internal static int FreeConsecutivePorts(int count)
     {
         for (int attempt = 0; attempt < 100; attempt++)
         {
