@@ -5,6 +5,7 @@
 using System.CommandLine;
 using Evs.Cli.Cluster;
 using Evs.Cli.Network;
+using Evs.Cli.Web;
 using Evs.Reference.Model;
 using Spectre.Console;
 
@@ -21,9 +22,11 @@ internal static class ClusterCommand
         var insecureKey = KeyOptions.InsecureKey();
         var primary = SimCommand.PrimaryOption();
         var tokenTimeout = NodeCommand.TokenTimeoutOption();
+        var web = WebOptions.Web("the cluster's run, with the prompt's controls: send, partition, heal, kill, restart,");
+        var webEvents = WebOptions.Events();
         var command = new Command("cluster", "Run N evs node processes on 127.0.0.1 with one prompt: send from any node, partition, heal, kill and restart nodes; /quit stops them and says how to check the traces. Exit 0: the run ended quiescent; 1: it did not (the traces are still checked for safety); 2: the nodes could not start.")
         {
-            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout,
+            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, web, webEvents,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -41,21 +44,23 @@ internal static class ClusterCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {keyProblem}");
                 return ExitCodes.BadInput;
             }
-            var directory = Path.GetFullPath(parse.GetValue(dir)!);
-            Directory.CreateDirectory(directory);
             var token = parse.GetValue(tokenTimeout);
+            WebPlan? live;
             try
             {
                 if (token is { } t) NodeArguments.Timeouts(t);
+                live = WebOptions.Plan(parse, web, webEvents);
             }
             catch (FormatException ex)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {ex.Message}");
                 return ExitCodes.BadInput;
             }
+            var directory = Path.GetFullPath(parse.GetValue(dir)!);
+            Directory.CreateDirectory(directory);
             var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token);
             var membership = token is { } ms ? NodeArguments.Timeouts(ms).Membership : Reference.Membership.MembershipSettings.Corosync;
-            var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole());
+            var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole(), live);
             return await session.RunAsync(open: keyFile is null);
         });
         return command;
