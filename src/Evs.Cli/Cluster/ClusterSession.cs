@@ -38,6 +38,7 @@ internal sealed class ClusterSession
     private readonly MembershipSettings _membership;
     private readonly WebPlan? _web;
     private readonly SemaphoreSlim _oneCommandAtATime = new(1, 1);
+    private LiveWeb? _live;
     private List<HashSet<ProcessId>>? _partition;
     private DeliveryService _service = DeliveryService.Agreed;
 
@@ -76,10 +77,9 @@ internal sealed class ClusterSession
     {
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        LiveWeb? web = null;
         try
         {
-            if (_web is { } plan) web = await StartWebAsync(plan);
+            if (_web is { } plan) _live = await StartWebAsync(plan);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
         {
@@ -88,15 +88,15 @@ internal sealed class ClusterSession
         }
         try
         {
-            return await RunNodesAsync(open, web);
+            return await RunNodesAsync(open);
         }
         finally
         {
-            if (web is not null) await web.DisposeAsync();
+            if (_live is not null) await _live.DisposeAsync();
         }
     }
 
-    private async Task<int> RunNodesAsync(bool open, LiveWeb? web)
+    private async Task<int> RunNodesAsync(bool open)
     {
         await _oneCommandAtATime.WaitAsync(); // the page's controls wait until the nodes have started
         try
@@ -113,7 +113,7 @@ internal sealed class ClusterSession
         {
             _oneCommandAtATime.Release();
         }
-        PrintBanner(open, web);
+        PrintBanner(open);
         await WaitForOneRingAsync();
         _ = Task.Run(ReadInputAsync);
         _console.Prompt(PromptMarkup);
@@ -147,11 +147,11 @@ internal sealed class ClusterSession
         _quitRequested.TrySetResult();
     }
 
-    private void PrintBanner(bool open, LiveWeb? web)
+    private void PrintBanner(bool open)
     {
         _console.Line($"[bold]evs cluster[/]: {_nodes.Count} nodes ({string.Join(", ", _nodes.Select(n => n.Id))}), each an evs node process; files in {Markup.Escape(_directory)} (stores, traces *.jsonl, logs *.log)");
         if (open) _console.Line("[bold white on red] OPEN CLUSTER [/] [bold red]no --key: datagrams are neither authenticated nor encrypted (evs keygen FILE, then --key FILE).[/]");
-        if (web is not null)
+        if (_live is { } web)
         {
             _console.Line($"[bold]live view:[/] {Markup.Escape(web.Where)}");
             if (!IPAddress.IsLoopback(_web!.At.Address))
@@ -205,6 +205,7 @@ internal sealed class ClusterSession
         }
         await node.WaitForExitAsync(TimeSpan.FromSeconds(5));
         _console.Line(prefix + $"[red]{Markup.Escape(node.Absence ?? "stopped")}[/]");
+        _live?.Changed();
     }
 
     // Standard input, line by line, until /quit or its end.
@@ -218,10 +219,8 @@ internal sealed class ClusterSession
         _quitRequested.TrySetResult();
     }
 
-    /// <summary>
-    /// Lines of the prompt posted by the live page, handled one after the other as if typed; the
-    /// console shows each with its answer, and the page gets the answers' text.
-    /// </summary>
+    // Lines of the prompt posted by the live page, handled one after the other as if typed; the
+    // console shows each with its answer, and the page gets the answers' text.
     private async Task<string> CommandFromPageAsync(string lines)
     {
         var answer = new CommandAnswer(_console);
@@ -250,6 +249,7 @@ internal sealed class ClusterSession
         finally
         {
             _oneCommandAtATime.Release();
+            _live?.Changed(); // a node killed or restarted shows on the page's status line at once
         }
     }
 

@@ -88,7 +88,7 @@ internal static class WatchCommand
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
             using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-            console.Line($"[bold]evs watch[/] of {nodes.Count} nodes ({Markup.Escape(string.Join(", ", streams.Select(s => s.Name)))}), in the paper's logical time");
+            console.Line($"[bold]evs watch[/] of {nodes.Count} node{(nodes.Count == 1 ? "" : "s")} ({Markup.Escape(string.Join(", ", streams.Select(s => s.Name)))}), in the paper's logical time");
             console.Line($"[bold]live view:[/] {Markup.Escape(web.Where)}   [grey](Ctrl-C stops)[/]");
             await stop.Task;
         }

@@ -161,7 +161,7 @@ internal sealed class NodeSession
             _console.Line($"[green]key {Markup.Escape(o.KeyFile)}: datagrams are encrypted and authenticated ({o.Security})[/]");
         if (o.PrimaryComponent is { } primary) _console.Line($"[grey]primary component algorithm: {Markup.Escape(primary)}[/]");
         if (_live is { } live)
-            _console.Line($"[bold]live view:[/] {Markup.Escape(live.Where)}; evs watch joins it with other nodes' (evs watch {Markup.Escape(live.Urls[^1])} ...)");
+            _console.Line($"[bold]live view:[/] {Markup.Escape(live.Where)} [grey](evs watch {Markup.Escape(live.Urls[^1])} OTHER-NODE-URL... joins it with other nodes')[/]");
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
 

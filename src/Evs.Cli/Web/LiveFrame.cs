@@ -40,7 +40,17 @@ internal static class LiveFrame
     public static string Of(LiveSnapshot snapshot, TimeAxis axis, string title, IReadOnlyList<SourceState> sources)
     {
         var clock = Stopwatch.StartNew();
-        string figure = snapshot.Events.Count == 0 ? Empty(title) : Figure(snapshot, axis, title);
+        string figure;
+        try
+        {
+            figure = snapshot.Events.Count == 0 ? Empty("waiting for the first event") : Figure(snapshot, axis, title);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A history the diagram cannot place (a trace another tool wrote, cut anywhere) is said
+            // on the page; the view goes on, and the next events may draw again.
+            figure = Empty($"the picture cannot be drawn ({ex.Message})");
+        }
         var status = new LiveStatus(AxisName(axis), snapshot.Events.Count, snapshot.LeftOut, snapshot.Processes, sources, clock.Elapsed.TotalMilliseconds);
         return $"{{\"status\":{JsonSerializer.Serialize(status, Json)},\"figure\":{figure}}}";
     }
@@ -60,12 +70,13 @@ internal static class LiveFrame
         return GenericChart.toJson(ForThePage(chart, Math.Clamp(RowHeight * rows + Margins, LeastHeight, MostHeight), axis));
     }
 
-    // Before the first event: an empty diagram that says what it waits for.
-    private static string Empty(string title)
+    // An empty diagram that says why it is empty, in its middle: before the first event, or when it cannot be drawn.
+    private static string Empty(string why)
     {
         var chart = Plotly.NET.CSharp.Chart.Point<double, double, string>(Array.Empty<double>(), Array.Empty<double>());
-        chart = Chart.withTitle($"{title}: waiting for the first event", null).Invoke(chart);
-        return GenericChart.toJson(ForThePage(chart, LeastHeight, TimeAxis.Logical));
+        var layout = GenericChart.getLayout(chart);
+        layout.SetProperty("annotations", new[] { new { text = why, showarrow = false, xref = "paper", yref = "paper", x = 0.5, y = 0.5, font = new { size = 24 } } });
+        return GenericChart.toJson(ForThePage(GenericChart.setLayout(layout, chart), LeastHeight, TimeAxis.Logical));
     }
 
     // The page makes the picture as wide as its window (a projector's, a laptop's); the height is

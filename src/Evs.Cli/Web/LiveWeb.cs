@@ -28,6 +28,9 @@ internal sealed class LiveWeb : IAsyncDisposable
     /// <summary>Where to open the page, said in one line: the first URL, and the LAN's when it is served on every interface.</summary>
     public string Where => Urls[0] + (Urls.Count > 1 ? $" (from the LAN: {string.Join(", ", Urls.Skip(1))})" : "");
 
+    /// <summary>Says that what the status line shows has changed (a node killed or restarted): the page hears of it soon.</summary>
+    public void Changed() => _view.Changed();
+
     /// <summary>
     /// Serves <paramref name="site"/> (whose view this now owns) at <paramref name="at"/>, and
     /// runs <paramref name="feed"/>, which adds events to the view until it is told to stop.
