@@ -1,7 +1,8 @@
 // Tests of the live view (issue 14, items 1 and 2): the built `evs` in separate OS processes, as
 // a class runs it, and its page in a real browser (Debian's headless Chromium). `evs cluster
 // --web` is driven from its page only (send, partition, heal), and the page is asked what it
-// shows; three `evs node --web` joined by `evs watch` are asked through the watch's JSON frame.
+// shows; its commands are refused to anyone but its page; three `evs node --web` joined by `evs
+// watch` are asked through the watch's JSON frame.
 // Short protocol timeouts (--token-timeout-ms) keep each test to seconds.
 //
 // With EVS_LIVE_SCREENSHOTS=DIR (relative to the repository's root) the cluster test saves
@@ -62,6 +63,45 @@ public sealed partial class LiveViewTests(ITestOutputHelper output) : IDisposabl
         Assert.Matches(@"3 processes \(p1, p2, p3\)", page.Status);
         page.Click("theme"); // the light page, as a README on a white page shows it
         page.Screenshot(Path.Combine(ScreenshotFolder(), "live-merged.png"));
+
+        await cluster.WriteLineAsync("/quit");
+        Assert.Equal(0, await cluster.WaitForExitAsync());
+    }
+
+    [Fact]
+    public async Task A_command_to_evs_cluster_web_is_refused_without_the_token_of_its_page_or_from_another_origin_and_does_nothing()
+    {
+        int basePort = CliNetworkTests.FreeConsecutivePorts(3);
+        using var cluster = EvsProcess.Start("evs cluster --web", output, _directory,
+            "cluster", "--nodes", "3", "--base-port", basePort.ToString(CultureInfo.InvariantCulture), "--dir", "c",
+            "--token-timeout-ms", TokenTimeoutMs, "--web", "0");
+        var url = new Uri(await UrlAsync(cluster));
+        await cluster.WaitForLineAsync(0, "one ring of every node");
+        using var http = new HttpClient();
+        string token = PageToken().Match(await http.GetStringAsync(url)).Groups[1].Value;
+        var command = new Uri(url, "command");
+
+        async Task<(int Status, string Answer)> PostAsync(string lines, string? withToken, string? origin = null, string? host = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, command) { Content = new StringContent(lines) };
+            if (withToken is not null) request.Headers.Add("X-Evs-Token", withToken);
+            if (origin is not null) request.Headers.Add("Origin", origin);
+            if (host is not null) request.Headers.Host = host;
+            using var response = await http.SendAsync(request);
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal((403, "refused: no X-Evs-Token of this run (commands come from the page this server serves; reload it)"), await PostAsync("/kill p3", null));
+        Assert.Equal(403, (await PostAsync("/kill p3", "0123456789ABCDEF0123456789ABCDEF")).Status);
+        Assert.Equal((403, "refused: a command from http://evil.example, not from this server's page"), await PostAsync("/kill p3", token, origin: "http://evil.example"));
+        var (status, answer) = await PostAsync("/kill p3", token, host: $"evil.example:{url.Port}");
+        Assert.Equal(403, status);
+        Assert.Contains("not by the name evil.example", answer, StringComparison.Ordinal);
+
+        (status, answer) = await PostAsync("/status", token, origin: $"http://{url.Authority}");
+        Assert.Equal(200, status);
+        Assert.Equal(3, answer.Split('\n').Count(l => l.Contains("Operational", StringComparison.Ordinal)));
+        Assert.DoesNotContain(cluster.Lines, l => l.Contains("killed", StringComparison.Ordinal));
 
         await cluster.WriteLineAsync("/quit");
         Assert.Equal(0, await cluster.WaitForExitAsync());
@@ -145,6 +185,10 @@ public sealed partial class LiveViewTests(ITestOutputHelper output) : IDisposabl
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+/")]
     private static partial Regex ServedAt();
+
+    // The run's token, as the page carries it.
+    [GeneratedRegex("\"token\":\"([0-9A-F]+)\"")]
+    private static partial Regex PageToken();
 
     // Polls the JSON frame until it holds what is waited for (at most EvsProcess.Patience).
     private static async Task<JsonElement> FrameUntilAsync(HttpClient http, Uri frames, string what, Func<JsonElement, bool> condition)
