@@ -143,7 +143,7 @@ internal sealed class LiveServer : IAsyncDisposable
                     await http.Response.Body.FlushAsync(end.Token);
                     quiet = TimeSpan.Zero;
                 }
-                await Task.Delay(TraceFileSource.PollInterval, end.Token);
+                if (!tail.MoreToRead) await Task.Delay(TraceFileSource.PollInterval, end.Token);
             }
         }
         catch (OperationCanceledException)

@@ -34,7 +34,7 @@ internal sealed class TraceFileSource(IReadOnlyList<string> paths)
             while (!stop.IsCancellationRequested)
             {
                 foreach (var tail in _tails) view.Add(Events(tail));
-                await Task.Delay(PollInterval, stop);
+                if (!_tails.Any(t => t.MoreToRead)) await Task.Delay(PollInterval, stop); // a long file is read on at once
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -1,8 +1,8 @@
 // The live view's parts that decide what it loses and whom it slows, tested as units (compiled in
 // from src/Evs.Cli/Web): the tail of a trace file that is still being written (whole lines only,
-// and a file that a restarted node made shorter), the one-frame queue between the drawing and a
-// browser (a reader that never reads holds up nothing, and what it missed is counted), and the
-// bounded history (the newest events kept, the others counted, each event once).
+// a file that a restarted node made shorter, a long file in pieces), the one-frame queue between
+// the drawing and a browser (a reader that never reads holds up nothing, and what it missed is
+// counted), and the bounded history (the newest events kept, the others counted, each event once).
 using System.Diagnostics;
 using Evs.Cli.Web;
 using Evs.Reference.Model;
@@ -54,6 +54,26 @@ public sealed class LiveViewPartsTests : IDisposable
         System.IO.File.AppendAllText(tail.Path, "fail 1 in the old configuration\nregular 2\n");
         Assert.Equal(["fail 1 in the old configuration", "regular 2"], tail.ReadLines());
         Assert.Equal(5, tail.NextLineNumber);
+    }
+
+    [Fact]
+    public void A_long_file_is_read_in_pieces_each_line_once()
+    {
+        var tail = new TraceTail(File("long.jsonl"));
+        var written = Enumerable.Range(0, 40_000).Select(i => $"{{\"p\":\"p1\",\"i\":{i},\"t\":{i},\"e\":\"fail\",\"c\":\"R1.p1\"}}").ToList();
+        System.IO.File.WriteAllLines(tail.Path, written);
+        var read = new List<string>();
+        int looks = 0;
+        do
+        {
+            read.AddRange(tail.ReadLines());
+            looks++;
+        }
+        while (tail.MoreToRead);
+        Assert.Equal(written, read);
+        Assert.True(looks > 1, "more than a look's bytes take several looks");
+        Assert.Empty(tail.ReadLines());
+        Assert.False(tail.MoreToRead);
     }
 
     [Fact]
