@@ -36,6 +36,7 @@ internal sealed class LivePage : IDisposable
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
             $"--user-data-dir={profile}", "--window-size=1600,1000", "--hide-scrollbars");
+        options.SetLoggingPreference(LogType.Browser, LogLevel.All);
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(Driver)!, Path.GetFileName(Driver));
         service.SuppressInitialDiagnosticInformation = true;
         var driver = new ChromeDriver(service, options, TimeSpan.FromMinutes(1));
@@ -56,10 +57,19 @@ internal sealed class LivePage : IDisposable
         return texts;
         """);
 
+    /// <summary>The title of the diagram's time axis, as drawn.</summary>
+    public string TimeAxisTitle => (string)_driver.ExecuteScript(
+        "var axis = (document.getElementById('plot').layout || {}).yaxis, title = axis && axis.title;"
+        + "return title ? String(title.text || title) : '';")!;
+
     /// <summary>How many points the diagram's trace named <paramref name="name"/> has (0 when there is none).</summary>
     public int Points(string name) => Convert.ToInt32(_driver.ExecuteScript(
         "var name = arguments[0], t = (document.getElementById('plot').data || []).filter(function (t) { return t.name === name; })[0];"
         + "return t ? t.x.length : 0;", name));
+
+    /// <summary>What the browser's console reported as errors so far: uncaught exceptions, failed loads, console.error.</summary>
+    public IReadOnlyList<string> ConsoleErrors() =>
+        [.. _driver.Manage().Logs.GetLog(LogType.Browser).Where(entry => entry.Level == LogLevel.Severe).Select(entry => entry.Message)];
 
     /// <summary>The status line's text.</summary>
     public string Status => _driver.FindElement(By.Id("status")).Text;

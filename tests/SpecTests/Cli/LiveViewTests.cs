@@ -63,6 +63,10 @@ public sealed partial class LiveViewTests(ITestOutputHelper output) : IDisposabl
         Assert.Matches(@"3 processes \(p1, p2, p3\)", page.Status);
         page.Click("theme"); // the light page, as a README on a white page shows it
         page.Screenshot(Path.Combine(ScreenshotFolder(), "live-merged.png"));
+        Assert.Empty(page.ConsoleErrors());
+        Assert.Contains("logical time", page.TimeAxisTitle, StringComparison.Ordinal);
+        page.Click("axis");
+        await page.UntilAsync("the time axis in milliseconds", p => p.TimeAxisTitle.Contains("ms", StringComparison.Ordinal) && p.Labels().Contains("{p3}"));
 
         await cluster.WriteLineAsync("/quit");
         Assert.Equal(0, await cluster.WaitForExitAsync());
