@@ -5,8 +5,13 @@
 // simpler and sturdier than reading the children's standard output: the stream is structured
 // JSON, says exactly one event per line, and survives no reformatting of the node's display; the
 // children's output goes to a log file per node instead.
+// With --web, a live page draws the run as it happens from the nodes' trace files, and its
+// controls post lines of this prompt, which are handled exactly as typed ones (HandleAsync), one
+// command at a time whichever door it came by, echoed and answered on the console.
+using System.Net;
 using System.Runtime.InteropServices;
 using Evs.Cli.Network;
+using Evs.Cli.Web;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Runtime;
@@ -31,6 +36,9 @@ internal sealed class ClusterSession
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _followers = [];
     private readonly MembershipSettings _membership;
+    private readonly WebPlan? _web;
+    private readonly SemaphoreSlim _oneCommandAtATime = new(1, 1);
+    private LiveWeb? _live;
     private List<HashSet<ProcessId>>? _partition;
     private DeliveryService _service = DeliveryService.Agreed;
 
@@ -38,14 +46,16 @@ internal sealed class ClusterSession
     /// A session over <paramref name="nodes"/>, whose files are in <paramref name="directory"/>; /quit
     /// waits up to <paramref name="settle"/> for quiescence. <paramref name="membership"/> is the
     /// nodes' timeouts, which the prompt names while a class waits for a partition or a kill to show.
+    /// With <paramref name="web"/>, the live page is served there.
     /// </summary>
-    public ClusterSession(IReadOnlyList<ClusterNode> nodes, string directory, TimeSpan settle, MembershipSettings membership, NodeConsole console)
+    public ClusterSession(IReadOnlyList<ClusterNode> nodes, string directory, TimeSpan settle, MembershipSettings membership, NodeConsole console, WebPlan? web = null)
     {
         _nodes = nodes;
         _directory = directory;
         _settle = settle;
         _membership = membership;
         _console = console;
+        _web = web;
     }
 
     private string Waiting(string who) => $"[grey]{Markup.Escape(MembershipWait.Sentence(who, _membership))}[/]";
@@ -61,13 +71,39 @@ internal sealed class ClusterSession
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            await Task.WhenAll(_nodes.Select(StartAsync));
+            if (_web is { } plan) _live = await StartWebAsync(plan);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
+        {
+            _console.Line($"[red]the live view cannot listen at {_web!.At}:[/] {Markup.Escape(ex.Message)}");
+            return Commands.ExitCodes.BadInput;
+        }
+        try
+        {
+            return await RunNodesAsync(open);
+        }
+        finally
+        {
+            if (_live is not null) await _live.DisposeAsync();
+        }
+    }
+
+    private async Task<int> RunNodesAsync(bool open)
+    {
+        await _oneCommandAtATime.WaitAsync(); // the page's controls wait until the nodes have started
+        try
+        {
+            await Task.WhenAll(_nodes.Select(n => StartAsync(n, _console.Line)));
         }
         catch (InvalidOperationException ex)
         {
             _console.Line($"[red]the cluster cannot start:[/] {Markup.Escape(ex.Message)}");
             await StopAllAsync(TimeSpan.Zero);
             return Commands.ExitCodes.BadInput;
+        }
+        finally
+        {
+            _oneCommandAtATime.Release();
         }
         PrintBanner(open);
         await WaitForOneRingAsync();
@@ -78,6 +114,21 @@ internal sealed class ClusterSession
         bool quiescent = await QuitAsync();
         return quiescent ? Commands.ExitCodes.Ok : Commands.ExitCodes.Violation;
     }
+
+    // The live page: the nodes' trace files followed, the nodes' states on its status line, and
+    // its controls answered by the prompt.
+    private async Task<LiveWeb> StartWebAsync(WebPlan plan)
+    {
+        var title = $"evs cluster: {string.Join(", ", _nodes.Select(n => n.Id))}";
+        var files = new TraceFileSource([.. _nodes.Select(n => n.TracePath)]);
+        var view = new LiveView(title, plan.Events, () => [.. NodeStates(), .. files.Problems]);
+        var site = new LiveSite(title, view, [.. _nodes.Select(n => n.Id.Name)], CommandFromPageAsync);
+        return await LiveWeb.StartAsync(plan.At, site, stop => files.FollowAsync(view, stop));
+    }
+
+    // Each node's state for the page's status line: running, or why not.
+    private List<SourceState> NodeStates() =>
+        [.. _nodes.Select(n => n.IsRunning ? new SourceState(n.Id.Name, "running", Ok: true) : new SourceState(n.Id.Name, n.Absence ?? "not started", Ok: false))];
 
     private string PromptMarkup => $"[bold]{_service.ToName()}[/]> ";
 
@@ -94,6 +145,12 @@ internal sealed class ClusterSession
         if (_nodes.Any(n => n.VsTracePath is not null))
             _console.Line($"[grey]virtual synchrony: every node shows views of the primary component only and refuses sends outside it; virtual synchrony traces in {Markup.Escape(Path.Combine(_directory, Commands.ClusterCommand.VsDirectory))}[/]");
         if (open) _console.Line("[bold white on red] OPEN CLUSTER [/] [bold red]no --key: datagrams are neither authenticated nor encrypted (evs keygen FILE, then --key FILE).[/]");
+        if (_live is { } web)
+        {
+            _console.Line($"[bold]live view:[/] {Markup.Escape(web.Where)}");
+            if (!IPAddress.IsLoopback(_web!.At.Address))
+                _console.Line($"[yellow]the page's controls send, partition, kill and restart: anyone who can reach {_web.At} can use them[/]");
+        }
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
 
@@ -114,11 +171,11 @@ internal sealed class ClusterSession
         _console.Line(formed ? "[green]one ring of every node: type a line to send it[/]" : $"[yellow]no ring of every node within {_settle.TotalSeconds:0.#} s; the prompt is open all the same (/status)[/]");
     }
 
-    // Starts (or restarts) a node, applies the partition in force, and follows its events.
-    private async Task StartAsync(ClusterNode node)
+    // Starts (or restarts) a node, applies the partition in force (a refusal said with say), and follows its events.
+    private async Task StartAsync(ClusterNode node, Action<string> say)
     {
         await node.StartAsync(_stop.Token);
-        if (_partition is not null) await ApplyPartitionAsync(node);
+        if (_partition is not null) await ApplyPartitionAsync(node, say);
         lock (_followers) _followers.Add(Task.Run(() => FollowAsync(node)));
     }
 
@@ -142,6 +199,7 @@ internal sealed class ClusterSession
         }
         await node.WaitForExitAsync(TimeSpan.FromSeconds(5));
         _console.Line(prefix + $"[red]{Markup.Escape(node.Absence ?? "stopped")}[/]");
+        _live?.Changed();
     }
 
     // Standard input, line by line, until /quit or its end.
@@ -149,26 +207,52 @@ internal sealed class ClusterSession
     {
         while (!_quitRequested.Task.IsCompleted && await Console.In.ReadLineAsync() is { } line)
         {
-            try
-            {
-                await HandleAsync(line);
-            }
-            catch (Exception ex) when (ex is ControlUnreachableException or InvalidOperationException)
-            {
-                _console.Line($"[red]{Markup.Escape(ex.Message)}[/]");
-            }
+            await HandleAsync(line, new CommandAnswer(_console));
             if (!_quitRequested.Task.IsCompleted) _console.Prompt(PromptMarkup);
         }
         _quitRequested.TrySetResult();
     }
 
-    // One typed line: a command after '/', or a message to send.
-    private async Task HandleAsync(string line)
+    // Lines of the prompt posted by the live page, handled one after the other as if typed; the
+    // console shows each with its answer, and the page gets the answers' text.
+    private async Task<string> CommandFromPageAsync(string lines)
+    {
+        var answer = new CommandAnswer(_console);
+        foreach (var line in lines.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0))
+        {
+            _console.Line($"[grey]page>[/] {Markup.Escape(line)}");
+            await HandleAsync(line, answer);
+        }
+        return answer.Text;
+    }
+
+    // One line, typed or posted by the page, handled when no other is: a command after '/', or a
+    // message to send. A node that cannot be reached is said in the answer.
+    private async Task HandleAsync(string line, CommandAnswer answer)
+    {
+        await _oneCommandAtATime.WaitAsync();
+        try
+        {
+            if (_quitRequested.Task.IsCompleted) answer.Line("[red]the cluster is stopping (/quit): nothing was done[/]");
+            else await HandleOneAsync(line, answer);
+        }
+        catch (Exception ex) when (ex is ControlUnreachableException or InvalidOperationException)
+        {
+            answer.Line($"[red]{Markup.Escape(ex.Message)}[/]");
+        }
+        finally
+        {
+            _oneCommandAtATime.Release();
+            _live?.Changed(); // a node killed or restarted shows on the page's status line at once
+        }
+    }
+
+    private async Task HandleOneAsync(string line, CommandAnswer answer)
     {
         if (string.IsNullOrWhiteSpace(line)) return;
         if (!line.StartsWith('/'))
         {
-            await SendAsync(line);
+            await SendAsync(line, answer);
             return;
         }
         var words = line[1..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
@@ -177,24 +261,24 @@ internal sealed class ClusterSession
         if (DeliveryServiceNames.TryParse(command, out var service))
         {
             _service = service;
-            _console.Line($"[grey]lines are sent {service.ToName()} from now on[/]");
+            answer.Line($"[grey]lines are sent {service.ToName()} from now on[/]");
             return;
         }
         switch (command)
         {
-            case "partition": await PartitionAsync(arguments); break;
-            case "heal": await HealAsync(); break;
-            case "kill": await KillAsync(arguments); break;
-            case "restart": await RestartAsync(arguments); break;
-            case "status": await StatusAsync(); break;
+            case "partition": await PartitionAsync(arguments, answer); break;
+            case "heal": await HealAsync(answer); break;
+            case "kill": await KillAsync(arguments, answer); break;
+            case "restart": await RestartAsync(arguments, answer); break;
+            case "status": await StatusAsync(answer); break;
             case "quit": _quitRequested.TrySetResult(); break;
-            case "help": _console.Line($"[grey]{Markup.Escape(Help)}[/]"); break;
-            default: _console.Line($"[red]unknown command /{Markup.Escape(command)}[/] [grey](nothing was sent; /help)[/]"); break;
+            case "help": answer.Line($"[grey]{Markup.Escape(Help)}[/]"); break;
+            default: answer.Line($"[red]unknown command /{Markup.Escape(command)}[/] [grey](nothing was sent; /help)[/]"); break;
         }
     }
 
     // "p3: text" is sent from p3 when p3 is a node of the cluster; any other line from p1.
-    private async Task SendAsync(string line)
+    private async Task SendAsync(string line, CommandAnswer answer)
     {
         var sender = _nodes[0];
         var text = line;
@@ -206,15 +290,15 @@ internal sealed class ClusterSession
         }
         if (!sender.IsRunning)
         {
-            _console.Line($"[red]{sender.Id} is {Markup.Escape(sender.Absence!)}: not sent[/] [grey](send from another node with \"p2: text\")[/]");
+            answer.Line($"[red]{sender.Id} is {Markup.Escape(sender.Absence!)}: not sent[/] [grey](send from another node with \"p2: text\")[/]");
             return;
         }
         var reply = await sender.RequestAsync(new ControlRequest.Send(_service, text));
-        if (!reply.Ok) _console.Line($"[red]{Markup.Escape(reply.Message)}[/]");
+        if (!reply.Ok) answer.Line($"[red]{Markup.Escape(reply.Message)}[/]");
     }
 
     // Each node blocks every node outside its group; the nodes not named form one more group.
-    private async Task PartitionAsync(IReadOnlyList<string> arguments)
+    private async Task PartitionAsync(IReadOnlyList<string> arguments, CommandAnswer answer)
     {
         var groups = new List<HashSet<ProcessId>>();
         foreach (var argument in arguments)
@@ -222,55 +306,55 @@ internal sealed class ClusterSession
             var group = new HashSet<ProcessId>();
             foreach (var name in argument.Split(',', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (_nodes.All(n => n.Id.Name != name)) { _console.Line($"[red]no node {Markup.Escape(name)} in this cluster[/]"); return; }
+                if (_nodes.All(n => n.Id.Name != name)) { answer.Line($"[red]no node {Markup.Escape(name)} in this cluster[/]"); return; }
                 var id = new ProcessId(name);
-                if (groups.Any(g => g.Contains(id)) || !group.Add(id)) { _console.Line($"[red]{Markup.Escape(name)} is in two groups[/]"); return; }
+                if (groups.Any(g => g.Contains(id)) || !group.Add(id)) { answer.Line($"[red]{Markup.Escape(name)} is in two groups[/]"); return; }
             }
             if (group.Count > 0) groups.Add(group);
         }
         var rest = _nodes.Select(n => n.Id).Where(id => !groups.Any(g => g.Contains(id))).ToHashSet();
         if (rest.Count > 0) groups.Add(rest);
-        if (groups.Count < 2) { _console.Line("[red]a partition needs at least two groups:[/] /partition p1,p2 p3"); return; }
+        if (groups.Count < 2) { answer.Line("[red]a partition needs at least two groups:[/] /partition p1,p2 p3"); return; }
         _partition = groups;
-        foreach (var node in _nodes.Where(n => n.IsRunning)) await ApplyPartitionAsync(node);
-        _console.Line($"[grey]partitioned: {Markup.Escape(string.Join(" | ", groups.Select(g => string.Join(",", g.Order()))))}[/]");
-        _console.Line(Waiting("waiting: the nodes notice the cut"));
+        foreach (var node in _nodes.Where(n => n.IsRunning)) await ApplyPartitionAsync(node, answer.Line);
+        answer.Line($"[grey]partitioned: {Markup.Escape(string.Join(" | ", groups.Select(g => string.Join(",", g.Order()))))}[/]");
+        answer.Line(Waiting("waiting: the nodes notice the cut"));
     }
 
-    // Heals the node, then blocks everyone outside its group of the partition in force.
-    private async Task ApplyPartitionAsync(ClusterNode node)
+    // Heals the node, then blocks everyone outside its group of the partition in force; says a refusal with say.
+    private async Task ApplyPartitionAsync(ClusterNode node, Action<string> say)
     {
-        await Expect(node, new ControlRequest.Heal());
+        await Expect(node, new ControlRequest.Heal(), say);
         var outside = _partition!.First(g => g.Contains(node.Id));
         var blocked = _nodes.Select(n => n.Id).Where(id => !outside.Contains(id)).Order().ToList();
-        if (blocked.Count > 0) await Expect(node, new ControlRequest.Block([.. blocked]));
+        if (blocked.Count > 0) await Expect(node, new ControlRequest.Block([.. blocked]), say);
     }
 
-    private async Task HealAsync()
+    private async Task HealAsync(CommandAnswer answer)
     {
         _partition = null;
-        foreach (var node in _nodes.Where(n => n.IsRunning)) await Expect(node, new ControlRequest.Heal());
-        _console.Line("[grey]healed: every node lets all traffic through[/]");
+        foreach (var node in _nodes.Where(n => n.IsRunning)) await Expect(node, new ControlRequest.Heal(), answer.Line);
+        answer.Line("[grey]healed: every node lets all traffic through[/]");
     }
 
-    private async Task KillAsync(IReadOnlyList<string> arguments)
+    private async Task KillAsync(IReadOnlyList<string> arguments, CommandAnswer answer)
     {
-        if (Named(arguments, "kill") is not { } node) return;
-        if (!node.IsRunning) { _console.Line($"[red]{node.Id} is {Markup.Escape(node.Absence!)} already[/]"); return; }
+        if (Named(arguments, "kill", answer) is not { } node) return;
+        if (!node.IsRunning) { answer.Line($"[red]{node.Id} is {Markup.Escape(node.Absence!)} already[/]"); return; }
         await node.KillAsync();
-        _console.Line($"[grey]{node.Id} killed with SIGKILL; /restart {node.Id} starts it again from its store[/]");
-        _console.Line(Waiting($"waiting: the others notice {node.Id} is gone"));
+        answer.Line($"[grey]{node.Id} killed with SIGKILL; /restart {node.Id} starts it again from its store[/]");
+        answer.Line(Waiting($"waiting: the others notice {node.Id} is gone"));
     }
 
-    private async Task RestartAsync(IReadOnlyList<string> arguments)
+    private async Task RestartAsync(IReadOnlyList<string> arguments, CommandAnswer answer)
     {
-        if (Named(arguments, "restart") is not { } node) return;
-        if (node.IsRunning) { _console.Line($"[red]{node.Id} is running[/] [grey](/kill {node.Id} first)[/]"); return; }
-        await StartAsync(node);
-        _console.Line($"[grey]{node.Id} restarted from its store {Markup.Escape(node.Store)}[/]");
+        if (Named(arguments, "restart", answer) is not { } node) return;
+        if (node.IsRunning) { answer.Line($"[red]{node.Id} is running[/] [grey](/kill {node.Id} first)[/]"); return; }
+        await StartAsync(node, answer.Line);
+        answer.Line($"[grey]{node.Id} restarted from its store {Markup.Escape(node.Store)}[/]");
     }
 
-    private async Task StatusAsync()
+    private async Task StatusAsync(CommandAnswer answer)
     {
         var reports = new List<NodeReport>();
         var absent = new List<(string, string)>();
@@ -281,21 +365,22 @@ internal sealed class ClusterSession
             if (reply.Status is { } status) reports.Add(status);
             else absent.Add((node.Id.Name, reply.Message));
         }
-        _console.Write(StatusView.Table(reports, absent));
+        answer.Write(StatusView.Table(reports, absent));
     }
 
     // The one node named in the arguments of /kill or /restart, or null after saying what is wrong.
-    private ClusterNode? Named(IReadOnlyList<string> arguments, string command)
+    private ClusterNode? Named(IReadOnlyList<string> arguments, string command, CommandAnswer answer)
     {
         var node = arguments.Count == 1 ? _nodes.FirstOrDefault(n => n.Id.Name == arguments[0]) : null;
-        if (node is null) _console.Line($"[red]/{command} needs one node of the cluster:[/] /{command} {_nodes[^1].Id}");
+        if (node is null) answer.Line($"[red]/{command} needs one node of the cluster:[/] /{command} {_nodes[^1].Id}");
         return node;
     }
 
-    private async Task Expect(ClusterNode node, ControlRequest request)
+    // Sends a request to a node; a refusal is said with say (markup).
+    private static async Task Expect(ClusterNode node, ControlRequest request, Action<string> say)
     {
         var reply = await node.RequestAsync(request);
-        if (!reply.Ok) _console.Line($"[red]{node.Id}: {Markup.Escape(reply.Message)}[/]");
+        if (!reply.Ok) say($"[red]{node.Id}: {Markup.Escape(reply.Message)}[/]");
     }
 
     /// <summary>
@@ -308,11 +393,13 @@ internal sealed class ClusterSession
     /// </summary>
     private async Task<bool> QuitAsync()
     {
+        await _oneCommandAtATime.WaitAsync(); // a command of the page in progress ends first; later ones are refused
+        _oneCommandAtATime.Release();
         var live = _nodes.Where(n => n.IsRunning).ToList();
         bool settled = false;
         try
         {
-            foreach (var node in live) await Expect(node, new ControlRequest.Heal());
+            foreach (var node in live) await Expect(node, new ControlRequest.Heal(), _console.Line);
             _console.Line("[grey]healed; waiting for the cluster to settle…[/]");
             settled = await SettleAsync(live);
         }

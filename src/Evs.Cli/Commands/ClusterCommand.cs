@@ -7,6 +7,7 @@
 using System.CommandLine;
 using Evs.Cli.Cluster;
 using Evs.Cli.Network;
+using Evs.Cli.Web;
 using Evs.Reference.Model;
 using Spectre.Console;
 
@@ -26,9 +27,11 @@ internal static class ClusterCommand
         var traceText = NodeCommand.TraceTextOption();
         var vs = NodeCommand.VirtualSynchronyOption();
         vs.Description = $"Every node behind the virtual synchrony filter (the paper's Section 5): views of the primary component only, sends refused outside it; each writes its filtered history to DIR/{VsDirectory}/pK.jsonl (evs check --vs). Needs --primary.";
+        var web = WebOptions.Web("the cluster's run, with the prompt's controls: send, partition, heal, kill, restart,");
+        var webEvents = WebOptions.Events();
         var command = new Command("cluster", "Run N evs node processes on 127.0.0.1 with one prompt: send from any node, partition, heal, kill and restart nodes; /quit stops them and says how to check the traces. Exit 0: the run ended quiescent; 1: it did not (the traces are still checked for safety); 2: the nodes could not start.")
         {
-            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, traceText, vs,
+            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, traceText, vs, web, webEvents,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -52,21 +55,23 @@ internal static class ClusterCommand
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] --vs needs --primary ({string.Join(" or ", Reference.PrimaryComponent.PrimaryComponentAlgorithms.Names)}): in virtual synchrony only the primary component makes progress, and without an algorithm no configuration is primary");
                 return ExitCodes.BadInput;
             }
-            var directory = Path.GetFullPath(parse.GetValue(dir)!);
-            Directory.CreateDirectory(directory);
             var token = parse.GetValue(tokenTimeout);
+            WebPlan? live;
             try
             {
                 if (token is { } t) NodeArguments.Timeouts(t);
+                live = WebOptions.Plan(parse, web, webEvents);
             }
             catch (FormatException ex)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]evs cluster:[/] {ex.Message}");
                 return ExitCodes.BadInput;
             }
+            var directory = Path.GetFullPath(parse.GetValue(dir)!);
+            Directory.CreateDirectory(directory);
             var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token, parse.GetValue(traceText), virtualSynchrony);
             var membership = token is { } ms ? NodeArguments.Timeouts(ms).Membership : Reference.Membership.MembershipSettings.Corosync;
-            var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole());
+            var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole(), live);
             return await session.RunAsync(open: keyFile is null);
         });
         return command;

@@ -5,6 +5,7 @@
 using System.CommandLine;
 using System.Net;
 using Evs.Cli.Network;
+using Evs.Cli.Web;
 using Evs.Reference.Model;
 using Evs.Runtime;
 using Microsoft.Extensions.Logging;
@@ -37,16 +38,22 @@ internal static class NodeCommand
         var logLevel = new Option<LogLevel>("--log-level") { Description = "The runtime's log on standard error from this level on (Information shows every membership change and why).", DefaultValueFactory = _ => LogLevel.Warning };
         var syncStore = new Option<bool>("--sync-store") { Description = "Flush the stable storage to the disk at every save, so that it survives a power loss, not only a crash of the process (slower membership changes)." };
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
+        var web = WebOptions.Web("this node's trace (needs --trace), whose lines evs watch reads at /trace,");
+        var webEvents = WebOptions.Events();
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, traceText, cluster, primary, vs, vsTrace, control, tokenTimeout, logLevel, syncStore, noInput,
+            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, traceText, cluster, primary, vs, vsTrace, control, tokenTimeout, logLevel, syncStore, noInput, web, webEvents,
         };
         command.SetAction(async (parse, _) =>
         {
             NodeConsole.UnwrappedWhenRedirected();
             EvsNodeOptions options;
+            WebPlan? live;
             try
             {
+                live = WebOptions.Plan(parse, web, webEvents);
+                if (live is not null && parse.GetValue(trace) is null)
+                    throw new FormatException("--web draws the node's trace file: give --trace FILE too");
                 options = Options(
                     parse.GetValue(id)!, parse.GetValue(bind)!, parse.GetValue(peers), parse.GetValue(multicast), parse.GetValue(iface),
                     parse.GetValue(members), parse.GetValue(tokenTimeout)) with
@@ -72,7 +79,7 @@ internal static class NodeCommand
             }
             var controlPath = parse.GetValue(control) ?? Path.Combine(options.Store, ControlServer.DefaultFileName);
             using var loggers = new StderrLoggers(parse.GetValue(logLevel));
-            return await NodeSession.RunAsync(options, controlPath, loggers, readInput: !parse.GetValue(noInput));
+            return await NodeSession.RunAsync(options, controlPath, loggers, readInput: !parse.GetValue(noInput), live);
         });
         return command;
     }

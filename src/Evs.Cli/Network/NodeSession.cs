@@ -3,9 +3,12 @@
 // window: every delivery and configuration change printed as it happens. Whatever door a stop
 // comes by (/quit, `evs ctl NODE quit`, end of input, Ctrl-C, SIGTERM), the node stops the same
 // clean way: the runtime stops it, the control socket answers what is in flight and goes away.
+// With --web, a live page draws the node's trace file as it grows, and serves its lines at
+// /trace, from which `evs watch` joins several nodes into one picture.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Evs.Cli.Commands;
+using Evs.Cli.Web;
 using Evs.Reference.Model;
 using Evs.Reference.Storage;
 using Evs.Runtime;
@@ -25,24 +28,59 @@ internal sealed class NodeSession
     private readonly EvsNode _node;
     private readonly NodeConsole _console;
     private readonly NodeController _controller;
+    private readonly LiveWeb? _live;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DeliveryService _service = DeliveryService.Agreed;
 
-    private NodeSession(EvsNode node, NodeConsole console)
+    private NodeSession(EvsNode node, NodeConsole console, LiveWeb? live)
     {
         _node = node;
         _console = console;
+        _live = live;
         _controller = new NodeController(node, StopAsync);
     }
 
     /// <summary>
     /// Starts the node of <paramref name="options"/>, listens on <paramref name="controlPath"/> and
     /// runs until it is stopped, reading lines from standard input when <paramref name="readInput"/>. Returns the exit code: 0 after a clean stop, 1 when the node
-    /// failed, 2 when it could not start (the message says why).
+    /// failed, 2 when it could not start (the message says why). With <paramref name="web"/>, the
+    /// live page of its trace file (<see cref="EvsNodeOptions.TracePath"/>, which it then needs) is served there.
     /// </summary>
-    public static async Task<int> RunAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput)
+    public static async Task<int> RunAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput, WebPlan? web = null)
     {
         var console = new NodeConsole();
+        LiveWeb? live = null;
+        try
+        {
+            if (web is not null) live = await StartWebAsync(options, web);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            console.Line($"[red]{options.Id}: the live view cannot listen at {web!.At}:[/] {Markup.Escape(ex.Message)}");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return await RunNodeAsync(options, controlPath, loggers, readInput, console, live);
+        }
+        finally
+        {
+            if (live is not null) await live.DisposeAsync();
+        }
+    }
+
+    // The live page of the node's trace file, which it also serves line by line at /trace.
+    private static async Task<LiveWeb> StartWebAsync(EvsNodeOptions options, WebPlan web)
+    {
+        var trace = options.TracePath ?? throw new ArgumentException("the live view draws the node's trace: it needs a trace file", nameof(options));
+        var title = $"evs node {options.Id}";
+        var file = new TraceFileSource([trace]);
+        var view = new LiveView(title, web.Events, () => [new SourceState(options.Id.Name, "this node", Ok: true), .. file.Problems]);
+        return await LiveWeb.StartAsync(web.At, new LiveSite(title, view, TracePath: trace), stop => file.FollowAsync(view, stop));
+    }
+
+    private static async Task<int> RunNodeAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput, NodeConsole console, LiveWeb? live)
+    {
         EvsNode node;
         try
         {
@@ -55,7 +93,7 @@ internal sealed class NodeSession
             console.Line($"[red]{options.Id} cannot start:[/] {Markup.Escape(message)}");
             return ExitCodes.BadInput;
         }
-        var session = new NodeSession(node, console);
+        var session = new NodeSession(node, console, live);
         ControlServer server;
         try
         {
@@ -124,6 +162,8 @@ internal sealed class NodeSession
         if (o.PrimaryComponent is { } primary) _console.Line($"[grey]primary component algorithm: {Markup.Escape(primary)}[/]");
         if (o.VirtualSynchrony)
             _console.Line($"[grey]virtual synchrony: views of the primary component only, sends refused outside it; filtered history {Markup.Escape(o.VsTracePath ?? "not written")}[/]");
+        if (_live is { } live)
+            _console.Line($"[bold]live view:[/] {Markup.Escape(live.Where)} [grey](evs watch {Markup.Escape(live.Urls[^1])} OTHER-NODE-URL... joins it with other nodes')[/]");
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
 

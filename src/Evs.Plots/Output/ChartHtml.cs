@@ -77,6 +77,12 @@ public static class ChartHtml
         + $"<script type=\"text/javascript\">{PlotlyJs.Value}</script>\n"
         + "<script type=\"text/javascript\">window.define = window.evsDefineAside; delete window.evsDefineAside;</script>";
 
+    /// <summary>
+    /// plotly.js itself, the copy Plotly.NET embeds (3.6 MB of JavaScript): for a page served by
+    /// evs (the live view, <c>--web</c>) that loads it as a script of its own, never from a CDN.
+    /// </summary>
+    public static string PlotlyJavaScript() => PlotlyJs.Value;
+
     // The body of the function that draws a chart: now if plotly.js is there, else as soon as it
     // is, for up to a minute, with a word in the chart's place meanwhile.
     private const string WhenPlotlyIsThere = """

@@ -70,6 +70,27 @@ public static class TraceReader
         return new Trace(header, events);
     }
 
+    /// <summary>
+    /// Reads one line of a trace on its own, as a live view reads a file that is still being
+    /// written: the event of an event line, or null for the header, the end line and a blank line,
+    /// which say nothing about the history. An event line is checked as <see cref="Read"/> checks it;
+    /// what needs the whole file (a header first, the count of the end line) is not.
+    /// </summary>
+    /// <exception cref="TraceFormatException">The line is not what the format asks for; the message names <paramref name="source"/> and <paramref name="lineNumber"/>.</exception>
+    public static EvsEvent? ReadLine(ReadOnlySpan<byte> line, string source, int lineNumber)
+    {
+        if (line.Trim(" \r\n"u8).IsEmpty) return null;
+        try
+        {
+            var f = Fields.Parse(line, new Dictionary<string, string>(StringComparer.Ordinal));
+            return f.E is "run" or "end" ? null : f.ToEvent();
+        }
+        catch (Exception ex) when (ex is JsonException or LineFormatError)
+        {
+            throw new TraceFormatException(source, lineNumber, ex is JsonException ? $"not a JSON object: {ex.Message}" : ex.Message);
+        }
+    }
+
     /// <summary>Whether <paramref name="line"/> (one line, without its line ending) is an end line, <c>{"e":"end",...}</c>.</summary>
     public static bool IsEndLine(ReadOnlySpan<byte> line)
     {

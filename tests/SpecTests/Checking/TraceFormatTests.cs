@@ -169,6 +169,19 @@ public class TraceFormatTests
         Assert.Equal(3, Evs.Runtime.Files.TraceFiles.ReadAll([p1, p2]).Events.Count);
     }
 
+    [Fact]
+    public void One_line_read_on_its_own_gives_its_event_nothing_for_a_header_or_an_end_line_and_names_its_line_when_bad()
+    {
+        var e = Assert.IsType<DeliverConf>(TraceReader.ReadLine(Encoding.UTF8.GetBytes(Conf), "t.jsonl", 2));
+        Assert.Equal((new ProcessId("p1"), 0L, "R1.p1"), (e.Process, e.Index, e.Conf.Name));
+        Assert.Null(TraceReader.ReadLine(Encoding.UTF8.GetBytes(Header), "t.jsonl", 1));
+        Assert.Null(TraceReader.ReadLine("""{"e":"end","events":1}"""u8, "t.jsonl", 3));
+        Assert.Null(TraceReader.ReadLine(" "u8, "t.jsonl", 4));
+        var error = Assert.Throws<TraceFormatException>(() => TraceReader.ReadLine("""{"p":"p1","i":1,"t":1,"e":"send","c":"R1.p1","svc":"safe"}"""u8, "t.jsonl", 5));
+        Assert.StartsWith("t.jsonl:5:", error.Message, StringComparison.Ordinal);
+        Assert.Contains("\"m\"", error.Problem, StringComparison.Ordinal);
+    }
+
     private static DeliverConf Regular(string process, long index) =>
         new(new ProcessId(process), index, 1, new ConfigurationId("R1.p1"), ConfigurationKind.Regular, [new ProcessId("p1"), new ProcessId("p2")]);
 

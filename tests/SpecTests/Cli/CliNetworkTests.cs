@@ -293,7 +293,7 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         return trace;
     }
 
-    // A port from which `count` consecutive UDP ports of 127.0.0.1 are free (evs cluster --base-port).
+    /// <summary>A port from which <paramref name="count"/> consecutive UDP ports of 127.0.0.1 are free (evs cluster --base-port).</summary>
     internal static int FreeConsecutivePorts(int count)
     {
         for (int attempt = 0; attempt < 100; attempt++)
