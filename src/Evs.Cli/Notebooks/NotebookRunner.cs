@@ -24,7 +24,10 @@ internal sealed record NotebookRun(InteractiveDocument Document, CellFailure? Fa
     public bool Succeeded => Failure is null;
 }
 
-/// <summary>Runs the C# cells of a notebook in order in an in-process C# kernel.</summary>
+/// <summary>
+/// Runs the C# cells of a notebook in order in an in-process C# kernel, which references the
+/// library (<see cref="LibraryAssemblies"/>) before the first cell.
+/// </summary>
 internal static class NotebookRunner
 {
     /// <summary>
@@ -100,7 +103,26 @@ internal static class NotebookRunner
 
     // What a student's C# kernel has for these notebooks: #r of a file, #load, display(), HTML()
     // and friends. Not #r "nuget:" (see Evs.Cli.csproj): the notebooks load the repository's build.
-    private static CSharpKernel NewKernel() => new CSharpKernel().UseKernelHelpers();
+    // The kernel also references the library's assemblies that evs itself runs on, so that a
+    // notebook written outside the repository (with an installed evs, no build to #r) can use them.
+    private static CSharpKernel NewKernel()
+    {
+        var kernel = new CSharpKernel().UseKernelHelpers();
+        kernel.AddAssemblyReferences(LibraryAssemblies);
+        return kernel;
+    }
+
+    /// <summary>
+    /// The files of the library's assemblies as evs loaded them: the core, the runtime, the plots.
+    /// A notebook's own <c>#r</c> of the repository's build of one of them adds nothing at run time:
+    /// the process has that assembly already, and .NET runs the copy it loaded first.
+    /// </summary>
+    private static IReadOnlyList<string> LibraryAssemblies { get; } =
+    [
+        typeof(Evs.Reference.Model.ProcessId).Assembly.Location,
+        typeof(Evs.Runtime.EvsNode).Assembly.Location,
+        typeof(Evs.Plots.KernelPlots).Assembly.Location,
+    ];
 
     private static string FirstLine(string code) =>
         code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "(empty)";
