@@ -110,7 +110,7 @@ internal static class LabCommand
     {
         if (Repository.Find(Environment.CurrentDirectory) is not { } repository)
         {
-            Console.WriteLine($"no {Repository.SolutionFile} here or above {Environment.CurrentDirectory}: run evs lab from inside the Evs.Reference repository, which holds labs/ and the library's sources.");
+            Console.WriteLine($"no {Repository.SolutionFile} here or above {Environment.CurrentDirectory}: run evs lab from inside a clone of the Evs.Reference repository, which holds labs/ and the library's sources that a lab compiles with your files.");
             return null;
         }
         if (Lab.Find(number) is not { } lab)

@@ -1,7 +1,8 @@
 // evs as an instructor or a student installs it (issue #14): `dotnet pack src/Evs.Cli` gives the
 // tool package, `dotnet tool install` puts an evs in a folder, and that evs works away from the
-// repository: in an empty folder, the demo runs and a notebook that uses the library without any
-// #r runs in the C# kernel. The test packs the build the test run already made (--no-build) and
+// repository: in an empty folder, the demo runs, a notebook that uses the library without any #r
+// runs in the C# kernel, and so does the course's first notebook, whose #r of the repository's
+// build finds nothing there. The test packs the build the test run already made (--no-build) and
 // installs from that one folder only (a nuget.config of its own), so it needs no network.
 using System.Text.Json;
 using Xunit;
@@ -13,7 +14,7 @@ namespace SpecTests.Cli;
 public sealed class ToolInstallTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task The_packed_tool_installs_offline_and_its_evs_runs_the_demo_and_a_notebook_in_an_empty_folder()
+    public async Task The_packed_tool_installs_offline_and_its_evs_runs_the_demo_and_notebooks_in_an_empty_folder()
     {
         var root = Directory.CreateTempSubdirectory("evs-tool-");
         try
@@ -35,6 +36,15 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
             Assert.Contains("every specification holds: True", outputs[0]);
             Assert.Contains("space-time diagram drawn: True", outputs[1]);
             Assert.Equal(["steady.executed.ipynb", "steady.ipynb"], Directory.GetFiles(empty).Select(Path.GetFileName).Order());
+
+            // The course's first notebook away from the repository: its #r of the repository's
+            // build finds nothing there, and the library evs has stands in.
+            string course = Directory.CreateDirectory(Path.Combine(empty, "notebooks")).FullName;
+            foreach (var file in new[] { "00-start-here.ipynb", "Show.csx" })
+                File.Copy(Path.Combine(DotnetCli.Repository, "notebooks", file), Path.Combine(course, file));
+            var (courseCode, courseRun) = await EvsProcess.RunExecutableAsync(evs, output, empty, "notebook", "run", "notebooks/00-start-here.ipynb");
+            Assert.True(courseCode == 0, courseRun);
+            Assert.Contains("00-start-here.ipynb: every cell ran", courseRun);
         }
         finally
         {
