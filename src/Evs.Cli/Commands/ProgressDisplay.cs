@@ -28,7 +28,7 @@ internal sealed class ProgressCount(string noun, double total, string unit)
     /// <summary>Sets the count (from any thread).</summary>
     public void Set(double value) => Volatile.Write(ref _value, Math.Clamp(value, 0, Total));
 
-    /// <summary>Counts one more.</summary>
+    /// <summary>Counts one more (from the one thread that does the counting).</summary>
     public void Increment() => Set(Value + 1);
 
     /// <summary>The count as a line says it: "schedule 50/200".</summary>
@@ -52,7 +52,7 @@ internal sealed class ProgressDisplay
 
     /// <summary>
     /// Whether the output is a terminal that can redraw a bar. A pipe or a file gets plain lines,
-    /// and so does a terminal whose input is not a person (Spectre.Console's Interactive).
+    /// and so does a console that Spectre.Console finds not interactive.
     /// </summary>
     public static bool OnTerminal => !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
 
@@ -83,15 +83,22 @@ internal sealed class ProgressDisplay
     /// within <paramref name="after"/> (a run that lasts only a moment needs no bar). Its
     /// exception, if it throws, is this method's.
     /// </summary>
-    public static async Task<T> ShowAsync<T>(Func<ProgressDisplay, Task<T>> work, TimeSpan? after = null)
+    public static Task<T> ShowAsync<T>(Func<ProgressDisplay, Task<T>> work, TimeSpan? after = null) =>
+        ShowAsync(work, after, OnTerminal ? null : Console.Out);
+
+    /// <summary>
+    /// <see cref="ShowAsync{T}(Func{ProgressDisplay, Task{T}}, TimeSpan?)"/> with the plain lines
+    /// written to <paramref name="lines"/>, or with bars on the terminal when it is null.
+    /// </summary>
+    public static async Task<T> ShowAsync<T>(Func<ProgressDisplay, Task<T>> work, TimeSpan? after, TextWriter? lines)
     {
         var display = new ProgressDisplay();
         var running = Task.Run(() => work(display));
         if (after is { } moment) await Task.WhenAny(running, Task.Delay(moment));
         if (!running.IsCompleted)
         {
-            if (OnTerminal) await display.BarsAsync(running);
-            else await display.LinesAsync(running);
+            if (lines is null) await display.BarsAsync(running);
+            else await display.LinesAsync(running, lines);
         }
         return await running;
     }
@@ -112,7 +119,7 @@ internal sealed class ProgressDisplay
                 {
                     foreach (var count in Counts())
                     {
-                        if (!bars.TryGetValue(count, out var bar)) bars[count] = bar = context.AddTask(count.ToString(), maxValue: count.Total);
+                        if (!bars.TryGetValue(count, out var bar)) bars[count] = bar = context.AddTask(Markup.Escape(count.ToString()), maxValue: count.Total);
                         bar.Description = Markup.Escape(count.ToString());
                         bar.Value = count.Value;
                     }
@@ -124,7 +131,7 @@ internal sealed class ProgressDisplay
     // A plain line for each count when it is first seen and each time it passes another tenth of
     // its total (if the line says something new); at the end, where each count ended, unless its
     // last line said so already.
-    private async Task LinesAsync(Task running)
+    private async Task LinesAsync(Task running, TextWriter lines)
     {
         var shown = new Dictionary<ProgressCount, (int Tenth, string Line)>();
         while (!running.IsCompleted)
@@ -139,7 +146,7 @@ internal sealed class ProgressDisplay
         void Print(ProgressCount count)
         {
             string line = count.ToString();
-            Console.WriteLine(line);
+            lines.WriteLine(line);
             shown[count] = (Tenth(count), line);
         }
     }

@@ -53,7 +53,7 @@ internal static class SimCommand
         new(seed, StopAtMs: stopAt, Primary: primary ?? (filter ? "majority" : null), VirtualSynchrony: filter);
 
     /// <summary>How long a run may take before it shows its progress: most runs end sooner, and need no bar.</summary>
-    private static readonly TimeSpan Moment = TimeSpan.FromSeconds(0.5);
+    private static readonly TimeSpan Moment = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Loads a scenario (built-in or file) and runs it, showing its progress in virtual time if it

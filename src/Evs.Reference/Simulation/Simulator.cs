@@ -121,8 +121,9 @@ public sealed class Simulator
     /// <summary>
     /// Runs <paramref name="scenario"/> as <see cref="Run(Scenario, SimulationOptions)"/> does, and
     /// tells <paramref name="progress"/> the virtual time in ms as it passes, about every hundredth
-    /// of the way to the stop step and on after it while the run settles: for a progress bar. The
-    /// callback only hears: the run, its trace and its random choices are the same without it.
+    /// of the way to the stop step and on after it while the run settles, and last the time the
+    /// run ended at: for a progress bar. The callback only hears: the run, its trace and its
+    /// random choices are the same without it.
     /// </summary>
     public static SimulationResult Run(Scenario scenario, SimulationOptions options, Action<double> progress) =>
         new Simulator(scenario, options, progress).Run();
@@ -160,6 +161,7 @@ public sealed class Simulator
                 break;
             }
         }
+        _progress?.Invoke(_now / 1000.0);
         var header = new TraceHeader("sim", _options.Seed, _scenario.Name, quiescent);
         var summary = new SimulationSummary(
             _configurations.Count, _sent, _delivered, _now / 1000.0,

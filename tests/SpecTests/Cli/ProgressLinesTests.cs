@@ -1,7 +1,7 @@
 // The progress of the commands people wait for, as a CI log or a pipe sees it (issue #14): with
 // the output redirected, plain lines such as "schedule 50/200" instead of a progress bar, ending
-// with where the count ended, and the command's own output after them unchanged. A short
-// simulator run shows no progress at all: only runs that last more than a moment do.
+// with where the count ended, and the command's own output after them unchanged. (That a run
+// which lasts only a moment shows nothing is ProgressDisplayTests': a clock cannot tell it here.)
 using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
@@ -36,17 +36,12 @@ public sealed class ProgressLinesTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_long_simulator_run_counts_its_virtual_time_and_a_short_one_shows_no_progress()
+    public async Task A_long_simulator_run_counts_its_virtual_time_up_to_its_stop()
     {
-        var (longCode, longRun) = await EvsProcess.RunAsync(output, _directory, "sim", "--scenario", "steady", "--stop-at", "200000");
-        Assert.Equal(0, longCode);
-        Assert.Equal(200_000, Counts(longRun, "virtual time", 200_000, " ms")[^1]);
-        Assert.Contains("quiescent True", longRun);
-
-        var (shortCode, shortRun) = await EvsProcess.RunAsync(output, _directory, "sim", "--scenario", "steady", "--stop-at", "200");
-        Assert.Equal(0, shortCode);
-        Assert.DoesNotMatch(@"(?m)^virtual time [0-9,]+/200 ms$", shortRun);
-        Assert.Contains("quiescent True", shortRun);
+        var (code, text) = await EvsProcess.RunAsync(output, _directory, "sim", "--scenario", "steady", "--stop-at", "600000");
+        Assert.Equal(0, code);
+        Assert.Equal(600_000, Counts(text, "virtual time", 600_000, " ms")[^1]);
+        Assert.Contains("quiescent True", text);
     }
 
     [Fact]
