@@ -23,15 +23,24 @@ internal static class FiguresCommand
             var numbers = parse.GetValue(only) is { Length: > 0 } chosen ? chosen.ToHashSet() : null;
             bool png = !parse.GetValue(noPng) && Chromium.Available;
             if (!png && !parse.GetValue(noPng)) Console.WriteLine($"no PNG: {new ChromiumMissingException().Message}");
-            bool allPassed = true;
-            foreach (var figure in PaperFigures.All.Where(f => numbers is null || numbers.Contains(f.Number)))
+            var figures = PaperFigures.All.Where(f => numbers is null || numbers.Contains(f.Number)).ToList();
+            // Made under the progress bar, told after it: a line written under a bar would tear it.
+            var made = ProgressDisplay.Show(display =>
             {
-                var made = PaperFigures.Write(figure, folder, png);
-                allPassed &= made.Passed;
-                Console.WriteLine($"Figure {figure.Number} ({figure.Title}): {(made.Passed ? "every specification passes" : "FAILS " + string.Join(", ", made.Report.FailedSpecs.Concat(made.VsReport?.FailedSpecs ?? [])))}");
-                foreach (var file in made.Files) Console.WriteLine($"  {Path.GetRelativePath(Environment.CurrentDirectory, file)}");
+                var done = display.Count("figure", figures.Count);
+                return figures.Select(figure =>
+                {
+                    var files = PaperFigures.Write(figure, folder, png);
+                    done.Increment();
+                    return (Figure: figure, Files: files);
+                }).ToList();
+            });
+            foreach (var (figure, files) in made)
+            {
+                Console.WriteLine($"Figure {figure.Number} ({figure.Title}): {(files.Passed ? "every specification passes" : "FAILS " + string.Join(", ", files.Report.FailedSpecs.Concat(files.VsReport?.FailedSpecs ?? [])))}");
+                foreach (var file in files.Files) Console.WriteLine($"  {Path.GetRelativePath(Environment.CurrentDirectory, file)}");
             }
-            return allPassed ? ExitCodes.Ok : ExitCodes.Violation;
+            return made.All(m => m.Files.Passed) ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
     }

@@ -110,7 +110,7 @@ internal static class LabCommand
     {
         if (Repository.Find(Environment.CurrentDirectory) is not { } repository)
         {
-            Console.WriteLine($"no {Repository.SolutionFile} here or above {Environment.CurrentDirectory}: run evs lab from inside the Evs.Reference repository, which holds labs/ and the library's sources.");
+            Console.WriteLine($"no {Repository.SolutionFile} here or above {Environment.CurrentDirectory}: run evs lab from inside a clone of the Evs.Reference repository, which holds labs/ and the library's sources that a lab compiles with your files.");
             return null;
         }
         if (Lab.Find(number) is not { } lab)
@@ -132,12 +132,17 @@ internal static class LabCommand
         LabReport report;
         try
         {
-            // A progress line on a terminal; in a pipe or CI log, only the result.
-            report = AnsiConsole.Profile.Capabilities.Interactive
-                ? AnsiConsole.Status().Start("compiling the library with these files", status =>
-                    LabGrader.Grade(repository, lab, submission, options,
-                        i => status.Status($"schedule {i + 1} of {(replay is null ? options.Schedules : 1)}"), replay, tracePath))
-                : LabGrader.Grade(repository, lab, submission, options, replay: replay, tracePath: tracePath);
+            // The first schedule starts once the library is compiled; the schedules are counted as they start.
+            report = ProgressDisplay.Show(display =>
+            {
+                var compiled = display.Count("library compiled", 1);
+                var schedules = display.Count("schedule", replay is null ? options.Schedules : 1);
+                return LabGrader.Grade(repository, lab, submission, options, i =>
+                {
+                    compiled.Set(1);
+                    schedules.Set(i + 1);
+                }, replay, tracePath);
+            });
         }
         catch (TimeoutException e)
         {

@@ -34,15 +34,15 @@ internal static class LivenessCommand
             var unsettled = new List<long>();
             long first = parse.GetValue(firstSeed);
             int count = parse.GetValue(runs);
-            AnsiConsole.Progress().Start(progress =>
+            ProgressDisplay.Show(display =>
             {
-                var task = progress.AddTask($"{loaded.Name}, {count} seeds", maxValue: count);
+                var done = display.Count($"{loaded.Name}: run", count);
                 for (long seed = first; seed < first + count; seed++)
                 {
                     var result = Simulator.Run(loaded, new SimulationOptions(seed));
                     if (!result.Summary.Quiescent) unsettled.Add(seed);
                     samples.AddRange(Liveness.Measure(loaded, result.Trace));
-                    task.Increment(1);
+                    done.Increment();
                 }
             });
             Print(samples);

@@ -13,7 +13,7 @@ internal static class NotebookCommand
         var file = new Argument<FileInfo>("notebook") { Description = "The .ipynb file to run (C# cells, as Polyglot Notebooks writes them)." };
         var html = new Option<FileInfo?>("--html") { Description = "Also write the executed notebook as one HTML page (code, then outputs; plots drawn)." };
         var output = new Option<FileInfo?>("--output") { Description = "Where to write the executed notebook with its outputs (default: NAME.executed.ipynb beside the notebook)." };
-        var run = new Command("run", "Run every C# cell in order, as Run All does; the current directory is the notebook's folder, so relative #r paths resolve as in an editor. Exit 0: every cell ran; 1: a cell failed (named, with its error); 2: the file is missing or not a notebook.") { file, html, output };
+        var run = new Command("run", "Run every C# cell in order, as Run All does; the current directory is the notebook's folder, so relative #r paths resolve as in an editor, and the library (Evs.Reference, Evs.Runtime, Evs.Plots) is referenced without any #r. Exit 0: every cell ran; 1: a cell failed (named, with its error); 2: the file is missing or not a notebook.") { file, html, output };
         run.SetAction((parse, _) => RunAsync(parse.GetValue(file)!, parse.GetValue(html), parse.GetValue(output)));
         return new Command("notebook", "Run the course's notebooks headlessly.") { run };
     }

@@ -52,16 +52,25 @@ internal static class SimCommand
     public static SimulationOptions Options(long seed, double? stopAt, string? primary, bool filter) =>
         new(seed, StopAtMs: stopAt, Primary: primary ?? (filter ? "majority" : null), VirtualSynchrony: filter);
 
+    /// <summary>How long a run may take before it shows its progress: most runs end sooner, and need no bar.</summary>
+    private static readonly TimeSpan Moment = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// Loads a scenario (built-in or file) and runs it; on a bad or unrunnable scenario prints a
-    /// clear error (file, line, step) and returns null, having run nothing.
+    /// Loads a scenario (built-in or file) and runs it, showing its progress in virtual time if it
+    /// lasts more than a moment; on a bad or unrunnable scenario prints a clear error (file, line,
+    /// step) and returns null, having run nothing.
     /// </summary>
     public static (Scenario Scenario, SimulationResult Result)? LoadAndRun(string nameOrPath, SimulationOptions options)
     {
         try
         {
             var scenario = ScenarioFiles.Load(nameOrPath);
-            return (scenario, Simulator.Run(scenario, options));
+            var result = ProgressDisplay.Show(display =>
+            {
+                var virtualTime = display.Count("virtual time", options.StopAtMs ?? scenario.Stop.At, " ms");
+                return Simulator.Run(scenario, options, virtualTime.Set);
+            }, after: Moment);
+            return (scenario, result);
         }
         catch (ScenarioException ex)
         {

@@ -2,6 +2,7 @@
 // were deprecated upstream, so the course's notebooks must run without an editor: this hosts the
 // same C# kernel in this process, runs the cells top to bottom as "Run All" does, and keeps what
 // each cell showed. A notebook is a lesson; a cell that fails stops it, as it would stop a student.
+using System.Text.RegularExpressions;
 using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.CSharp;
 using Microsoft.DotNet.Interactive.Documents;
@@ -24,7 +25,10 @@ internal sealed record NotebookRun(InteractiveDocument Document, CellFailure? Fa
     public bool Succeeded => Failure is null;
 }
 
-/// <summary>Runs the C# cells of a notebook in order in an in-process C# kernel.</summary>
+/// <summary>
+/// Runs the C# cells of a notebook in order in an in-process C# kernel, which references the
+/// library (<see cref="LibraryAssemblies"/>) before the first cell.
+/// </summary>
 internal static class NotebookRunner
 {
     /// <summary>
@@ -79,7 +83,7 @@ internal static class NotebookRunner
                     return new NotebookRun(document, new CellFailure(i + 1, FirstLine(cell.Contents),
                         $"a cell for the {cell.KernelName} kernel; evs notebook run runs C# cells only"));
                 var clock = System.Diagnostics.Stopwatch.StartNew();
-                var result = await kernel.SubmitCodeAsync(cell.Contents);
+                var result = await kernel.SubmitCodeAsync(WithoutUnbuiltLibraryReferences(cell.Contents));
                 cell.ExecutionOrder = ++executed;
                 cell.Outputs.Clear();
                 cell.Outputs.AddRange(CellOutputs.From(result.Events, executed));
@@ -100,7 +104,44 @@ internal static class NotebookRunner
 
     // What a student's C# kernel has for these notebooks: #r of a file, #load, display(), HTML()
     // and friends. Not #r "nuget:" (see Evs.Cli.csproj): the notebooks load the repository's build.
-    private static CSharpKernel NewKernel() => new CSharpKernel().UseKernelHelpers();
+    // The kernel also references the library's assemblies that evs itself runs on, so that a
+    // notebook written outside the repository (with an installed evs, no build to #r) can use them.
+    private static CSharpKernel NewKernel()
+    {
+        var kernel = new CSharpKernel().UseKernelHelpers();
+        kernel.AddAssemblyReferences(LibraryAssemblies);
+        return kernel;
+    }
+
+    /// <summary>
+    /// The files of the library's assemblies as evs loaded them: the core, the runtime, the plots.
+    /// A notebook's own <c>#r</c> of the repository's build of one of them adds nothing at run time:
+    /// the process has that assembly already, and .NET runs the copy it loaded first.
+    /// </summary>
+    private static IReadOnlyList<string> LibraryAssemblies { get; } =
+    [
+        typeof(Evs.Reference.Model.ProcessId).Assembly.Location,
+        typeof(Evs.Runtime.EvsNode).Assembly.Location,
+        typeof(Evs.Plots.KernelPlots).Assembly.Location,
+    ];
+
+    /// <summary>A line <c>#r "PATH"</c> of a cell.</summary>
+    private static readonly Regex FileReference = new(@"^[ \t]*#r[ \t]+""(?<path>[^""]+)""[ \t]*\r?$", RegexOptions.Multiline);
+
+    /// <summary>
+    /// <paramref name="code"/> without its <c>#r</c> lines of a library assembly that is not there
+    /// (the course's notebooks reference the repository's build, which a clone run with an
+    /// installed evs may never have made): the kernel has the library already. Each such line is
+    /// left empty, so that the kernel's line numbers stay the notebook's; the notebook keeps it.
+    /// Any other missing file still fails the cell.
+    /// </summary>
+    private static string WithoutUnbuiltLibraryReferences(string code) =>
+        FileReference.Replace(code, line =>
+        {
+            string path = line.Groups["path"].Value;
+            bool library = LibraryAssemblies.Any(a => Path.GetFileName(a) == Path.GetFileName(path));
+            return library && !File.Exists(path) ? "" : line.Value;
+        });
 
     private static string FirstLine(string code) =>
         code.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "(empty)";

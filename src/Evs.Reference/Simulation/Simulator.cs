@@ -78,6 +78,7 @@ public sealed class Simulator
 
     private readonly Scenario _scenario;
     private readonly SimulationOptions _options;
+    private readonly Action<double>? _progress;
     private readonly DeterministicRandom _random;
     private readonly NetworkModel _network;
     private readonly Adversary? _adversary;
@@ -99,9 +100,11 @@ public sealed class Simulator
     private long _now;
     private long _outputsOfCrashCandidate;
     private bool _trafficOn = true;
+    private long _nextProgress;
 
-    private Simulator(Scenario scenario, SimulationOptions options)
+    private Simulator(Scenario scenario, SimulationOptions options, Action<double>? progress = null)
     {
+        _progress = progress;
         if (options.VirtualSynchrony && options.Primary is null)
             throw new ArgumentException("the virtual synchrony filter needs a primary component algorithm (SimulationOptions.Primary)", nameof(options));
         _scenario = options.StopAtMs is { } stopAt ? WithStopAt(scenario, stopAt) : scenario;
@@ -114,6 +117,16 @@ public sealed class Simulator
 
     /// <summary>Runs <paramref name="scenario"/> to its end and returns the trace.</summary>
     public static SimulationResult Run(Scenario scenario, SimulationOptions options) => new Simulator(scenario, options).Run();
+
+    /// <summary>
+    /// Runs <paramref name="scenario"/> as <see cref="Run(Scenario, SimulationOptions)"/> does, and
+    /// tells <paramref name="progress"/> the virtual time in ms as it passes, about every hundredth
+    /// of the way to the stop step and on after it while the run settles, and last the time the
+    /// run ended at: for a progress bar. The callback only hears: the run, its trace and its
+    /// random choices are the same without it.
+    /// </summary>
+    public static SimulationResult Run(Scenario scenario, SimulationOptions options, Action<double> progress) =>
+        new Simulator(scenario, options, progress).Run();
 
     private SimulationResult Run()
     {
@@ -140,6 +153,7 @@ public sealed class Simulator
         {
             if (when.Time > settleLimit) break;
             _now = when.Time;
+            if (_progress is not null && _now >= _nextProgress) TellProgress(stopAt);
             Happen(happening);
             if (_now >= stopAt && !_trafficOn && IsQuiescent())
             {
@@ -147,6 +161,7 @@ public sealed class Simulator
                 break;
             }
         }
+        _progress?.Invoke(_now / 1000.0);
         var header = new TraceHeader("sim", _options.Seed, _scenario.Name, quiescent);
         var summary = new SimulationSummary(
             _configurations.Count, _sent, _delivered, _now / 1000.0,
@@ -158,6 +173,13 @@ public sealed class Simulator
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
         return new SimulationResult(new Trace(header, _events), summary, filtered, _adversary?.Injected);
+    }
+
+    // The virtual time so far, and when to tell it next: a hundredth of the run to the stop step later.
+    private void TellProgress(long stopAt)
+    {
+        _progress!(_now / 1000.0);
+        _nextProgress = _now + Math.Max(1, stopAt / 100);
     }
 
     private void Happen(Happening happening)

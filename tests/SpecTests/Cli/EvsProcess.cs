@@ -74,9 +74,16 @@ public sealed class EvsProcess : IDisposable
     }
 
     /// <summary>Runs <c>evs ARGUMENTS</c> to its end (bounded); returns its exit code and standard output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(ITestOutputHelper output, string directory, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(ITestOutputHelper output, string directory, params string[] arguments) =>
+        RunExecutableAsync(Executable, output, directory, arguments);
+
+    /// <summary>
+    /// Runs another evs than this build's, <paramref name="executable"/> (an installed tool, a
+    /// published one), with <c>ARGUMENTS</c> to its end (bounded); returns its exit code and standard output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunExecutableAsync(string executable, ITestOutputHelper output, string directory, params string[] arguments)
     {
-        using var run = Start("evs " + string.Join(' ', arguments), output, directory, arguments);
+        using var run = Start("evs " + string.Join(' ', arguments), output, directory, executable, arguments);
         int code = await run.WaitForExitAsync();
         return (code, string.Join('\n', run.Lines));
     }

@@ -2,7 +2,6 @@
 // reference, which brings the Evs.Reference package (the sans-IO core) with it; the core's package
 // depends on nothing. The test packs the build the test run already made (--no-build), so it costs
 // seconds, and reads the packages' .nuspec files.
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Xml.Linq;
 using Xunit;
@@ -15,14 +14,11 @@ public sealed class PackageTests(ITestOutputHelper output)
     [Fact]
     public async Task The_runtime_packs_as_the_one_package_to_reference_and_brings_the_core_which_depends_on_nothing()
     {
-        var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        string configuration = here.Parent!.Name;
-        string repository = here.Parent.Parent!.Parent!.Parent!.Parent!.FullName;
         string packages = Directory.CreateTempSubdirectory("evs-pack-").FullName;
         try
         {
             foreach (var project in new[] { "Evs.Reference", "Evs.Runtime" })
-                await Pack(Path.Combine(repository, "src", project, project + ".csproj"), configuration, packages);
+                await DotnetCli.PackAsync(output, project, packages);
 
             var core = Metadata(packages, "Evs.Reference", out var coreEntries);
             Assert.Contains("lib/net10.0/Evs.Reference.dll", coreEntries);
@@ -45,19 +41,6 @@ public sealed class PackageTests(ITestOutputHelper output)
         {
             Directory.Delete(packages, recursive: true);
         }
-    }
-
-    private async Task Pack(string project, string configuration, string into)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { "pack", project, "-c", configuration, "--no-build", "-o", into, "-nologo" }) info.ArgumentList.Add(argument);
-        using var pack = Process.Start(info)!;
-        var stdout = pack.StandardOutput.ReadToEndAsync();
-        var stderr = pack.StandardError.ReadToEndAsync();
-        await pack.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        output.WriteLine(await stdout);
-        output.WriteLine(await stderr);
-        Assert.Equal(0, pack.ExitCode);
     }
 
     private static XElement Metadata(string folder, string id, out HashSet<string> entries)

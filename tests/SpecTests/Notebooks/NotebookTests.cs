@@ -129,6 +129,28 @@ public sealed class NotebookTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_reference_to_an_unbuilt_library_assembly_is_left_to_the_library_evs_has_and_any_other_missing_file_still_fails()
+    {
+        string unbuilt = Path.Combine(_scratch, "unbuilt.ipynb");
+        File.WriteAllText(unbuilt, Notebook("""
+            #r "../src/Evs.Cli/bin/Debug/net10.0/Evs.Reference.dll"
+            #r "../src/Evs.Cli/bin/Debug/net10.0/Evs.Plots.dll"
+            using Evs.Reference.Simulation;
+            Console.WriteLine($"built-in scenarios: {BuiltInScenarios.Names.Count}");
+            """));
+        string other = Path.Combine(_scratch, "other.ipynb");
+        File.WriteAllText(other, Notebook("#r \"../lib/Other.dll\"\nConsole.WriteLine(\"never\");"));
+
+        var library = Run("notebook", "run", unbuilt, "--output", Path.Combine(_scratch, "unbuilt.out.ipynb"));
+        var missing = Run("notebook", "run", other, "--output", Path.Combine(_scratch, "other.out.ipynb"));
+
+        Assert.Equal(0, library.ExitCode);
+        Assert.Contains("built-in scenarios: ", File.ReadAllText(Path.Combine(_scratch, "unbuilt.out.ipynb")));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("Other.dll", missing.Errors);
+    }
+
+    [Fact]
     public void A_missing_file_or_one_that_is_not_a_notebook_is_exit_2_with_a_message()
     {
         var missing = Run("notebook", "run", Path.Combine(_scratch, "nowhere.ipynb"));

@@ -36,6 +36,18 @@ public class DeterminismTests
     }
 
     [Fact]
+    public void A_run_told_its_progress_gives_the_same_trace_and_hears_virtual_time_rising_to_the_stop()
+    {
+        var heard = new List<double>();
+        var told = Simulator.Run(BuiltInScenarios.Get("lossy"), new SimulationOptions(42, StopAtMs: 1500), heard.Add);
+        Assert.Equal(TraceBytes("lossy", 42, stopAt: 1500), TraceBytes(told.Trace));
+        Assert.InRange(heard.Count, 50, 200);
+        Assert.Equal(heard.Order(), heard);
+        Assert.Equal(told.Summary.VirtualMs, heard[^1]);
+        Assert.True(heard[^1] >= 1500, "the run ended at or after its stop step");
+    }
+
+    [Fact]
     public void Another_seed_gives_another_trace() =>
         Assert.NotEqual(TraceBytes("lossy", 1, stopAt: 500), TraceBytes("lossy", 2, stopAt: 500));
 

@@ -1,9 +1,8 @@
 // `evs bench`: the phases of one run, in order: start the nodes, wait until they form one ring,
-// give the common start, wait for the window and the drain, collect the reports. Shown as a
-// Spectre.Console progress bar, or silently with --json.
+// give the common start, wait for the window and the drain, collect the reports. Shown as
+// progress bars (ProgressDisplay: plain lines when the output is redirected), or silently with --json.
 using System.Diagnostics;
 using Evs.Reference.Model;
-using Spectre.Console;
 
 namespace Evs.Cli.Commands.Bench;
 
@@ -17,9 +16,7 @@ internal static class BenchRun
     public static async Task<BenchReport?> RunAsync(BenchRequest request, BenchCluster cluster, CancellationToken cancellationToken)
     {
         if (request.Json) return await PhasesAsync(request, cluster, new Quiet(), cancellationToken);
-        return await AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(context => PhasesAsync(request, cluster, new Bars(context, request), cancellationToken));
+        return await ProgressDisplay.ShowAsync(display => PhasesAsync(request, cluster, new Counted(display, request), cancellationToken));
     }
 
     private static async Task<BenchReport?> PhasesAsync(BenchRequest request, BenchCluster cluster, IPhases show, CancellationToken cancellationToken)
@@ -68,27 +65,26 @@ internal static class BenchRun
         public void Done(int reports) { }
     }
 
-    private sealed class Bars(ProgressContext context, BenchRequest request) : IPhases
+    // The phases as counts: nodes in the ring, milliseconds of sending (from the start signal to
+    // the end of the cooldown), reports received.
+    private sealed class Counted(ProgressDisplay display, BenchRequest request) : IPhases
     {
-        private readonly ProgressTask _forming = context.AddTask($"{request.Nodes} nodes forming one ring", maxValue: request.Nodes);
-        private readonly ProgressTask _sending = context.AddTask($"warmup, {request.DurationS} s window, cooldown", autoStart: false, maxValue: 1);
-        private readonly ProgressTask _reports = context.AddTask("draining, reports", autoStart: false, maxValue: request.Nodes);
+        private readonly ProgressCount _forming = display.Count("nodes in one ring", request.Nodes);
+        private readonly ProgressCount _sending = display.Count($"warmup, {request.DurationS} s window, cooldown:", (BenchRequest.StartDelay + request.SendingTime).TotalMilliseconds, " ms");
+        private readonly ProgressCount _reports = display.Count("reports", request.Nodes);
 
-        public void Forming(int ready) => _forming.Value = ready;
+        public void Forming(int ready) => _forming.Set(ready);
 
         public void Sending(double fraction, int reports)
         {
-            _sending.StartTask();
-            _sending.Value = fraction;
-            if (fraction >= 1) _reports.StartTask();
-            _reports.Value = reports;
+            _sending.Set(fraction * _sending.Total);
+            _reports.Set(reports);
         }
 
         public void Done(int reports)
         {
-            _sending.Value = 1;
-            _reports.StartTask();
-            _reports.Value = reports;
+            _sending.Set(_sending.Total);
+            _reports.Set(reports);
         }
     }
 }

@@ -1,0 +1,118 @@
+// evs as an instructor or a student installs it (issue #14): `dotnet pack src/Evs.Cli` gives the
+// tool package, `dotnet tool install` puts an evs in a folder, and that evs works away from the
+// repository: in an empty folder, the demo runs, a notebook that uses the library without any #r
+// runs in the C# kernel, and so does the course's first notebook, whose #r of the repository's
+// build finds nothing there. The test packs the build the test run already made (--no-build) and
+// installs from that one folder only (a nuget.config of its own), so it needs no network.
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpecTests.Cli;
+
+[Collection(CliCollection.Name)]
+public sealed class ToolInstallTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_packed_tool_installs_offline_and_its_evs_runs_the_demo_and_notebooks_in_an_empty_folder()
+    {
+        var root = Directory.CreateTempSubdirectory("evs-tool-");
+        try
+        {
+            string evs = await InstallAsync(root.FullName);
+            string empty = Directory.CreateDirectory(Path.Combine(root.FullName, "empty")).FullName;
+
+            var (demoCode, demo) = await EvsProcess.RunExecutableAsync(evs, output, empty, "demo");
+            Assert.Equal(0, demoCode);
+            Assert.Contains("figure6, seed", demo);
+            Assert.Contains("PC.2", demo);
+
+            string notebook = Path.Combine(empty, "steady.ipynb");
+            await File.WriteAllTextAsync(notebook, NotebookUsingTheLibrary);
+            var (notebookCode, ran) = await EvsProcess.RunExecutableAsync(evs, output, empty, "notebook", "run", notebook);
+            Assert.True(notebookCode == 0, ran);
+            Assert.Contains("steady.ipynb: every cell ran", ran);
+            var outputs = CellOutputs(Path.Combine(empty, "steady.executed.ipynb"));
+            Assert.Contains("every specification holds: True", outputs[0]);
+            Assert.Contains("space-time diagram drawn: True", outputs[1]);
+            Assert.Equal(["steady.executed.ipynb", "steady.ipynb"], Directory.GetFiles(empty).Select(Path.GetFileName).Order());
+
+            // The course's first notebook away from the repository: its #r of the repository's
+            // build finds nothing there, and the library evs has stands in.
+            string course = Directory.CreateDirectory(Path.Combine(empty, "notebooks")).FullName;
+            foreach (var file in new[] { "00-start-here.ipynb", "Show.csx" })
+                File.Copy(Path.Combine(DotnetCli.Repository, "notebooks", file), Path.Combine(course, file));
+            var (courseCode, courseRun) = await EvsProcess.RunExecutableAsync(evs, output, empty, "notebook", "run", "notebooks/00-start-here.ipynb");
+            Assert.True(courseCode == 0, courseRun);
+            Assert.Contains("00-start-here.ipynb: every cell ran", courseRun);
+        }
+        finally
+        {
+            root.Delete(recursive: true);
+        }
+    }
+
+    // Packs evs into ROOT/packages and installs it into ROOT/tools from there alone: the nuget.config
+    // names no other source, and the packages folder is the test's own, so that an evs 0.1.0 cached
+    // from an earlier build cannot stand in for this one. Returns the installed evs.
+    private async Task<string> InstallAsync(string root)
+    {
+        string packages = Path.Combine(root, "packages");
+        await DotnetCli.PackAsync(output, "Evs.Cli", packages);
+        Assert.Single(Directory.GetFiles(packages, "evs.*.nupkg"));
+        string config = Path.Combine(root, "nuget.config");
+        await File.WriteAllTextAsync(config, $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="packed" value="{packages}" />
+              </packageSources>
+            </configuration>
+            """);
+        string tools = Path.Combine(root, "tools");
+        await DotnetCli.RunAsync(output, root, ["tool", "install", "evs", "--tool-path", tools, "--configfile", config],
+            ("NUGET_PACKAGES", Path.Combine(root, "nuget-cache")));
+        string evs = Path.Combine(tools, OperatingSystem.IsWindows() ? "evs.exe" : "evs");
+        Assert.True(File.Exists(evs), $"no {evs} after the install");
+        return evs;
+    }
+
+    // Two cells that reach the library's core and its plots with no #r: the installed evs gives
+    // them to the kernel.
+    private static readonly string NotebookUsingTheLibrary = JsonSerializer.Serialize(new
+    {
+        cells = new[]
+        {
+            Cell("""
+                 using Evs.Reference.Checking;
+                 using Evs.Reference.Simulation;
+                 var run = Simulator.Run(BuiltInScenarios.Get("steady"), new SimulationOptions(Seed: 1));
+                 Console.WriteLine($"every specification holds: {SpecificationChecker.Check(run.Trace).AllPassed}");
+                 """),
+            Cell("""
+                 Console.WriteLine($"space-time diagram drawn: {Evs.Plots.KernelPlots.SpaceTimeHtml(run.Trace).Contains("Plotly")}");
+                 """),
+        },
+        metadata = new { kernelspec = new { display_name = ".NET (C#)", language = "C#", name = ".net-csharp" }, language_info = new { name = "C#" } },
+        nbformat = 4,
+        nbformat_minor = 5,
+    });
+
+    private static object Cell(string source) => new
+    {
+        cell_type = "code",
+        execution_count = (int?)null,
+        metadata = new { polyglot_notebook = new { kernelName = "csharp" } },
+        outputs = Array.Empty<object>(),
+        source,
+    };
+
+    // The text each code cell of an executed notebook printed, cell by cell.
+    private static List<string> CellOutputs(string executed)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(executed));
+        return [.. document.RootElement.GetProperty("cells").EnumerateArray().Select(cell => string.Concat(
+            cell.GetProperty("outputs").EnumerateArray().Select(o => o.ToString())))];
+    }
+}
