@@ -45,6 +45,10 @@ public sealed class EvsProcess : IDisposable
     public static EvsProcess Start(string name, ITestOutputHelper output, string directory, params string[] arguments) =>
         Start(name, output, directory, Executable, arguments);
 
+    /// <summary>Starts another evs, <paramref name="executable"/> (an installed one), with <paramref name="arguments"/> in <paramref name="directory"/>.</summary>
+    public static EvsProcess StartExecutable(string executable, string name, ITestOutputHelper output, string directory, params string[] arguments) =>
+        Start(name, output, directory, executable, arguments);
+
     /// <summary>
     /// Starts <c>evs ARGUMENTS</c> inside the network namespace <paramref name="netns"/>
     /// (<c>ip netns exec</c> execs it: the process is evs itself).

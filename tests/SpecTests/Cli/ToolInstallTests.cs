@@ -2,16 +2,17 @@
 // tool package, `dotnet tool install` puts an evs in a folder, and that evs works away from the
 // repository: in an empty folder, the demo runs, a notebook that uses the library without any #r
 // runs in the C# kernel, and so does the course's first notebook, whose #r of the repository's
-// build finds nothing there. The test packs the build the test run already made (--no-build) and
+// build finds nothing there; and a node serves its live page, plotly.js included. The test packs the build the test run already made (--no-build) and
 // installs from that one folder only (a nuget.config of its own), so it needs no network.
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
 namespace SpecTests.Cli;
 
 [Collection(CliCollection.Name)]
-public sealed class ToolInstallTests(ITestOutputHelper output)
+public sealed partial class ToolInstallTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task The_packed_tool_installs_offline_and_its_evs_runs_the_demo_and_notebooks_in_an_empty_folder()
@@ -45,12 +46,42 @@ public sealed class ToolInstallTests(ITestOutputHelper output)
             var (courseCode, courseRun) = await EvsProcess.RunExecutableAsync(evs, output, empty, "notebook", "run", "notebooks/00-start-here.ipynb");
             Assert.True(courseCode == 0, courseRun);
             Assert.Contains("00-start-here.ipynb: every cell ran", courseRun);
+
+            await TheLivePageIsServedAsync(evs, empty);
         }
         finally
         {
             root.Delete(recursive: true);
         }
     }
+
+    // The installed evs node --web: the page, the plotly.js it draws with (served by evs, never a
+    // CDN) and a picture that shows a line typed at the node, by its text.
+    private async Task TheLivePageIsServedAsync(string evs, string directory)
+    {
+        int port = Evs.Runtime.LoopbackPorts.Free(1)[0];
+        string bind = $"127.0.0.1:{port}";
+        using var node = EvsProcess.StartExecutable(evs, "installed evs node --web", output, directory,
+            "node", "--id", "p1", "--bind", bind, "--peers", $"p1={bind}", "--store", "p1", "--trace", "p1.jsonl", "--trace-text", "--web", "0");
+        int served = await node.WaitForLineAsync(0, "live view: http://127.0.0.1:");
+        var url = new Uri(LiveUrl().Match(node.Lines[served]).Value);
+        using var http = new HttpClient();
+        Assert.Contains("/plotly.js", await http.GetStringAsync(url));
+        Assert.Contains("plotly.js v", await http.GetStringAsync(new Uri(url, "plotly.js")));
+        await node.WaitForLineAsync(0, "═ regular configuration");
+        await node.WriteLineAsync("hello from the installed evs");
+        await node.WaitForLineAsync(0, "✓ p1", "hello from the installed evs");
+        for (var deadline = DateTime.UtcNow + EvsProcess.Patience; ; await Task.Delay(100))
+        {
+            if ((await http.GetStringAsync(new Uri(url, "figure.json"))).Contains("hello from the installed evs", StringComparison.Ordinal)) break;
+            Assert.True(DateTime.UtcNow < deadline, "the live picture never showed the line typed at the node");
+        }
+        await node.WriteLineAsync("/quit");
+        Assert.Equal(0, await node.WaitForExitAsync());
+    }
+
+    [GeneratedRegex(@"http://127\.0\.0\.1:\d+/")]
+    private static partial Regex LiveUrl();
 
     // Packs evs into ROOT/packages and installs it into ROOT/tools from there alone: the nuget.config
     // names no other source, and the packages folder is the test's own, so that an evs 0.1.0 cached
