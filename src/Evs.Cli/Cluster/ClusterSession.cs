@@ -214,14 +214,17 @@ internal sealed class ClusterSession
     }
 
     // Lines of the prompt posted by the live page, handled one after the other as if typed; the
-    // console shows each with its answer, and the page gets the answers' text.
+    // console shows each with its answer, and the page gets the answers' text. /quit is the
+    // instructor's, at the console: whoever has the page (a whole class, on a LAN) may drive the
+    // demo, not end it.
     private async Task<string> CommandFromPageAsync(string lines)
     {
         var answer = new CommandAnswer(_console);
         foreach (var line in lines.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0))
         {
             _console.Line($"[grey]page>[/] {Markup.Escape(line)}");
-            await HandleAsync(line, answer);
+            if (line.Trim() == "/quit") answer.Line("[red]/quit is typed at the cluster's prompt, not sent from the page: nothing was done[/]");
+            else await HandleAsync(line, answer);
         }
         return answer.Text;
     }

@@ -163,7 +163,11 @@ internal sealed class NodeSession
         if (o.VirtualSynchrony)
             _console.Line($"[grey]virtual synchrony: views of the primary component only, sends refused outside it; filtered history {Markup.Escape(o.VsTracePath ?? "not written")}[/]");
         if (_live is { } live)
-            _console.Line($"[bold]live view:[/] {Markup.Escape(live.Where)} [grey](evs watch {Markup.Escape(live.Urls[^1])} OTHER-NODE-URL... joins it with other nodes')[/]");
+        {
+            _console.Line($"[bold]live view:[/] {Markup.Escape(live.Where)} [grey](evs watch with this node's URL and the other nodes' draws them in one picture)[/]");
+            if (live.Urls.Count > 1)
+                _console.Line($"[yellow]the page and its /trace show this node's run{(o.TraceText ? ", what was typed included," : "")} to anyone who can reach {Markup.Escape(string.Join(", ", live.Urls.Skip(1)))}[/]");
+        }
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
 

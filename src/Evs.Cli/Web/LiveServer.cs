@@ -69,12 +69,12 @@ internal sealed class LiveServer : IAsyncDisposable
         var app = builder.Build();
         string token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         string page = Page(site, token);
-        app.MapGet("/", (HttpContext http) => site.Nodes is not null && HostProblem(http) is { } problem
-            ? Results.Text(problem, statusCode: StatusCodes.Status403Forbidden)
-            : Results.Content(page, "text/html; charset=utf-8"));
+        app.Use(OnlyByAddress);
+        app.MapGet("/", () => Results.Content(page, "text/html; charset=utf-8"));
         app.MapGet("/plotly.js", () => Results.Text(ChartHtml.PlotlyJavaScript(), "text/javascript; charset=utf-8"));
         app.MapGet("/frames", (HttpContext http) => FramesAsync(http, site.View, app.Lifetime.ApplicationStopping));
-        app.MapGet("/figure.json", (string? axis) => Results.Text(site.View.Frame(LiveFrame.AxisOf(axis)), "application/json"));
+        app.MapGet("/figure.json", async (string? axis, HttpContext http) =>
+            Results.Text(await site.View.NextFrameAsync(LiveFrame.AxisOf(axis), http.RequestAborted), "application/json"));
         if (site.Command is { } command) app.MapPost("/command", (Func<HttpContext, Task<IResult>>)(http => CommandAsync(http, token, command)));
         if (site.TracePath is { } trace) app.MapGet("/trace", (HttpContext http) => TraceAsync(http, trace, app.Lifetime.ApplicationStopping));
         await app.StartAsync();
@@ -179,10 +179,10 @@ internal sealed class LiveServer : IAsyncDisposable
         return Results.Text(await command(Encoding.UTF8.GetString(body, 0, length)), "text/plain; charset=utf-8");
     }
 
-    // Why a command is refused, or null: it must carry the token, come from this server's page, and name the server by address.
+    // Why a command is refused, or null: it must carry the token and come from this server's page
+    // (the server is named by its address: OnlyByAddress has seen to it).
     private static string? CommandProblem(HttpContext http, string token)
     {
-        if (HostProblem(http) is { } host) return host;
         var given = Encoding.UTF8.GetBytes(http.Request.Headers[TokenHeader].ToString());
         if (!CryptographicOperations.FixedTimeEquals(given, Encoding.UTF8.GetBytes(token)))
             return $"refused: no {TokenHeader} of this run (commands come from the page this server serves; reload it)";
@@ -192,7 +192,21 @@ internal sealed class LiveServer : IAsyncDisposable
         return null;
     }
 
-    // The page with controls answers only when the server is named by its address (or localhost).
+    // Every request (the page, its frames, a node's trace, the cluster's commands) is answered only
+    // when the server is named by its address: a web page elsewhere cannot make a browser read the
+    // run, or command the cluster, through a host name it points at this machine.
+    private static async Task OnlyByAddress(HttpContext http, RequestDelegate next)
+    {
+        if (HostProblem(http) is { } problem)
+        {
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await http.Response.WriteAsync(problem, http.RequestAborted);
+            return;
+        }
+        await next(http);
+    }
+
+    // Why a request naming the server by a host name is refused, or null for an address (or localhost).
     private static string? HostProblem(HttpContext http)
     {
         string host = http.Request.Host.Host;

@@ -56,13 +56,26 @@ internal sealed class LiveView : IAsyncDisposable
     /// A browser starts looking on <paramref name="axis"/>: its queue gets the newest frame at once
     /// when there is one, then every new one. Dispose the result when it goes.
     /// </summary>
-    public Viewer Look(TimeAxis axis)
+    public Viewer Look(TimeAxis axis) => Join(axis, withLastFrame: true);
+
+    /// <summary>
+    /// The next frame on <paramref name="axis"/> (the JSON endpoint): the view draws it at its own
+    /// pace, so askers who come together share one drawing, and however often it is asked the view
+    /// draws no more often than for a browser: no client can take the CPU the nodes need.
+    /// </summary>
+    public async Task<string> NextFrameAsync(TimeAxis axis, CancellationToken cancellation)
+    {
+        using var viewer = Join(axis, withLastFrame: false);
+        return await viewer.Frames.TakeAsync(cancellation);
+    }
+
+    private Viewer Join(TimeAxis axis, bool withLastFrame)
     {
         var queue = new LatestFrameQueue<string>();
         lock (_lock)
         {
             _viewers.Add((axis, queue));
-            if (_drawn.TryGetValue(axis, out var drawn)) queue.Offer(drawn);
+            if (withLastFrame && _drawn.TryGetValue(axis, out var drawn)) queue.Offer(drawn);
         }
         Changed();
         return new Viewer(queue, () =>
@@ -70,9 +83,6 @@ internal sealed class LiveView : IAsyncDisposable
             lock (_lock) _viewers.RemoveAll(v => v.Queue == queue);
         });
     }
-
-    /// <summary>The frame of the events so far on <paramref name="axis"/>, drawn now (the JSON endpoint).</summary>
-    public string Frame(TimeAxis axis) => LiveFrame.Of(_history.Snapshot(), axis, _title, _sources());
 
     /// <summary>Stops drawing.</summary>
     public async ValueTask DisposeAsync()

@@ -54,10 +54,19 @@ internal sealed class TraceTail(string path)
         }
         using (file)
         {
-            long length = file.Length;
-            if (length < _offset) Restart(length);
-            else if (!LastLineStillThere(file)) Restart(_offset - _lastLine.Length);
-            return ReadWholeLines(file, length);
+            try
+            {
+                long length = file.Length;
+                if (length < _offset) Restart(length);
+                else if (!LastLineStillThere(file)) Restart(_offset - _lastLine.Length);
+                return ReadWholeLines(file, length);
+            }
+            catch (EndOfStreamException)
+            {
+                // The file was cut shorter while it was read (a node restarting removes its end
+                // line): nothing of this look is taken, and the next look sees its new length.
+                return [];
+            }
         }
     }
 

@@ -36,11 +36,13 @@ public static class SpaceTimeChart
         charts.AddRange(Marks(layout));
         if (layout.Marks.Any(m => m.Highlighted)) charts.Add(Highlights(layout));
         int height = Math.Clamp(18 * layout.Rows + 220, 480, 4000);
-        double labels = layout.Labels.Select(l => l.At.X + SpaceTimeLayout.Width(l)).DefaultIfEmpty(0).Max();
+        double labels = layout.Labels.Select(l => l.At.X + SpaceTimeLayout.Width(l.Text)).DefaultIfEmpty(0).Max();
         double right = Math.Max(layout.Processes.Count - 1 + 1.6, labels + 0.2); // room on the right for the configurations' labels
-        int width = (int)(160 * (right + 0.6) + 180);
+        double sends = SendLabels(layout).Select(m => m.At.X - SpaceTimeLayout.Width(m.Event.MessageLabel!)).DefaultIfEmpty(0).Min();
+        double left = Math.Min(-0.6, sends - 0.2); // and on the left for the labels of the first column's sends
+        int width = (int)(160 * (right - left) + 180);
         var chart = ChartStyle.HoverTextOnly(CSharpChart.Combine(charts));
-        var columns = ChartStyle.LabelledAxis(layout.Processes.Select(p => p.X), layout.Processes.Select(p => p.Process), "top", (-0.6, right));
+        var columns = ChartStyle.LabelledAxis(layout.Processes.Select(p => p.X), layout.Processes.Select(p => p.Process), "top", (left, right));
         chart = Chart.withXAxis(columns, null).Invoke(chart);
         chart = Chart.withYAxis(ChartStyle.DownwardAxis(layout.AxisTitle), null).Invoke(chart);
         chart = Chart.withTitle(title, null).Invoke(chart);
@@ -103,6 +105,10 @@ public static class SpaceTimeChart
         }
     }
 
+    // The sends labelled with their message, to the left of their mark: every send of a small diagram.
+    private static IEnumerable<SpaceTimeMark> SendLabels(SpaceTimeLayout layout) =>
+        layout.Messages.Count <= MostLabelledMessages ? layout.Marks.Where(m => m.Event.Kind == PlotEventKind.Send) : [];
+
     // Sends are open circles, deliveries filled ones, both in the service's colour; a failure is
     // a black cross; a configuration change a small square on its bar. In a small diagram each
     // send is labelled with its message, as the paper names l, m and n.
@@ -124,7 +130,7 @@ public static class SpaceTimeChart
             bool labelled = labelSends && kind == PlotEventKind.Send;
             var chart = CSharpChart.Scatter<double, double, string>(group.Select(m => m.At.X), group.Select(m => m.At.Y),
                 labelled ? StyleParam.Mode.Markers_Text : StyleParam.Mode.Markers, TextPosition: StyleParam.TextPosition.MiddleLeft,
-                Name: name, ShowLegend: kind != PlotEventKind.ConfigurationChange, MultiText: group.Select(m => labelled ? m.Event.MessageLabel! : m.Hover).ToList(),
+                Name: name, ShowLegend: kind != PlotEventKind.ConfigurationChange, MultiText: group.Select(m => labelled ? System.Net.WebUtility.HtmlEncode(m.Event.MessageLabel!) : m.Hover).ToList(),
                 MarkerSymbol: symbol, MarkerColor: color, Marker: Plotly.NET.TraceObjects.Marker.init(
                     null, null, null, null, null, null, null, color, null, null, null, null, null, null, null, null, null, null, null, null, null, size,
                     null, null, null, null, null, null, symbol, null, null, null, null, null));

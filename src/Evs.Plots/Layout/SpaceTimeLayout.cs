@@ -154,8 +154,8 @@ public sealed record SpaceTimeLayout(
         return labels;
     }
 
-    /// <summary>About how many columns wide <paramref name="label"/> is drawn: for the room the picture leaves on its right.</summary>
-    public static double Width(BandLabel label) => label.Text.Length * ColumnsPerCharacter;
+    /// <summary>About how many columns wide <paramref name="text"/> is drawn: for the room the picture leaves beside its columns.</summary>
+    public static double Width(string text) => text.Length * ColumnsPerCharacter;
 
     // What hovering over an event tells: what it is, the message, the configuration, the service.
     private static string Hover(PlotEvent e)

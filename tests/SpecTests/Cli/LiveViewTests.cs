@@ -74,7 +74,7 @@ public sealed partial class LiveViewTests(ITestOutputHelper output) : IDisposabl
     }
 
     [Fact]
-    public async Task A_command_to_evs_cluster_web_is_refused_without_the_token_of_its_page_or_from_another_origin_and_does_nothing()
+    public async Task A_command_to_evs_cluster_web_is_refused_without_the_token_of_its_page_from_another_origin_or_by_a_host_name_and_quit_is_the_consoles_alone()
     {
         int basePort = CliNetworkTests.FreeConsecutivePorts(3);
         using var cluster = EvsProcess.Start("evs cluster --web", output, _directory,
@@ -102,6 +102,18 @@ public sealed partial class LiveViewTests(ITestOutputHelper output) : IDisposabl
         var (status, answer) = await PostAsync("/kill p3", token, host: $"evil.example:{url.Port}");
         Assert.Equal(403, status);
         Assert.Contains("not by the name evil.example", answer, StringComparison.Ordinal);
+
+        foreach (var path in new[] { "/", "figure.json", "frames" })
+        {
+            // Nothing of the run is served through a name pointed at this machine: no page, no picture.
+            using var read = new HttpRequestMessage(HttpMethod.Get, new Uri(url, path));
+            read.Headers.Host = $"evil.example:{url.Port}";
+            using var refused = await http.SendAsync(read, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(403, (int)refused.StatusCode);
+        }
+        (status, answer) = await PostAsync("/quit", token, origin: $"http://{url.Authority}");
+        Assert.Equal(200, status);
+        Assert.Contains("/quit is typed at the cluster's prompt, not sent from the page: nothing was done", answer, StringComparison.Ordinal);
 
         (status, answer) = await PostAsync("/status", token, origin: $"http://{url.Authority}");
         Assert.Equal(200, status);
