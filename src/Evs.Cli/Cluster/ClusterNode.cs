@@ -23,6 +23,9 @@ internal sealed class ClusterNode : IDisposable
     private readonly Lock _logLock = new();
     private StreamWriter? _log;
     private Process? _process;
+    // The processes of earlier starts (before a kill and a restart), disposed with the node: others
+    // (the live view's status line) may still be asking an old one whether it has exited.
+    private readonly List<Process> _earlier = [];
 
     /// <summary>Node <paramref name="id"/>, started with <c>evs ARGUMENTS</c>, its files at the given paths (<paramref name="vsTracePath"/> null when it runs without the virtual synchrony filter).</summary>
     public ClusterNode(ProcessId id, IReadOnlyList<string> arguments, string store, string tracePath, string logPath, string? vsTracePath = null)
@@ -71,7 +74,7 @@ internal sealed class ClusterNode : IDisposable
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.UseShellExecute = false;
-        _process?.Dispose();
+        if (_process is not null) _earlier.Add(_process);
         _log ??= new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         Log($"--- {DateTime.Now:yyyy-MM-dd HH:mm:ss} evs {string.Join(' ', _arguments)}");
         var process = new Process { StartInfo = info };
@@ -131,6 +134,7 @@ internal sealed class ClusterNode : IDisposable
     {
         if (_process is { HasExited: false } process) process.Kill();
         _process?.Dispose();
+        foreach (var earlier in _earlier) earlier.Dispose();
         lock (_logLock) _log?.Dispose();
     }
 

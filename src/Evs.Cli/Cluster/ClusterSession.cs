@@ -84,7 +84,7 @@ internal sealed class ClusterSession
         }
         finally
         {
-            if (_live is not null) await _live.DisposeAsync();
+            await StopLiveViewAsync();
         }
     }
 
@@ -471,6 +471,14 @@ internal sealed class ClusterSession
         Task[] followers;
         lock (_followers) followers = [.. _followers];
         await Task.WhenAny(Task.WhenAll(followers), Task.Delay(TimeSpan.FromSeconds(5)));
+        await StopLiveViewAsync(); // it asks the nodes how they are: it stops before they are disposed
         foreach (var node in _nodes) node.Dispose();
+    }
+
+    private async Task StopLiveViewAsync()
+    {
+        if (_live is null) return;
+        await _live.DisposeAsync();
+        _live = null;
     }
 }

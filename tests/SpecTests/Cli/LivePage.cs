@@ -86,8 +86,13 @@ internal sealed class LivePage : IDisposable
     /// <summary>Types <paramref name="text"/> into the input <paramref name="id"/>.</summary>
     public void Type(string id, string text) => _driver.FindElement(By.Id(id)).SendKeys(text);
 
-    /// <summary>Clicks the button <paramref name="id"/>.</summary>
-    public void Click(string id) => _driver.FindElement(By.Id(id)).Click();
+    /// <summary>Clicks the button <paramref name="id"/>, scrolled to the middle of the window first, as a person scrolls to a button below the page's sticky header.</summary>
+    public void Click(string id)
+    {
+        var button = _driver.FindElement(By.Id(id));
+        _driver.ExecuteScript("arguments[0].scrollIntoView({ block: 'center' });", button);
+        button.Click();
+    }
 
     /// <summary>Waits until <paramref name="condition"/> holds of the page (at most <see cref="EvsProcess.Patience"/>); fails the test with <paramref name="what"/> and the page's state otherwise.</summary>
     public async Task UntilAsync(string what, Func<LivePage, bool> condition)

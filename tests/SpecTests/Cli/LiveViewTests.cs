@@ -69,6 +69,14 @@ public sealed partial class LiveViewTests(ITestOutputHelper output) : IDisposabl
         page.Click("axis");
         await page.UntilAsync("the time axis in milliseconds", p => p.TimeAxisTitle.Contains("ms", StringComparison.Ordinal) && p.Labels().Contains("{p3}"));
 
+        // A kill and a restart from the page: the status line follows the node, and the picture goes on.
+        page.Choose("node", "p3");
+        page.Click("kill");
+        await page.UntilAsync("p3 killed on the status line", p => p.Status.Contains("p3: killed", StringComparison.Ordinal));
+        page.Click("restart");
+        await page.UntilAsync("p3 running again", p => p.Status.Contains("p3: running", StringComparison.Ordinal));
+        await page.UntilAsync("p3 back in a ring of all three", p => p.Labels().Count(l => l == "{p1,p2,p3}") == rings + 2);
+
         await cluster.WriteLineAsync("/quit");
         Assert.Equal(0, await cluster.WaitForExitAsync());
     }
