@@ -1,8 +1,9 @@
 // docs/TRACE.md, read: the specification checker sees a run only through this class. It is
 // strict about what the format requires and names the line at fault, and it tolerates what the
 // format allows: extra fields, any interleaving of processes, several files concatenated, and a
-// file without its end line (hand-written traces have none). A file with an end line is checked
-// against it, so that one cut short or damaged is refused rather than judged as a run.
+// file without its end line when its header does not claim a whole run. A file with an end line is
+// checked against it, and a file whose header says "quiescent": true must have one, so that a file
+// cut short or damaged is refused rather than judged as a run.
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
@@ -19,7 +20,9 @@ public static class TraceReader
     /// <summary>
     /// Reads a trace from UTF-8 bytes; <paramref name="source"/> names it in errors. Where a file
     /// ends with an end line (<c>{"e":"end","events":N}</c>), N must be the number of event lines
-    /// since the file's header, and nothing but the header of a next file may follow it.
+    /// since the file's header, and nothing but the header of a next file may follow it. A file
+    /// whose header says <c>"quiescent": true</c> must end with an end line: the header promises
+    /// the whole run, and without the end line nothing shows that the file holds all of it.
     /// </summary>
     /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
     public static Trace Read(ReadOnlySpan<byte> utf8, string source)
@@ -30,15 +33,20 @@ public static class TraceReader
         var lines = new JsonLinesReader(utf8, source);
         long eventsOfFile = 0; // event lines since the last header: one file of a concatenation
         int endedAt = 0; // the line of that file's end line, 0 while none has been read
+        int quiescentAt = 0; // the line of that file's header when it says "quiescent": true, else 0
+        int lastLine = 0; // the last line that is not blank
         while (lines.Next(out var line))
         {
+            lastLine = lines.LineNumber;
             try
             {
                 var f = Fields.Parse(line, interned);
                 if (f.E == "run")
                 {
+                    if (quiescentAt > 0 && endedAt == 0) throw lines.Error(CutShort(quiescentAt, "before the header of the next file, on this line"));
                     eventsOfFile = 0;
                     endedAt = 0;
+                    quiescentAt = f.Header.Quiescent == true ? lines.LineNumber : 0;
                     if (header is not null) continue; // concatenated files: only one header is kept
                     var h = f.Header;
                     if (h.Format != TraceHeader.FormatName)
@@ -67,8 +75,14 @@ public static class TraceReader
             }
         }
         if (header is null) throw lines.Error("empty trace: no header line");
+        if (quiescentAt > 0 && endedAt == 0) throw new TraceFormatException(source, lastLine, CutShort(quiescentAt, "at the end of the file"));
         return new Trace(header, events);
     }
+
+    // A file whose header claims a settled run but that has no end line: docs/TRACE.md, "The end line".
+    private static string CutShort(int headerLine, string where) =>
+        $"the trace is cut short: its header (line {headerLine}) says \"quiescent\": true, but there is no end line {{\"e\":\"end\",\"events\":N}} {where}, " +
+        "so it may not hold the whole run and cannot be judged as one (its writer adds the end line when it closes the file)";
 
     /// <summary>
     /// Reads one line of a trace on its own, as a live view reads a file that is still being

@@ -1,6 +1,7 @@
 // docs/TRACE.md is the contract between whoever writes a run and the checker: a bad line is named
 // by its number, what the writer writes the reader reads back unchanged, and a file closed by its
-// writer ends with an end line that tells it apart from a file cut short.
+// writer ends with an end line that tells it apart from a file cut short; a file whose header
+// claims a settled run and has no end line is refused as cut short.
 using System.Collections.Immutable;
 using System.Text;
 using Evs.Reference.Model;
@@ -119,11 +120,32 @@ public class TraceFormatTests
     }
 
     [Fact]
-    public void A_trace_cut_at_a_line_boundary_has_lost_its_end_line_and_is_still_read()
+    public void A_trace_that_claims_no_quiescence_cut_at_a_line_boundary_has_lost_its_end_line_and_is_still_read()
     {
-        var lines = Written(Regular("p1", 0), Regular("p2", 0)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var lines = Written(quiescent: false, Regular("p1", 0), Regular("p2", 0)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var cut = TraceReader.ReadText(string.Join("\n", lines[..^2]) + "\n", "t.jsonl");
         Assert.Single(cut.Events);
+    }
+
+    [Fact]
+    public void A_quiescent_trace_cut_at_a_line_boundary_is_refused_as_cut_short_naming_the_file_and_its_last_line()
+    {
+        var lines = Written(Regular("p1", 0), Regular("p2", 0)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var error = Assert.Throws<TraceFormatException>(() => TraceReader.ReadText(string.Join("\n", lines[..^2]) + "\n\n", "t.jsonl"));
+        Assert.Equal(2, error.Line);
+        Assert.StartsWith("t.jsonl:2:", error.Message);
+        Assert.Contains("cut short", error.Problem);
+        Assert.Contains("header (line 1) says \"quiescent\": true", error.Problem);
+    }
+
+    [Fact]
+    public void A_quiescent_file_joined_before_another_without_its_end_line_is_refused_at_the_next_header()
+    {
+        var first = Written(Regular("p1", 0)).Split('\n', StringSplitOptions.RemoveEmptyEntries)[..^1];
+        var joined = string.Join("\n", first) + "\n" + Written(Regular("p2", 0));
+        var error = Assert.Throws<TraceFormatException>(() => TraceReader.ReadText(joined, "t.jsonl"));
+        Assert.Equal(3, error.Line);
+        Assert.Contains("cut short", error.Problem);
     }
 
     [Fact]
@@ -185,12 +207,14 @@ public class TraceFormatTests
     private static DeliverConf Regular(string process, long index) =>
         new(new ProcessId(process), index, 1, new ConfigurationId("R1.p1"), ConfigurationKind.Regular, [new ProcessId("p1"), new ProcessId("p2")]);
 
-    private static string Written(params EvsEvent[] events)
+    private static string Written(params EvsEvent[] events) => Written(quiescent: true, events);
+
+    private static string Written(bool quiescent, params EvsEvent[] events)
     {
         using var stream = new MemoryStream();
         using (var writer = new TraceWriter(stream, ownsStream: false))
         {
-            writer.WriteHeader(new TraceHeader("sim", 1, "end-line", Quiescent: true));
+            writer.WriteHeader(new TraceHeader("sim", 1, "end-line", quiescent));
             foreach (var e in events) writer.Write(e);
         }
         return Encoding.UTF8.GetString(stream.ToArray());

@@ -93,7 +93,7 @@ public sealed class NodeTraceTests : IDisposable
     public void A_file_that_is_not_this_processs_real_trace_is_refused()
     {
         var simulated = PathOf("sim.jsonl");
-        File.WriteAllText(simulated, "{\"e\":\"run\",\"format\":\"evs-trace/1\",\"source\":\"sim\",\"seed\":1,\"quiescent\":true}\n");
+        File.WriteAllText(simulated, "{\"e\":\"run\",\"format\":\"evs-trace/1\",\"source\":\"sim\",\"seed\":1,\"quiescent\":true}\n{\"e\":\"end\",\"events\":0}\n");
         Assert.Contains("not of a real node", Assert.Throws<InvalidDataException>(() => NodeTrace.Open(simulated, P1)).Message);
 
         var other = PathOf("p2.jsonl");
