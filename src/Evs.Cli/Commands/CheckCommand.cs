@@ -1,7 +1,8 @@
 // `evs check`: the judge. Reads one or more traces (docs/TRACE.md) as one history and decides
-// every specification of the paper on it, naming the events that witness a violation. With
-// --vs it judges a virtual synchrony trace (docs/VS-TRACE.md), the filter's output of Section 5,
-// against the conditions C1-C3 and L1-L5 of Section 4 instead.
+// every specification of the paper on it, each verdict beside the specification's one-line
+// meaning, naming the events that witness a violation. With --vs it judges a virtual synchrony
+// trace (docs/VS-TRACE.md), the filter's output of Section 5, against the conditions C1-C3 and
+// L1-L5 of Section 4 instead. A trace it cannot read, or one cut short, is refused, not judged.
 using System.CommandLine;
 using System.Text.Json;
 using Evs.Reference.Checking;
@@ -36,21 +37,35 @@ internal static class CheckCommand
                 return ExitCodes.BadInput;
             }
             if (parse.GetValue(json)) PrintJson(report);
-            else foreach (var line in (virtualSynchrony ? Lines(report, "VS ", 5) : Lines(report))) Console.WriteLine(line);
+            else foreach (var line in (virtualSynchrony ? Lines(report, "VS ") : Lines(report))) Console.WriteLine(line);
             return report.AllPassed ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
     }
 
     /// <summary>
-    /// One line per specification: <c>Spec 7.1  pass</c> or <c>Spec 7.1  FAIL  p3#41: …</c>; for
-    /// virtual synchrony (<paramref name="prefix"/> <c>"VS "</c>, <paramref name="width"/> 5) <c>VS C1  pass</c>
-    /// or <c>VS L5  FAIL  p#3, q#4: …</c>. The name is padded to <paramref name="width"/> so the verdicts line up.
+    /// One line per specification, with its one-line meaning (the specification's own
+    /// <see cref="SpecVerdict.Title"/>, which <c>evs demo</c> shows too): <c>Spec 7.1  pass  A safe
+    /// message …</c>; a violation adds a second line, under the meaning, with the witnesses and what
+    /// they did: <c>p3#41: …</c>. For virtual synchrony (<paramref name="prefix"/> <c>"VS "</c>)
+    /// <c>VS C1  pass  …</c>. The names are padded to the longest so the verdicts and meanings line up.
     /// </summary>
-    public static IEnumerable<string> Lines(CheckReport report, string prefix = "Spec ", int width = 8) =>
-        report.Verdicts.Select(v => v.Violation is { } violation
-            ? $"{(prefix + v.Spec).PadRight(width)}  FAIL  {string.Join(", ", violation.Events)}: {violation.Message}"
-            : $"{(prefix + v.Spec).PadRight(width)}  pass");
+    public static IEnumerable<string> Lines(CheckReport report, string prefix = "Spec ")
+    {
+        int width = report.Verdicts.Max(v => (prefix + v.Spec).Length);
+        string under = new(' ', width + "  FAIL  ".Length);
+        foreach (var v in report.Verdicts)
+        {
+            string name = (prefix + v.Spec).PadRight(width);
+            if (v.Violation is not { } violation)
+            {
+                yield return $"{name}  pass  {v.Title}";
+                continue;
+            }
+            yield return $"{name}  FAIL  {v.Title}";
+            yield return $"{under}{string.Join(", ", violation.Events)}: {violation.Message}";
+        }
+    }
 
     private static void PrintJson(CheckReport report)
     {
