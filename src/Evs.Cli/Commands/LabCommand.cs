@@ -164,7 +164,7 @@ internal static class LabCommand
         if (tracePath is not null)
             AnsiConsole.MarkupLineInterpolated($"trace: {tracePath} (evs check {tracePath}{(lab.Judge == Judge.VirtualSynchrony ? $"; evs check --vs {LabRunner.VsTracePath(tracePath)}" : "")})");
         AnsiConsole.MarkupLine($"{report.SchedulesRun} schedules in {report.Elapsed.TotalSeconds:N1} s: " +
-            (report.Passed ? "[green]every specification held[/]" : $"[red]{report.Failing.Count()} of {report.Rows.Length} failed[/]"));
+            (report.Passed ? "[green]every specification held[/]" : $"[red]{report.Failing.Count()} of {report.Rows.Length} rows failed[/]"));
         return report.Passed ? ExitCodes.Ok : ExitCodes.Violation;
     }
 
@@ -176,10 +176,7 @@ internal static class LabCommand
         bool anyJudged = report.Rows.Any(r => r.Judged > 0 && r.Spec is not (LabRunner.NoException or Section32Case.Spec));
         foreach (var row in report.Rows.Where(r => anyJudged || r.Spec is LabRunner.NoException or Section32Case.Spec))
         {
-            var verdict = row.Holds ? $"[green]holds[/] {row.Held}/{row.Judged}"
-                : row.Judged == 0 ? "[red]not judged[/]"
-                : $"[red]FAILS[/] {row.Held}/{row.Judged}";
-            table.AddRow(Markup.Escape(row.Spec), verdict, Markup.Escape(row.Title));
+            table.AddRow(Markup.Escape(row.Spec), $"[{(row.Holds ? "green" : "red")}]{Markup.Escape(row.Verdict)}[/]", Markup.Escape(row.Title));
         }
         if (!anyJudged) table.AddRow("specs", "[red]not judged[/]", "no run got past the exception, so no specification could be judged");
         return table;
@@ -207,10 +204,7 @@ internal static class LabCommand
         File.WriteAllText(file, schedule.Json + "\n");
         // Relative to where the command runs, so that the lines below can be pasted there.
         var shown = Path.GetRelativePath(Environment.CurrentDirectory, file).Replace('\\', '/');
-        string vs = lab.Judge == Judge.VirtualSynchrony ? $" --primary {(seed % 2 == 1 ? "majority" : "dynamic-linear-voting")} --vs-trace ref.vs.jsonl" : "";
         Console.WriteLine($"Schedule #{index} (seed {seed}) saved to {shown}:");
-        Console.WriteLine($"    your code on it:     evs lab check {lab.Number} --replay {shown} --replay-seed {seed} --trace t.jsonl");
-        Console.WriteLine($"    the reference on it: evs sim --scenario {shown} --seed {seed} --trace ref.jsonl{vs}");
-        Console.WriteLine($"    drawn:               evs demo --scenario {shown} --seed {seed}");
+        foreach (var line in ReplayCommands.Lines(lab, shown, seed)) Console.WriteLine("    " + line);
     }
 }

@@ -35,6 +35,19 @@ public sealed record Row(string Spec, string Title, int Judged, int Held, Failur
 {
     /// <summary>A row holds when it was judged at least once and never failed.</summary>
     public bool Holds => Judged > 0 && FirstFailure is null;
+
+    /// <summary>
+    /// The verdict in words that count what happened: "held in 200 of 200 schedules", "failed in 2
+    /// of 200 schedules" (a bug seen twice reads as twice, not as 198/200), "not judged"; the case
+    /// of Section 3.2, played out once without a schedule, just "held" or "failed".
+    /// </summary>
+    public string Verdict =>
+        Judged == 0 ? "not judged"
+        : Spec == Section32Case.Spec ? (Holds ? "held" : "failed")
+        : Holds ? $"held in {Schedules(Held, Judged)}"
+        : $"failed in {Schedules(Judged - Held, Judged)}";
+
+    private static string Schedules(int count, int of) => $"{count} of {of} schedule{(of == 1 ? "" : "s")}";
 }
 
 /// <summary>What the runs found: the rows, and how many schedules ran (fewer than asked when every row had failed already).</summary>

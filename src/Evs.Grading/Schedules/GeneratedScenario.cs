@@ -37,7 +37,10 @@ public sealed record GeneratedScenario(string Json, long Seed)
     public SimulationResult FilteredResult => _filtered ??= Simulator.Run(Scenario, new SimulationOptions(Seed, Primary: FilterAlgorithm, VirtualSynchrony: true));
 
     /// <summary>The primary component algorithm of <see cref="FilteredResult"/>.</summary>
-    public string FilterAlgorithm => Seed % 2 == 1 ? "majority" : "dynamic-linear-voting";
+    public string FilterAlgorithm => FilterAlgorithmOf(Seed);
+
+    /// <summary>The primary component algorithm the filtered run of seed <paramref name="seed"/> uses: odd, majority; even, dynamic linear voting.</summary>
+    public static string FilterAlgorithmOf(long seed) => seed % 2 == 1 ? "majority" : "dynamic-linear-voting";
 
     /// <summary>What a failing property prints: how to reproduce it.</summary>
     public override string ToString() =>

@@ -13,7 +13,7 @@ public class LabCommandTests(ITestOutputHelper output)
     private static readonly Repository Repository = Repository.Find(AppContext.BaseDirectory)!;
 
     [Fact]
-    public async Task Checking_the_starter_exits_1_naming_the_method_that_threw_its_line_and_how_to_replay_the_schedule()
+    public async Task Checking_the_starter_exits_1_saying_in_how_many_schedules_it_failed_naming_the_method_that_threw_its_line_and_how_to_replay_the_schedule()
     {
         var lab = Lab.Find(1)!;
         bool hadFailures = Directory.Exists(Repository.FailuresFolder(lab));
@@ -24,6 +24,8 @@ public class LabCommandTests(ITestOutputHelper output)
             Assert.Matches(@"your AruRule\.\w+ threw NotImplementedException", text);
             Assert.Contains("at labs/01-delivery-rules/starter/AruRule.cs:", text);
             Assert.Contains("evs lab check 1 --replay labs/01-delivery-rules/failures/seed-", text);
+            Assert.Matches(@"runs\s*│\s*failed in 1 of 1 schedule\s", text);
+            Assert.DoesNotContain("FAILS", text);
         }
         finally
         {

@@ -1,0 +1,56 @@
+// The words `evs lab check` prints, as a student reads them: a row counts the schedules it failed
+// in, not those it held in (a bug seen twice reads as twice), and the commands printed under a
+// failing schedule show what the student is debugging, for the filter lab the filtered history.
+using Evs.Grading.Labs;
+using Evs.Grading.Schedules;
+using Xunit;
+
+namespace SpecTests.Labs;
+
+public class LabWordsTests
+{
+    [Fact]
+    public void A_row_that_failed_says_in_how_many_of_the_schedules_it_failed()
+    {
+        var row = new Row("7.1", "Safe delivery", Judged: 200, Held: 198, new Failure(17, new Schedule("{}", 5), "m is not delivered"));
+        Assert.Equal("failed in 2 of 200 schedules", row.Verdict);
+    }
+
+    [Fact]
+    public void A_row_that_held_says_in_how_many_schedules_it_held_and_one_never_judged_says_so()
+    {
+        Assert.Equal("held in 200 of 200 schedules", new Row("4", "Failure atomicity", 200, 200, null).Verdict);
+        Assert.Equal("held in 1 of 1 schedule", new Row("4", "Failure atomicity", 1, 1, null).Verdict);
+        Assert.Equal("not judged", new Row("4", "Failure atomicity", 0, 0, null).Verdict);
+    }
+
+    [Fact]
+    public void The_case_of_Section_3_2_played_once_without_a_schedule_just_held_or_failed()
+    {
+        Assert.Equal("held", new Row(Section32Case.Spec, "The case of Section 3.2", 1, 1, null).Verdict);
+        Assert.Equal("failed", new Row(Section32Case.Spec, "The case of Section 3.2", 1, 0, new Failure(0, null, "5.c")).Verdict);
+    }
+
+    [Theory]
+    [InlineData(7L, "majority")]
+    [InlineData(8L, "dynamic-linear-voting")]
+    public void For_the_filter_lab_the_reference_and_drawing_commands_run_the_graders_primary_component_algorithm_and_the_filter(long seed, string primary)
+    {
+        var filterLab = Lab.All.Single(l => l.Judge == Judge.VirtualSynchrony);
+        Assert.Equal(primary, GeneratedScenario.FilterAlgorithmOf(seed));
+
+        var lines = ReplayCommands.Lines(filterLab, "f/seed.json", seed);
+
+        Assert.Contains(lines, l => l.StartsWith("drawn:", StringComparison.Ordinal) && l.EndsWith($"evs demo --scenario f/seed.json --seed {seed} --primary {primary} --vs", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith($"evs sim --scenario f/seed.json --seed {seed} --trace ref.jsonl --primary {primary} --vs-trace ref.vs.jsonl", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith($"evs lab check {filterLab.Number} --replay f/seed.json --replay-seed {seed} --trace t.jsonl", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void For_a_lab_judged_by_the_specifications_the_commands_run_the_plain_protocol()
+    {
+        var lines = ReplayCommands.Lines(Lab.Find(1)!, "f/seed.json", 7);
+        Assert.Contains("drawn:               evs demo --scenario f/seed.json --seed 7", lines);
+        Assert.DoesNotContain(lines, l => l.Contains("--primary", StringComparison.Ordinal) || l.Contains("--vs", StringComparison.Ordinal));
+    }
+}
