@@ -19,7 +19,7 @@ internal static class CheckCommand
         var traces = new Argument<FileInfo[]>("traces") { Description = "Trace files (docs/TRACE.md, or docs/VS-TRACE.md with --vs); several files are read as one history.", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print {\"specs\": {...}, \"violations\": [...]} instead of one line per specification." };
         var vs = new Option<bool>("--vs") { Description = "The traces are virtual synchrony traces (docs/VS-TRACE.md): check the conditions C1-C3 and L1-L5 of the paper's Section 4." };
-        var command = new Command("check", "Check traces against every specification of the paper (1.1-7.2, PC.1, PC.2), or with --vs against virtual synchrony (C1-C3, L1-L5). Exit 0: all pass; 1: a violation; 2: unreadable input.") { traces, json, vs };
+        var command = new Command("check", "Check traces against every specification of the paper (1.1-7.2, PC.1, PC.2) and the rules of its model (M.1 recovery, M.2 transitional configurations), or with --vs against virtual synchrony (C1-C3, L1-L5). Exit 0: all pass; 1: a violation; 2: unreadable input.") { traces, json, vs };
         command.SetAction(parse =>
         {
             var paths = parse.GetValue(traces)!.Select(f => f.FullName);

@@ -1,6 +1,8 @@
 // Section 2 of the paper defines extended virtual synchrony (Specifications 1.1-7.2) and the
-// primary component model (Uniqueness, Continuity) as predicates over a history. This is the
-// entry point that decides all of them on a trace (docs/TRACE.md), one class per specification.
+// primary component model (Uniqueness, Continuity) as predicates over a history, and states
+// before them rules of the model that the numbered ones take for granted (M.1, M.2: recovery and
+// transitional configurations). This is the entry point that decides all of them on a trace
+// (docs/TRACE.md), one class per specification or rule.
 using Evs.Reference.Checking.Specifications;
 using Evs.Reference.Tracing;
 
@@ -18,9 +20,10 @@ public static class SpecificationChecker
         new Spec6_1OrdConsistentWithPrecedes(), new Spec6_2SameLogicalTime(), new Spec6_3DeliveryWithoutGaps(),
         new Spec7_1SafeDeliveredByAllMembers(), new Spec7_2SafeMeansAllInstalled(),
         new SpecPC1Uniqueness(), new SpecPC2Continuity(),
+        new ModelM1SingletonRecovery(), new ModelM2TransitionalBetweenRegulars(),
     ];
 
-    /// <summary>The specifications' numbers in the paper's order: "1.1" … "7.2", then "PC.1" (Uniqueness) and "PC.2" (Continuity).</summary>
+    /// <summary>The specifications' numbers in the paper's order: "1.1" … "7.2", then "PC.1" (Uniqueness) and "PC.2" (Continuity), then the model's rules "M.1" (recovery) and "M.2" (transitional configurations).</summary>
     public static IReadOnlyList<string> SpecNames { get; } = All.Select(s => s.Spec).ToList();
 
     /// <summary>The verdict on every specification for <paramref name="trace"/>.</summary>

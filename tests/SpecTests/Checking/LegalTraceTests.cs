@@ -29,10 +29,10 @@ public class LegalTraceTests
     }
 
     [Fact]
-    public void The_checker_names_all_eighteen_specifications_in_the_papers_order()
+    public void The_checker_names_all_eighteen_specifications_in_the_papers_order_then_the_models_two_rules()
     {
         Assert.Equal(
-            ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3", "4", "5", "6.1", "6.2", "6.3", "7.1", "7.2", "PC.1", "PC.2"],
+            ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3", "4", "5", "6.1", "6.2", "6.3", "7.1", "7.2", "PC.1", "PC.2", "M.1", "M.2"],
             SpecificationChecker.SpecNames);
     }
 }

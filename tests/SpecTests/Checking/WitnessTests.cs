@@ -22,6 +22,18 @@ public class WitnessTests
     }
 
     [Fact]
+    public void Spec_2_2_is_violated_when_two_members_install_one_configuration_identifier_with_different_members()
+    {
+        Assert.Equal(["p#0", "q#0"], Witnesses("spec-2.2-one-identifier-two-memberships.jsonl", "2.2"));
+    }
+
+    [Fact]
+    public void Spec_2_2_is_violated_when_a_process_sends_after_failing_and_before_recovering()
+    {
+        Assert.Equal(["p#0", "p#2"], Witnesses("spec-2.2-sends-after-failing.jsonl", "2.2"));
+    }
+
+    [Fact]
     public void Spec_2_3_is_violated_when_members_install_two_configurations_in_opposite_orders()
     {
         Assert.Equal(["p#0", "p#1", "q#0", "q#1"], Witnesses("spec-2.3-members-change-configurations-in-opposite-orders.jsonl", "2.3").Order());

@@ -1,4 +1,5 @@
-// The spec checklist: one property per specification of the paper, named after it. Each runs
+// The spec checklist: one property per specification of the paper, and per rule of the model
+// that Section 2 states before them (M.1, M.2), named after it. Each runs
 // the simulator on generated scenarios (one in three with an adversary on the network) and
 // asserts that the checker finds no violation of that specification. A failure prints the seed
 // and the scenario (shrunk), ready for `evs sim`, and what the adversary did just before.
@@ -35,6 +36,8 @@ public class SpecificationProperties
     [SpecProperty] public Property Spec_6_3_TotallyOrderedDelivery(GeneratedScenario run) => Holds(run, "6.3");
     [SpecProperty] public Property Spec_7_1_SafeDelivery(GeneratedScenario run) => Holds(run, "7.1");
     [SpecProperty] public Property Spec_7_2_SafeDeliveryMeansEveryMemberInstalledTheConfiguration(GeneratedScenario run) => Holds(run, "7.2");
+    [SpecProperty] public Property Model_M_1_RecoveryIsInASingletonRegularConfiguration(GeneratedScenario run) => Holds(run, "M.1");
+    [SpecProperty] public Property Model_M_2_TransitionalConfigurationLiesBetweenItsRegAndTheNextRegular(GeneratedScenario run) => Holds(run, "M.2");
     [SpecProperty] public Property PC_1_PrimaryComponentUniqueness_with_Majority(GeneratedScenario run) => HoldsWith(run, "majority", "PC.1");
     [SpecProperty] public Property PC_1_PrimaryComponentUniqueness_with_DynamicLinearVoting(GeneratedScenario run) => HoldsWith(run, "dynamic-linear-voting", "PC.1");
     [SpecProperty] public Property PC_2_PrimaryComponentContinuity_with_Majority(GeneratedScenario run) => HoldsWith(run, "majority", "PC.2");
