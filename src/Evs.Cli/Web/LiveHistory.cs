@@ -6,9 +6,19 @@ using Evs.Reference.Model;
 
 namespace Evs.Cli.Web;
 
-/// <summary>The newest events of a run, at most <see cref="Capacity"/> of them, each once.</summary>
+/// <summary>
+/// The newest events of a run, at most <see cref="Capacity"/> of them, each once, of at most
+/// <see cref="MostProcesses"/> processes.
+/// </summary>
 internal sealed class LiveHistory
 {
+    /// <summary>
+    /// The most processes the view follows: a class has a few, and a stream that names ever new
+    /// ones (a broken or hostile one, read by evs watch) must not grow the view's memory without end.
+    /// The events of a process beyond them are left out, and counted so.
+    /// </summary>
+    public const int MostProcesses = 1024;
+
     private readonly Lock _lock = new();
     private readonly Queue<EvsEvent> _events = new();
     private readonly Dictionary<ProcessId, long> _lastIndex = [];
@@ -35,7 +45,13 @@ internal sealed class LiveHistory
     {
         lock (_lock)
         {
-            if (_lastIndex.TryGetValue(e.Process, out long last) && e.Index <= last) return false;
+            bool known = _lastIndex.TryGetValue(e.Process, out long last);
+            if (known && e.Index <= last) return false;
+            if (!known && _lastIndex.Count >= MostProcesses)
+            {
+                _leftOut++;
+                return false;
+            }
             _lastIndex[e.Process] = e.Index;
             _counts[e.Process] = _counts.GetValueOrDefault(e.Process) + 1;
             _events.Enqueue(e);

@@ -90,11 +90,21 @@ internal sealed class TraceStreamSource
         if (!response.IsSuccessStatusCode) return $"answered {(int)response.StatusCode} {response.ReasonPhrase}";
         Say(new SourceState(Name, "connected", Ok: true), view);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(silence.Token), Encoding.UTF8);
+        var lines = new BoundedLines(reader, TraceTail.MostBytesPerLook);
         int number = 0;
         while (true)
         {
             silence.CancelAfter(MostSilence);
-            if (await reader.ReadLineAsync(silence.Token) is not { } line) return "the stream ended (the node stopped?)";
+            string? line;
+            try
+            {
+                line = await lines.NextAsync(silence.Token);
+            }
+            catch (InvalidDataException ex)
+            {
+                return ex.Message;
+            }
+            if (line is null) return "the stream ended (the node stopped?)";
             if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue; // a keep-alive, or the blank line after an event
             number++;
             if (Event(line["data: ".Length..], number, view) is { } e) view.Add([e]);

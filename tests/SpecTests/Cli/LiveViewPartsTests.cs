@@ -117,6 +117,33 @@ public sealed class LiveViewPartsTests : IDisposable
         Assert.Equal([new ProcessCount("p1", 4), new ProcessCount("p2", 1)], snapshot.Processes);
     }
 
+    [Fact]
+    public void The_history_follows_at_most_its_most_processes_and_counts_the_events_of_any_more_as_left_out()
+    {
+        var history = new LiveHistory(capacity: 10);
+        for (int i = 0; i < LiveHistory.MostProcesses; i++) history.Add(new Fail(new ProcessId($"p{i}"), 0, 0, new ConfigurationId("R1.p0")));
+        Assert.False(history.Add(new Fail(new ProcessId("one-too-many"), 0, 0, new ConfigurationId("R1.p0"))));
+        Assert.True(history.Add(new Fail(new ProcessId("p0"), 1, 1, new ConfigurationId("R1.p0"))), "a process already followed goes on");
+        var snapshot = history.Snapshot();
+        Assert.Equal(LiveHistory.MostProcesses, snapshot.Processes.Count);
+        Assert.Equal(LiveHistory.MostProcesses + 1 - 10 + 1, snapshot.LeftOut); // pushed out by the capacity, and the stranger
+    }
+
+    [Fact]
+    public async Task A_streams_lines_are_read_whole_with_their_endings_and_one_longer_than_the_bound_is_refused()
+    {
+        var lines = new BoundedLines(new StringReader("first\r\nsecond\n" + new string('x', 5000) + "\nlast"), mostCharacters: 6000);
+        Assert.Equal("first", await lines.NextAsync(CancellationToken.None));
+        Assert.Equal("second", await lines.NextAsync(CancellationToken.None));
+        Assert.Equal(5000, (await lines.NextAsync(CancellationToken.None))!.Length); // longer than one read of the buffer
+        Assert.Equal("last", await lines.NextAsync(CancellationToken.None));
+        Assert.Null(await lines.NextAsync(CancellationToken.None));
+
+        var endless = new BoundedLines(new StringReader(new string('x', 20_000)), mostCharacters: 10_000);
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => endless.NextAsync(CancellationToken.None));
+        Assert.Contains("longer than 10,000 characters", refused.Message);
+    }
+
     /// <inheritdoc/>
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
