@@ -66,8 +66,7 @@ internal static class LiveFrame
         var trace = new Trace(new TraceHeader(Evs.Runtime.NodeTrace.Source, null, null, false), snapshot.Events);
         var layout = SpaceTimeLayout.Of(PlotEvents.Of(trace), new SpaceTimeOptions(axis));
         var chart = SpaceTimeChart.Draw(layout, title);
-        int rows = layout.Marks.Select(m => m.At.Y).Distinct().Count();
-        return GenericChart.toJson(ForThePage(chart, Math.Clamp(RowHeight * rows + Margins, LeastHeight, MostHeight), axis));
+        return GenericChart.toJson(ForThePage(chart, Math.Clamp(RowHeight * layout.Rows + Margins, LeastHeight, MostHeight), axis));
     }
 
     // An empty diagram that says why it is empty, in its middle: before the first event, or when it cannot be drawn.
