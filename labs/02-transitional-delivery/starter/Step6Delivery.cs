@@ -50,7 +50,11 @@ public sealed class Step6Delivery
     public IReadOnlyList<NodeOutput> Perform() =>
         throw new NotImplementedException("lab 2: Step6Delivery.Perform");
 
-    /// <summary>The highest ordinal known safe in the old regular configuration: the most any transitional member knows every old member received.</summary>
+    /// <summary>
+    /// The highest ordinal known safe in the old regular configuration: the most any transitional
+    /// member knows every old member received. Read only when there is an old regular
+    /// configuration, whose transitional configuration holds at least this process.
+    /// </summary>
     public long SafeInRegular =>
         throw new NotImplementedException("lab 2: Step6Delivery.SafeInRegular");
 
@@ -62,8 +66,12 @@ public sealed class Step6Delivery
     public void DiscardAfterFirstUnavailable(TotemRing old, long firstUnavailable) =>
         throw new NotImplementedException("lab 2: Step6Delivery.DiscardAfterFirstUnavailable");
 
-    /// <summary>6.b: deliver in the old regular configuration, in order, up to the first gap or the first safe message not known safe there. Returns the last ordinal delivered.</summary>
-    public long DeliverSafeInRegular(TotemRing old, long firstUnavailable, List<NodeOutput> outputs) =>
+    /// <summary>
+    /// 6.b: deliver in the old regular configuration, in order, up to the first gap (the first
+    /// unavailable message, which the buffer does not hold) or the first safe message not known
+    /// safe there. Returns the last ordinal delivered.
+    /// </summary>
+    public long DeliverSafeInRegular(TotemRing old, List<NodeOutput> outputs) =>
         throw new NotImplementedException("lab 2: Step6Delivery.DeliverSafeInRegular");
 
     /// <summary>6.d: deliver in the transitional configuration, in order, every message left after 6.a and 6.b.</summary>

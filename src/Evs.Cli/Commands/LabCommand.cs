@@ -16,6 +16,7 @@ internal static class LabCommand
         List(),
         Start(),
         Check(),
+        LabMutateCommand.Create(),
     };
 
     private static Command List()
@@ -101,12 +102,12 @@ internal static class LabCommand
         return command;
     }
 
-    private static Argument<int> LabNumber() =>
+    internal static Argument<int> LabNumber() =>
         new("lab") { Description = $"The lab's number ({string.Join(", ", Lab.All.Select(l => l.Number))}; `evs lab list` shows them)." };
 
     // The repository, from the current directory upwards, and the lab; an error message (a plain
     // line, never wrapped) and null if either is missing.
-    private static (Repository, Lab)? Locate(int number)
+    internal static (Repository, Lab)? Locate(int number)
     {
         if (Repository.Find(Environment.CurrentDirectory) is not { } repository)
         {

@@ -16,7 +16,10 @@ namespace Evs.Grading.Labs;
 /// <param name="Replay">One schedule (scenario JSON and its seed) to run instead; its trace is written to <paramref name="TracePath"/>.</param>
 /// <param name="TracePath">Where a replayed run's trace goes (and, for the filter lab, its virtual synchrony trace beside it).</param>
 /// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>).</param>
-public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null, bool Section32 = false);
+/// <param name="Mutant">The mutant the library behaves as, when it was compiled with a mutant schema (Mutation/MutantSchema); 0 for none.</param>
+/// <param name="UntilFirstFailure">Whether to stop at the first failing row: the mutation grader needs only to know whether a mutant is caught.</param>
+public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null,
+    bool Section32 = false, int Mutant = 0, bool UntilFirstFailure = false);
 
 /// <summary>One fault schedule: a scenario (docs/SCENARIOS.md) and the seed of the run's random choices.</summary>
 public sealed record Schedule(string Json, long Seed);

@@ -44,12 +44,13 @@ public static class LabRunner
     public static RunOutcome Grade(LabRequest request, Action<int> progress)
     {
         var rows = new Rows(request.Judge, request.Section32);
+        ActivateMutant(request.Mutant);
         if (request.Section32) PlaySection32Case(rows, request);
         var schedules = request.Replay is { } one
             ? [new GeneratedScenario(one.Json, one.Seed)]
             : FaultSchedules.WithFaults.Generator.Sample(request.Schedules, new Rnd(request.BaseSeed), Size);
         int ran = 0;
-        while (ran < schedules.Length && !rows.NothingMoreToLearn)
+        while (ran < schedules.Length && !rows.NothingMoreToLearn && !(request.UntilFirstFailure && rows.AnyFailed))
         {
             int i = ran++;
             progress(i);
@@ -72,6 +73,16 @@ public static class LabRunner
             }
         }
         return new RunOutcome(rows.ToArray(), ran);
+    }
+
+    // A library compiled with a mutant schema has a switch (Mutation/MutantSwitch); the reference has
+    // none, and asking it for a mutant other than 0 is a mistake of the caller.
+    private static void ActivateMutant(int mutant)
+    {
+        var type = typeof(SpecificationChecker).Assembly.GetType(Mutation.MutantSwitch.TypeName);
+        if (type is null && mutant == 0) return;
+        var active = type?.GetField("Active") ?? throw new InvalidOperationException($"mutant {mutant} asked of a library compiled without mutants");
+        active.SetValue(null, mutant);
     }
 
     // The case of Section 3.2, once, before the schedules: its row has no schedule to replay.
@@ -172,6 +183,9 @@ public static class LabRunner
 
         /// <summary>Whether a verdict on <paramref name="spec"/> is one of this grade's rows.</summary>
         public bool Judges(string spec) => _rows.ContainsKey(spec);
+
+        /// <summary>Whether any row has failed.</summary>
+        public bool AnyFailed => _rows.Values.Any(r => r.FirstFailure is not null);
 
         /// <summary>Whether <paramref name="spec"/>'s row has failed already (its first failure is the one shown).</summary>
         public bool HasFailed(string spec) => _rows[spec].FirstFailure is not null;

@@ -41,20 +41,30 @@ public static class LibraryCompiler
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(PlatformReferences);
 
     /// <summary>Compiles the library in <paramref name="repository"/> with <paramref name="submission"/>'s replacements.</summary>
-    public static CompiledLibrary Compile(Repository repository, Submission submission)
-    {
-        var compilation = CSharpCompilation.Create(
+    public static CompiledLibrary Compile(Repository repository, Submission submission) =>
+        Emit(repository, Compilation(repository, submission), out _);
+
+    /// <summary>
+    /// The compilation of the library in <paramref name="repository"/> with <paramref name="submission"/>'s
+    /// replacements and <paramref name="added"/> sources (the mutation grader's switch).
+    /// </summary>
+    public static CSharpCompilation Compilation(Repository repository, Submission submission, IEnumerable<SourceFile>? added = null) =>
+        CSharpCompilation.Create(
             AssemblyName,
-            [.. Sources(repository, submission).Select(Parse), CSharpSyntaxTree.ParseText(SourceText.From(ImplicitUsings, Encoding.UTF8), ParseOptions, "ImplicitUsings.g.cs")],
+            [.. Sources(repository, submission).Concat(added ?? []).Select(Parse), CSharpSyntaxTree.ParseText(SourceText.From(ImplicitUsings, Encoding.UTF8), ParseOptions, "ImplicitUsings.g.cs")],
             References.Value,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release,
                 nullableContextOptions: NullableContextOptions.Enable, deterministic: true));
+
+    /// <summary><paramref name="compilation"/> emitted, with the errors that stopped it (also as <paramref name="errors"/>, with their places).</summary>
+    public static CompiledLibrary Emit(Repository repository, CSharpCompilation compilation, out ImmutableArray<Diagnostic> errors)
+    {
         using var image = new MemoryStream();
         using var symbols = new MemoryStream();
         var result = compilation.Emit(image, symbols, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb),
             manifestResources: Resources(repository));
-        var errors = result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => Describe(repository, d)).ToImmutableArray();
-        return new CompiledLibrary(image.ToArray(), symbols.ToArray(), errors);
+        errors = [.. result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)];
+        return new CompiledLibrary(image.ToArray(), symbols.ToArray(), [.. errors.Select(d => Describe(repository, d))]);
     }
 
     // The folders of src/Evs.Reference that are not compiled: build output.

@@ -59,7 +59,7 @@ public sealed class Step6Delivery
         {
             long firstUnavailable = FirstUnavailable(old);
             DiscardAfterFirstUnavailable(old, firstUnavailable);
-            long delivered = DeliverSafeInRegular(old, firstUnavailable, outputs);
+            long delivered = DeliverSafeInRegular(old, outputs);
             outputs.Add(new ConfigurationDelivered(transitional));
             DeliverRemaining(old, delivered, transitional, outputs);
         }
@@ -67,8 +67,12 @@ public sealed class Step6Delivery
         return outputs;
     }
 
-    /// <summary>The highest ordinal known safe in the old regular configuration: the most any transitional member knows every old member received.</summary>
-    public long SafeInRegular => _transitional.Count == 0 ? 0 : _transitional.Max(i => i.ReceivedByAll);
+    /// <summary>
+    /// The highest ordinal known safe in the old regular configuration: the most any transitional
+    /// member knows every old member received. Read only when there is an old regular
+    /// configuration, whose transitional configuration holds at least this process.
+    /// </summary>
+    public long SafeInRegular => _transitional.Max(i => i.ReceivedByAll);
 
     /// <summary>The first ordinal after what was delivered that no one of the transitional configuration holds; past the highest held if none is missing.</summary>
     public static long FirstUnavailable(TotemRing old)
@@ -85,11 +89,15 @@ public sealed class Step6Delivery
             if (!_obligations.Contains(message.Originator)) old.Buffer.Remove(message.Seq);
     }
 
-    /// <summary>6.b: deliver in the old regular configuration, in order, up to the first gap or the first safe message not known safe there. Returns the last ordinal delivered.</summary>
-    public long DeliverSafeInRegular(TotemRing old, long firstUnavailable, List<NodeOutput> outputs)
+    /// <summary>
+    /// 6.b: deliver in the old regular configuration, in order, up to the first gap (the first
+    /// unavailable message, which the buffer does not hold) or the first safe message not known
+    /// safe there. Returns the last ordinal delivered.
+    /// </summary>
+    public long DeliverSafeInRegular(TotemRing old, List<NodeOutput> outputs)
     {
         long seq = old.DeliveredUpTo;
-        while (seq + 1 < firstUnavailable && old.Buffer.Get(seq + 1) is RegularMessage next
+        while (old.Buffer.Get(seq + 1) is RegularMessage next
                && (next.Service != DeliveryService.Safe || next.Seq <= SafeInRegular))
         {
             outputs.Add(Delivered(next, old.Configuration.Id));
