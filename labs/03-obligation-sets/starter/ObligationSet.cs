@@ -1,6 +1,6 @@
-// Lab 3 starter (labs/03-obligation-sets/README.md): the obligation set of Section 3, step 1.
-// Equality and printing are given; what the set contains and how it grows are yours.
-// `evs lab start 3` copies this file to student/, `evs lab check 3` grades it.
+// Lab 3 starter (labs/03-obligation-sets/README.md): the obligation set of Section 3, step 1, and
+// how step 5.c grows it. Equality and printing are given; what the set contains and how it grows
+// are yours. `evs lab start 3` copies this file to student/, `evs lab check 3` grades it.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 
@@ -19,6 +19,13 @@ public sealed record ObligationSet(ImmutableSortedSet<ProcessId> Processes)
     /// <summary>This set with <paramref name="more"/> added.</summary>
     public ObligationSet With(IEnumerable<ProcessId> more) =>
         throw new NotImplementedException("lab 3: ObligationSet.With");
+
+    /// <summary>
+    /// 5.c: this set grown by the members of the proposed transitional configuration
+    /// (<paramref name="transitional"/>, what each told in step 3) and their obligation sets.
+    /// </summary>
+    public ObligationSet Extend(IReadOnlyCollection<MemberInfo> transitional) =>
+        throw new NotImplementedException("lab 3: ObligationSet.Extend");
 
     /// <summary>Records compare sets by their members.</summary>
     public bool Equals(ObligationSet? other) => other is not null && Processes.SetEquals(other.Processes);

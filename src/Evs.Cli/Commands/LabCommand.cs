@@ -24,10 +24,11 @@ internal static class LabCommand
         var command = new Command("list", "List the labs and the files each asks for.");
         command.SetAction(_ =>
         {
-            var table = new Table().AddColumns("lab", "folder (labs/)", "what you write", "graded by");
+            // The folders and the judges unbroken, as they are typed and looked up; the titles wrap.
+            var table = new Table().AddColumns(new TableColumn("lab"), new TableColumn("folder (labs/)").NoWrap(),
+                new TableColumn("what you write"), new TableColumn("graded by").NoWrap());
             foreach (var lab in Lab.All)
-                table.AddRow(lab.Number.ToString(), lab.Folder, Markup.Escape(lab.Title) + "\n[grey]" + string.Join(", ", lab.FileNames) + "[/]",
-                    lab.Judge == Judge.VirtualSynchrony ? "C1-C3, L1-L5" : "Specifications 1.1-7.2");
+                table.AddRow(lab.Number.ToString(), lab.Folder, Markup.Escape(lab.Title) + "\n[grey]" + string.Join(", ", lab.FileNames) + "[/]", lab.GradedBy);
             AnsiConsole.Write(table);
             return ExitCodes.Ok;
         });
@@ -188,7 +189,7 @@ internal static class LabCommand
     private static void Explain(Repository repository, Row row)
     {
         if (row.FirstFailure is not { } failure) return;
-        var name = row.Spec is LabRunner.NoException or LabRunner.Settles or Section32Case.Spec ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
+        var name = row.Spec is LabRunner.NoException or LabRunner.Settles or Section32Case.Spec or PrimaryProgress.Spec ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
         var where = failure.Schedule is { } schedule ? $" on schedule #{failure.Index}, seed {schedule.Seed}" : "";
         AnsiConsole.MarkupLine($"[red]✗[/] {Markup.Escape(name)} fails{where}:");
         var root = repository.Root + Path.DirectorySeparatorChar;

@@ -1,7 +1,7 @@
 // The grading proper, run next to the student's compiled library: the fault schedules of the
 // specification properties (FaultSchedules.WithFaults, drawn from a fixed seed), each through the
-// simulator, each run judged exactly as the properties judge it (GeneratedScenario's Report and
-// FilteredResult). This code is loaded a second time, into the load context where "Evs.Reference"
+// simulator, each run judged exactly as the properties judge it (GeneratedScenario's Report,
+// FilteredResult, and ResultWith a primary component algorithm). This code is loaded a second time, into the load context where "Evs.Reference"
 // is the student's build, so every call it makes into the library reaches the student's class.
 using System.Collections.Immutable;
 using System.Diagnostics;
@@ -101,14 +101,24 @@ public static class LabRunner
     // As SpecificationProperties and VirtualSynchronyProperties judge a run; a replay also keeps its traces.
     private static (bool Quiescent, CheckReport Report) Judge(GeneratedScenario run, LabRequest request)
     {
-        if (request.Judge == Labs.Judge.VirtualSynchrony)
+        switch (request.Judge)
         {
-            var filtered = run.FilteredResult;
-            if (request.TracePath is { } path) Write(filtered, path);
-            return (filtered.Summary.Quiescent, VirtualSynchronyChecker.Check(filtered.VirtualSynchrony!));
+            case Labs.Judge.VirtualSynchrony:
+                var filtered = run.FilteredResult;
+                if (request.TracePath is { } path) Write(filtered, path);
+                return (filtered.Summary.Quiescent, VirtualSynchronyChecker.Check(filtered.VirtualSynchrony!));
+            case Labs.Judge.PrimaryComponent:
+                // The run's primary component algorithm is the filter's, chosen by the seed, so
+                // that the replay and drawing commands (ReplayCommands) can name it.
+                var withPrimary = run.ResultWith(run.FilterAlgorithm);
+                if (request.TracePath is { } primaryPath) Write(withPrimary, primaryPath);
+                var verdicts = SpecificationChecker.Check(withPrimary.Trace).Verdicts
+                    .Append(new SpecVerdict(PrimaryProgress.Spec, PrimaryProgress.Title, PrimaryProgress.Check(withPrimary, run.Scenario.Processes)));
+                return (withPrimary.Summary.Quiescent, new CheckReport([.. verdicts]));
+            default:
+                if (request.TracePath is { } tracePath) Write(run.Result, tracePath);
+                return (run.Result.Summary.Quiescent, run.Report);
         }
-        if (request.TracePath is { } tracePath) Write(run.Result, tracePath);
-        return (run.Result.Summary.Quiescent, run.Report);
     }
 
     private static void Write(SimulationResult result, string path)
@@ -163,18 +173,33 @@ public static class LabRunner
         /// </summary>
         public Rows(Judge judge, bool section32 = false)
         {
-            var specs = judge == Labs.Judge.VirtualSynchrony
-                ? VirtualSynchronyChecker.ConditionNames
-                : SpecificationChecker.SpecNames.Where(s => !s.StartsWith("PC.", StringComparison.Ordinal)).ToList();
+            var specs = Specs(judge);
             _order = [NoException, Settles, .. specs];
             _rows[NoException] = new Row(NoException, "every run ends without an exception", 0, 0, null);
             _rows[Settles] = new Row(Settles, "every run becomes quiescent: one ring of the live processes, every message delivered", 0, 0, null);
             foreach (var verdict in Titles(judge).Verdicts.Where(v => specs.Contains(v.Spec)))
                 _rows[verdict.Spec] = new Row(verdict.Spec, verdict.Title, 0, 0, null);
+            if (judge == Labs.Judge.PrimaryComponent)
+            {
+                _order.Add(PrimaryProgress.Spec);
+                _rows[PrimaryProgress.Spec] = new Row(PrimaryProgress.Spec, PrimaryProgress.Title, 0, 0, null);
+            }
             if (!section32) return;
             _order.Insert(0, Section32Case.Spec);
             _rows[Section32Case.Spec] = new Row(Section32Case.Spec, Section32Case.Title, 0, 0, null);
         }
+
+        // The rows of each judge: the primary component specifications only where an algorithm
+        // decides them (without one they hold vacuously), and only they, since that lab's classes
+        // decide nothing else; that lab adds PrimaryProgress's row after them, as they are safety only.
+        private static IReadOnlyList<string> Specs(Judge judge) => judge switch
+        {
+            Labs.Judge.VirtualSynchrony => VirtualSynchronyChecker.ConditionNames,
+            Labs.Judge.PrimaryComponent => SpecificationChecker.SpecNames.Where(IsPrimaryComponent).ToList(),
+            _ => SpecificationChecker.SpecNames.Where(s => !IsPrimaryComponent(s)).ToList(),
+        };
+
+        private static bool IsPrimaryComponent(string spec) => spec.StartsWith("PC.", StringComparison.Ordinal);
 
         // The checkers name their specifications in their verdicts; an empty history has a verdict on each.
         private static CheckReport Titles(Judge judge) => judge == Labs.Judge.VirtualSynchrony

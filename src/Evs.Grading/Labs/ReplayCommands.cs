@@ -2,8 +2,10 @@
 // a student to paste. They must show what the student is debugging: for the filter lab (lab 4)
 // that is the history after the virtual synchrony filter, which exists only when the run has a
 // primary component algorithm and the filter (`--primary … --vs`), chosen by the seed as the
-// grader chose them (GeneratedScenario.FilterAlgorithmOf). Kept apart from the command so that a
-// test can read the lines without starting a grading run.
+// grader chose them (GeneratedScenario.FilterAlgorithmOf); for the primary component lab (lab 7)
+// it is the run with that algorithm (`--primary …`), whose regular configurations say whether they
+// are primary. Kept apart from the command so that a test can read the lines without starting a
+// grading run.
 using Evs.Grading.Schedules;
 
 namespace Evs.Grading.Labs;
@@ -18,12 +20,12 @@ public static class ReplayCommands
     public static IReadOnlyList<string> Lines(Lab lab, string scenarioFile, long seed)
     {
         bool filter = lab.Judge == Judge.VirtualSynchrony;
-        string primary = filter ? $" --primary {GeneratedScenario.FilterAlgorithmOf(seed)}" : "";
+        string primary = lab.Judge is Judge.VirtualSynchrony or Judge.PrimaryComponent ? $" --primary {GeneratedScenario.FilterAlgorithmOf(seed)}" : "";
         return
         [
             $"your code on it:     evs lab check {lab.Number} --replay {scenarioFile} --replay-seed {seed} --trace t.jsonl",
-            $"the reference on it: evs sim --scenario {scenarioFile} --seed {seed} --trace ref.jsonl{(filter ? primary + " --vs-trace ref.vs.jsonl" : "")}",
-            $"drawn:               evs demo --scenario {scenarioFile} --seed {seed}{(filter ? primary + " --vs" : "")}",
+            $"the reference on it: evs sim --scenario {scenarioFile} --seed {seed} --trace ref.jsonl{primary}{(filter ? " --vs-trace ref.vs.jsonl" : "")}",
+            $"drawn:               evs demo --scenario {scenarioFile} --seed {seed}{primary}{(filter ? " --vs" : "")}",
         ];
     }
 }

@@ -162,7 +162,7 @@ public sealed class RecoveryAttempt
         Exchange.StopRetransmission(outputs);
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _timeouts.TokenLossTimeoutMs));
         bool install = PrimaryInstall.InstallsNow(_me, InstallLeader, Rebroadcast!.Ends(token, ring), token);
-        if (install || Step5Rebroadcast.AcknowledgesAll(token, ring)) Obligations = Rebroadcast!.Extend(Obligations);
+        if (install || Step5Rebroadcast.AcknowledgesAll(token, ring)) Obligations = Obligations.Extend(Rebroadcast!.Transitional);
         if (!install)
         {
             ring.PassOn(token, Rebroadcast!.Queue, pending, outputs);

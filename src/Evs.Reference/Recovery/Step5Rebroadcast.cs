@@ -9,6 +9,8 @@
 // and its token acknowledges them like any message: the token's aru is the acknowledgment (before
 // the ring is installed, a process acknowledges nothing else: Step2Buffering.Acknowledged),
 // RecoverySeq the highest rebroadcast, and Backlog what the members still have to rebroadcast.
+// This class says when 5.c's acknowledgment is made and when 5.b ends; what 5.c then adds to the
+// obligation set is ObligationSet.Extend's.
 using Evs.Reference.Ordering;
 
 namespace Evs.Reference.Recovery;
@@ -83,8 +85,4 @@ public sealed class Step5Rebroadcast
         _allReceivedAtLastVisit = AllAcknowledged(token, ring);
         return ends;
     }
-
-    /// <summary>5.c: the obligation set grown by the transitional members and their obligation sets.</summary>
-    public ObligationSet Extend(ObligationSet obligations) =>
-        Transitional.Aggregate(obligations.With(Transitional.Select(i => i.Process)), (o, i) => o.With(i.Obligations.Processes));
 }

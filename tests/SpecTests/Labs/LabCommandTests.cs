@@ -1,5 +1,6 @@
-// `evs lab check` as a student runs it: from inside the repository, its exit code and what it
-// prints when the work is the untouched starter; and a clear error, not a crash, outside it.
+// `evs lab` as a student runs it: the list of labs; `evs lab check` from inside the repository,
+// its exit code and what it prints when the work is the untouched starter; and a clear error, not
+// a crash, outside it.
 using Evs.Grading.Labs;
 using SpecTests.Cli;
 using Xunit;
@@ -31,6 +32,17 @@ public class LabCommandTests(ITestOutputHelper output)
         {
             if (!hadFailures && Directory.Exists(Repository.FailuresFolder(lab))) Directory.Delete(Repository.FailuresFolder(lab), recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task Listing_the_labs_shows_all_eight_with_their_folders_and_what_judges_them()
+    {
+        var (code, text) = await EvsProcess.RunAsync(output, Repository.Root, "lab", "list");
+        Assert.Equal(0, code);
+        Assert.Equal(8, Lab.All.Length);
+        foreach (var lab in Lab.All) Assert.Contains(lab.Folder, text);
+        Assert.Contains("PC.1, PC.2", text);
+        Assert.Contains("C1-C3, L1-L5", text);
     }
 
     [Fact]

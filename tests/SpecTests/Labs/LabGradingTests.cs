@@ -2,8 +2,12 @@
 // reference (the library's own classes) passes, the untouched starter fails with the
 // NotImplementedException of its first method to run, and a deliberately wrong version fails
 // with the specification it breaks — the lesson each lab teaches. The wrong versions are the
-// library's file with one line changed, so each reads as "the reference, except …".
+// library's file with one line changed, so each reads as "the reference, except …". And every
+// starter declares what the library's file declares, documented alike.
 using Evs.Grading.Labs;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Xunit;
 
 namespace SpecTests.Labs;
@@ -69,9 +73,9 @@ public class LabGradingTests
     [Fact]
     public void Lab3_forgetting_step_5c_fails_the_case_of_Section_3_2()
     {
-        var wrong = Submission.Mutant("no 5.c", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
-            "Transitional.Aggregate(obligations.With(Transitional.Select(i => i.Process)), (o, i) => o.With(i.Obligations.Processes))",
-            "obligations"));
+        var wrong = Submission.Mutant("no 5.c", Repository, "Recovery/ObligationSet.cs", source => Replace(source,
+            "With(transitional.Select(i => i.Process)).With(transitional.SelectMany(i => i.Obligations.Processes))",
+            "this"));
         var report = Grade(3, wrong);
         Assert.Contains("5.c", report[Section32Case.Spec]!.FirstFailure?.Message);
         Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
@@ -99,6 +103,125 @@ public class LabGradingTests
     }
 
     [Fact]
+    public void Lab5_a_transitional_configuration_of_members_from_other_regular_configurations_breaks_M_2_and_7_1()
+    {
+        var wrong = Submission.Mutant("4.a without the old configuration", Repository, "Recovery/Step4TransitionalConfiguration.cs", source => Replace(source,
+            "exchanged.Where(i => i.OldConfiguration?.Id == myOld.Id)",
+            "exchanged"));
+        var report = Grade(5, wrong);
+        Assert.False(report["M.2"]!.Holds, Describe(report));
+        Assert.False(report["7.1"]!.Holds, Describe(report));
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab5_not_rebroadcasting_a_message_that_no_members_aru_covers_breaks_Failure_Atomicity_4()
+    {
+        var wrong = Submission.Mutant("4.b without its fallback", Repository, "Recovery/Step4TransitionalConfiguration.cs", source => Replace(source,
+            "if (responsible is null || responsible.Process == me)",
+            "if (responsible?.Process == me)"));
+        var report = Grade(5, wrong);
+        Assert.False(report["4"]!.Holds, Describe(report));
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab6_ending_step_5b_as_soon_as_every_member_has_every_rebroadcast_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.b ends a visit early", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "bool ends = _allReceivedAtLastVisit;",
+            "bool ends = AllAcknowledged(token, ring);"));
+        var report = Grade(6, wrong);
+        Assert.Contains("5.b", report[Section32Case.Spec]!.FirstFailure?.Message);
+        Assert.Contains("second visit", report[Section32Case.Spec]!.FirstFailure?.Message);
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab6_ending_step_5b_when_this_process_alone_has_every_rebroadcast_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.b on my own aru", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "NoMoreRebroadcasts(token, ring) && ring.ReceivedByAll >= token.RecoverySeq",
+            "NoMoreRebroadcasts(token, ring) && ring.Buffer.MyAru >= token.RecoverySeq"));
+        var report = Grade(6, wrong);
+        Assert.Contains("what it alone holds is not enough", report[Section32Case.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab6_believing_no_more_rebroadcasts_come_before_every_member_held_the_token_breaks_Failure_Atomicity_4_and_7_1()
+    {
+        var wrong = Submission.Mutant("no second visit", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "ring.Visits >= 2 && token.Backlog == 0",
+            "token.Backlog == 0"));
+        var report = Grade(6, wrong);
+        Assert.False(report["4"]!.Holds, Describe(report));
+        Assert.False(report["7.1"]!.Holds, Describe(report));
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab7_a_majority_that_counts_half_the_processes_as_a_majority_breaks_Uniqueness_PC_1()
+    {
+        var wrong = Submission.Mutant("half is a majority", Repository, "PrimaryComponent/Majority.cs", source => Replace(source,
+            "2 * members.Count(_universe.Contains) > _universe.Count",
+            "2 * members.Count(_universe.Contains) >= _universe.Count"));
+        var report = Grade(7, wrong);
+        Assert.False(report["PC.1"]!.Holds, Describe(report));
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab7_dynamic_linear_voting_without_its_tie_break_breaks_Uniqueness_PC_1()
+    {
+        var wrong = Submission.Mutant("no tie-break", Repository, "PrimaryComponent/DynamicLinearVoting.cs", source => Replace(source,
+            "(2 * shared == previous.Members.Count && members.Contains(previous.Members.Min))",
+            "(2 * shared == previous.Members.Count)"));
+        var report = Grade(7, wrong);
+        Assert.False(report["PC.1"]!.Holds, Describe(report));
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab7_is_judged_by_the_primary_component_specifications_and_by_whether_a_run_that_ends_together_ends_primary()
+    {
+        var rows = new LabRunner.Rows(Judge.PrimaryComponent).ToArray().Select(r => r.Spec);
+        Assert.Equal([LabRunner.NoException, LabRunner.Settles, "PC.1", "PC.2", PrimaryProgress.Spec], rows);
+    }
+
+    [Fact]
+    public void Lab7_an_algorithm_that_never_decides_primary_holds_Uniqueness_and_Continuity_but_fails_the_progress_row()
+    {
+        var wrong = Submission.Mutant("never primary", Repository, "PrimaryComponent/Majority.cs", source => Replace(source,
+            "2 * members.Count(_universe.Contains) > _universe.Count",
+            "false"));
+        var report = Grade(7, wrong);
+        Assert.True(report["PC.1"]!.Holds, Describe(report));
+        Assert.True(report["PC.2"]!.Holds, Describe(report));
+        Assert.Contains("blocks every process", report[PrimaryProgress.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab8_a_consensus_timeout_that_fails_nobody_never_ends_Gather_so_runs_never_settle()
+    {
+        var wrong = Submission.Mutant("timeout fails nobody", Repository, "Membership/Gather.cs", source => Replace(source,
+            "var failSet = FailSet.Union(silent);",
+            "var failSet = FailSet;"));
+        var report = Grade(8, wrong);
+        Assert.False(report[LabRunner.Settles]!.Holds, Describe(report));
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab8_a_proposal_that_keeps_the_failed_processes_never_forms_a_ring_without_them_so_runs_never_settle()
+    {
+        var wrong = Submission.Mutant("proposed ignores the fail set", Repository, "Membership/Gather.cs", source => Replace(source,
+            "public ImmutableSortedSet<ProcessId> Proposed => ProcSet.Except(FailSet);",
+            "public ImmutableSortedSet<ProcessId> Proposed => ProcSet;"));
+        var report = Grade(8, wrong);
+        Assert.False(report[LabRunner.Settles]!.Holds, Describe(report));
+    }
+
+    [Fact]
     public void A_file_that_does_not_compile_is_reported_with_its_path_and_line_and_nothing_runs()
     {
         var broken = Submission.Mutant("broken", Repository, "Ordering/DeliveryRule.cs", source => Replace(source, "seq == deliveredUpTo + 1", "seq == undeclared + 1"));
@@ -121,6 +244,35 @@ public class LabGradingTests
             }
         }
     }
+
+    // The starter is the library's file with method bodies replaced: the same public members with
+    // the same signatures, since the rest of the library calls them. Their documentation may be
+    // worded for the student (lab 1's does not give Totem's pseudo-code away), and the bodies and
+    // private members differ.
+    [Theory, MemberData(nameof(Labs))]
+    public void Every_starter_declares_the_librarys_public_members_with_the_librarys_signatures(int lab)
+    {
+        foreach (var file in Lab.Find(lab)!.LibraryFiles)
+        {
+            var library = PublicMembers(File.ReadAllText(Repository.LibraryFile(file)));
+            var starter = PublicMembers(File.ReadAllText(Path.Combine(Repository.StarterFolder(Lab.Find(lab)!), Path.GetFileName(file))));
+            Assert.Equal(library, starter);
+        }
+    }
+
+    // Each public member's declaration without its body, initializer or comments, on one line.
+    private static List<string> PublicMembers(string source) =>
+        [.. CSharpSyntaxTree.ParseText(source).GetRoot().DescendantNodes().OfType<MemberDeclarationSyntax>()
+            .Where(m => m.Modifiers.Any(SyntaxKind.PublicKeyword) && m is not BaseNamespaceDeclarationSyntax)
+            .Select(m => m switch
+            {
+                MethodDeclarationSyntax method => method.WithBody(null).WithExpressionBody(null).WithSemicolonToken(default),
+                ConstructorDeclarationSyntax constructor => constructor.WithBody(null).WithExpressionBody(null).WithSemicolonToken(default),
+                PropertyDeclarationSyntax property => property.WithExpressionBody(null).WithInitializer(null).WithAccessorList(null).WithSemicolonToken(default),
+                TypeDeclarationSyntax type => type.WithMembers(default).WithOpenBraceToken(default).WithCloseBraceToken(default),
+                _ => m,
+            })
+            .Select(m => string.Join(" ", m.WithoutTrivia().ToString().Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries)))];
 
     // A wrong version must really differ from the reference: a change that no longer applies
     // (the library moved on) fails here instead of silently testing the reference.

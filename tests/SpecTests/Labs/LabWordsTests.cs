@@ -1,6 +1,7 @@
 // The words `evs lab check` prints, as a student reads them: a row counts the schedules it failed
 // in, not those it held in (a bug seen twice reads as twice), and the commands printed under a
-// failing schedule show what the student is debugging, for the filter lab the filtered history.
+// failing schedule show what the student is debugging, for the filter lab the filtered history,
+// for the primary component lab the run with the algorithm the grader chose.
 using Evs.Grading.Labs;
 using Evs.Grading.Schedules;
 using Xunit;
@@ -44,6 +45,20 @@ public class LabWordsTests
         Assert.Contains(lines, l => l.StartsWith("drawn:", StringComparison.Ordinal) && l.EndsWith($"evs demo --scenario f/seed.json --seed {seed} --primary {primary} --vs", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith($"evs sim --scenario f/seed.json --seed {seed} --trace ref.jsonl --primary {primary} --vs-trace ref.vs.jsonl", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith($"evs lab check {filterLab.Number} --replay f/seed.json --replay-seed {seed} --trace t.jsonl", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(7L, "majority")]
+    [InlineData(8L, "dynamic-linear-voting")]
+    public void For_the_primary_component_lab_the_reference_and_drawing_commands_run_the_graders_algorithm_without_the_filter(long seed, string primary)
+    {
+        var primaryLab = Lab.All.Single(l => l.Judge == Judge.PrimaryComponent);
+
+        var lines = ReplayCommands.Lines(primaryLab, "f/seed.json", seed);
+
+        Assert.Contains(lines, l => l.StartsWith("drawn:", StringComparison.Ordinal) && l.EndsWith($"evs demo --scenario f/seed.json --seed {seed} --primary {primary}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith($"evs sim --scenario f/seed.json --seed {seed} --trace ref.jsonl --primary {primary}", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("--vs", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -100,8 +100,7 @@ public class Step5RebroadcastTests
     [Fact]
     public void Step5c_adds_the_transitional_members_and_their_obligation_sets()
     {
-        var step5 = new Step5Rebroadcast([Info(Q), Info(R, obligations: Obligations(S))]);
-        Assert.Equal(Obligations(P, Q, R, S), step5.Extend(Obligations(P)));
+        Assert.Equal(Obligations(P, Q, R, S), Obligations(P).Extend([Info(Q), Info(R, obligations: Obligations(S))]));
     }
 
     [Fact]
@@ -109,7 +108,7 @@ public class Step5RebroadcastTests
     {
         // First attempt: q and r of {p,q,r} recover towards {q,r,s,t}; q acknowledges all the
         // rebroadcasts (so r may install and deliver relying on it), then the attempt fails.
-        var obligations = new Step5Rebroadcast([Info(Q), Info(R)]).Extend(ObligationSet.Empty);
+        var obligations = ObligationSet.Empty.Extend([Info(Q), Info(R)]);
         Assert.Equal(Obligations(Q, R), obligations);
 
         // Next attempt: r is gone; q is alone in its transitional configuration. r's message 3

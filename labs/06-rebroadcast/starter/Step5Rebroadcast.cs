@@ -1,7 +1,8 @@
-// Lab 3 starter (labs/03-obligation-sets/README.md): step 5 of the recovery algorithm — when the
-// rebroadcasts are all received, by this process (5.c) and by every member (5.b), and how the
-// obligation set grows. The constructor, the queue of rebroadcasts, TakeIn and Ends are given; the
-// four rules are yours. `evs lab start 3` copies this file to student/, `evs lab check 3` grades it.
+// Lab 6 starter (labs/06-rebroadcast/README.md): step 5 of the recovery algorithm — taking in the
+// old messages the others rebroadcast (5.a), when this process has received them all (5.c's
+// condition), when every member has, and when step 5 ends (5.b). The constructor and the queue of
+// rebroadcasts are given; the rest is yours. `evs lab start 6` copies this file to student/,
+// `evs lab check 6` grades it.
 using Evs.Reference.Ordering;
 
 namespace Evs.Reference.Recovery;
@@ -38,41 +39,41 @@ public sealed class Step5Rebroadcast
     /// </summary>
     public static void TakeIn(RegularMessage? original, TotemRing? old)
     {
-        if (original is not null && old is not null && original.Ring == old.Id) old.Buffer.Add(original);
+        throw new NotImplementedException("lab 6: Step5Rebroadcast.TakeIn");
     }
 
     /// <summary>
     /// Whether no more rebroadcasts will come: every member of the new ring has held the token at
-    /// least once since recovery began and none had anything left to rebroadcast at its last visit.
+    /// least once since recovery began (this is this process's second visit or later) and none
+    /// had anything left to rebroadcast at its last visit.
     /// </summary>
     public static bool NoMoreRebroadcasts(Token token, TotemRing ring) =>
-        throw new NotImplementedException("lab 3: Step5Rebroadcast.NoMoreRebroadcasts");
+        throw new NotImplementedException("lab 6: Step5Rebroadcast.NoMoreRebroadcasts");
 
     /// <summary>
     /// 5.c's condition: as it passes this token on, this process acknowledges having received all
     /// of the rebroadcast messages.
     /// </summary>
     public static bool AcknowledgesAll(Token token, TotemRing ring) =>
-        throw new NotImplementedException("lab 3: Step5Rebroadcast.AcknowledgesAll");
+        throw new NotImplementedException("lab 6: Step5Rebroadcast.AcknowledgesAll");
 
     /// <summary>Every member of the new ring (so of every transitional configuration) has received every rebroadcast.</summary>
     public static bool AllAcknowledged(Token token, TotemRing ring) =>
-        throw new NotImplementedException("lab 3: Step5Rebroadcast.AllAcknowledged");
+        throw new NotImplementedException("lab 6: Step5Rebroadcast.AllAcknowledged");
 
     /// <summary>
-    /// 5.b's end, at this token visit (given): the visit after the one at which every member was first
-    /// known to have received everything (<see cref="AllAcknowledged"/>). In between, every other member
-    /// held the token knowing that no more rebroadcasts come (<see cref="AcknowledgesAll"/>), and took on
-    /// its obligations, so the process that installs first relies only on members that did (Section 3.2).
+    /// 5.b's end, at this token visit: every member has "acknowledged having received all of the
+    /// rebroadcast messages" in the sense of 5.c — knowing that no more will come, and so having
+    /// taken on its obligations. Received by all is not enough: a member acknowledges a rebroadcast
+    /// on the token before it knows it is the last one, and a process that installed relying on that
+    /// acknowledgment, then failed, would leave the member free to discard the messages it delivered
+    /// as safe (Section 3.2, Specification 7.1). So 5.b ends at the visit after the one at which every
+    /// member was first known to have received everything: in between, every other member held the
+    /// token with nothing left to rebroadcast anywhere and every rebroadcast received
+    /// (<see cref="AcknowledgesAll"/>), and took on its obligations. Call it once per token visit.
     /// </summary>
     public bool Ends(Token token, TotemRing ring)
     {
-        bool ends = _allReceivedAtLastVisit;
-        _allReceivedAtLastVisit = AllAcknowledged(token, ring);
-        return ends;
+        throw new NotImplementedException("lab 6: Step5Rebroadcast.Ends");
     }
-
-    /// <summary>5.c: the obligation set grown by the transitional members and their obligation sets.</summary>
-    public ObligationSet Extend(ObligationSet obligations) =>
-        throw new NotImplementedException("lab 3: Step5Rebroadcast.Extend");
 }
