@@ -38,8 +38,11 @@ public enum MutationOperator
     /// <summary>A statement (a call, an assignment) left out.</summary>
     DroppedStatement,
 
-    /// <summary>A query for its opposite: <c>Min</c> and <c>Max</c>, <c>Any</c> and <c>All</c>, <c>First</c> and <c>Last</c>, ascending and descending order.</summary>
+    /// <summary>A query for its opposite: <c>Min</c> and <c>Max</c>, <c>Any</c> and <c>All</c>, <c>First</c> and <c>Last</c>, ascending and descending order, union and intersection.</summary>
     Query,
+
+    /// <summary>A call forgotten: <c>set.With(more)</c> becomes <c>set</c>.</summary>
+    DroppedCall,
 }
 
 /// <summary>

@@ -145,6 +145,7 @@ public static class MutantSchema
             ["Min"] = "Max", ["Max"] = "Min", ["Any"] = "All", ["All"] = "Any",
             ["First"] = "Last", ["Last"] = "First", ["FirstOrDefault"] = "LastOrDefault", ["LastOrDefault"] = "FirstOrDefault",
             ["OrderBy"] = "OrderByDescending", ["OrderByDescending"] = "OrderBy", ["ThenBy"] = "ThenByDescending", ["ThenByDescending"] = "ThenBy",
+            ["Union"] = "Intersect", ["Intersect"] = "Union",
         };
 
         private int _next = firstId;
@@ -199,10 +200,34 @@ public static class MutantSchema
         public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
         {
             var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
-            if (!Mutable(node) || node.Expression is not MemberAccessExpressionSyntax { Name: IdentifierNameSyntax name }
-                || !Queries.TryGetValue(name.Identifier.Text, out var other)) return visited;
-            return Wrap(visited, [Choice(node, MutationOperator.Query, n => Rename(n, other), visited)]);
+            if (!Mutable(node) || node.Expression is not MemberAccessExpressionSyntax { Name: SimpleNameSyntax name } access) return visited;
+            var choices = new List<(Mutant, ExpressionSyntax)>();
+            if (Queries.TryGetValue(name.Identifier.Text, out var other))
+                choices.Add(Choice(node, MutationOperator.Query, n => Rename(n, other), visited));
+            // `set.With(more)` → `set`: the call forgotten. Only where the receiver has the call's
+            // type does it compile; the others are left out with the mutants that do not compile.
+            if (node.Parent is not ExpressionStatementSyntax && access.Expression is not (PredefinedTypeSyntax or ThisExpressionSyntax or BaseExpressionSyntax))
+                choices.Add(Choice(node, MutationOperator.DroppedCall, n => ((MemberAccessExpressionSyntax)n.Expression).Expression, visited));
+            return Wrap(visited, choices);
         }
+
+        public override SyntaxNode? VisitArrowExpressionClause(ArrowExpressionClauseSyntax node)
+        {
+            var visited = (ArrowExpressionClauseSyntax)base.VisitArrowExpressionClause(node)!;
+            return NegatableResult(node.Expression) ? visited.WithExpression(NegateCondition(node.Expression, visited.Expression)) : visited;
+        }
+
+        public override SyntaxNode? VisitReturnStatement(ReturnStatementSyntax node)
+        {
+            var visited = (ReturnStatementSyntax)base.VisitReturnStatement(node)!;
+            return node.Expression is { } e && NegatableResult(e) ? visited.WithExpression(NegateCondition(e, visited.Expression!)) : visited;
+        }
+
+        // A result computed by a call or read from a member may be a truth value, to be negated as a
+        // whole (where it is not one, the negation does not compile and is left out); comparisons,
+        // constants and negations have mutants of their own.
+        private bool NegatableResult(ExpressionSyntax result) =>
+            Mutable(result) && result is InvocationExpressionSyntax or MemberAccessExpressionSyntax or IdentifierNameSyntax;
 
         public override SyntaxNode? VisitIfStatement(IfStatementSyntax node)
         {
