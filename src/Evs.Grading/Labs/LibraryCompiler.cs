@@ -40,6 +40,9 @@ public static class LibraryCompiler
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(PlatformReferences);
 
+    /// <summary>The framework and package assemblies the library is compiled against.</summary>
+    internal static ImmutableArray<MetadataReference> Platform => References.Value;
+
     /// <summary>Compiles the library in <paramref name="repository"/> with <paramref name="submission"/>'s replacements.</summary>
     public static CompiledLibrary Compile(Repository repository, Submission submission) =>
         Emit(repository, Compilation(repository, submission), out _);

@@ -54,15 +54,16 @@ public sealed record MutantLibrary(CompiledLibrary Compiled, ImmutableArray<Muta
 
     private static List<SchemaOfFile> Schema(Repository repository, Lab lab, IReadOnlySet<int> leftOut)
     {
+        var reference = LibraryCompiler.Compilation(repository, Submission.Reference);
         var files = new List<SchemaOfFile>();
         int next = 1;
         foreach (var libraryFile in lab.LibraryFiles)
         {
             var path = repository.LibraryFile(libraryFile);
-            var source = File.ReadAllText(path);
+            var tree = reference.SyntaxTrees.First(t => t.FilePath == path);
             var starter = Path.Combine(repository.StarterFolder(lab), Path.GetFileName(libraryFile));
             var members = MutantSchema.StudentMembers(File.ReadAllText(starter));
-            var schema = MutantSchema.Rewrite(libraryFile, source, next, leftOut, members);
+            var schema = MutantSchema.Rewrite(libraryFile, tree, reference.GetSemanticModel(tree), next, leftOut, members);
             files.Add(new SchemaOfFile(libraryFile, path, schema));
             next += schema.Mutants.Length;
         }

@@ -52,7 +52,18 @@ public static class MutantSchema
     public static SchemaFile Rewrite(string file, string source, int firstId, IReadOnlySet<int> leftOut, IReadOnlySet<string> members)
     {
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
-        var rewriter = new Rewriter(file, firstId, leftOut, members);
+        var alone = CSharpCompilation.Create("alone", [tree], Labs.LibraryCompiler.Platform);
+        return Rewrite(file, tree, alone.GetSemanticModel(tree), firstId, leftOut, members);
+    }
+
+    /// <summary>
+    /// The schema of <paramref name="tree"/>, a file of a compilation whose <paramref name="model"/>
+    /// gives the types: a forgotten call is a mutant only where the call's result has its receiver's
+    /// type, so that the choice between them has the type the code around it expects.
+    /// </summary>
+    public static SchemaFile Rewrite(string file, SyntaxTree tree, SemanticModel model, int firstId, IReadOnlySet<int> leftOut, IReadOnlySet<string> members)
+    {
+        var rewriter = new Rewriter(file, model, firstId, leftOut, members);
         var root = rewriter.Visit(tree.GetRoot());
         return new SchemaFile(root.ToFullString(), [.. rewriter.Mutants]);
     }
@@ -112,7 +123,7 @@ public static class MutantSchema
         return member.Length == 0 ? type : $"{type}.{member}";
     }
 
-    private sealed class Rewriter(string file, int firstId, IReadOnlySet<int> leftOut, IReadOnlySet<string> members) : CSharpSyntaxRewriter
+    private sealed class Rewriter(string file, SemanticModel model, int firstId, IReadOnlySet<int> leftOut, IReadOnlySet<string> members) : CSharpSyntaxRewriter
     {
         private static readonly Dictionary<SyntaxKind, SyntaxKind> Boundary = new()
         {
@@ -206,10 +217,13 @@ public static class MutantSchema
                 choices.Add(Choice(node, MutationOperator.Query, n => Rename(n, other), visited));
             // `set.With(more)` → `set`: the call forgotten. Only where the receiver has the call's
             // type does it compile; the others are left out with the mutants that do not compile.
-            if (node.Parent is not ExpressionStatementSyntax && access.Expression is not (PredefinedTypeSyntax or ThisExpressionSyntax or BaseExpressionSyntax))
+            if (node.Parent is not ExpressionStatementSyntax && SameType(node, access.Expression))
                 choices.Add(Choice(node, MutationOperator.DroppedCall, n => ((MemberAccessExpressionSyntax)n.Expression).Expression, visited));
             return Wrap(visited, choices);
         }
+
+        private bool SameType(ExpressionSyntax a, ExpressionSyntax b) =>
+            model.GetTypeInfo(a).Type is { TypeKind: not TypeKind.Error } type && SymbolEqualityComparer.Default.Equals(type, model.GetTypeInfo(b).Type);
 
         public override SyntaxNode? VisitArrowExpressionClause(ArrowExpressionClauseSyntax node)
         {
