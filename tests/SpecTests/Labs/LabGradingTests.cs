@@ -4,6 +4,7 @@
 // with the specification it breaks — the lesson each lab teaches. The wrong versions are the
 // library's file with one line changed, so each reads as "the reference, except …".
 using Evs.Grading.Labs;
+using SpecTests.Cli;
 using Xunit;
 
 namespace SpecTests.Labs;
@@ -15,7 +16,7 @@ public class LabGradingTests
 
     // Fewer schedules than `evs lab check` runs (200): the specification properties already run
     // the reference on hundreds, and every wrong version below fails within these.
-    private static readonly GradingOptions Options = new(Schedules: 40);
+    private static readonly GradingOptions Options = new(ChildCommand.Evs(EvsProcess.Executable), Schedules: 40);
 
     public static TheoryData<int> Labs => [.. Lab.All.Select(l => l.Number)];
 
