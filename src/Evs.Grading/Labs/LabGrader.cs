@@ -27,7 +27,7 @@ public sealed record GradingOptions(ChildCommand Child, int Schedules = GradingO
     /// <summary>The seconds one schedule may take unless told otherwise: the reference takes a fraction of one.</summary>
     public const int DefaultScheduleSeconds = 60;
 
-    /// <summary>A grading child's heap unless told otherwise: the reference uses a few tens of megabytes.</summary>
+    /// <summary>A grading child's heap unless told otherwise: the whole process of the reference peaks near 130 MB.</summary>
     public const int DefaultMemoryLimitMegabytes = 1024;
 
     /// <summary>The time limit of all the runs, five minutes unless told otherwise.</summary>

@@ -14,22 +14,33 @@ public static class SandboxChild
     /// <summary>
     /// Reads a <see cref="ChildRequest"/> from <paramref name="input"/>'s first line, runs it and
     /// writes its <see cref="ChildLine"/>s to <paramref name="output"/>; returns the exit code:
-    /// 0 when every schedule asked for ran, 2 when there was no request.
+    /// 0 when every schedule asked for ran, 2 when there was no request or it was not one.
     /// </summary>
     public static int Serve(TextReader input, Stream output)
     {
-        if (input.ReadLine() is not { } line)
+        if (input.ReadLine() is not { } line || Read(line) is not { } request)
         {
-            Console.Error.WriteLine("no grading request on standard input: evs lab check starts this command and writes one");
+            Console.Error.WriteLine("no grading request on standard input: evs lab check starts this command and writes one (labs/README.md, \"How the grading works\")");
             return 2;
         }
-        var request = JsonSerializer.Deserialize<ChildRequest>(line)!;
         new Thread(() => EndWhenClosed(input)) { IsBackground = true, Name = "evs-lab-parent" }.Start();
         using var protocol = new StreamWriter(output) { AutoFlush = true };
         Console.SetOut(Console.Error);
         Console.SetIn(TextReader.Null);
         Run(request, protocol.WriteLine);
         return 0;
+    }
+
+    private static ChildRequest? Read(string line)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ChildRequest>(line) is { Image: not null, Symbols: not null, Request: not null } request ? request : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     // The runner is called by name, with strings, because its types in the grading context are

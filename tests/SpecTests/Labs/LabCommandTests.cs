@@ -73,6 +73,15 @@ public class LabCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_hidden_grading_child_started_by_hand_with_no_request_exits_2_saying_what_starts_it()
+    {
+        using var child = EvsProcess.Start("evs lab grade-child", output, Repository.Root, [.. ChildCommand.Subcommand]);
+        await child.WriteLineAsync("not a request");
+        Assert.Equal(2, await child.WaitForExitAsync());
+        Assert.Contains(child.Errors, l => l.StartsWith("no grading request on standard input: evs lab check starts this command", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Outside_the_repository_it_exits_2_saying_where_it_looked()
     {
         var elsewhere = Directory.CreateTempSubdirectory("evs-lab-").FullName;
