@@ -30,6 +30,10 @@ public sealed class GradingChildProcess : IDisposable
 
     private const int KeptLineLength = 1_000;
 
+    // How long a child that closed its standard output may take to exit: writing a stack
+    // overflow's frames and ending take a fraction of a second.
+    private static readonly TimeSpan ExitPatience = TimeSpan.FromSeconds(10);
+
     private readonly Process _process;
     private readonly Queue<string> _errors = new();
     private Task<string?>? _reading;
@@ -91,9 +95,14 @@ public sealed class GradingChildProcess : IDisposable
         return line is null ? ChildRead.Ended : ChildRead.Line;
     }
 
-    /// <summary>Once it has ended: its exit code and the last lines of its standard error.</summary>
+    /// <summary>
+    /// Once it has closed its standard output: its exit code and the last lines of its standard
+    /// error. A child still running some seconds after closing it (which only a student's code
+    /// could do) is killed first.
+    /// </summary>
     public (int ExitCode, IReadOnlyList<string> Errors) Ending()
     {
+        if (!_process.WaitForExit(ExitPatience)) Kill();
         _process.WaitForExit();
         lock (_errors) return (_process.ExitCode, [.. _errors]);
     }

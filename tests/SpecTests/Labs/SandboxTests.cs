@@ -12,6 +12,9 @@ using Xunit;
 
 namespace SpecTests.Labs;
 
+// With the Cli tests, alone: the loop's time limit is a few seconds, and the schedules around it
+// must not come near it for want of a core.
+[Collection(CliCollection.Name)]
 public class SandboxTests
 {
     private static readonly Repository Repository = Repository.Find(AppContext.BaseDirectory)
@@ -107,6 +110,27 @@ public class SandboxTests
         var runs = replayed[LabRunner.NoException]!;
         Assert.Equal("failed in 1 of 1 schedule", runs.Verdict);
         Assert.Equal("schedule 0 ended the grading process: stack overflow in your AruRule.Apply (a recursion that never ends?)", runs.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void A_grading_child_that_is_not_one_stops_the_grade_with_its_exit_code_and_last_words_instead_of_failing_the_students_code()
+    {
+        var notEvs = new ChildCommand("/bin/sh", ["-c", "echo this is not evs >&2; exit 3"]);
+
+        var e = Assert.Throws<GradingChildException>(() => LabGrader.Grade(Repository, Lab.Find(1)!, Submission.Reference, Options with { Child = notEvs }));
+
+        Assert.StartsWith("the grading child ended with exit code 3 before schedule 0 started:", e.Message);
+        Assert.Contains("this is not evs", e.Message);
+    }
+
+    [Fact]
+    public void A_grading_child_program_that_does_not_exist_stops_the_grade_naming_it()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-evs-" + Guid.NewGuid().ToString("N"));
+
+        var e = Assert.Throws<GradingChildException>(() => LabGrader.Grade(Repository, Lab.Find(1)!, Submission.Reference, Options with { Child = ChildCommand.Evs(missing) }));
+
+        Assert.StartsWith($"the grading child {missing} could not be started", e.Message);
     }
 
     // The "runs" row failed first on the first schedule with p5, saying that it ended the child.
