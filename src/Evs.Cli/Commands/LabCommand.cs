@@ -2,8 +2,11 @@
 // the student's folder, `check` grades the student's files (or the starter, or the reference) by
 // the specification properties: the library is compiled with their classes in place of its own,
 // and random fault schedules run through the simulator and the checkers. A failing row names
-// the schedule and seed that show it, saved to a file that `--replay` runs again.
+// the schedule and seed that show it, saved to a file that `--replay` runs again. The student's
+// code runs in a child process, this very program as the hidden `evs lab grade-child`, with a time
+// limit per schedule and a memory limit (labs/README.md, "How the grading works").
 using System.CommandLine;
+using Evs.Cli.Cluster;
 using Evs.Grading.Labs;
 using Spectre.Console;
 
@@ -17,6 +20,7 @@ internal static class LabCommand
         Start(),
         Check(),
         LabMutateCommand.Create(),
+        GradeChild(),
     };
 
     private static Command List()
@@ -69,9 +73,11 @@ internal static class LabCommand
         var replay = new Option<FileInfo?>("--replay") { Description = "Run only this schedule (a scenario file a failing check saved), with --replay-seed, and write its trace." };
         var replaySeed = new Option<long>("--replay-seed") { Description = "The run seed of the --replay schedule (the failing check prints it)." };
         var trace = new Option<FileInfo?>("--trace") { Description = "With --replay: write the run's trace here (and, for lab 4, its virtual synchrony trace beside it as NAME.vs.jsonl)." };
-        var command = new Command("check", "Grade a lab: compile the library with its files, run random fault schedules, judge every run by the specifications. Exit 0: every specification held; 1: one failed or the files do not compile; 2: bad input.")
+        var scheduleLimit = new Option<int>("--schedule-time-limit") { Description = "Seconds one schedule may run before it is stopped and reported (a loop that never ends).", DefaultValueFactory = _ => GradingOptions.DefaultScheduleSeconds };
+        var memoryLimit = new Option<int>("--memory-limit") { Description = "Megabytes of heap the process running your code may use.", DefaultValueFactory = _ => GradingOptions.DefaultMemoryLimitMegabytes };
+        var command = new Command("check", "Grade a lab: compile the library with its files, run random fault schedules in a process of their own, judge every run by the specifications. Exit 0: every specification held; 1: one failed or the files do not compile; 2: bad input.")
         {
-            number, against, schedules, seed, replay, replaySeed, trace,
+            number, against, schedules, seed, replay, replaySeed, trace, scheduleLimit, memoryLimit,
         };
         command.SetAction(parse =>
         {
@@ -97,10 +103,37 @@ internal static class LabCommand
                 }
                 one = new Schedule(File.ReadAllText(file.FullName), parse.GetValue(replaySeed));
             }
-            var options = new GradingOptions(parse.GetValue(schedules), parse.GetValue(seed));
+            if (Positive(parse.GetValue(scheduleLimit), "--schedule-time-limit", "seconds") is not { } seconds
+                || Positive(parse.GetValue(memoryLimit), "--memory-limit", "megabytes") is not { } megabytes) return ExitCodes.BadInput;
+            var options = new GradingOptions(ThisEvs(), parse.GetValue(schedules), parse.GetValue(seed),
+                ScheduleTimeLimit: TimeSpan.FromSeconds(seconds), MemoryLimitMegabytes: megabytes);
             return Grade(repository, lab, submission, options, one, parse.GetValue(trace)?.FullName);
         });
         return command;
+    }
+
+    // `evs lab grade-child`, hidden: the process in which `evs lab check` runs the student's code
+    // (SandboxChild). It reads its request on standard input and answers on standard output.
+    private static Command GradeChild()
+    {
+        var command = new Command(ChildCommand.Subcommand[1], "Run a lab's schedules on a compiled submission (evs lab check starts it).") { Hidden = true };
+        command.SetAction(_ => SandboxChild.Serve(Console.In, Console.OpenStandardOutput()));
+        return command;
+    }
+
+    // This very program as a grading child, however it was started (EvsExecutable).
+    internal static ChildCommand ThisEvs()
+    {
+        var info = EvsExecutable.StartInfo(ChildCommand.Subcommand);
+        return new ChildCommand(info.FileName, [.. info.ArgumentList]);
+    }
+
+    // A limit must be a positive number; otherwise a plain line saying which option is wrong, and null.
+    private static int? Positive(int value, string option, string unit)
+    {
+        if (value > 0) return value;
+        Console.WriteLine($"{option} must be a positive number of {unit}, not {value}.");
+        return null;
     }
 
     internal static Argument<int> LabNumber() =>
@@ -146,7 +179,7 @@ internal static class LabCommand
                 }, replay, tracePath);
             });
         }
-        catch (TimeoutException e)
+        catch (Exception e) when (e is TimeoutException or GradingChildException)
         {
             AnsiConsole.MarkupLineInterpolated($"[red]gave up:[/] {e.Message}");
             return ExitCodes.Violation;

@@ -1,11 +1,9 @@
 // `evs lab mutate N`: how far a lab's grading can be trusted (issue 15, item 2). Every mutant of
 // the lab's reference classes (Evs.Grading/Mutation) is graded as a student's file would be;
 // the command prints the mutants the grading lets through and the lab's mutation score, the
-// number labs/README.md's table reports. `--worker` is the same command as a worker process of
-// the campaign, which the campaign starts itself.
+// number labs/README.md's table reports. The mutants run in the grading children of `evs lab check`.
 using System.CommandLine;
 using System.Globalization;
-using Evs.Cli.Cluster;
 using Evs.Grading.Labs;
 using Evs.Grading.Mutation;
 using Spectre.Console;
@@ -21,33 +19,33 @@ internal static class LabMutateCommand
         var seed = new Option<ulong>("--seed") { Description = "The seed the schedules are drawn from.", DefaultValueFactory = _ => GradingOptions.DefaultSeed };
         var workers = new Option<int>("--workers") { Description = "How many mutants are graded at once, each in a process of its own.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var list = new Option<bool>("--list") { Description = "Only list the mutants, without grading them." };
-        var worker = new Option<string?>("--worker") { Description = "Serve as a worker of a campaign, on the compiled mutants in this folder.", Hidden = true };
+        var scheduleLimit = new Option<int>("--schedule-time-limit") { Description = "How many seconds one schedule of a mutant may run before it counts as a loop that never ends (caught).", DefaultValueFactory = _ => DefaultScheduleSeconds };
         var command = new Command("mutate", "Measure a lab's grading by mutation: grade every small mistake in the lab's reference classes (a condition negated, a bound off by one, a statement left out...) and print those the grading lets through and the mutation score. Exit 0: every mutant is caught or listed as equivalent; 1: some survived.")
         {
-            number, schedules, seed, workers, list, worker,
+            number, schedules, seed, workers, list, scheduleLimit,
         };
         command.SetAction(parse =>
         {
             if (LabCommand.Locate(parse.GetValue(number)) is not var (repository, lab)) return ExitCodes.BadInput;
-            if (parse.GetValue(worker) is { } folder)
-            {
-                MutationWorker.Serve(lab, folder, parse.GetValue(schedules), parse.GetValue(seed), Console.In, Console.Out);
-                return ExitCodes.Ok;
-            }
             if (parse.GetValue(list))
             {
                 foreach (var mutant in MutantLibrary.Of(repository, lab)) Console.WriteLine(mutant);
                 return ExitCodes.Ok;
             }
-            return Campaign(repository, lab, parse.GetValue(schedules), parse.GetValue(seed), parse.GetValue(workers));
+            var options = new GradingOptions(LabCommand.ThisEvs(), parse.GetValue(schedules), parse.GetValue(seed),
+                TimeLimit: TimeSpan.FromMinutes(30), ScheduleTimeLimit: TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(scheduleLimit))));
+            return Campaign(repository, lab, options, Math.Max(1, parse.GetValue(workers)));
         });
         return command;
     }
 
-    private static int Campaign(Repository repository, Lab lab, int schedules, ulong seed, int workers)
+    // A schedule of the reference takes well under a second; a mutant's that takes this long loops.
+    private const int DefaultScheduleSeconds = 20;
+
+    private static int Campaign(Repository repository, Lab lab, GradingOptions options, int workers)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]Lab {lab.Number}: {lab.Title}[/]");
-        AnsiConsole.WriteLine($"mutants of {string.Join(", ", lab.FileNames)}, each graded on {schedules} schedules from seed {seed}, {workers} at a time");
+        AnsiConsole.WriteLine($"mutants of {string.Join(", ", lab.FileNames)}, each graded on {options.Schedules} schedules from seed {options.Seed}, {workers} at a time");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         MutationReport report;
         try
@@ -56,7 +54,7 @@ internal static class LabMutateCommand
             report = ProgressDisplay.Show(display =>
             {
                 var graded = display.Count("mutant", total);
-                var result = MutationCampaign.Run(repository, lab, schedules, seed, workers, EvsExecutable.StartInfo, _ => graded.Increment());
+                var result = MutationCampaign.Run(repository, lab, options, workers, _ => graded.Increment());
                 graded.Set(total);
                 return result;
             });

@@ -1,18 +1,22 @@
-// Grading a lab from end to end: compile the library with the submission's files, load it in a
-// context of its own, run the lab's schedules there (LabRunner), and give back the report.
-// Students' code may loop forever; the grade runs on a thread of its own and gives up after a
-// time limit, naming the schedule it was on.
+// Grading a lab from end to end: compile the library with the submission's files, run the lab's
+// schedules on it in grading children (Sandbox: a process of its own, with a time limit per
+// schedule and a memory limit, so that no student's code can stop the grader), and give back the
+// report. The same checks run whatever the caller: evs starts itself as the child, a test starts
+// the evs it built.
 using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace Evs.Grading.Labs;
 
-/// <summary>How to grade: how many schedules, from which seed, within how long.</summary>
+/// <summary>How to grade: how many schedules, from which seed, in which child, within which limits.</summary>
+/// <param name="Child">How to start a grading child (<see cref="ChildCommand.Evs"/>).</param>
 /// <param name="Schedules">How many random fault schedules to run.</param>
 /// <param name="Seed">The seed the schedules are drawn from: the same seed, the same schedules.</param>
-/// <param name="TimeLimit">How long the runs may take before the grade gives up (a loop that never ends).</param>
-public sealed record GradingOptions(int Schedules = GradingOptions.DefaultSchedules, ulong Seed = GradingOptions.DefaultSeed, TimeSpan? TimeLimit = null)
+/// <param name="TimeLimit">How long all the runs may take before the grade gives up.</param>
+/// <param name="ScheduleTimeLimit">How long one schedule may run before its child is stopped (a loop that never ends).</param>
+/// <param name="MemoryLimitMegabytes">The heap a grading child may use.</param>
+public sealed record GradingOptions(ChildCommand Child, int Schedules = GradingOptions.DefaultSchedules, ulong Seed = GradingOptions.DefaultSeed,
+    TimeSpan? TimeLimit = null, TimeSpan? ScheduleTimeLimit = null, int MemoryLimitMegabytes = GradingOptions.DefaultMemoryLimitMegabytes)
 {
     /// <summary>Schedules per lab unless told otherwise: enough to catch the usual mistakes in well under a minute.</summary>
     public const int DefaultSchedules = 200;
@@ -20,8 +24,17 @@ public sealed record GradingOptions(int Schedules = GradingOptions.DefaultSchedu
     /// <summary>The base seed unless told otherwise.</summary>
     public const ulong DefaultSeed = 2026;
 
-    /// <summary>The time limit, five minutes unless told otherwise.</summary>
+    /// <summary>The seconds one schedule may take unless told otherwise: the reference takes a fraction of one.</summary>
+    public const int DefaultScheduleSeconds = 60;
+
+    /// <summary>A grading child's heap unless told otherwise: the whole process of the reference peaks near 130 MB.</summary>
+    public const int DefaultMemoryLimitMegabytes = 1024;
+
+    /// <summary>The time limit of all the runs, five minutes unless told otherwise.</summary>
     public TimeSpan Limit => TimeLimit ?? TimeSpan.FromMinutes(5);
+
+    /// <summary>The time limit of one schedule, <see cref="DefaultScheduleSeconds"/> unless told otherwise.</summary>
+    public TimeSpan ScheduleLimit => ScheduleTimeLimit ?? TimeSpan.FromSeconds(DefaultScheduleSeconds);
 }
 
 /// <summary>Grades a submission of a lab.</summary>
@@ -33,6 +46,7 @@ public static class LabGrader
     /// <paramref name="progress"/> hears each schedule's index as it starts.
     /// </summary>
     /// <exception cref="TimeoutException">The runs took longer than the time limit.</exception>
+    /// <exception cref="GradingChildException">A grading child could not start, or ended while no schedule ran.</exception>
     public static LabReport Grade(Repository repository, Lab lab, Submission submission, GradingOptions options,
         Action<int>? progress = null, Schedule? replay = null, string? tracePath = null)
     {
@@ -41,36 +55,8 @@ public static class LabGrader
         if (!compiled.Succeeded) return new LabReport(submission.Name, compiled.Errors, [], 0, clock.Elapsed);
         var request = new LabRequest(lab.Judge, options.Schedules, options.Seed,
             [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath, lab.Section32);
-        var outcome = RunIsolated(compiled, request, options.Limit, progress ?? (_ => { }));
+        var classes = lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToImmutableArray();
+        var outcome = Sandbox.Run(compiled, request, options, classes, progress ?? (_ => { }));
         return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
-    }
-
-    // The runner is called by name, with strings, because its types in the grading context are
-    // not this context's types even though they come from the same file.
-    private static RunOutcome RunIsolated(CompiledLibrary compiled, LabRequest request, TimeSpan limit, Action<int> progress)
-    {
-        var context = new GradingLoadContext(compiled);
-        try
-        {
-            var run = context.Grading.GetType(typeof(LabRunner).FullName!, throwOnError: true)!
-                .GetMethod(nameof(LabRunner.Run))!;
-            int current = -1;
-            string? json = null;
-            Exception? failure = null;
-            var thread = new Thread(() =>
-            {
-                try { json = (string)run.Invoke(null, [JsonSerializer.Serialize(request), (Action<int>)(i => progress(current = i))])!; }
-                catch (Exception e) { failure = e; }
-            }) { IsBackground = true, Name = "evs-lab-grading" };
-            thread.Start();
-            if (!thread.Join(limit))
-                throw new TimeoutException($"the runs did not finish within {limit.TotalSeconds:N0} s; schedule {current} was still running: does a loop never end?");
-            if (failure is not null) throw failure;
-            return JsonSerializer.Deserialize<RunOutcome>(json!)!;
-        }
-        finally
-        {
-            context.Unload();
-        }
     }
 }

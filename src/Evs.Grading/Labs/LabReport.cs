@@ -1,6 +1,6 @@
-// What grading a lab finds, in plain data: it crosses from the grading code, which runs next to
-// the student's compiled library in a load context of its own, back to the command as JSON, so
-// it holds only strings and numbers.
+// What grading a lab finds, in plain data: the request and the judgements cross from the grader
+// to the grading child, which runs the student's compiled library in a process of its own, and
+// back, as JSON lines (ChildProtocol.cs), so they hold only strings and numbers.
 using System.Collections.Immutable;
 
 namespace Evs.Grading.Labs;
@@ -15,17 +15,22 @@ namespace Evs.Grading.Labs;
 /// <param name="StudentFiles">The full paths of the replaced files, to find the student's code in a stack trace.</param>
 /// <param name="Replay">One schedule (scenario JSON and its seed) to run instead; its trace is written to <paramref name="TracePath"/>.</param>
 /// <param name="TracePath">Where a replayed run's trace goes (and, for the filter lab, its virtual synchrony trace beside it).</param>
-/// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>).</param>
+/// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>), before the schedules.</param>
+/// <param name="From">The first schedule to run: a child started again after schedule i ended the last one starts at i + 1.</param>
 /// <param name="Mutant">The mutant the library behaves as, when it was compiled with a mutant schema (Mutation/MutantSchema); 0 for none.</param>
 /// <param name="UntilFirstFailure">Whether to stop at the first failing row: the mutation grader needs only to know whether a mutant is caught.</param>
 public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null,
-    bool Section32 = false, int Mutant = 0, bool UntilFirstFailure = false);
+    bool Section32 = false, int From = 0, int Mutant = 0, bool UntilFirstFailure = false)
+{
+    /// <summary>How many schedules there are in all: the one replayed, or those drawn.</summary>
+    public int Count => Replay is null ? Schedules : 1;
+}
 
 /// <summary>One fault schedule: a scenario (docs/SCENARIOS.md) and the seed of the run's random choices.</summary>
 public sealed record Schedule(string Json, long Seed);
 
 /// <summary>The first schedule on which a row of the report failed, and what went wrong there.</summary>
-/// <param name="Index">The schedule's position among those drawn from the base seed (from 0).</param>
+/// <param name="Index">The schedule's position among those drawn from the base seed (from 0); <see cref="Section32Case.Index"/> for the case of Section 3.2.</param>
 /// <param name="Schedule">The schedule, to save and replay; null for the case of Section 3.2, which is played out without one.</param>
 /// <param name="Message">What went wrong, in the specification's terms.</param>
 public sealed record Failure(int Index, Schedule? Schedule, string Message);

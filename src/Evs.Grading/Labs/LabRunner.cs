@@ -1,10 +1,14 @@
-// The grading proper, run next to the student's compiled library: the fault schedules of the
-// specification properties (FaultSchedules.WithFaults, drawn from a fixed seed), each through the
-// simulator, each run judged exactly as the properties judge it (GeneratedScenario's Report,
-// FilteredResult, and ResultWith a primary component algorithm). This code is loaded a second time, into the load context where "Evs.Reference"
-// is the student's build, so every call it makes into the library reaches the student's class.
+// The grading proper, run next to the student's compiled library in the grading child: the fault
+// schedules of the specification properties (FaultSchedules.WithFaults, drawn from a fixed seed),
+// each through the simulator, each run judged exactly as the properties judge it
+// (GeneratedScenario's Report, FilteredResult, and ResultWith a primary component algorithm), each
+// judgement written as it is made. This code is loaded a second time, into the load context where
+// "Evs.Reference" is the student's build, so every call it makes into the library reaches the
+// student's class. The rows that add the
+// judgements up (Rows, below) are kept by the grader, which outlives any child.
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.Json;
 using Evs.Grading.Schedules;
 using Evs.Reference.Checking;
@@ -20,7 +24,7 @@ namespace Evs.Grading.Labs;
 /// <summary>Runs a lab's schedules on whatever Evs.Reference this assembly was loaded next to.</summary>
 public static class LabRunner
 {
-    /// <summary>The row of runs that ended with an exception.</summary>
+    /// <summary>The row of runs that ended with an exception, or ended the grading child (a loop that never ends, a stack overflow, no memory left).</summary>
     public const string NoException = "runs";
 
     /// <summary>The row of runs that did not become quiescent.</summary>
@@ -30,49 +34,41 @@ public static class LabRunner
     private const int Size = 10;
 
     /// <summary>
-    /// The entry point the grader calls by reflection across the load contexts, so it takes and
-    /// gives only strings: a <see cref="LabRequest"/> in JSON, the rows in JSON.
-    /// <paramref name="progress"/> hears each schedule's index as it starts.
+    /// The entry point the grading child calls by reflection across the load contexts, so it takes
+    /// and gives only strings: a <see cref="LabRequest"/> in JSON, and through <paramref name="write"/>
+    /// one <see cref="ChildLine"/> in JSON as each schedule starts and as it is judged.
     /// </summary>
-    public static string Run(string requestJson, Action<int> progress)
+    public static void Run(string requestJson, Action<string> write)
     {
         var request = JsonSerializer.Deserialize<LabRequest>(requestJson)!;
-        return JsonSerializer.Serialize(Grade(request, progress));
+        Grade(request, line => write(JsonSerializer.Serialize(line)));
     }
 
-    /// <summary>The rows of <paramref name="request"/>: every schedule run and judged, until all of them ran or there is nothing more to learn.</summary>
-    public static RunOutcome Grade(LabRequest request, Action<int> progress)
+    /// <summary>
+    /// Runs and judges <paramref name="request"/>'s schedules, from <see cref="LabRequest.From"/> to
+    /// the last (the grader stops the child once there is nothing more to learn), telling
+    /// <paramref name="report"/> as each starts and as it is judged.
+    /// </summary>
+    public static void Grade(LabRequest request, Action<ChildLine> report)
     {
-        var rows = new Rows(request.Judge, request.Section32);
         ActivateMutant(request.Mutant);
-        if (request.Section32) PlaySection32Case(rows, request);
-        var schedules = request.Replay is { } one
-            ? [new GeneratedScenario(one.Json, one.Seed)]
-            : FaultSchedules.WithFaults.Generator.Sample(request.Schedules, new Rnd(request.BaseSeed), Size);
-        int ran = 0;
-        while (ran < schedules.Length && !rows.NothingMoreToLearn && !(request.UntilFirstFailure && rows.AnyFailed))
+        if (request.Section32)
         {
-            int i = ran++;
-            progress(i);
-            var run = schedules[i];
-            var schedule = new Schedule(run.Json, run.Seed);
-            try
-            {
-                var (quiescent, report) = Judge(run, request);
-                rows.Record(NoException, i, schedule, null);
-                rows.Record(Settles, i, schedule, quiescent ? null : "the run never became quiescent: some message stayed undelivered, or the processes never agreed on one ring");
-                if (!quiescent) continue;
-                foreach (var verdict in report.Verdicts.Where(v => rows.Judges(v.Spec)))
-                    rows.Record(verdict.Spec, i, schedule, verdict.Violation is { } v ? $"{v.Message} (trace events {string.Join(", ", v.Events)})" : null);
-            }
-            catch (Exception e)
-            {
-                // Only a row's first failure is shown, and reading the symbols for a stack trace
-                // is slow: later exceptions are counted, not described.
-                rows.Record(NoException, i, schedule, rows.HasFailed(NoException) ? e.GetType().Name : Describe(e, request.StudentFiles));
-            }
+            report(new ScheduleStarted(Section32Case.Index, null));
+            report(new ScheduleJudged(Section32Case.Index, [PlaySection32Case(request)]));
         }
-        return new RunOutcome(rows.ToArray(), ran);
+        var schedules = request.Replay is { } one ? [new GeneratedScenario(one.Json, one.Seed)] : Draw(request.Schedules, request.BaseSeed);
+        var rows = new Rows(request.Judge, request.Section32);
+        bool described = false;
+        for (int i = request.From; i < schedules.Length; i++)
+        {
+            var run = schedules[i];
+            report(new ScheduleStarted(i, new Schedule(run.Json, run.Seed)));
+            var judgements = JudgeOne(run, request, ref described);
+            report(new ScheduleJudged(i, judgements));
+            rows.Record(i, null, judgements);
+            if (request.UntilFirstFailure && rows.AnyFailed) return;
+        }
     }
 
     // A library compiled with a mutant schema has a switch (Mutation/MutantSwitch); the reference has
@@ -85,16 +81,45 @@ public static class LabRunner
         active.SetValue(null, mutant);
     }
 
-    // The case of Section 3.2, once, before the schedules: its row has no schedule to replay.
-    private static void PlaySection32Case(Rows rows, LabRequest request)
+    /// <summary>The <paramref name="count"/> schedules a grade with base seed <paramref name="seed"/> runs, in order.</summary>
+    public static GeneratedScenario[] Draw(int count, ulong seed) =>
+        FaultSchedules.WithFaults.Generator.Sample(count, new Rnd(seed), Size);
+
+    // One schedule run and judged: the row of runs without an exception, then, if it ended,
+    // whether it settled, and, if it did, every specification. Only a row's first failure is
+    // shown, and reading the symbols for a stack trace is slow: only this child's first exception
+    // is described, later ones are named.
+    private static ImmutableArray<Judgement> JudgeOne(GeneratedScenario run, LabRequest request, ref bool described)
     {
         try
         {
-            rows.Record(Section32Case.Spec, 0, null, Section32Case.Check());
+            var (quiescent, report) = Judge(run, request);
+            if (!quiescent)
+                return [new(NoException, null), new(Settles, "the run never became quiescent: some message stayed undelivered, or the processes never agreed on one ring")];
+            return
+            [
+                new(NoException, null), new(Settles, null),
+                .. report.Verdicts.Select(v => new Judgement(v.Spec, v.Violation is { } x ? $"{x.Message} (trace events {string.Join(", ", x.Events)})" : null)),
+            ];
         }
         catch (Exception e)
         {
-            rows.Record(Section32Case.Spec, 0, null, Describe(e, request.StudentFiles));
+            var failure = described ? e.GetType().Name : Describe(e, request.StudentFiles);
+            described = true;
+            return [new(NoException, failure)];
+        }
+    }
+
+    // The case of Section 3.2, once, before the schedules: its row has no schedule to replay.
+    private static Judgement PlaySection32Case(LabRequest request)
+    {
+        try
+        {
+            return new(Section32Case.Spec, Section32Case.Check());
+        }
+        catch (Exception e)
+        {
+            return new(Section32Case.Spec, Describe(e, request.StudentFiles));
         }
     }
 
@@ -143,9 +168,12 @@ public static class LabRunner
     /// </summary>
     public static string Describe(Exception e, IReadOnlyCollection<string> studentFiles)
     {
+        // A static constructor that threw is reported by the runtime at the first use of its class,
+        // with the caller's stack; the exception it threw, inside, names the constructor.
+        if (e is TypeInitializationException { InnerException: { } thrown }) e = thrown;
         var frames = new StackTrace(e, fNeedFileInfo: true).GetFrames();
         var theirs = frames.FirstOrDefault(f => f.GetFileName() is { } file && studentFiles.Contains(file));
-        var what = $"{e.GetType().Name}: {e.Message}";
+        var what = $"{e.GetType().Name}: {e.Message}{(e is OutOfMemoryException ? OutOfMemory() : "")}";
         if (theirs is null) return $"{what}\n  thrown at {Location(frames.FirstOrDefault())}";
         var thrower = frames.FirstOrDefault();
         return thrower == theirs
@@ -153,8 +181,17 @@ public static class LabRunner
             : $"{what}\n  thrown at {Location(thrower)}\n  called from your {MethodName(theirs)} at {Location(theirs)}";
     }
 
-    private static string MethodName(StackFrame frame) =>
-        frame.GetMethod() is { } m ? $"{m.DeclaringType?.Name}.{m.Name}" : "code";
+    private static string MethodName(StackFrame frame) => frame.GetMethod() switch
+    {
+        ConstructorInfo { IsStatic: true } c => $"{c.DeclaringType?.Name}'s static constructor",
+        ConstructorInfo c => $"{c.DeclaringType?.Name} constructor",
+        { } m => $"{m.DeclaringType?.Name}.{m.Name}",
+        null => "code",
+    };
+
+    // The grading child's heap is limited (Sandbox): say by how much, and what usually fills it.
+    private static string OutOfMemory() =>
+        $" (the grading process may use {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / Sandbox.Megabyte:N0} MB: does a collection grow without end?)";
 
     private static string Location(StackFrame? frame) =>
         frame is null ? "(no stack trace)"
@@ -175,7 +212,7 @@ public static class LabRunner
         {
             var specs = Specs(judge);
             _order = [NoException, Settles, .. specs];
-            _rows[NoException] = new Row(NoException, "every run ends without an exception", 0, 0, null);
+            _rows[NoException] = new Row(NoException, "every run ends in time, without an exception or a crash", 0, 0, null);
             _rows[Settles] = new Row(Settles, "every run becomes quiescent: one ring of the live processes, every message delivered", 0, 0, null);
             foreach (var verdict in Titles(judge).Verdicts.Where(v => specs.Contains(v.Spec)))
                 _rows[verdict.Spec] = new Row(verdict.Spec, verdict.Title, 0, 0, null);
@@ -232,6 +269,12 @@ public static class LabRunner
                 Held = row.Held + (failure is null ? 1 : 0),
                 FirstFailure = row.FirstFailure ?? (failure is null ? null : new Failure(index, schedule, failure)),
             };
+        }
+
+        /// <summary>The judgements of schedule <paramref name="index"/> that are rows of this grade (a checker may judge more).</summary>
+        public void Record(int index, Schedule? schedule, IEnumerable<Judgement> judgements)
+        {
+            foreach (var judgement in judgements.Where(j => Judges(j.Spec))) Record(judgement.Spec, index, schedule, judgement.Failure);
         }
 
         /// <summary>The rows, in order.</summary>

@@ -2,7 +2,8 @@
 // tool package, `dotnet tool install` puts an evs in a folder, and that evs works away from the
 // repository: in an empty folder, the demo runs, a notebook that uses the library without any #r
 // runs in the C# kernel, and so does the course's first notebook, whose #r of the repository's
-// build finds nothing there; and a node serves its live page, plotly.js included. The test packs the build the test run already made (--no-build) and
+// build finds nothing there; from inside the repository, it grades a lab in a grading child of
+// its own; and a node serves its live page, plotly.js included. The test packs the build the test run already made (--no-build) and
 // installs from that one folder only (a nuget.config of its own), so it needs no network.
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -27,6 +28,13 @@ public sealed partial class ToolInstallTests(ITestOutputHelper output)
             Assert.Equal(0, demoCode);
             Assert.Contains("figure6, seed", demo);
             Assert.Contains("PC.2", demo);
+
+            // The lab grader runs the student's code in a child, the evs that runs it started again:
+            // here the installed one, graded from inside the repository, where the labs are.
+            var (labCode, lab) = await EvsProcess.RunExecutableAsync(evs, output, DotnetCli.Repository, "lab", "check", "1", "--against", "reference", "--schedules", "2");
+            Assert.True(labCode == 0, lab);
+            Assert.Contains("2 schedules in", lab);
+            Assert.Contains("every specification held", lab);
 
             string notebook = Path.Combine(empty, "steady.ipynb");
             await File.WriteAllTextAsync(notebook, NotebookUsingTheLibrary);

@@ -8,6 +8,7 @@ using Evs.Grading.Labs;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SpecTests.Cli;
 using Xunit;
 
 namespace SpecTests.Labs;
@@ -19,7 +20,7 @@ public class LabGradingTests
 
     // Fewer schedules than `evs lab check` runs (200): the specification properties already run
     // the reference on hundreds, and every wrong version below fails within these.
-    private static readonly GradingOptions Options = new(Schedules: 40);
+    private static readonly GradingOptions Options = new(ChildCommand.Evs(EvsProcess.Executable), Schedules: 40);
 
     public static TheoryData<int> Labs => [.. Lab.All.Select(l => l.Number)];
 
