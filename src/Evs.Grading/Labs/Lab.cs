@@ -19,9 +19,10 @@ public enum Judge
 /// <summary>
 /// One lab: its number, its folder under <c>labs/</c>, its title, the library files (relative to
 /// <c>src/Evs.Reference</c>) that the student rewrites, and the checker that grades them;
-/// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>).
+/// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>);
+/// <paramref name="PartitionCase"/> adds the filter's partition case, played out by hand (<see cref="Labs.PartitionCase"/>).
 /// </summary>
-public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false)
+public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false, bool PartitionCase = false)
 {
     /// <summary>The file names the student edits (<c>DeliveryRule.cs</c>), in the catalog's order.</summary>
     public IEnumerable<string> FileNames => LibraryFiles.Select(Path.GetFileName).OfType<string>();
@@ -37,7 +38,7 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
             ["Recovery/ObligationSet.cs", "Recovery/Step5Rebroadcast.cs"], Judge.ExtendedVirtualSynchrony, Section32: true),
         new(4, "04-virtual-synchrony-filter", "The virtual synchrony filter, Rules 1-4 (Section 5)",
             ["VirtualSynchrony/Rule1MaskTransitional.cs", "VirtualSynchrony/Rule2BlockOutsidePrimary.cs",
-             "VirtualSynchrony/Rule3SplitMerge.cs", "VirtualSynchrony/Rule4MergeIntoPrimary.cs"], Judge.VirtualSynchrony),
+             "VirtualSynchrony/Rule3SplitMerge.cs", "VirtualSynchrony/Rule4MergeIntoPrimary.cs"], Judge.VirtualSynchrony, PartitionCase: true),
     ];
 
     /// <summary>The lab with this number, or null.</summary>

@@ -12,7 +12,8 @@ namespace Evs.Grading.Labs;
 /// <param name="Schedules">How many random fault schedules to run.</param>
 /// <param name="Seed">The seed the schedules are drawn from: the same seed, the same schedules.</param>
 /// <param name="TimeLimit">How long the runs may take before the grade gives up (a loop that never ends).</param>
-public sealed record GradingOptions(int Schedules = GradingOptions.DefaultSchedules, ulong Seed = GradingOptions.DefaultSeed, TimeSpan? TimeLimit = null)
+/// <param name="StopAtFirstFailingSchedule">Stop after the first schedule on which a row failed: a test needs one witness, not a count.</param>
+public sealed record GradingOptions(int Schedules = GradingOptions.DefaultSchedules, ulong Seed = GradingOptions.DefaultSeed, TimeSpan? TimeLimit = null, bool StopAtFirstFailingSchedule = false)
 {
     /// <summary>Schedules per lab unless told otherwise: enough to catch the usual mistakes in well under a minute.</summary>
     public const int DefaultSchedules = 200;
@@ -40,9 +41,29 @@ public static class LabGrader
         var compiled = LibraryCompiler.Compile(repository, submission);
         if (!compiled.Succeeded) return new LabReport(submission.Name, compiled.Errors, [], 0, clock.Elapsed);
         var request = new LabRequest(lab.Judge, options.Schedules, options.Seed,
-            [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath, lab.Section32);
+            [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath, lab.Section32, lab.PartitionCase, options.StopAtFirstFailingSchedule);
         var outcome = RunIsolated(compiled, request, options.Limit, progress ?? (_ => { }));
         return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The grade of <paramref name="submission"/> on the schedules of each of <paramref name="seeds"/>
+    /// (<paramref name="options"/>' seed aside), compiled once: how a test sees whether a wrong
+    /// solution is caught whatever the seed, without compiling it again for each.
+    /// </summary>
+    /// <exception cref="TimeoutException">The runs of one seed took longer than the time limit.</exception>
+    public static IReadOnlyList<LabReport> GradeOnSeeds(Repository repository, Lab lab, Submission submission, GradingOptions options, IEnumerable<ulong> seeds)
+    {
+        var compiled = LibraryCompiler.Compile(repository, submission);
+        if (!compiled.Succeeded) return [new LabReport(submission.Name, compiled.Errors, [], 0, TimeSpan.Zero)];
+        return [.. seeds.Select(seed =>
+        {
+            var clock = Stopwatch.StartNew();
+            var request = new LabRequest(lab.Judge, options.Schedules, seed,
+                [.. submission.Replacements.Values.Select(f => f.Path)], Section32: lab.Section32, PartitionCase: lab.PartitionCase, StopAtFirstFailingSchedule: options.StopAtFirstFailingSchedule);
+            var outcome = RunIsolated(compiled, request, options.Limit, _ => { });
+            return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
+        })];
     }
 
     // The runner is called by name, with strings, because its types in the grading context are

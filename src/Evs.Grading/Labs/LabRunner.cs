@@ -45,11 +45,12 @@ public static class LabRunner
     {
         var rows = new Rows(request.Judge, request.Section32);
         if (request.Section32) PlaySection32Case(rows, request);
+        if (request.PartitionCase) PlayPartitionCase(rows, request);
         var schedules = request.Replay is { } one
             ? [new GeneratedScenario(one.Json, one.Seed)]
             : FaultSchedules.WithFaults.Generator.Sample(request.Schedules, new Rnd(request.BaseSeed), Size);
         int ran = 0;
-        while (ran < schedules.Length && !rows.NothingMoreToLearn)
+        while (ran < schedules.Length && !rows.NothingMoreToLearn && !(request.StopAtFirstFailingSchedule && rows.AScheduleFailed))
         {
             int i = ran++;
             progress(i);
@@ -84,6 +85,25 @@ public static class LabRunner
         catch (Exception e)
         {
             rows.Record(Section32Case.Spec, 0, null, Describe(e, request.StudentFiles));
+        }
+    }
+
+    // The filter's partition case, once, before the schedules: each condition's verdict on it is
+    // one case played by hand in that condition's row, and an exception one in the row of runs.
+    private static void PlayPartitionCase(Rows rows, LabRequest request)
+    {
+        try
+        {
+            var (report, history) = PartitionCase.Check();
+            rows.RecordCase(NoException, null);
+            foreach (var verdict in report.Verdicts.Where(v => rows.Judges(v.Spec)))
+                rows.RecordCase(verdict.Spec, verdict.Violation is { } v
+                    ? $"{PartitionCase.Story}\n{v.Message} (events {string.Join(", ", v.Events)}).\nThe history your filters made of it:\n  {string.Join("\n  ", history)}"
+                    : null);
+        }
+        catch (Exception e)
+        {
+            rows.RecordCase(NoException, $"{PartitionCase.Story}\n{Describe(e, request.StudentFiles)}");
         }
     }
 
@@ -194,6 +214,21 @@ public static class LabRunner
                 FirstFailure = row.FirstFailure ?? (failure is null ? null : new Failure(index, schedule, failure)),
             };
         }
+
+        /// <summary>One judgement of row <paramref name="spec"/> on a case played by hand: held when <paramref name="failure"/> is null.</summary>
+        public void RecordCase(string spec, string? failure)
+        {
+            var row = _rows[spec];
+            _rows[spec] = row with
+            {
+                CasesJudged = row.CasesJudged + 1,
+                CasesHeld = row.CasesHeld + (failure is null ? 1 : 0),
+                FirstFailure = row.FirstFailure ?? (failure is null ? null : new Failure(0, null, failure)),
+            };
+        }
+
+        /// <summary>Whether some row failed on a schedule (not only on a case played by hand).</summary>
+        public bool AScheduleFailed => _rows.Values.Any(r => r.Held < r.Judged);
 
         /// <summary>The rows, in order.</summary>
         public ImmutableArray<Row> ToArray() => [.. _order.Select(s => _rows[s])];

@@ -1,6 +1,7 @@
 // The words `evs lab check` prints, as a student reads them: a row counts the schedules it failed
-// in, not those it held in (a bug seen twice reads as twice), and the commands printed under a
-// failing schedule show what the student is debugging, for the filter lab the filtered history.
+// in, not those it held in (a bug seen twice reads as twice), and a case played by hand apart from
+// the schedules; the commands printed under a failing schedule show what the student is
+// debugging, for the filter lab the filtered history.
 using Evs.Grading.Labs;
 using Evs.Grading.Schedules;
 using Xunit;
@@ -22,6 +23,16 @@ public class LabWordsTests
         Assert.Equal("held in 200 of 200 schedules", new Row("4", "Failure atomicity", 200, 200, null).Verdict);
         Assert.Equal("held in 1 of 1 schedule", new Row("4", "Failure atomicity", 1, 1, null).Verdict);
         Assert.Equal("not judged", new Row("4", "Failure atomicity", 0, 0, null).Verdict);
+    }
+
+    [Fact]
+    public void A_row_also_judged_on_a_case_played_by_hand_counts_the_case_apart_and_a_failing_row_names_only_where_it_failed()
+    {
+        Assert.Equal("held in 200 of 200 schedules and 1 of 1 case played by hand", new Row("L5", "abcast", 200, 200, null, CasesJudged: 1, CasesHeld: 1).Verdict);
+        var caseOnly = new Failure(0, null, "in the case played by hand");
+        Assert.Equal("failed in 1 of 1 case played by hand", new Row("L5", "abcast", 200, 200, caseOnly, CasesJudged: 1, CasesHeld: 0).Verdict);
+        Assert.Equal("failed in 3 of 200 schedules and 1 of 1 case played by hand", new Row("L4", "one view", 200, 197, caseOnly, CasesJudged: 1, CasesHeld: 0).Verdict);
+        Assert.Equal("held in 1 of 1 case played by hand", new Row("L4", "one view", 0, 0, null, CasesJudged: 1, CasesHeld: 1).Verdict);
     }
 
     [Fact]
