@@ -156,7 +156,7 @@ internal static class LabCommand
             return ExitCodes.Violation;
         }
         AnsiConsole.Write(Table(report));
-        foreach (var row in report.Failing) Explain(repository, row);
+        foreach (var row in report.Failing) Explain(repository, lab, row);
         if (replay is null)
             foreach (var (index, schedule) in report.Failing.Select(r => r.FirstFailure).OfType<Failure>()
                          .Where(f => f.Schedule is not null).Select(f => (f.Index, f.Schedule!)).DistinctBy(f => f.Item2.Seed))
@@ -183,8 +183,9 @@ internal static class LabCommand
     }
 
     // What failed, where, and how to see it again: the schedule saved, the replay with the
-    // student's code, and the reference's run of it for comparison.
-    private static void Explain(Repository repository, Row row)
+    // student's code, and the reference's run of it for comparison; and, where the specification
+    // points to one class of the lab, which (the lab catalog's Suspects).
+    private static void Explain(Repository repository, Lab lab, Row row)
     {
         if (row.FirstFailure is not { } failure) return;
         var name = row.Spec is LabRunner.NoException or LabRunner.Settles or Section32Case.Spec ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
@@ -192,6 +193,7 @@ internal static class LabCommand
         AnsiConsole.MarkupLine($"[red]✗[/] {Markup.Escape(name)} fails{where}:");
         var root = repository.Root + Path.DirectorySeparatorChar;
         foreach (var line in failure.Message.Replace(root, "").Split('\n')) Console.WriteLine("    " + line);
+        if (lab.MostLikelyIn(row.Spec) is { } suspect) Console.WriteLine("    " + suspect.Line);
     }
 
     // The schedule saved, the replay with the student's code, and the reference's run of it for

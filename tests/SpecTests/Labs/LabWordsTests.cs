@@ -1,7 +1,8 @@
 // The words `evs lab check` prints, as a student reads them: a row counts the schedules it failed
 // in, not those it held in (a bug seen twice reads as twice), and a case played by hand apart from
 // the schedules; the commands printed under a failing schedule show what the student is
-// debugging, for the filter lab the filtered history.
+// debugging, for the filter lab the filtered history; and a failing row names the class most
+// likely at fault only where its specification points to one.
 using Evs.Grading.Labs;
 using Evs.Grading.Schedules;
 using Xunit;
@@ -40,6 +41,46 @@ public class LabWordsTests
     {
         Assert.Equal("held", new Row(Section32Case.Spec, "The case of Section 3.2", 1, 1, null).Verdict);
         Assert.Equal("failed", new Row(Section32Case.Spec, "The case of Section 3.2", 1, 0, new Failure(0, null, "5.c")).Verdict);
+    }
+
+    [Fact]
+    public void Every_suspect_names_rows_its_lab_reports_and_a_class_its_student_writes()
+    {
+        foreach (var lab in Lab.All)
+        {
+            var rows = new LabRunner.Rows(lab.Judge, lab.Section32).ToArray().Select(r => r.Spec).ToList();
+            var classes = lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
+            foreach (var suspect in lab.Suspects)
+            {
+                Assert.All(suspect.Specs, spec => Assert.Contains(spec, rows));
+                Assert.Contains(classes, c => suspect.Where.Contains(c, StringComparison.Ordinal));
+                Assert.False(string.IsNullOrWhiteSpace(suspect.Why));
+            }
+            Assert.Equal(lab.Suspects.SelectMany(s => s.Specs).Count(), lab.Suspects.SelectMany(s => s.Specs).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void In_the_filter_lab_L5_points_to_Rule2_dropping_what_Rule1_held_and_L4_to_where_held_deliveries_are_released()
+    {
+        var filterLab = Lab.Find(4)!;
+
+        var l5 = filterLab.MostLikelyIn("L5")!;
+        Assert.StartsWith("most likely in: Rule2BlockOutsidePrimary.Leave — ", l5.Line);
+        Assert.Contains("drops what Rule 1 held", l5.Why);
+        Assert.Equal("Rule1MaskTransitional.Release and Rule3SplitMerge.Continue", filterLab.MostLikelyIn("L4")!.Where);
+    }
+
+    [Fact]
+    public void A_row_that_more_than_one_class_of_its_lab_could_break_names_none()
+    {
+        Assert.Null(Lab.Find(4)!.MostLikelyIn("C2"));
+        Assert.Null(Lab.Find(4)!.MostLikelyIn("C3"));
+        Assert.Null(Lab.Find(1)!.MostLikelyIn("4"));
+        Assert.Null(Lab.Find(3)!.MostLikelyIn("7.1"));
+        Assert.Equal("DeliveryRule.MayDeliver", Lab.Find(1)!.MostLikelyIn("6.3")!.Where);
+        Assert.StartsWith("Step6Delivery, step 6.b", Lab.Find(2)!.MostLikelyIn("7.2")!.Where);
+        Assert.StartsWith("Step5Rebroadcast.Extend (5.c)", Lab.Find(3)!.MostLikelyIn(Section32Case.Spec)!.Where);
     }
 
     [Theory]
