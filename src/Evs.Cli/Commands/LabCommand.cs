@@ -164,8 +164,17 @@ internal static class LabCommand
         if (tracePath is not null)
             AnsiConsole.MarkupLineInterpolated($"trace: {tracePath} (evs check {tracePath}{(lab.Judge == Judge.VirtualSynchrony ? $"; evs check --vs {LabRunner.VsTracePath(tracePath)}" : "")})");
         AnsiConsole.MarkupLine($"{report.SchedulesRun} schedules in {report.Elapsed.TotalSeconds:N1} s: " +
-            (report.Passed ? "[green]every specification held[/]" : $"[red]{report.Failing.Count()} of {report.Rows.Length} rows failed[/]"));
+            (report.Passed ? "[green]every specification held[/]" : $"[red]{Failed(report)}[/]"));
         return report.Passed ? ExitCodes.Ok : ExitCodes.Violation;
+    }
+
+    // How many rows failed, apart from those never judged (no run got past an exception): a row
+    // that could not be judged did not fail.
+    private static string Failed(LabReport report)
+    {
+        int failed = report.Rows.Count(r => r.FirstFailure is not null);
+        int unjudged = report.Rows.Count(r => r.Judged + r.CasesJudged == 0);
+        return $"{failed} of {report.Rows.Length} rows failed" + (unjudged > 0 ? $", {unjudged} not judged" : "");
     }
 
     // One row per specification; when no run got past an exception, the specifications that could

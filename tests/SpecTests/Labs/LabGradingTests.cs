@@ -133,11 +133,11 @@ public class LabGradingTests
         var wrong = Submission.Mutant("release after the views", Repository, "VirtualSynchrony/Rule3SplitMerge.cs", source => Replace(source,
             """
                     var (released, deliveries) = Rule1MaskTransitional.Release(live);
-                    var (installed, views) = released.Install(Views(primary, info), primary.Time);
+                    var (installed, views) = released.Install(ViewsAfter(live.Identity.View, primary, info), primary.Time);
                     return new FilterStep(new FilterState.InPrimaryView(installed), [.. deliveries, .. views]);
             """,
             """
-                    var (installed, views) = live.Identity.Install(Views(primary, info), primary.Time);
+                    var (installed, views) = live.Identity.Install(ViewsAfter(live.Identity.View, primary, info), primary.Time);
                     var (released, deliveries) = Rule1MaskTransitional.Release(live with { Identity = installed });
                     return new FilterStep(new FilterState.InPrimaryView(released), [.. views, .. deliveries]);
             """));
