@@ -33,8 +33,8 @@ public static class PartitionCase
 {
     /// <summary>How a report introduces a failure found in this case.</summary>
     public const string Story =
-        "In the case played by hand (src/Evs.Grading/Labs/PartitionCase.cs): p, q, r are in the primary R1.p; q sends y, then p sends x, which " +
-        "reaches everyone while y never reaches p; the network splits p from q and r. q and r deliver y and x in their transitional " +
+        "In the case played by hand (src/Evs.Grading/Labs/PartitionCase.cs): p, q, r are in the primary R1.p; q sends y (q.1.1), then p sends x (p.1.1), " +
+        "which reaches everyone while y never reaches p; the network splits p from q and r. q and r deliver y and x in their transitional " +
         "configuration {q, r} and go on as the primary R2.q; p delivers only x in its transitional configuration {p} and is alone in the non-primary R2.p.";
 
     private static readonly ProcessId P = new("p"), Q = new("q"), R = new("r");
