@@ -48,8 +48,8 @@ public static class LabGrader
 
     /// <summary>
     /// The grade of <paramref name="submission"/> on the schedules of each of <paramref name="seeds"/>
-    /// (<paramref name="options"/>' seed aside), compiled once: how a test sees whether a wrong
-    /// solution is caught whatever the seed, without compiling it again for each.
+    /// (instead of the seed of <paramref name="options"/>), compiled once: how a test sees whether a
+    /// wrong solution is caught whatever the seed, without compiling it again for each.
     /// </summary>
     /// <exception cref="TimeoutException">The runs of one seed took longer than the time limit.</exception>
     public static IReadOnlyList<LabReport> GradeOnSeeds(Repository repository, Lab lab, Submission submission, GradingOptions options, IEnumerable<ulong> seeds)

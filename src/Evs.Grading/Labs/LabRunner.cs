@@ -88,8 +88,9 @@ public static class LabRunner
         }
     }
 
-    // The filter's partition case, once, before the schedules: each condition's verdict on it is
-    // one case played by hand in that condition's row, and an exception one in the row of runs.
+    // The filter's partition case, once, before the schedules: each condition's verdict on it counts
+    // as one case played by hand in that condition's row; an exception, as one failed case in the
+    // row of runs.
     private static void PlayPartitionCase(Rows rows, LabRequest request)
     {
         try

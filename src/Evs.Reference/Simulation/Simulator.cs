@@ -391,7 +391,8 @@ public sealed class Simulator
     }
 
     // Into the trace and the run's counts, and through the process's virtual synchrony filter when
-    // there is one (a primary regular configuration carries what the primary component algorithm decided).
+    // there is one (a primary regular configuration carries what the primary component algorithm
+    // decided); each event the filter gives must be the next of its identity (GivenInOrder).
     private void Record(EvsEvent e, PrimaryViewInfo? view)
     {
         _events.Add(e);
