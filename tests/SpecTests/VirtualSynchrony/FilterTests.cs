@@ -388,6 +388,19 @@ public class FilterTests
     }
 
     [Fact]
+    public void A_driver_takes_the_filters_events_in_the_order_of_their_numbers_and_refuses_one_given_out_of_it_naming_both()
+    {
+        var order = new GivenInOrder();
+        foreach (var e in QInPqr().Deliver("p.1.1", "R1.p").Filtered()) order.Accept(e);
+        order.Accept(new Stop("q~1", 0, 30));
+
+        var error = Assert.Throws<InvalidOperationException>(() => order.Accept(new ViewChange("q", 3, 40, "R2.q#0", ["q", "r"])));
+        Assert.Contains("gave q#3 (view R2.q#0) right after q#1 (deliver p.1.1)", error.Message);
+        Assert.Contains("the next is q#2", error.Message);
+        Assert.Throws<InvalidOperationException>(() => order.Accept(new Stop("r", 1, 40)));
+    }
+
+    [Fact]
     public void A_primary_configuration_without_its_view_information_is_rejected()
     {
         var history = new History("q").Add(new DeliverConf(new("q"), 0, 0, new("R1.q"), ConfigurationKind.Regular, [new("q")], Primary: true));
