@@ -23,6 +23,14 @@ namespace Evs.Reference.VirtualSynchrony;
 /// listed by their virtual synchrony names (<see cref="PrimaryViewInfo.Names"/>), sorted ordinally.
 /// </para>
 /// <para>
+/// When nobody left (K is the whole previous view) and someone joins, <c>c#0</c> would be the
+/// previous view over again: a view change that removes nobody and merges nobody, which the rule's
+/// "events each of which merges one process" has no place for. The continuing members then skip
+/// it and install <c>c#1</c> … <c>c#|J|</c>; a view keeps its name <c>c#k</c> (k processes merged)
+/// either way, so every member still names the views the same. With nobody to merge, <c>c#0</c> is
+/// the only view and is kept.
+/// </para>
+/// <para>
 /// Why it is the same at every member, which L3 needs ("membership change events for the same view
 /// but distinct processes have the same logical time"): every member delivers the same
 /// configuration change (Specification 6.2 gives it one logical time), is given the same K and
@@ -31,7 +39,8 @@ namespace Evs.Reference.VirtualSynchrony;
 /// <para>
 /// A continuing member (one in K) came from the previous primary view, so it has a live identity.
 /// It first releases the deliveries Rule 1 held in its transitional configuration into that
-/// previous view, then installs every view c#0 … c#|J|. A member of K without a live identity, or
+/// previous view, then installs the views c#0 … c#|J| (from c#1 when c#0 is the previous view over
+/// again and J is not empty). A member of K without a live identity, or
 /// whose name the primary component algorithm changed, means the information given to the filter
 /// is inconsistent with the process's own history: an upstream bug, reported with an exception.
 /// </para>
@@ -46,7 +55,10 @@ public static class Rule3SplitMerge
     public static ImmutableArray<VsView> Views(DeliverConf primary, PrimaryViewInfo info) =>
         throw new NotImplementedException("lab 4: Rule3SplitMerge.Views");
 
-    /// <summary>A continuing member: release what Rule 1 held into the previous view, then install every view of <paramref name="primary"/>.</summary>
+    /// <summary>
+    /// A continuing member: release what Rule 1 held into the previous view, then install the views of
+    /// <paramref name="primary"/>, without <c>c#0</c> when it lists the members of the previous view and someone joins.
+    /// </summary>
     public static FilterStep Continue(FilterState state, DeliverConf primary, PrimaryViewInfo info) =>
         throw new NotImplementedException("lab 4: Rule3SplitMerge.Continue");
 }

@@ -191,7 +191,7 @@ internal static class LabCommand
             return ExitCodes.Violation;
         }
         AnsiConsole.Write(Table(report));
-        foreach (var row in report.Failing) Explain(repository, row);
+        foreach (var row in report.Failing) Explain(repository, lab, row);
         if (replay is null)
             foreach (var (index, schedule) in report.Failing.Select(r => r.FirstFailure).OfType<Failure>()
                          .Where(f => f.Schedule is not null).Select(f => (f.Index, f.Schedule!)).DistinctBy(f => f.Item2.Seed))
@@ -199,8 +199,17 @@ internal static class LabCommand
         if (tracePath is not null)
             AnsiConsole.MarkupLineInterpolated($"trace: {tracePath} (evs check {tracePath}{(lab.Judge == Judge.VirtualSynchrony ? $"; evs check --vs {LabRunner.VsTracePath(tracePath)}" : "")})");
         AnsiConsole.MarkupLine($"{report.SchedulesRun} schedules in {report.Elapsed.TotalSeconds:N1} s: " +
-            (report.Passed ? "[green]every specification held[/]" : $"[red]{report.Failing.Count()} of {report.Rows.Length} rows failed[/]"));
+            (report.Passed ? "[green]every specification held[/]" : $"[red]{Failed(report)}[/]"));
         return report.Passed ? ExitCodes.Ok : ExitCodes.Violation;
+    }
+
+    // How many rows failed, apart from those never judged (no run got past an exception): a row
+    // that could not be judged did not fail.
+    private static string Failed(LabReport report)
+    {
+        int failed = report.Rows.Count(r => r.FirstFailure is not null);
+        int unjudged = report.Rows.Count(r => r.Judged + r.CasesJudged == 0);
+        return $"{failed} of {report.Rows.Length} rows failed" + (unjudged > 0 ? $", {unjudged} not judged" : "");
     }
 
     // One row per specification; when no run got past an exception, the specifications that could
@@ -218,8 +227,9 @@ internal static class LabCommand
     }
 
     // What failed, where, and how to see it again: the schedule saved, the replay with the
-    // student's code, and the reference's run of it for comparison.
-    private static void Explain(Repository repository, Row row)
+    // student's code, and the reference's run of it for comparison; and, where the specification
+    // points to one class of the lab, which (the lab catalog's Suspects).
+    private static void Explain(Repository repository, Lab lab, Row row)
     {
         if (row.FirstFailure is not { } failure) return;
         var name = row.Spec is LabRunner.NoException or LabRunner.Settles or Section32Case.Spec or PrimaryProgress.Spec ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
@@ -227,6 +237,7 @@ internal static class LabCommand
         AnsiConsole.MarkupLine($"[red]✗[/] {Markup.Escape(name)} fails{where}:");
         var root = repository.Root + Path.DirectorySeparatorChar;
         foreach (var line in failure.Message.Replace(root, "").Split('\n')) Console.WriteLine("    " + line);
+        if (lab.MostLikelyIn(row.Spec) is { } suspect) Console.WriteLine("    " + suspect.Line);
     }
 
     // The schedule saved, the replay with the student's code, and the reference's run of it for

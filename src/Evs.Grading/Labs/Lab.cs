@@ -27,9 +27,10 @@ public enum Judge
 /// <summary>
 /// One lab: its number, its folder under <c>labs/</c>, its title, the library files (relative to
 /// <c>src/Evs.Reference</c>) that the student rewrites, and the checker that grades them;
-/// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>).
+/// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>);
+/// <paramref name="PartitionCase"/> adds the filter's partition case, played out by hand (<see cref="Labs.PartitionCase"/>).
 /// </summary>
-public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false)
+public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false, bool PartitionCase = false)
 {
     /// <summary>The file names the student edits (<c>DeliveryRule.cs</c>), in the catalog's order.</summary>
     public IEnumerable<string> FileNames => LibraryFiles.Select(Path.GetFileName).OfType<string>();
@@ -57,7 +58,7 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
             ["Recovery/ObligationSet.cs"], Judge.ExtendedVirtualSynchrony, Section32: true),
         new(4, "04-virtual-synchrony-filter", "The virtual synchrony filter, Rules 1-4 (Section 5)",
             ["VirtualSynchrony/Rule1MaskTransitional.cs", "VirtualSynchrony/Rule2BlockOutsidePrimary.cs",
-             "VirtualSynchrony/Rule3SplitMerge.cs", "VirtualSynchrony/Rule4MergeIntoPrimary.cs"], Judge.VirtualSynchrony),
+             "VirtualSynchrony/Rule3SplitMerge.cs", "VirtualSynchrony/Rule4MergeIntoPrimary.cs"], Judge.VirtualSynchrony, PartitionCase: true),
         new(5, "05-transitional-membership", "The transitional configuration's members and the messages to rebroadcast (step 4)",
             ["Recovery/Step4TransitionalConfiguration.cs"], Judge.ExtendedVirtualSynchrony),
         new(6, "06-rebroadcast", "Rebroadcasting and acknowledging the old messages, and the end of recovery (steps 5.a-b)",
@@ -70,4 +71,80 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
 
     /// <summary>The lab with this number, or null.</summary>
     public static Lab? Find(int number) => All.FirstOrDefault(l => l.Number == number);
+
+    /// <summary>
+    /// Where a failure of <paramref name="spec"/> most likely comes from in this lab's files, or
+    /// null when the specification points to no one class (most of them, in most labs).
+    /// </summary>
+    public Suspect? MostLikelyIn(string spec) => Suspects.FirstOrDefault(s => s.Specs.Contains(spec));
+
+    /// <summary>The specifications of this lab that point to one class or rule, with the paper's reason (<see cref="SuspectsByLab"/>).</summary>
+    public ImmutableArray<Suspect> Suspects => SuspectsByLab.GetValueOrDefault(Number, []);
+
+    /// <summary>
+    /// For each lab, the rows whose failure points to one of its classes or rules, and why. Only
+    /// where the paper (or the lab's own design) ties the specification to that code: a row that
+    /// any of the lab's classes could break has no entry, rather than a guess. Kept apart from
+    /// <see cref="All"/> so that a lab's line in the catalog stays one line.
+    /// </summary>
+    private static readonly ImmutableDictionary<int, ImmutableArray<Suspect>> SuspectsByLab = new Dictionary<int, ImmutableArray<Suspect>>
+    {
+        [1] =
+        [
+            new(["5", "6.3"], "DeliveryRule.MayDeliver",
+                "the only rule here that orders deliveries: a message is delivered only right after the one before it in the ring's total order " +
+                "(seq == deliveredUpTo + 1), which also keeps causal order (Section 3, step 1); AruRule only decides when a safe message may go"),
+            new(["7.1", "7.2"], "DeliveryRule.MayDeliver's safe condition, or AruRule.ReceivedByAll/Apply",
+                "a safe message may be delivered only once every member is known to have received it (seq <= receivedByAll); delivered earlier, " +
+                "some member of the configuration may never deliver it (Specifications 7.1, 7.2). Either the condition is wrong, or the aru it is given is too high"),
+        ],
+        [2] =
+        [
+            new(["5"], "Step6Delivery, step 6.a (DiscardAfterFirstUnavailable)",
+                "after the first message nobody in the transitional configuration has, a message of a process outside it may depend on the missing one: step 6.a discards it (Section 3)"),
+            new(["3"], "Step6Delivery, step 6.a (DiscardAfterFirstUnavailable)",
+                "step 6.a discards only messages of processes outside the transitional configuration: a member's own message is always kept and delivered (Section 3.2 on Specification 3)"),
+            new(["4"], "Step6Delivery: what it computes the deliveries from",
+                "after step 5 every member of the transitional configuration holds the same messages and the same exchanged information; deliveries computed from those alone " +
+                "are the same at every member (Section 3.2 on Specification 4). Something only this process knows breaks it"),
+            new(["7.2"], "Step6Delivery, step 6.b (DeliverSafeInRegular, SafeInRegular)",
+                "in the old regular configuration step 6.b delivers a safe message only if some member knew every member had received it (SafeInRegular); " +
+                "the rest waits for the transitional configuration (Section 3, step 6.b; Specification 7.2)"),
+        ],
+        [3] =
+        [
+            new([Section32Case.Spec], "ObligationSet.Extend (5.c), Contains and With",
+                "a process that acknowledged every rebroadcast takes on the obligations of the transitional configuration's members (step 5.c), and step 6.a keeps the messages of every process it is obligated to (Section 3.2)"),
+        ],
+        [6] =
+        [
+            new([Section32Case.Spec], "Step5Rebroadcast.Ends",
+                "step 5.b ends only once every member has acknowledged every rebroadcast knowing that no more will come, and so has taken on its obligations (5.c): ended earlier, a member that fails leaves the others free to discard what was delivered as safe (Section 3.2)"),
+            new(["settles"], "Step5Rebroadcast.NoMoreRebroadcasts/AllAcknowledged",
+                "a run that never becomes quiescent with this lab's file is a recovery that never ends: the conditions that end step 5.b never come true"),
+        ],
+        [4] =
+        [
+            new(["L4"], "Rule1MaskTransitional.Release and Rule3SplitMerge.Continue",
+                "Rule 1 turns deliver(m, trans(c)) into deliver(m, reg(c)): held deliveries go into the view m was sent in, before the new views (Section 5.1 on L4)"),
+            new(["L5"], "Rule2BlockOutsidePrimary.Leave",
+                "a process that leaves the primary component stops and drops what Rule 1 held: shown, a held message may come before one Extend imputes after it " +
+                "and the others delivered before it (lab 4's partition case). When L4 fails too, held deliveries are in the wrong view: mend that first"),
+            new(["L3"], "Rule3SplitMerge.Views and Rule4MergeIntoPrimary.ViewsInstalledBy",
+                "every member must cut a primary configuration into the same views, with the same names and members, by one deterministic split (Rule 3; Section 5.1 on L3)"),
+            new(["C1"], "Rule2BlockOutsidePrimary.Send and Deliver",
+                "a send and its deliveries pass only in the configuration the current view was cut from; a delivery shown whose send was discarded has no cause in H"),
+        ],
+    }.ToImmutableDictionary();
+}
+
+/// <summary>
+/// Where a lab's failing rows most likely come from: <paramref name="Specs"/>, the rows (a
+/// specification's number, or <c>3.2</c>, <c>settles</c>); <paramref name="Where"/>, the class, method
+/// or step; <paramref name="Why"/>, the paper's reason that ties them.
+/// </summary>
+public sealed record Suspect(ImmutableArray<string> Specs, string Where, string Why)
+{
+    /// <summary>What <c>evs lab check</c> prints under a failing row: <c>most likely in: Where — Why</c>.</summary>
+    public string Line => $"most likely in: {Where} — {Why}";
 }

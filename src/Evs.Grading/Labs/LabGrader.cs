@@ -15,8 +15,10 @@ namespace Evs.Grading.Labs;
 /// <param name="TimeLimit">How long all the runs may take before the grade gives up.</param>
 /// <param name="ScheduleTimeLimit">How long one schedule may run before its child is stopped (a loop that never ends).</param>
 /// <param name="MemoryLimitMegabytes">The heap a grading child may use.</param>
+/// <param name="StopAtFirstFailingSchedule">Stop after the first schedule on which a row failed: a test needs one witness, not a count.</param>
 public sealed record GradingOptions(ChildCommand Child, int Schedules = GradingOptions.DefaultSchedules, ulong Seed = GradingOptions.DefaultSeed,
-    TimeSpan? TimeLimit = null, TimeSpan? ScheduleTimeLimit = null, int MemoryLimitMegabytes = GradingOptions.DefaultMemoryLimitMegabytes)
+    TimeSpan? TimeLimit = null, TimeSpan? ScheduleTimeLimit = null, int MemoryLimitMegabytes = GradingOptions.DefaultMemoryLimitMegabytes,
+    bool StopAtFirstFailingSchedule = false)
 {
     /// <summary>Schedules per lab unless told otherwise: enough to catch the usual mistakes in well under a minute.</summary>
     public const int DefaultSchedules = 200;
@@ -54,9 +56,31 @@ public static class LabGrader
         var compiled = LibraryCompiler.Compile(repository, submission);
         if (!compiled.Succeeded) return new LabReport(submission.Name, compiled.Errors, [], 0, clock.Elapsed);
         var request = new LabRequest(lab.Judge, options.Schedules, options.Seed,
-            [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath, lab.Section32);
-        var classes = lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToImmutableArray();
-        var outcome = Sandbox.Run(compiled, request, options, classes, progress ?? (_ => { }));
+            [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath, lab.Section32, lab.PartitionCase, options.StopAtFirstFailingSchedule);
+        var outcome = Sandbox.Run(compiled, request, options, StudentClasses(lab), progress ?? (_ => { }));
         return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
     }
+
+    /// <summary>
+    /// The grade of <paramref name="submission"/> on the schedules of each of <paramref name="seeds"/>
+    /// (instead of the seed of <paramref name="options"/>), compiled once: how a test sees whether a
+    /// wrong solution is caught whatever the seed, without compiling it again for each.
+    /// </summary>
+    /// <exception cref="TimeoutException">The runs of one seed took longer than the time limit.</exception>
+    public static IReadOnlyList<LabReport> GradeOnSeeds(Repository repository, Lab lab, Submission submission, GradingOptions options, IEnumerable<ulong> seeds)
+    {
+        var compiled = LibraryCompiler.Compile(repository, submission);
+        if (!compiled.Succeeded) return [new LabReport(submission.Name, compiled.Errors, [], 0, TimeSpan.Zero)];
+        return [.. seeds.Select(seed =>
+        {
+            var clock = Stopwatch.StartNew();
+            var request = new LabRequest(lab.Judge, options.Schedules, seed, [.. submission.Replacements.Values.Select(f => f.Path)],
+                Section32: lab.Section32, PartitionCase: lab.PartitionCase, StopAtFirstFailingSchedule: options.StopAtFirstFailingSchedule);
+            var outcome = Sandbox.Run(compiled, request, options, StudentClasses(lab), _ => { });
+            return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
+        })];
+    }
+
+    /// <summary>The simple names of the classes a student writes in <paramref name="lab"/> (<c>AruRule</c>): where a stack overflow is looked for.</summary>
+    public static ImmutableArray<string> StudentClasses(Lab lab) => [.. lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>()];
 }

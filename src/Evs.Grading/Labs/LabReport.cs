@@ -16,44 +16,61 @@ namespace Evs.Grading.Labs;
 /// <param name="Replay">One schedule (scenario JSON and its seed) to run instead; its trace is written to <paramref name="TracePath"/>.</param>
 /// <param name="TracePath">Where a replayed run's trace goes (and, for the filter lab, its virtual synchrony trace beside it).</param>
 /// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>), before the schedules.</param>
+/// <param name="PartitionCase">Whether to play out the filter's partition case too (<see cref="Labs.PartitionCase"/>), before the schedules.</param>
+/// <param name="StopAtFirstFailingSchedule">Whether to stop after the first schedule on which a row failed: a test needs one witness, and the mutation grader only whether a mutant is caught, not a count.</param>
 /// <param name="From">The first schedule to run: a child started again after schedule i ended the last one starts at i + 1.</param>
 /// <param name="Mutant">The mutant the library behaves as, when it was compiled with a mutant schema (Mutation/MutantSchema); 0 for none.</param>
-/// <param name="UntilFirstFailure">Whether to stop at the first failing row: the mutation grader needs only to know whether a mutant is caught.</param>
 public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null,
-    bool Section32 = false, int From = 0, int Mutant = 0, bool UntilFirstFailure = false)
+    bool Section32 = false, bool PartitionCase = false, bool StopAtFirstFailingSchedule = false, int From = 0, int Mutant = 0)
 {
     /// <summary>How many schedules there are in all: the one replayed, or those drawn.</summary>
     public int Count => Replay is null ? Schedules : 1;
+
+    /// <summary>Whether a case played by hand is still to be played.</summary>
+    public bool CasesLeft => Section32 || PartitionCase;
 }
 
 /// <summary>One fault schedule: a scenario (docs/SCENARIOS.md) and the seed of the run's random choices.</summary>
 public sealed record Schedule(string Json, long Seed);
 
 /// <summary>The first schedule on which a row of the report failed, and what went wrong there.</summary>
-/// <param name="Index">The schedule's position among those drawn from the base seed (from 0); <see cref="Section32Case.Index"/> for the case of Section 3.2.</param>
-/// <param name="Schedule">The schedule, to save and replay; null for the case of Section 3.2, which is played out without one.</param>
+/// <param name="Index">The schedule's position among those drawn from the base seed (from 0); <see cref="Section32Case.Index"/> or <see cref="Labs.PartitionCase.Index"/> for a case played by hand.</param>
+/// <param name="Schedule">The schedule, to save and replay; null for a case played out by hand without one (Section 3.2, the filter's partition case).</param>
 /// <param name="Message">What went wrong, in the specification's terms.</param>
 public sealed record Failure(int Index, Schedule? Schedule, string Message);
 
 /// <summary>
 /// One row of the grade: a specification (or "runs without throwing", "settles") — on how many
-/// schedules it was judged and held, and the first failure.
+/// schedules it was judged and held, on how many cases played by hand (<see cref="PartitionCase"/>)
+/// it was judged and held, and the first failure.
 /// </summary>
-public sealed record Row(string Spec, string Title, int Judged, int Held, Failure? FirstFailure)
+public sealed record Row(string Spec, string Title, int Judged, int Held, Failure? FirstFailure, int CasesJudged = 0, int CasesHeld = 0)
 {
     /// <summary>A row holds when it was judged at least once and never failed.</summary>
-    public bool Holds => Judged > 0 && FirstFailure is null;
+    public bool Holds => Judged + CasesJudged > 0 && FirstFailure is null;
 
     /// <summary>
     /// The verdict in words that count what happened: "held in 200 of 200 schedules", "failed in 2
-    /// of 200 schedules" (a bug seen twice reads as twice, not as 198/200), "not judged"; the case
-    /// of Section 3.2, played out once without a schedule, just "held" or "failed".
+    /// of 200 schedules" (a bug seen twice reads as twice, not as 198/200), "not judged"; a row
+    /// also judged on cases played by hand counts them apart ("held in 200 of 200 schedules and 1
+    /// of 1 case played by hand", "failed in 1 of 1 case played by hand"); the case of Section 3.2,
+    /// played out once without a schedule, just "held" or "failed".
     /// </summary>
     public string Verdict =>
-        Judged == 0 ? "not judged"
+        Judged + CasesJudged == 0 ? "not judged"
         : Spec == Section32Case.Spec ? (Holds ? "held" : "failed")
-        : Holds ? $"held in {Schedules(Held, Judged)}"
-        : $"failed in {Schedules(Judged - Held, Judged)}";
+        : Holds ? $"held in {Counts(Held, Judged, CasesHeld, CasesJudged)}"
+        : $"failed in {Counts(Judged - Held, Judged, CasesJudged - CasesHeld, CasesJudged)}";
+
+    // The schedules and the cases a verdict counts; a failing row names only where it failed.
+    private string Counts(int schedules, int ofSchedules, int cases, int ofCases)
+    {
+        bool failing = !Holds;
+        var parts = new List<string>();
+        if (ofSchedules > 0 && (!failing || schedules > 0)) parts.Add(Schedules(schedules, ofSchedules));
+        if (ofCases > 0 && (!failing || cases > 0)) parts.Add($"{cases} of {ofCases} case{(ofCases == 1 ? "" : "s")} played by hand");
+        return string.Join(" and ", parts);
+    }
 
     private static string Schedules(int count, int of) => $"{count} of {of} schedule{(of == 1 ? "" : "s")}";
 }

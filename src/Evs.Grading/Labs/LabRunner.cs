@@ -57,6 +57,11 @@ public static class LabRunner
             report(new ScheduleStarted(Section32Case.Index, null));
             report(new ScheduleJudged(Section32Case.Index, [PlaySection32Case(request)]));
         }
+        if (request.PartitionCase)
+        {
+            report(new ScheduleStarted(PartitionCase.Index, null));
+            report(new ScheduleJudged(PartitionCase.Index, PlayPartitionCase(request)));
+        }
         var schedules = request.Replay is { } one ? [new GeneratedScenario(one.Json, one.Seed)] : Draw(request.Schedules, request.BaseSeed);
         var rows = new Rows(request.Judge, request.Section32);
         bool described = false;
@@ -67,7 +72,7 @@ public static class LabRunner
             var judgements = JudgeOne(run, request, ref described);
             report(new ScheduleJudged(i, judgements));
             rows.Record(i, null, judgements);
-            if (request.UntilFirstFailure && rows.AnyFailed) return;
+            if (request.StopAtFirstFailingSchedule && rows.AScheduleFailed) return;
         }
     }
 
@@ -120,6 +125,30 @@ public static class LabRunner
         catch (Exception e)
         {
             return new(Section32Case.Spec, Describe(e, request.StudentFiles));
+        }
+    }
+
+    // The filter's partition case, once, before the schedules: each condition's verdict on it counts
+    // as one case played by hand in that condition's row; an exception, as one failed case in the
+    // row of runs.
+    // The filter's partition case, once, before the schedules: its judgements count as a case
+    // played by hand, apart from the schedules (Rows.RecordCase).
+    private static ImmutableArray<Judgement> PlayPartitionCase(LabRequest request)
+    {
+        try
+        {
+            var (report, history) = PartitionCase.Check();
+            return
+            [
+                new(NoException, null),
+                .. report.Verdicts.Select(v => new Judgement(v.Spec, v.Violation is { } x
+                    ? $"{PartitionCase.Story}\n{x.Message} (events {string.Join(", ", x.Events)}).\nThe history your filters made of it:\n  {string.Join("\n  ", history)}"
+                    : null)),
+            ];
+        }
+        catch (Exception e)
+        {
+            return [new(NoException, $"{PartitionCase.Story}\n{Describe(e, request.StudentFiles)}")];
         }
     }
 
@@ -246,9 +275,6 @@ public static class LabRunner
         /// <summary>Whether a verdict on <paramref name="spec"/> is one of this grade's rows.</summary>
         public bool Judges(string spec) => _rows.ContainsKey(spec);
 
-        /// <summary>Whether any row has failed.</summary>
-        public bool AnyFailed => _rows.Values.Any(r => r.FirstFailure is not null);
-
         /// <summary>Whether <paramref name="spec"/>'s row has failed already (its first failure is the one shown).</summary>
         public bool HasFailed(string spec) => _rows[spec].FirstFailure is not null;
 
@@ -276,6 +302,21 @@ public static class LabRunner
         {
             foreach (var judgement in judgements.Where(j => Judges(j.Spec))) Record(judgement.Spec, index, schedule, judgement.Failure);
         }
+
+        /// <summary>One judgement of row <paramref name="spec"/> on a case played by hand: held when <paramref name="failure"/> is null.</summary>
+        public void RecordCase(string spec, string? failure)
+        {
+            var row = _rows[spec];
+            _rows[spec] = row with
+            {
+                CasesJudged = row.CasesJudged + 1,
+                CasesHeld = row.CasesHeld + (failure is null ? 1 : 0),
+                FirstFailure = row.FirstFailure ?? (failure is null ? null : new Failure(0, null, failure)),
+            };
+        }
+
+        /// <summary>Whether some row failed on a schedule (not only on a case played by hand).</summary>
+        public bool AScheduleFailed => _rows.Values.Any(r => r.Held < r.Judged);
 
         /// <summary>The rows, in order.</summary>
         public ImmutableArray<Row> ToArray() => [.. _order.Select(s => _rows[s])];

@@ -70,6 +70,11 @@ public static class Sandbox
                     running = started;
                     if (started.Index != Section32Case.Index) progress(started.Index);
                     break;
+                case ScheduleJudged { Index: PartitionCase.Index } judged:
+                    foreach (var judgement in judged.Judgements.Where(j => rows.Judges(j.Spec))) rows.RecordCase(judgement.Spec, judgement.Failure);
+                    pending = After(judged.Index, pending);
+                    running = null;
+                    break;
                 case ScheduleJudged judged:
                     rows.Record(judged.Index, running?.Schedule, judged.Judgements);
                     pending = After(judged.Index, pending);
@@ -83,17 +88,21 @@ public static class Sandbox
     // Whether the grade is done: every schedule ran, there is nothing more to learn, or the caller
     // (the mutation grader) wanted only the first failure.
     private static bool Done(LabRunner.Rows rows, LabRequest pending) =>
-        rows.NothingMoreToLearn || (pending.UntilFirstFailure && rows.AnyFailed) || !(pending.Section32 || pending.From < pending.Count);
+        rows.NothingMoreToLearn || (pending.StopAtFirstFailingSchedule && rows.AScheduleFailed) || !(pending.CasesLeft || pending.From < pending.Count);
 
     // What is left to run once schedule (or the case of Section 3.2) `index` is done with.
-    private static LabRequest After(int index, LabRequest pending) =>
-        index == Section32Case.Index ? pending with { Section32 = false } : pending with { Section32 = false, From = index + 1 };
+    private static LabRequest After(int index, LabRequest pending) => index switch
+    {
+        Section32Case.Index => pending with { Section32 = false },
+        PartitionCase.Index => pending with { Section32 = false, PartitionCase = false },
+        _ => pending with { Section32 = false, PartitionCase = false, From = index + 1 },
+    };
 
     // The child died on `running`: its row ("runs", or the case of Section 3.2) fails there.
     private static LabRequest Died(ScheduleStarted running, string failure, LabRequest pending, LabRunner.Rows rows)
     {
-        var row = running.Index == Section32Case.Index ? Section32Case.Spec : LabRunner.NoException;
-        rows.Record(running.Index, running.Schedule, [new Judgement(row, failure)]);
+        if (running.Index == PartitionCase.Index) rows.RecordCase(LabRunner.NoException, $"{PartitionCase.Story}\n{failure}");
+        else rows.Record(running.Index, running.Schedule, [new Judgement(running.Index == Section32Case.Index ? Section32Case.Spec : LabRunner.NoException, failure)]);
         return After(running.Index, pending);
     }
 
@@ -101,6 +110,7 @@ public static class Sandbox
     {
         null => "the grading child's start (before any schedule)",
         { Index: Section32Case.Index } => "the case of Section 3.2",
+        { Index: PartitionCase.Index } => "the filter's partition case",
         _ => $"schedule {running.Index}",
     };
 

@@ -93,6 +93,7 @@ public sealed class Simulator
     private readonly HashSet<ConfigurationId> _configurations = new();
     private readonly Dictionary<ProcessId, VirtualSynchronyFilter> _filters = new();
     private readonly List<VsEvent> _vsEvents = new();
+    private readonly GivenInOrder _vsOrder = new();
     private readonly OrderingCounters _countsOfCrashedIncarnations = new();
     private readonly PacketDrops _dropsOfCrashedIncarnations = new();
     private long _refusedSends;
@@ -386,11 +387,12 @@ public sealed class Simulator
         foreach (var p in _scenario.Processes)
             if (_storage[p].Load()?.Primary is { } history)
                 foreach (var name in history.NamesNeverUsed(p, history.Identities + 1))
-                    _vsEvents.Add(new Stop(name, 0, _now / 1000.0));
+                    _vsEvents.Add(_vsOrder.Accept(new Stop(name, 0, _now / 1000.0)));
     }
 
     // Into the trace and the run's counts, and through the process's virtual synchrony filter when
-    // there is one (a primary regular configuration carries what the primary component algorithm decided).
+    // there is one (a primary regular configuration carries what the primary component algorithm
+    // decided); each event the filter gives must be the next of its identity (GivenInOrder).
     private void Record(EvsEvent e, PrimaryViewInfo? view)
     {
         _events.Add(e);
@@ -400,7 +402,7 @@ public sealed class Simulator
             case Deliver d: Count(_delivered, d.Service); break;
             case DeliverConf c: _configurations.Add(c.Conf); break;
         }
-        if (_filters.TryGetValue(e.Process, out var filter)) _vsEvents.AddRange(filter.Apply(new FilterInput(e, view)));
+        if (_filters.TryGetValue(e.Process, out var filter)) _vsEvents.AddRange(filter.Apply(new FilterInput(e, view)).Select(_vsOrder.Accept));
     }
 
     private static void Count(Dictionary<DeliveryService, long> counts, DeliveryService service) =>

@@ -24,10 +24,18 @@ namespace Evs.Reference.VirtualSynchrony;
 /// continuing member was in the same transitional configuration and, by Specification 4,
 /// delivered the same messages there, so C3 holds among them. If instead the process leaves the
 /// primary component (Rule 2) or is merged under a new identifier (Rule 4), its identity stops in
-/// the old view and the held deliveries are dropped: they may include messages that only its side
-/// of a partition delivered, which the members that carry on never deliver, so showing them would
-/// break C3. Virtual synchrony allows the dropping: the last events of a process that stops may be
-/// lost (Section 5.3), and the extend mechanism imputes to it whatever the others delivered.
+/// the old view and the held deliveries are dropped. Shown, they could not be put in any order
+/// that virtual synchrony accepts: its side of the partition may have missed a message y that the
+/// members that carry on deliver in the old view, and then delivered after the gap a message x of
+/// its own side that they deliver too, after y. C3 asks every member of the old view to deliver y
+/// (sent by a process that does not fail, y is not excluded by the revision of Section 5.1), so
+/// Extend imputes y to the stopped identity, after its last event: it would deliver x before y,
+/// the others y before x, and no time gives each abcast message one time (L5). (A message only its
+/// side delivered alone would not break C3: the revision excludes it. But which held message is
+/// which cannot be told here.) Virtual synchrony allows the dropping: the last events of a process
+/// that stops may be lost (Section 5.3), and the extend mechanism imputes to it whatever the others
+/// delivered, in their order. Lab 4's partition case (src/Evs.Grading/Labs/PartitionCase.cs) plays
+/// this out.
 /// </para>
 /// <para>
 /// A blocked process holds nothing: without a live identity nothing could ever be released.

@@ -23,7 +23,9 @@ namespace Evs.Reference.VirtualSynchrony;
 /// identifier". After a stop, C3 no longer binds the process: the extend mechanism imputes the
 /// missing deliveries to it (Section 5.2: fail-stop behaviour is simulated "by requiring a failed
 /// process to assume a new identity when it recovers"). So this rule stops the live identity,
-/// drops the deliveries Rule 1 was holding, and blocks.
+/// drops the deliveries Rule 1 was holding (shown before the stop, they may precede a delivery that
+/// Extend imputes after them and the others made before them, which breaks L5: Rule 1 says why),
+/// and blocks.
 /// </para>
 /// <para>
 /// While blocked the process has no identity, so nothing it sends or receives can appear in the

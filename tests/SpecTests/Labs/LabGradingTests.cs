@@ -9,6 +9,8 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SpecTests.Cli;
+using Evs.Reference.Checking;
+using Evs.Reference.Checking.VirtualSynchrony;
 using Xunit;
 
 namespace SpecTests.Labs;
@@ -101,6 +103,72 @@ public class LabGradingTests
         var report = Grade(4, wrong);
         Assert.False(report["C3"]!.Holds, Describe(report));
         Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    // The partition case (PartitionCase.cs) is played before the schedules and does not depend on
+    // the seed, so grading it alone (no schedule) shows what every seed shows.
+    private static readonly GradingOptions CaseOnly = Options with { Schedules = 0 };
+
+    [Fact]
+    public void Lab4_the_partition_case_played_by_hand_is_a_legal_extended_virtual_synchrony_history()
+    {
+        var report = SpecificationChecker.Check(PartitionCase.Trace);
+        Assert.All(report.Verdicts, v => Assert.True(v.Violation is null, $"{v.Spec}: {v.Violation?.Message}"));
+    }
+
+    [Fact]
+    public void Lab4_releasing_what_Rule1_held_when_leaving_the_primary_component_breaks_L5_in_the_partition_case_whatever_the_seed()
+    {
+        var wrong = Submission.Mutant("release on leaving", Repository, "VirtualSynchrony/Rule2BlockOutsidePrimary.cs", source => Replace(source,
+            "FilterState.Live live => new FilterStep(FilterState.Initial, [live.Identity.Stop(time)]),",
+            "FilterState.Live live => new FilterStep(FilterState.Initial, [.. Rule1MaskTransitional.Release(live).Events, Rule1MaskTransitional.Release(live).Identity.Stop(time)]),"));
+        var report = LabGrader.Grade(Repository, Lab.Find(4)!, wrong, CaseOnly);
+
+        var l5 = report["L5"]!;
+        Assert.Equal("failed in 1 of 1 case played by hand", l5.Verdict);
+        Assert.StartsWith(PartitionCase.Story, l5.FirstFailure!.Message);
+        Assert.Contains("p#2 deliver p.1.1 (abcast)", l5.FirstFailure.Message);
+        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+        Assert.All(VirtualSynchronyChecker.ConditionNames.Where(c => c != "L5"), c => Assert.True(report[c]!.Holds, Describe(report)));
+    }
+
+    [Fact]
+    public void Lab4_releasing_held_deliveries_after_the_new_views_breaks_L4_in_the_partition_case_and_on_the_schedules_of_every_seed()
+    {
+        var wrong = Submission.Mutant("release after the views", Repository, "VirtualSynchrony/Rule3SplitMerge.cs", source => Replace(source,
+            """
+                    var (released, deliveries) = Rule1MaskTransitional.Release(live);
+                    var (installed, views) = released.Install(ViewsAfter(live.Identity.View, primary, info), primary.Time);
+                    return new FilterStep(new FilterState.InPrimaryView(installed), [.. deliveries, .. views]);
+            """,
+            """
+                    var (installed, views) = live.Identity.Install(ViewsAfter(live.Identity.View, primary, info), primary.Time);
+                    var (released, deliveries) = Rule1MaskTransitional.Release(live with { Identity = installed });
+                    return new FilterStep(new FilterState.InPrimaryView(released), [.. views, .. deliveries]);
+            """));
+        var reports = LabGrader.GradeOnSeeds(Repository, Lab.Find(4)!, wrong, Options with { Schedules = GradingOptions.DefaultSchedules, StopAtFirstFailingSchedule = true }, [1, 2, 3, 4, 5, 6, 7, 8]);
+
+        Assert.All(reports, report =>
+        {
+            var l4 = report["L4"]!;
+            Assert.StartsWith(PartitionCase.Story, l4.FirstFailure?.Message);
+            Assert.Equal(1, l4.CasesJudged - l4.CasesHeld);
+            Assert.True(l4.Judged > l4.Held, $"no schedule broke L4 in {report.SchedulesRun} schedules: {l4.Verdict}");
+            Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+        });
+    }
+
+    [Fact]
+    public void Lab4_numbering_held_deliveries_before_the_new_views_but_giving_them_after_is_refused_by_name_in_the_partition_case()
+    {
+        var wrong = Submission.Mutant("given after the views", Repository, "VirtualSynchrony/Rule3SplitMerge.cs", source => Replace(source,
+            "[.. deliveries, .. views]", "[.. views, .. deliveries]"));
+        var report = LabGrader.Grade(Repository, Lab.Find(4)!, wrong, CaseOnly);
+
+        var message = report[LabRunner.NoException]!.FirstFailure!.Message;
+        Assert.StartsWith(PartitionCase.Story, message);
+        Assert.Contains("the virtual synchrony filter gave q#4 (view R2.q#0) right after q#1 (send q.1.1)", message);
+        Assert.Contains("numbered in that order", message);
     }
 
     [Fact]

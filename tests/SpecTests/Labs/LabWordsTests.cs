@@ -1,7 +1,9 @@
 // The words `evs lab check` prints, as a student reads them: a row counts the schedules it failed
-// in, not those it held in (a bug seen twice reads as twice), and the commands printed under a
-// failing schedule show what the student is debugging, for the filter lab the filtered history,
-// for the primary component lab the run with the algorithm the grader chose.
+// in, not those it held in (a bug seen twice reads as twice), and a case played by hand apart from
+// the schedules; the commands printed under a failing schedule show what the student is
+// debugging, for the filter lab the filtered history, for the primary component lab the run with
+// the algorithm the grader chose; and a failing row names the class most likely at fault only
+// where its specification points to one.
 using Evs.Grading.Labs;
 using Evs.Grading.Schedules;
 using Xunit;
@@ -26,10 +28,61 @@ public class LabWordsTests
     }
 
     [Fact]
+    public void A_row_also_judged_on_a_case_played_by_hand_counts_the_case_apart_and_a_failing_row_names_only_where_it_failed()
+    {
+        Assert.Equal("held in 200 of 200 schedules and 1 of 1 case played by hand", new Row("L5", "abcast", 200, 200, null, CasesJudged: 1, CasesHeld: 1).Verdict);
+        var caseOnly = new Failure(0, null, "in the case played by hand");
+        Assert.Equal("failed in 1 of 1 case played by hand", new Row("L5", "abcast", 200, 200, caseOnly, CasesJudged: 1, CasesHeld: 0).Verdict);
+        Assert.Equal("failed in 3 of 200 schedules and 1 of 1 case played by hand", new Row("L4", "one view", 200, 197, caseOnly, CasesJudged: 1, CasesHeld: 0).Verdict);
+        Assert.Equal("held in 1 of 1 case played by hand", new Row("L4", "one view", 0, 0, null, CasesJudged: 1, CasesHeld: 1).Verdict);
+    }
+
+    [Fact]
     public void The_case_of_Section_3_2_played_once_without_a_schedule_just_held_or_failed()
     {
         Assert.Equal("held", new Row(Section32Case.Spec, "The case of Section 3.2", 1, 1, null).Verdict);
         Assert.Equal("failed", new Row(Section32Case.Spec, "The case of Section 3.2", 1, 0, new Failure(0, null, "5.c")).Verdict);
+    }
+
+    [Fact]
+    public void Every_suspect_names_rows_its_lab_reports_and_a_class_its_student_writes()
+    {
+        foreach (var lab in Lab.All)
+        {
+            var rows = new LabRunner.Rows(lab.Judge, lab.Section32).ToArray().Select(r => r.Spec).ToList();
+            var classes = lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
+            foreach (var suspect in lab.Suspects)
+            {
+                Assert.All(suspect.Specs, spec => Assert.Contains(spec, rows));
+                Assert.Contains(classes, c => suspect.Where.Contains(c, StringComparison.Ordinal));
+                Assert.False(string.IsNullOrWhiteSpace(suspect.Why));
+            }
+            Assert.Equal(lab.Suspects.SelectMany(s => s.Specs).Count(), lab.Suspects.SelectMany(s => s.Specs).Distinct().Count());
+        }
+    }
+
+    [Fact]
+    public void In_the_filter_lab_L5_points_to_Rule2_dropping_what_Rule1_held_and_L4_to_where_held_deliveries_are_released()
+    {
+        var filterLab = Lab.Find(4)!;
+
+        var l5 = filterLab.MostLikelyIn("L5")!;
+        Assert.StartsWith("most likely in: Rule2BlockOutsidePrimary.Leave — ", l5.Line);
+        Assert.Contains("drops what Rule 1 held", l5.Why);
+        Assert.Equal("Rule1MaskTransitional.Release and Rule3SplitMerge.Continue", filterLab.MostLikelyIn("L4")!.Where);
+    }
+
+    [Fact]
+    public void A_row_that_more_than_one_class_of_its_lab_could_break_names_none()
+    {
+        Assert.Null(Lab.Find(4)!.MostLikelyIn("C2"));
+        Assert.Null(Lab.Find(4)!.MostLikelyIn("C3"));
+        Assert.Null(Lab.Find(1)!.MostLikelyIn("4"));
+        Assert.Null(Lab.Find(3)!.MostLikelyIn("7.1"));
+        Assert.Equal("DeliveryRule.MayDeliver", Lab.Find(1)!.MostLikelyIn("6.3")!.Where);
+        Assert.StartsWith("Step6Delivery, step 6.b", Lab.Find(2)!.MostLikelyIn("7.2")!.Where);
+        Assert.StartsWith("ObligationSet.Extend (5.c)", Lab.Find(3)!.MostLikelyIn(Section32Case.Spec)!.Where);
+        Assert.Equal("Step5Rebroadcast.Ends", Lab.Find(6)!.MostLikelyIn(Section32Case.Spec)!.Where);
     }
 
     [Theory]

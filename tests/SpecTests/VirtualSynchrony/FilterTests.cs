@@ -207,9 +207,26 @@ public class FilterTests
         Assert.Equal(
             [
                 "q#0 view R1.q#0 [q] @0",
-                "q#1 view R2.q#0 [q] @10", "q#2 view R2.q#1 [q,r] @10", "q#3 view R2.q#2 [q,r,s] @10", "q#4 view R2.q#3 [q,r,s,t] @10",
+                "q#1 view R2.q#1 [q,r] @10", "q#2 view R2.q#2 [q,r,s] @10", "q#3 view R2.q#3 [q,r,s,t] @10",
             ],
             Shown(history.Filtered()));
+    }
+
+    [Fact]
+    public void Rule3_a_merge_into_a_view_nobody_left_installs_no_view_that_repeats_it_and_names_the_views_by_the_processes_merged()
+    {
+        // R2.q#0 would be {q,r} again, a view change that merges nobody: skipped. The view that adds s keeps the name R2.q#1.
+        var history = new History("q").Primary("R1.q", "q r").Transitional("T2.q/R1.q", "R1.q", "q r").Primary("R2.q", "q r s", continuing: "q r");
+
+        Assert.Equal(["q#0 view R1.q#0 [q,r] @0", "q#1 view R2.q#1 [q,r,s] @20"], Shown(history.Filtered()));
+    }
+
+    [Fact]
+    public void Rule3_a_new_ring_of_the_same_members_that_merges_nobody_is_still_one_view()
+    {
+        var history = QInPqr().Transitional("T2.q/R1.p", "R1.p", "p q r").Primary("R2.q", "p q r", continuing: "p q r");
+
+        Assert.Equal(["q#0 view R1.p#0 [p,q,r] @0", "q#1 view R2.q#0 [p,q,r] @20"], Shown(history.Filtered()));
     }
 
     [Fact]
@@ -228,7 +245,7 @@ public class FilterTests
         var history = new History("q").Primary("R1.q", "q").Primary("R2.q", "q r rb", continuing: "q", renamed: "r=r~1");
 
         Assert.Equal(
-            ["q#0 view R1.q#0 [q] @0", "q#1 view R2.q#0 [q] @10", "q#2 view R2.q#1 [q,r~1] @10", "q#3 view R2.q#2 [q,rb,r~1] @10"],
+            ["q#0 view R1.q#0 [q] @0", "q#1 view R2.q#1 [q,r~1] @10", "q#2 view R2.q#2 [q,rb,r~1] @10"],
             Shown(history.Filtered()));
     }
 
@@ -240,7 +257,7 @@ public class FilterTests
 
         var events = ApplyAll(filter, history);
 
-        Assert.Equal("q#3 deliver r.2.1 abcast @20", Show(events[^1]));
+        Assert.Equal("q#2 deliver r.2.1 abcast @20", Show(events[^1]));
         var current = Assert.IsType<FilterState.InPrimaryView>(filter.State).Identity.View;
         Assert.Equal(("R2.q#1", "q,r"), (current.Id, string.Join(",", current.Members)));
     }
@@ -358,7 +375,8 @@ public class FilterTests
         var views = all.SelectMany(h => h.Filtered().OfType<ViewChange>()).Where(v => v.View.StartsWith("R3.p#", StringComparison.Ordinal)).ToList();
         var byId = views.GroupBy(v => v.View).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
 
-        Assert.Equal(["R3.p#0", "R3.p#1", "R3.p#2", "R3.p#3", "R3.p#4"], byId.Select(g => g.Key));
+        // Nobody left R2.p's view {p,q}: R3.p#0 would repeat it, and no member installs it.
+        Assert.Equal(["R3.p#1", "R3.p#2", "R3.p#3", "R3.p#4"], byId.Select(g => g.Key));
         foreach (var view in byId)
         {
             var lists = view.Select(v => string.Join(",", v.Members)).Distinct().ToList();
@@ -367,6 +385,19 @@ public class FilterTests
             Assert.Equal(view.First().Members.Order(StringComparer.Ordinal), view.Select(v => v.Process).Order(StringComparer.Ordinal));
         }
         Assert.Equal("p,q,r,s,t~1,u~1", string.Join(",", byId[^1].First().Members));
+    }
+
+    [Fact]
+    public void A_driver_takes_the_filters_events_in_the_order_of_their_numbers_and_refuses_one_given_out_of_it_naming_both()
+    {
+        var order = new GivenInOrder();
+        foreach (var e in QInPqr().Deliver("p.1.1", "R1.p").Filtered()) order.Accept(e);
+        order.Accept(new Stop("q~1", 0, 30));
+
+        var error = Assert.Throws<InvalidOperationException>(() => order.Accept(new ViewChange("q", 3, 40, "R2.q#0", ["q", "r"])));
+        Assert.Contains("gave q#3 (view R2.q#0) right after q#1 (deliver p.1.1)", error.Message);
+        Assert.Contains("the next is q#2", error.Message);
+        Assert.Throws<InvalidOperationException>(() => order.Accept(new Stop("r", 1, 40)));
     }
 
     [Fact]
