@@ -46,8 +46,8 @@ public static class MutantSchema
     /// The schema of <paramref name="source"/> (library file <paramref name="file"/>): its mutants
     /// numbered from <paramref name="firstId"/> in the order of the text, each rewritten into a run-time
     /// choice unless its number is in <paramref name="leftOut"/> (a mutant that does not compile).
-    /// Only the members named in <paramref name="members"/> (<c>Type.Member</c>) are mutated: those the
-    /// lab's starter leaves to the student.
+    /// Only the members named in <paramref name="members"/> (as <see cref="Signature"/> names them) are
+    /// mutated: those the lab's starter leaves to the student.
     /// </summary>
     public static SchemaFile Rewrite(string file, string source, int firstId, IReadOnlySet<int> leftOut, IReadOnlySet<string> members)
     {
@@ -69,7 +69,7 @@ public static class MutantSchema
     }
 
     /// <summary>
-    /// The members a starter leaves to the student (<c>Type.Member</c>): those whose body throws
+    /// The members a starter leaves to the student (as <see cref="Signature"/> names them): those whose body throws
     /// <see cref="NotImplementedException"/>. Equality, printing and the like that a starter gives
     /// are not the student's work, so their mutants would not measure how the lab grades it.
     /// </summary>
@@ -77,7 +77,16 @@ public static class MutantSchema
         CSharpSyntaxTree.ParseText(starter, new CSharpParseOptions(LanguageVersion.Latest)).GetRoot().DescendantNodes()
             .OfType<MemberDeclarationSyntax>().Where(m => m is not BaseTypeDeclarationSyntax)
             .Where(m => m.DescendantNodes().OfType<IdentifierNameSyntax>().Any(n => n.Identifier.Text == nameof(NotImplementedException)))
-            .Select(MemberOf).ToHashSet();
+            .Select(Signature).ToHashSet();
+
+    /// <summary>
+    /// The member a node is in, told apart from its overloads: <c>Gather.OnConsensusTimeout(List&lt;NodeOutput&gt;)</c>,
+    /// as <see cref="MemberOf"/> with the types of a method's parameters.
+    /// </summary>
+    public static string Signature(SyntaxNode node) =>
+        node.AncestorsAndSelf().OfType<MemberDeclarationSyntax>().FirstOrDefault(m => m is not BaseTypeDeclarationSyntax) is BaseMethodDeclarationSyntax method
+            ? $"{MemberOf(node)}({string.Join(",", method.ParameterList.Parameters.Select(p => p.Type?.ToString()))})"
+            : MemberOf(node);
 
     /// <summary>
     /// The numbers of the mutation points that hold <paramref name="node"/> in their mutated branch
@@ -345,7 +354,7 @@ public static class MutantSchema
 
         private bool Mutable(SyntaxNode node)
         {
-            if (!members.Contains(MemberOf(node))) return false;
+            if (!members.Contains(Signature(node))) return false;
             // A mutated copy of code that declares a variable (`out var x`, `is T x`) would declare it twice.
             if (node.DescendantNodesAndSelf().OfType<SingleVariableDesignationSyntax>().Any()) return false;
             foreach (var ancestor in node.AncestorsAndSelf())
