@@ -1,7 +1,9 @@
 // The deterministic simulator (TigerBeetle's VOPR, MIT's labrpc): the real protocol nodes,
 // driven on a virtual clock by one event queue, with faults from a scenario — partitions,
 // heals, crashes that keep only stable storage, recoveries, an adversary on the network — and every
-// random choice from one seeded source. Same scenario and seed, same trace, byte for byte.
+// random choice from one seeded source. Same scenario and seed, same trace, byte for byte. A fault
+// may wait for a step of the recovery algorithm (RecoveryPicture); when asked, the simulator also
+// counts the named situations the run goes through (CoverageObserver, docs/COVERAGE.md).
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -45,8 +47,15 @@ public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double 
 /// What a run produced: its trace, the filtered virtual synchrony history when asked for, a summary,
 /// when the scenario has an adversary, the packets it injected that reached a live process, and,
 /// when asked for (<see cref="SimulationOptions.Coverage"/>), the named situations it went through.
+/// <see cref="StepsHappenedAt"/> says when each of the scenario's steps happened, in virtual ms: at
+/// its <c>at</c>, or later when it or a step before it waited for a step of the recovery algorithm
+/// (<see cref="StepTrigger"/>); a run that ended before a step has fewer times than steps.
 /// </summary>
-public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null, IReadOnlyList<InjectedPacket>? Injected = null, SimulationCoverage? Coverage = null);
+public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null, IReadOnlyList<InjectedPacket>? Injected = null, SimulationCoverage? Coverage = null)
+{
+    /// <summary>When each step of the scenario happened, in the order of the file.</summary>
+    public IReadOnlyList<double> StepsHappenedAt { get; init; } = [];
+}
 
 /// <summary>Numbers about a run, for people: nothing here goes into the trace. The simulator has no clock: wall time is its caller's to measure.</summary>
 public sealed record SimulationSummary(
@@ -95,6 +104,7 @@ public sealed class Simulator
     private readonly Dictionary<ProcessId, EventRecorder> _recorders = new();
     private readonly Dictionary<(ProcessId, TimerKind), long> _timerGenerations = new();
     private readonly List<EvsEvent> _events = new();
+    private readonly List<double> _stepsHappenedAt = new();
     private readonly Dictionary<DeliveryService, long> _sent = new();
     private readonly Dictionary<DeliveryService, long> _delivered = new();
     private readonly HashSet<ConfigurationId> _configurations = new();
@@ -184,7 +194,7 @@ public sealed class Simulator
             _adversary?.Injected.Count ?? 0);
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
-        return new SimulationResult(new Trace(header, _events), summary, filtered, _adversary?.Injected, _coverage?.Result());
+        return new SimulationResult(new Trace(header, _events), summary, filtered, _adversary?.Injected, _coverage?.Result()) { StepsHappenedAt = _stepsHappenedAt };
     }
 
     // The virtual time so far, and when to tell it next: a hundredth of the run to the stop step later.
@@ -257,6 +267,7 @@ public sealed class Simulator
             var step = _scenario.Steps[_stepsPerformed];
             if (step.When is { } trigger && _now < Micro(step.At + trigger.WithinMs) && !Holds(step, trigger.Step)) return;
             _stepsPerformed++;
+            _stepsHappenedAt.Add(_now / 1000.0);
             Perform(step);
         }
     }

@@ -81,6 +81,7 @@ public class CoverageTests
         var fails = result.Trace.Events.OfType<Fail>().ToList();
         Assert.Equal([P3, P2], fails.Select(f => f.Process));
         Assert.All(fails, f => Assert.Equal(900, f.Time));
+        Assert.Equal([900, 900, 1000], result.StepsHappenedAt);
         Assert.Equal(0, result.Coverage![Situation.FailureDuringStep2]);
     }
 
