@@ -26,7 +26,10 @@ public static partial class FaultSchedules
     /// </summary>
     public static class WithFaults
     {
-        /// <summary>Scenarios with 1-6 fault steps, shrinking toward a minimal schedule.</summary>
+        /// <summary>
+        /// Scenarios with 1-6 faults (some waiting for a step of the recovery algorithm, some crashes
+        /// followed by their restart, some failures after a burst of safe messages), shrinking toward a minimal schedule.
+        /// </summary>
         public static Arbitrary<GeneratedScenario> Scenarios() => Arb.From(Generator, Shrink);
 
         /// <summary>The generator alone, for sampling.</summary>
@@ -192,6 +195,8 @@ public static partial class FaultSchedules
         from rest in Faults(Math.Max(0, count - 2), world.After(failure).After(cut))
         select rest.InsertRange(0, [burst, failure, cut]);
 
+    // The recovery step a fault waits for, and for how long at most: steps 3, 4, 5 and 6 weighted
+    // 2, 2, 3 and 1 (the opening of Section 3.2 waits for step 6 too; step 2 is any of the others).
     private static readonly Gen<StepTrigger> DuringRecovery =
         from step in Gen.Elements(PaperStep.Step3, PaperStep.Step3, PaperStep.Step4, PaperStep.Step4, PaperStep.Step5, PaperStep.Step5, PaperStep.Step5, PaperStep.Step6)
         from withinMs in Gen.Choose(1000, 2000)

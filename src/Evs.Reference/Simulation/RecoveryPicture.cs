@@ -120,6 +120,35 @@ public sealed class RecoveryPicture
         return new RecoveryPicture(recovering, ringsInStep6);
     }
 
+    /// <summary>
+    /// Whether <paramref name="process"/> (or, when null, some live process) is in <paramref name="step"/>:
+    /// what <c>Of(live).IsIn(process, step)</c> (or <c>AnyIn(step)</c>) says, reading as little as it can,
+    /// for the simulator to ask after every input while a scenario step waits. Steps 2 and 3 need
+    /// no snapshot; steps 4 to 6 snapshot only the nodes in Recovery, and step 6 only when some
+    /// node has installed a ring.
+    /// </summary>
+    public static bool Holds(IReadOnlyCollection<IProtocolNode> live, ProcessId? process, PaperStep step)
+    {
+        bool Recovering(IProtocolNode n) => n.State is MembershipState.Commit or MembershipState.Recovery && n.Progress().Ring is not null;
+        var recovering = live.Where(Recovering);
+        switch (step)
+        {
+            case PaperStep.Step2:
+                return recovering.Any(n => process is null || n.Id == process);
+            case PaperStep.Step3:
+                return recovering.Any(n => (process is null || n.Id == process) && n.State == MembershipState.Commit);
+            case PaperStep.Step4 or PaperStep.Step5:
+                return recovering.Any(n => (process is null || n.Id == process) && n.State == MembershipState.Recovery
+                    && RecoveringProcess.Of(n.Snapshot())?.Step == step);
+            default:
+                var rebroadcasting = recovering.Where(n => n.State == MembershipState.Recovery).ToList();
+                if (rebroadcasting.Count == 0) return false;
+                var installed = live.Where(n => n.State == MembershipState.Operational).Select(n => n.Progress().Ring).ToHashSet();
+                return installed.Count > 0 && rebroadcasting.Select(n => RecoveringProcess.Of(n.Snapshot()))
+                    .Any(r => r is not null && installed.Contains(r.ProposedRing) && (process is not { } p || r.Members.Contains(p)));
+        }
+    }
+
     /// <summary>The processes performing the recovery algorithm, by process.</summary>
     public IReadOnlyDictionary<ProcessId, RecoveringProcess> Recovering => _recovering;
 

@@ -272,11 +272,9 @@ public sealed class Simulator
         }
     }
 
-    private bool Holds(ScenarioStep step, PaperStep when)
-    {
-        var picture = RecoveryPicture.Of(_nodes.Values);
-        return step is CrashStep crash ? picture.IsIn(crash.Process, when) : picture.AnyIn(when);
-    }
+    // Whether the recovery step a waiting step waits for is under way: at its process for a crash, anywhere for a partition.
+    private bool Holds(ScenarioStep step, PaperStep when) =>
+        RecoveryPicture.Holds(_nodes.Values, (step as CrashStep)?.Process, when);
 
     private void Perform(ScenarioStep step)
     {
