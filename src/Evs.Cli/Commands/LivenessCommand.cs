@@ -41,7 +41,7 @@ internal static class LivenessCommand
                 {
                     var result = Simulator.Run(loaded, new SimulationOptions(seed));
                     if (!result.Summary.Quiescent) unsettled.Add(seed);
-                    samples.AddRange(Liveness.Measure(loaded, result.Trace));
+                    samples.AddRange(Liveness.Measure(loaded, result.Trace, result.StepsHappenedAt));
                     done.Increment();
                 }
             });

@@ -1,5 +1,6 @@
 // `evs sim`: run a scenario (built-in or a file, docs/SCENARIOS.md) in the deterministic simulator
 // and write its trace (docs/TRACE.md). The same scenario and seed give the same trace, byte for byte.
+// With --coverage it also prints the named situations the run went through (docs/COVERAGE.md).
 using System.CommandLine;
 using Evs.Reference.Model;
 using Evs.Reference.PrimaryComponent;
@@ -21,10 +22,11 @@ internal static class SimCommand
         var stopAt = new Option<double?>("--stop-at") { Description = "Move the scenario's stop step to this virtual time in ms (a longer or shorter run)." };
         var primary = PrimaryOption();
         var vsTrace = new Option<FileInfo?>("--vs-trace") { Description = "Put every application behind the virtual synchrony filter (Section 5) and write the filtered history (docs/VS-TRACE.md) to this file; the primary component algorithm is majority unless --primary says otherwise." };
-        var command = new Command("sim", "Run a scenario in the deterministic simulator and write its trace.") { scenario, seed, trace, stopAt, primary, vsTrace };
+        var coverage = new Option<bool>("--coverage") { Description = "Print the named situations of the recovery algorithm the run went through, and how often (docs/COVERAGE.md)." };
+        var command = new Command("sim", "Run a scenario in the deterministic simulator and write its trace.") { scenario, seed, trace, stopAt, primary, vsTrace, coverage };
         command.SetAction(parse =>
         {
-            var options = Options(parse.GetValue(seed), parse.GetValue(stopAt), parse.GetValue(primary), filter: parse.GetValue(vsTrace) is not null);
+            var options = Options(parse.GetValue(seed), parse.GetValue(stopAt), parse.GetValue(primary), filter: parse.GetValue(vsTrace) is not null) with { Coverage = parse.GetValue(coverage) };
             var wall = System.Diagnostics.Stopwatch.StartNew();
             if (LoadAndRun(parse.GetValue(scenario)!, options) is not var (loaded, result))
                 return ExitCodes.BadInput;
@@ -32,6 +34,7 @@ internal static class SimCommand
             if (parse.GetValue(trace) is { } file) Write(result.Trace, file.FullName);
             if (parse.GetValue(vsTrace) is { } vsFile) Write(result.VirtualSynchrony!, vsFile.FullName);
             PrintSummary(loaded, parse.GetValue(seed), result, wallTime, parse.GetValue(trace)?.FullName, parse.GetValue(vsTrace)?.FullName);
+            if (result.Coverage is { } reached) PrintCoverage(reached);
             return result.Summary.Quiescent ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
@@ -92,6 +95,24 @@ internal static class SimCommand
         writer.WriteHeader(trace.Header);
         foreach (var e in trace.Events) writer.Write(e);
     }
+
+    // One row per named situation: whether the run reached it, and how many times.
+    private static void PrintCoverage(SimulationCoverage coverage)
+    {
+        var table = new Table().Title("situations the run went through (docs/COVERAGE.md)").AddColumns("situation", "reached");
+        foreach (var situation in Enum.GetValues<Situation>())
+            table.AddRow(situation.ToLabel(), Reached(coverage, situation));
+        AnsiConsole.Write(table);
+    }
+
+    private static string Reached(SimulationCoverage coverage, Situation situation) =>
+        !coverage.Applies(situation) ? "n/a (--primary)"
+        : coverage[situation] switch
+        {
+            0 => "no",
+            1 => "yes, once",
+            var n => $"yes, {n} times",
+        };
 
     private static void PrintSummary(Scenario scenario, long seed, SimulationResult result, TimeSpan wall, string? tracePath, string? vsTracePath)
     {

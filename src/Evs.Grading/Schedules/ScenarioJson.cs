@@ -25,7 +25,7 @@ public static class ScenarioJson
         lines.Add($"  \"network\": {NetworkOf(s.Network)},");
         if (s.Adversary is { } adversary) lines.Add($"  \"adversary\": {AdversaryOf(adversary)},");
         lines.Add("  \"steps\": [");
-        lines.Add(string.Join(",\n", s.Steps.Select(step => $"    {{ \"at\": {F(step.At)}, {Action(step)} }}")));
+        lines.Add(string.Join(",\n", s.Steps.Select(step => $"    {{ \"at\": {F(step.At)}, {Action(step)}{Trigger(step)} }}")));
         lines.Add("  ]");
         lines.Add("}");
         return string.Join("\n", lines);
@@ -46,6 +46,9 @@ public static class ScenarioJson
         StopStep => "\"stop\": true",
         _ => throw new ArgumentOutOfRangeException(nameof(step), step, "a step docs/SCENARIOS.md does not describe"),
     };
+
+    private static string Trigger(ScenarioStep step) =>
+        step.When is { } when ? $", \"when\": \"{when.Step.ToName()}\", \"within_ms\": {F(when.WithinMs)}" : "";
 
     private static string NetworkChange(NetworkStep n)
     {

@@ -19,22 +19,27 @@ public sealed record ConvergenceSample(double At, string Change, double? Converg
 /// <summary>Measures how the membership follows the world in one simulated run.</summary>
 public static class Liveness
 {
-    /// <summary>The samples of a run of <paramref name="scenario"/> whose trace is <paramref name="trace"/>.</summary>
-    public static IReadOnlyList<ConvergenceSample> Measure(Scenario scenario, Trace trace)
+    /// <summary>
+    /// The samples of a run of <paramref name="scenario"/> whose trace is <paramref name="trace"/>; each
+    /// change is measured from when it happened (<paramref name="stepsHappenedAt"/>, the run's
+    /// <see cref="SimulationResult.StepsHappenedAt"/>), or from its <c>at</c> when that is not given.
+    /// </summary>
+    public static IReadOnlyList<ConvergenceSample> Measure(Scenario scenario, Trace trace, IReadOnlyList<double>? stepsHappenedAt = null)
     {
         var installs = trace.Events.OfType<DeliverConf>().Where(c => c.Kind == ConfigurationKind.Regular)
             .OrderBy(c => c.Time).ToList();
         var world = new World(scenario);
-        var changes = scenario.Steps.Where(s => s is PartitionStep or HealStep or CrashStep or RecoverStep or StopStep).ToList();
+        var changes = scenario.Steps.Select((step, i) => (Step: step, At: stepsHappenedAt is { } times && i < times.Count ? times[i] : step.At))
+            .Where(c => c.Step is PartitionStep or HealStep or CrashStep or RecoverStep or StopStep).ToList();
         var samples = new List<ConvergenceSample>();
         for (int k = 0; k < changes.Count; k++)
         {
-            var step = changes[k];
+            var (step, at) = changes[k];
             world.Apply(step);
             double until = k + 1 < changes.Count ? changes[k + 1].At : double.PositiveInfinity;
-            var converged = ConvergedAt(world.Targets(), installs, step.At, until);
-            int rounds = installs.Where(c => c.Time >= step.At && c.Time <= (converged ?? until)).Select(c => c.Conf).Distinct().Count();
-            samples.Add(new ConvergenceSample(step.At, Describe(step), converged - step.At, rounds));
+            var converged = ConvergedAt(world.Targets(), installs, at, until);
+            int rounds = installs.Where(c => c.Time >= at && c.Time <= (converged ?? until)).Select(c => c.Conf).Distinct().Count();
+            samples.Add(new ConvergenceSample(at, Describe(step), converged - at, rounds));
         }
         return samples;
     }

@@ -33,11 +33,31 @@ public sealed record NetworkConditions(double MinDelayMs, double MaxDelayMs, dou
     public static NetworkConditions Default { get; } = new(0.2, 2.0, 0, 0);
 }
 
-/// <summary>One step: something that happens at virtual time <see cref="At"/> ms. <see cref="Number"/> is its 1-based place in the file, for messages.</summary>
+/// <summary>
+/// One step: something that happens at virtual time <see cref="At"/> ms, or later behind a step before
+/// it that waits (<see cref="When"/>). <see cref="Number"/> is its 1-based place in the file, for messages.
+/// </summary>
 public abstract record ScenarioStep(double At, int Number, int Line)
 {
+    /// <summary>
+    /// For a crash or a partition: the step of the recovery algorithm it waits for, from <see cref="At"/>
+    /// on (docs/SCENARIOS.md "when"); null for a step that happens at its time.
+    /// </summary>
+    public StepTrigger? When { get; init; }
+
     /// <summary>How messages name the step: <c>step 3 (at 2000 ms, line 9)</c>.</summary>
     public string Describe() => $"step {Number} (at {At} ms, line {Line})";
+}
+
+/// <summary>
+/// A fault that strikes during a step of the recovery algorithm: at the first moment from its time on
+/// that its process (a crash) or some live process (a partition) is in <see cref="Step"/>
+/// (<see cref="RecoveryPicture"/>), and <see cref="WithinMs"/> after its time at the latest.
+/// </summary>
+public sealed record StepTrigger(PaperStep Step, double WithinMs)
+{
+    /// <summary>How long a step waits for its recovery step when the scenario does not say.</summary>
+    public const double DefaultWithinMs = 1000;
 }
 
 /// <summary>The network splits into these components; a process in none is alone.</summary>

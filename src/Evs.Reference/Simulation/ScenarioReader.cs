@@ -86,7 +86,7 @@ public static partial class ScenarioReader
     private sealed partial class Parser(string source, LineMap lines)
     {
         private static readonly string[] TopLevelKeys = ["name", "processes", "start", "traffic", "network", "steps", "adversary"];
-        private static readonly string[] StepKeys = ["at", "partition", "heal", "crash", "recover", "loss", "delay_ms", "duplicate", "send", "stop", "recover_all"];
+        private static readonly string[] StepKeys = ["at", "partition", "heal", "crash", "recover", "loss", "delay_ms", "duplicate", "send", "stop", "recover_all", "when", "within_ms"];
 
         // A step of the format (docs/SCENARIOS.md) that the simulator cannot run yet: a scenario
         // that uses it is refused by name, so that no run silently leaves its faults out.
@@ -208,11 +208,31 @@ public static partial class ScenarioReader
 
         private ScenarioStep Step(JsonElement step, double at, int number, int line, string where, HashSet<ProcessId> crashed)
         {
-            var actions = step.EnumerateObject().Select(p => p.Name).Where(k => k is not ("at" or "recover_all")).ToList();
+            var actions = step.EnumerateObject().Select(p => p.Name).Where(k => k is not ("at" or "recover_all" or "when" or "within_ms")).ToList();
             bool network = actions.Count > 0 && actions.All(k => k is "loss" or "delay_ms" or "duplicate");
             if (actions.Count == 0) throw Error(line, $"{where} does nothing: give one of partition, heal, crash, recover, loss, delay_ms, duplicate, send, stop");
             if (actions.Count > 1 && !network) throw Error(line, $"{where} has several actions ({string.Join(", ", actions)}); give one per step");
             if (step.TryGetProperty("recover_all", out _) && actions[0] != "stop") throw Error(line, $"{where}: \"recover_all\" goes with \"stop\"");
+            var trigger = Trigger(step, actions[0], line, where);
+            return Action(step, actions[0], network, at, number, line, where, crashed) with { When = trigger };
+        }
+
+        // "when" and "within_ms": a crash or a partition that waits for a step of the recovery algorithm.
+        private StepTrigger? Trigger(JsonElement step, string action, int line, string where)
+        {
+            bool hasWhen = step.TryGetProperty("when", out var when), hasWithin = step.TryGetProperty("within_ms", out var within);
+            if (hasWithin && !hasWhen) throw Error(line, $"{where}: \"within_ms\" goes with \"when\"");
+            if (!hasWhen) return null;
+            if (action is not ("crash" or "partition")) throw Error(line, $"{where}: \"when\" goes with \"crash\" or \"partition\" only, not \"{action}\"");
+            string name = String(when, $"{where}: when", line);
+            if (!PaperStepNames.TryParse(name, out var paperStep))
+                throw Error(line, $"{where}: when must be one of {string.Join(", ", PaperStepNames.All)} (a step of the recovery algorithm), not \"{name}\"");
+            double withinMs = hasWithin ? NonNegative(within, $"{where}: within_ms", line) : StepTrigger.DefaultWithinMs;
+            return new StepTrigger(paperStep, withinMs);
+        }
+
+        private ScenarioStep Action(JsonElement step, string action, bool network, double at, int number, int line, string where, HashSet<ProcessId> crashed)
+        {
             if (network)
             {
                 double? loss = step.TryGetProperty("loss", out var l) ? Probability(l, $"{where}: loss", line) : null;
@@ -220,8 +240,8 @@ public static partial class ScenarioReader
                 (double, double)? delay = step.TryGetProperty("delay_ms", out var d) ? Delay(d, line, $"{where}: delay_ms") : null;
                 return new NetworkStep(at, number, line, loss, delay?.Item1, delay?.Item2, duplicate);
             }
-            var value = step.GetProperty(actions[0]);
-            switch (actions[0])
+            var value = step.GetProperty(action);
+            switch (action)
             {
                 case "partition":
                     return new PartitionStep(at, number, line, Components(value, $"{where}: partition", line));
@@ -247,7 +267,7 @@ public static partial class ScenarioReader
                     bool recoverAll = step.TryGetProperty("recover_all", out var ra) && ra.ValueKind == JsonValueKind.True;
                     return new StopStep(at, number, line, recoverAll);
                 default:
-                    throw Error(line, $"{where}: unknown action \"{actions[0]}\"");
+                    throw Error(line, $"{where}: unknown action \"{action}\"");
             }
         }
 

@@ -1,7 +1,9 @@
 // The deterministic simulator (TigerBeetle's VOPR, MIT's labrpc): the real protocol nodes,
 // driven on a virtual clock by one event queue, with faults from a scenario — partitions,
 // heals, crashes that keep only stable storage, recoveries, an adversary on the network — and every
-// random choice from one seeded source. Same scenario and seed, same trace, byte for byte.
+// random choice from one seeded source. Same scenario and seed, same trace, byte for byte. A fault
+// may wait for a step of the recovery algorithm (RecoveryPicture); when asked, the simulator also
+// counts the named situations the run goes through (CoverageObserver, docs/COVERAGE.md).
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -21,13 +23,18 @@ namespace Evs.Reference.Simulation;
 /// <param name="StopAtMs">When given, the stop step happens at this time instead (longer or shorter runs of a built-in scenario).</param>
 /// <param name="CrashMidOutputs">When given, a crash between two outputs of one step of a node (see <see cref="MidOutputCrash"/>).</param>
 /// <param name="Primary">When given, the primary component algorithm every node runs, by name (<see cref="PrimaryComponentAlgorithms.Names"/>), over the scenario's processes.</param>
+/// <param name="Coverage">
+/// Whether to count the named situations the run goes through (<see cref="Situation"/>,
+/// docs/COVERAGE.md) into <see cref="SimulationResult.Coverage"/>. Counting only reads the nodes
+/// and the network: the trace is the same, byte for byte, with it or without it.
+/// </param>
 /// <param name="VirtualSynchrony">
 /// Whether every process's application sits behind the virtual synchrony filter (Section 5): the
 /// run then also produces the filtered history, and the filter refuses the application's sends
 /// while its process is outside the primary component (Rule 2), so fewer messages are sent.
 /// Needs a <paramref name="Primary"/> component algorithm.
 /// </param>
-public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null, string? Primary = null, bool VirtualSynchrony = false);
+public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null, string? Primary = null, bool VirtualSynchrony = false, bool Coverage = false);
 
 /// <summary>
 /// A crash at the worst moment: <see cref="Process"/> fails right after its
@@ -38,9 +45,17 @@ public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double 
 
 /// <summary>
 /// What a run produced: its trace, the filtered virtual synchrony history when asked for, a summary,
-/// and, when the scenario has an adversary, the packets it injected that reached a live process.
+/// when the scenario has an adversary, the packets it injected that reached a live process, and,
+/// when asked for (<see cref="SimulationOptions.Coverage"/>), the named situations it went through.
+/// <see cref="StepsHappenedAt"/> says when each of the scenario's steps happened, in virtual ms: at
+/// its <c>at</c>, or later when it or a step before it waited for a step of the recovery algorithm
+/// (<see cref="StepTrigger"/>); a run that ended before a step has fewer times than steps.
 /// </summary>
-public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null, IReadOnlyList<InjectedPacket>? Injected = null);
+public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null, IReadOnlyList<InjectedPacket>? Injected = null, SimulationCoverage? Coverage = null)
+{
+    /// <summary>When each step of the scenario happened, in the order of the file.</summary>
+    public IReadOnlyList<double> StepsHappenedAt { get; init; } = [];
+}
 
 /// <summary>Numbers about a run, for people: nothing here goes into the trace. The simulator has no clock: wall time is its caller's to measure.</summary>
 public sealed record SimulationSummary(
@@ -71,7 +86,8 @@ public sealed class Simulator
     private sealed record Arrival(ProcessId From, ProcessId To, Packet Packet) : Happening;
     private sealed record TimerFires(ProcessId Process, TimerKind Timer, long Generation) : Happening;
     private sealed record TrafficTick(ProcessId Process) : Happening;
-    private sealed record StepHappens(ScenarioStep Step) : Happening;
+    private sealed record StepComesDue(int Index) : Happening;
+    private sealed record StepDeadline : Happening;
     private sealed record RecoveryAfterCrash(ProcessId Process) : Happening;
     private sealed record AdversaryStrikes : Happening;
     private sealed record InjectionArrives(Injection Injection) : Happening;
@@ -88,18 +104,22 @@ public sealed class Simulator
     private readonly Dictionary<ProcessId, EventRecorder> _recorders = new();
     private readonly Dictionary<(ProcessId, TimerKind), long> _timerGenerations = new();
     private readonly List<EvsEvent> _events = new();
+    private readonly List<double> _stepsHappenedAt = new();
     private readonly Dictionary<DeliveryService, long> _sent = new();
     private readonly Dictionary<DeliveryService, long> _delivered = new();
     private readonly HashSet<ConfigurationId> _configurations = new();
     private readonly Dictionary<ProcessId, VirtualSynchronyFilter> _filters = new();
     private readonly List<VsEvent> _vsEvents = new();
     private readonly GivenInOrder _vsOrder = new();
+    private readonly CoverageObserver? _coverage;
     private readonly OrderingCounters _countsOfCrashedIncarnations = new();
     private readonly PacketDrops _dropsOfCrashedIncarnations = new();
     private long _refusedSends;
     private long _order;
     private long _now;
     private long _outputsOfCrashCandidate;
+    private int _stepsDue;
+    private int _stepsPerformed;
     private bool _trafficOn = true;
     private long _nextProgress;
 
@@ -114,6 +134,7 @@ public sealed class Simulator
         _network = new NetworkModel(_random, _scenario.Network, _scenario.Processes);
         if (_scenario.Adversary is { } adversary)
             _adversary = new Adversary(adversary, options.Seed, _scenario.Processes, _scenario.Stop.At);
+        if (options.Coverage) _coverage = new CoverageObserver(options.Primary is not null);
     }
 
     /// <summary>Runs <paramref name="scenario"/> to its end and returns the trace.</summary>
@@ -138,7 +159,7 @@ public sealed class Simulator
             _recorders[p] = new EventRecorder(p);
             if (_options.VirtualSynchrony) _filters[p] = new VirtualSynchronyFilter(p);
         }
-        foreach (var step in _scenario.Steps) Schedule(Micro(step.At), new StepHappens(step));
+        for (int i = 0; i < _scenario.Steps.Length; i++) Schedule(Micro(_scenario.Steps[i].At), new StepComesDue(i));
         // "Before the first step every component forms its own regular configuration": the
         // processes start in their components, and the membership algorithm forms the rings.
         _network.Partition(_scenario.Start);
@@ -156,6 +177,7 @@ public sealed class Simulator
             _now = when.Time;
             if (_progress is not null && _now >= _nextProgress) TellProgress(stopAt);
             Happen(happening);
+            if (_stepsPerformed < _stepsDue) PerformStepsDue();
             if (_now >= stopAt && !_trafficOn && IsQuiescent())
             {
                 quiescent = true;
@@ -173,7 +195,7 @@ public sealed class Simulator
             _adversary?.Injected.Count ?? 0);
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
-        return new SimulationResult(new Trace(header, _events), summary, filtered, _adversary?.Injected);
+        return new SimulationResult(new Trace(header, _events), summary, filtered, _adversary?.Injected, _coverage?.Result()) { StepsHappenedAt = _stepsHappenedAt };
     }
 
     // The virtual time so far, and when to tell it next: a hundredth of the run to the stop step later.
@@ -203,9 +225,12 @@ public sealed class Simulator
                 break;
             case TrafficTick:
                 break;
-            case StepHappens { Step: var step }:
-                Perform(step);
+            case StepComesDue due:
+                _stepsDue = due.Index + 1;
+                if (_scenario.Steps[due.Index].When is { } trigger) Schedule(_now + Micro(trigger.WithinMs), new StepDeadline());
                 break;
+            case StepDeadline:
+                break; // the steps due are looked at after every happening
             case RecoveryAfterCrash recovery when !_nodes.ContainsKey(recovery.Process):
                 Recover(recovery.Process);
                 break;
@@ -232,6 +257,26 @@ public sealed class Simulator
         if (_adversary.NextStrike(_now) is { } next) Schedule(next, strike);
     }
 
+    // The steps in the order of the file, each at its time or, behind a step still waiting for
+    // the recovery step it names ("when", docs/SCENARIOS.md), as soon as that one has happened. A
+    // waiting step happens at the first moment its process (a crash) or some process (a partition)
+    // is in that step, or at its deadline.
+    private void PerformStepsDue()
+    {
+        while (_stepsPerformed < _stepsDue)
+        {
+            var step = _scenario.Steps[_stepsPerformed];
+            if (step.When is { } trigger && _now < Micro(step.At + trigger.WithinMs) && !Holds(step, trigger.Step)) return;
+            _stepsPerformed++;
+            _stepsHappenedAt.Add(_now / 1000.0);
+            Perform(step);
+        }
+    }
+
+    // Whether the recovery step a waiting step waits for is under way: at its process for a crash, anywhere for a partition.
+    private bool Holds(ScenarioStep step, PaperStep when) =>
+        RecoveryPicture.Holds(_nodes.Values, (step as CrashStep)?.Process, when);
+
     private void Perform(ScenarioStep step)
     {
         switch (step)
@@ -246,7 +291,9 @@ public sealed class Simulator
             case SendStep:
                 break; // the application of a crashed process sends nothing
             case PartitionStep partition:
+                var before = _coverage is null ? null : RecoveryPicture.Of(_nodes.Values);
                 _network.Partition(partition.Components);
+                if (before is not null) _coverage!.Partitioned(before, _nodes.Keys.ToHashSet(), _network.Connected);
                 break;
             case HealStep:
                 _network.Heal();
@@ -269,6 +316,7 @@ public sealed class Simulator
     // fail_p(c): the process loses everything but its stable storage; its timers die with it.
     private void Crash(ProcessId p)
     {
+        _coverage?.Crashing(p, RecoveryPicture.Of(_nodes.Values));
         var last = _nodes[p].Snapshot();
         _countsOfCrashedIncarnations.Add(last.Counters);
         _dropsOfCrashedIncarnations.Add(last.Drops);
@@ -281,6 +329,7 @@ public sealed class Simulator
     // The process starts again from its stable storage, with the same identifier.
     private void Recover(ProcessId p)
     {
+        _coverage?.Recovered(p);
         _nodes[p] = NewNode(p);
         Apply(p, _nodes[p].Handle(new Restart(_storage[p].Load())));
     }
@@ -343,6 +392,7 @@ public sealed class Simulator
                     break;
             }
         }
+        _coverage?.Handled(p, _nodes[p], outputs);
     }
 
     // Whether the mid-output crash strikes now, before this output of p takes effect.
@@ -354,8 +404,14 @@ public sealed class Simulator
 
     private void Transmit(ProcessId from, ProcessId to, Packet packet)
     {
+        bool arrives = false;
         foreach (var delay in _network.Transmit(from, to))
+        {
             Schedule(_now + delay, new Arrival(from, to, packet));
+            arrives = true;
+        }
+        // Lost by the loss probability, not cut off by a partition (a failure the coverage counts as such).
+        if (!arrives && _coverage is not null && _network.Connected(from, to) && _nodes.TryGetValue(to, out var addressee)) _coverage.Lost(packet, addressee);
     }
 
     private bool IsQuiescent()

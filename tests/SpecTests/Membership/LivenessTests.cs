@@ -38,6 +38,28 @@ public class LivenessTests
     }
 
     [Fact]
+    public void A_change_that_waited_for_a_step_of_the_recovery_algorithm_is_measured_from_when_it_happened()
+    {
+        var scenario = ScenarioReader.Parse("""
+            {
+              "processes": ["p1", "p2", "p3", "p4"],
+              "steps": [
+                { "at": 700, "crash": "p4" },
+                { "at": 710, "partition": [["p1", "p2"], ["p3"]], "when": "step5", "within_ms": 1500 },
+                { "at": 4000, "stop": true }
+              ]
+            }
+            """, "waits.json");
+        var result = Simulator.Run(scenario, new SimulationOptions(1));
+        Assert.True(result.StepsHappenedAt[1] > 1100, $"the partition waited for the recovery after p4's crash, at {result.StepsHappenedAt[1]} ms");
+        var samples = Liveness.Measure(scenario, result.Trace, result.StepsHappenedAt);
+        Assert.Equal(result.StepsHappenedAt, samples.Select(s => s.At));
+        // The crash's recovery is overtaken by the partition, by design; what follows each of the others is within the bound.
+        Assert.Null(samples[0].ConvergedAfterMs);
+        Assert.All(samples.Skip(1), sample => Assert.True(sample.ConvergedAfterMs <= Bound, $"{sample}"));
+    }
+
+    [Fact]
     public void Under_churn_every_run_settles_and_the_last_change_is_followed_within_the_bound()
     {
         var scenario = BuiltInScenarios.Get("churn");

@@ -1,8 +1,9 @@
 // The fault-schedule generator, checked before any property runs on it: every scenario it
 // makes is one ScenarioReader accepts, its schedules really contain the faults the protocol
 // must survive (partitions into three or four components, a crash and its recovery, a second
-// failure during recovery), their runs reach the token hold, and shrinking only ever gives
-// smaller scenarios that still read.
+// failure during recovery, a failure waiting for each step of the recovery algorithm, the opening
+// of Section 3.2), their runs reach the token hold, and shrinking only ever gives smaller
+// scenarios that still read. How often the runs reach the hard cases: ScheduleCoverageTests.
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
 using FsCheck;
@@ -18,7 +19,8 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
     private static GeneratedScenario[] Sample(int count, ulong seed) =>
         FaultSchedules.WithFaults.Generator.Sample(count, new Rnd(seed), 10);
 
-    private static ScenarioStep[] FaultSteps(Scenario s) => [.. s.Steps.SkipLast(1)];
+    // The steps of the world's faults: all but the stop and the bursts of messages.
+    private static ScenarioStep[] FaultSteps(Scenario s) => [.. s.Steps.SkipLast(1).Where(step => step is not SendStep)];
 
     [Fact]
     public void Every_generated_scenario_is_one_the_reader_accepts()
@@ -28,7 +30,9 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
             var s = run.Scenario;
             Assert.InRange(s.Processes.Length, 3, 7);
             Assert.InRange(s.Start.Length, 1, 2);
-            Assert.InRange(FaultSteps(s).Length, 1, 6);
+            // 1-6 faults, each crash during recovery perhaps with its process's restart.
+            Assert.InRange(FaultSteps(s).Length - s.Steps.Count(step => step is RecoverStep), 1, 6);
+            Assert.All(s.Steps.OfType<SendStep>(), send => Assert.Equal(DeliveryService.Safe, send.Service));
             Assert.InRange(s.Network.Loss, 0, 0.2);
             Assert.InRange(s.Network.Duplicate, 0, 0.1);
             Assert.InRange(s.Network.MaxDelayMs, 0.3, 5);
@@ -65,6 +69,13 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
             ["crash and recovery of one process"] = runs.Count(CrashesAndRecovers),
             ["crash without recovery"] = runs.Count(s => s.Steps.OfType<CrashStep>().Count() > s.Steps.OfType<RecoverStep>().Count()),
             ["second failure 2-30 ms after a fault"] = runs.Count(HasFailureDuringRecovery),
+            ["a failure waiting for step 3"] = runs.Count(s => WaitsFor(s, PaperStep.Step3)),
+            ["a failure waiting for step 4"] = runs.Count(s => WaitsFor(s, PaperStep.Step4)),
+            ["a failure waiting for step 5"] = runs.Count(s => WaitsFor(s, PaperStep.Step5)),
+            ["a failure waiting for step 6"] = runs.Count(s => WaitsFor(s, PaperStep.Step6)),
+            ["a crash during recovery and its restart"] = runs.Count(CrashesDuringRecoveryAndRestarts),
+            ["safe messages just before a failure"] = runs.Count(HasSafeBurstBeforeAFailure),
+            ["the opening of Section 3.2"] = runs.Count(OpensWithSection32),
             ["six fault steps"] = runs.Count(s => FaultSteps(s).Length == 6),
             ["stop with recover_all"] = runs.Count(s => s.Stop.RecoverAll),
             ["loss"] = runs.Count(s => s.Network.Loss > 0),
@@ -91,6 +102,19 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
 
     private static bool CrashesAndRecovers(Scenario s) =>
         s.Steps.OfType<CrashStep>().Any(c => s.Steps.OfType<RecoverStep>().Any(r => r.Process == c.Process && r.At >= c.At));
+
+    private static bool WaitsFor(Scenario s, PaperStep step) => s.Steps.Any(f => f.When?.Step == step);
+
+    private static bool CrashesDuringRecoveryAndRestarts(Scenario s) =>
+        s.Steps.OfType<CrashStep>().Any(c => c.When is not null && s.Steps.OfType<RecoverStep>().Any(r => r.Process == c.Process && r.At > c.At));
+
+    private static bool HasSafeBurstBeforeAFailure(Scenario s) =>
+        s.Steps.Zip(s.Steps.Skip(1)).Any(pair => pair is (SendStep { Service: DeliveryService.Safe }, PartitionStep or CrashStep) && pair.Second.At - pair.First.At is >= 1 and <= 5);
+
+    // A failure with safe messages just before it, then a partition that leaves every process alone during step 6.
+    private static bool OpensWithSection32(Scenario s) =>
+        s.Steps.Length >= 3 && s.Steps[0] is SendStep && s.Steps[1] is PartitionStep or CrashStep
+        && s.Steps[2] is PartitionStep { Components.Length: 0, When.Step: PaperStep.Step6 };
 
     private static bool HasFailureDuringRecovery(Scenario s)
     {

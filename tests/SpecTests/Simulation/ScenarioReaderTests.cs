@@ -153,6 +153,33 @@ public class ScenarioReaderTests
     }
 
     [Fact]
+    public void A_crash_or_a_partition_may_wait_for_a_step_of_the_recovery_algorithm_within_a_time()
+    {
+        var s = ScenarioReader.Parse(With("""
+            { "at": 10, "crash": "q", "when": "step5", "within_ms": 1500 },
+            { "at": 20, "partition": [["p"]], "when": "step6" },
+            { "at": 30, "heal": true },
+            { "at": 40, "stop": true }
+            """), "t.json");
+        Assert.Equal(new StepTrigger(PaperStep.Step5, 1500), s.Steps[0].When);
+        Assert.Equal(new StepTrigger(PaperStep.Step6, StepTrigger.DefaultWithinMs), s.Steps[1].When);
+        Assert.Null(s.Steps[2].When);
+    }
+
+    [Theory]
+    [InlineData("""{ "at": 10, "heal": true, "when": "step3" }""", "step 1 (at 10 ms): \"when\" goes with \"crash\" or \"partition\" only, not \"heal\"")]
+    [InlineData("""{ "at": 10, "crash": "q", "when": "step7" }""", "step 1 (at 10 ms): when must be one of step2, step3, step4, step5, step6 (a step of the recovery algorithm), not \"step7\"")]
+    [InlineData("""{ "at": 10, "crash": "q", "when": 5 }""", "step 1 (at 10 ms): when must be a string")]
+    [InlineData("""{ "at": 10, "crash": "q", "within_ms": 100 }""", "step 1 (at 10 ms): \"within_ms\" goes with \"when\"")]
+    [InlineData("""{ "at": 10, "crash": "q", "when": "step4", "within_ms": -1 }""", "step 1 (at 10 ms): within_ms must be a number at least 0")]
+    public void A_step_that_waits_for_what_the_simulator_cannot_wait_for_is_refused_naming_its_line(string step, string problem)
+    {
+        var e = Refused(With($$"""{{step}}, { "at": 30, "stop": true }"""));
+        Assert.Equal(5, e.Line);
+        Assert.Contains(problem, e.Message);
+    }
+
+    [Fact]
     public void Every_built_in_scenario_reads()
     {
         Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "lossy", "partition-merge", "steady"], BuiltInScenarios.Names);
