@@ -160,7 +160,9 @@ public static class LabRunner
             case Labs.Judge.VirtualSynchrony:
                 var filtered = run.FilteredResult;
                 if (request.TracePath is { } path) Write(filtered, path);
-                return (filtered.Summary.Quiescent, VirtualSynchronyChecker.Check(filtered.VirtualSynchrony!));
+                var conditions = VirtualSynchronyChecker.Check(filtered.VirtualSynchrony!).Verdicts
+                    .Append(new SpecVerdict(Rule3OneProcessPerView.Spec, Rule3OneProcessPerView.Title, Rule3OneProcessPerView.Check(filtered.VirtualSynchrony!)));
+                return (filtered.Summary.Quiescent, new CheckReport([.. conditions]));
             case Labs.Judge.PrimaryComponent:
                 // The run's primary component algorithm is the filter's, chosen by the seed, so
                 // that the replay and drawing commands (ReplayCommands) can name it.
@@ -249,6 +251,11 @@ public static class LabRunner
             {
                 _order.Add(PrimaryProgress.Spec);
                 _rows[PrimaryProgress.Spec] = new Row(PrimaryProgress.Spec, PrimaryProgress.Title, 0, 0, null);
+            }
+            if (judge == Labs.Judge.VirtualSynchrony)
+            {
+                _order.Add(Rule3OneProcessPerView.Spec);
+                _rows[Rule3OneProcessPerView.Spec] = new Row(Rule3OneProcessPerView.Spec, Rule3OneProcessPerView.Title, 0, 0, null);
             }
             if (!section32) return;
             _order.Insert(0, Section32Case.Spec);

@@ -293,11 +293,16 @@ public static class MutantSchema
         private (Mutant, ExpressionSyntax) Choice<T>(T original, MutationOperator kind, Func<T, ExpressionSyntax> mutate, T visited) where T : ExpressionSyntax =>
             (Add(original, kind, original.ToString(), mutate(original).NormalizeWhitespace().ToString()), mutate(visited));
 
-        // A constant is shown in the expression around it (`deliveredUpTo + 1 → deliveredUpTo + 2`):
-        // a bare `1 → 2` would not say which 1.
+        // A constant is shown in the expression around it (`deliveredUpTo + 1 → deliveredUpTo + 2`),
+        // or in the call it is an argument of: a bare `1 → 2` would not say which 1.
         private (Mutant, ExpressionSyntax) ConstantChoice(LiteralExpressionSyntax original, MutationOperator kind, ExpressionSyntax replacement)
         {
-            var around = original.Parent is ExpressionSyntax parent and not ParenthesizedExpressionSyntax ? parent : (SyntaxNode)original;
+            var around = original.Parent switch
+            {
+                ArgumentSyntax { Parent.Parent: ExpressionSyntax call } => call,
+                ExpressionSyntax parent and not ParenthesizedExpressionSyntax => parent,
+                _ => (SyntaxNode)original,
+            };
             var after = around.ReplaceNode(original, replacement).NormalizeWhitespace().ToString();
             return (Add(original, kind, around.ToString(), after), replacement);
         }

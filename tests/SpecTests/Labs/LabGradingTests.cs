@@ -110,6 +110,16 @@ public class LabGradingTests
     private static readonly GradingOptions CaseOnly = Options with { Schedules = 0 };
 
     [Fact]
+    public void Lab4_a_split_with_one_view_too_many_breaks_Rule_3s_one_process_per_view_which_no_condition_of_Birmans_sees()
+    {
+        var wrong = Submission.Mutant("a view too many", Repository, "VirtualSynchrony/Rule3SplitMerge.cs", source => Replace(source,
+            "Enumerable.Range(0, joining.Length + 1)", "Enumerable.Range(0, joining.Length + 2)"));
+        var report = Grade(4, wrong);
+        Assert.False(report[Rule3OneProcessPerView.Spec]!.Holds, Describe(report));
+        Assert.All(report.Rows.Where(r => r.Spec != Rule3OneProcessPerView.Spec), r => Assert.True(r.Holds, Describe(report)));
+    }
+
+    [Fact]
     public void Lab4_the_partition_case_played_by_hand_is_a_legal_extended_virtual_synchrony_history()
     {
         var report = SpecificationChecker.Check(PartitionCase.Trace);
