@@ -81,6 +81,14 @@ public sealed class EvsProcess : IDisposable
     public static Task<(int ExitCode, string Output)> RunAsync(ITestOutputHelper output, string directory, params string[] arguments) =>
         RunExecutableAsync(Executable, output, directory, arguments);
 
+    /// <summary>Runs <c>evs ARGUMENTS</c> to its end, for a command that takes longer than <see cref="Patience"/>; returns its exit code and standard output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunLongAsync(TimeSpan patience, ITestOutputHelper output, string directory, params string[] arguments)
+    {
+        using var run = Start("evs " + string.Join(' ', arguments), output, directory, Executable, arguments);
+        int code = await run.WaitForExitAsync(patience);
+        return (code, string.Join('\n', run.Lines));
+    }
+
     /// <summary>
     /// Runs another evs than this build's, <paramref name="executable"/> (an installed tool, a
     /// published one), with <c>ARGUMENTS</c> to its end (bounded); returns its exit code and standard output.
@@ -144,17 +152,20 @@ public sealed class EvsProcess : IDisposable
     /// <summary>Kills it at once: SIGKILL.</summary>
     public void Kill() => _process.Kill();
 
-    /// <summary>Waits for it to end (bounded); returns its exit code.</summary>
-    public async Task<int> WaitForExitAsync()
+    /// <summary>Waits at most <see cref="Patience"/> for the process to exit; returns its exit code.</summary>
+    public Task<int> WaitForExitAsync() => WaitForExitAsync(Patience);
+
+    /// <summary>Waits at most <paramref name="patience"/> for the process to exit; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan patience)
     {
-        using var deadline = new CancellationTokenSource(Patience);
+        using var deadline = new CancellationTokenSource(patience);
         try
         {
             await _process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"{_name} did not exit within {Patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
+            Assert.Fail($"{_name} did not exit within {patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
         }
         return _process.ExitCode;
     }
