@@ -5,10 +5,11 @@
 // mutant schemata; Stryker.NET works the same way). The rewriting is bottom-up: a mutated node's
 // children are already rewritten, so mutants inside mutants stay independent choices.
 //
-// What is not mutated, and why: code that must be a constant (const, attributes, case labels,
-// patterns, parameter defaults, enum values); static initializers, which run once per process and
-// would keep whichever mutant was active then; the text of exceptions and interpolated strings,
-// and ToString and GetHashCode, which no specification judges.
+// What is not mutated, and why: what the lab's starter gives (only the student's members measure
+// how the lab grades the student's work); code that must be a constant (const, attributes, case
+// labels, patterns, parameter defaults, enum values); static initializers, which run once per
+// process and would keep whichever mutant was active then; the text of exceptions and
+// interpolated strings, and ToString and GetHashCode, which no specification judges.
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
