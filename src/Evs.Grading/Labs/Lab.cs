@@ -118,8 +118,9 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
         ],
         [6] =
         [
-            new([Section32Case.Spec], "Step5Rebroadcast.Ends",
-                "step 5.b ends only once every member has acknowledged every rebroadcast knowing that no more will come, and so has taken on its obligations (5.c): ended earlier, a member that fails leaves the others free to discard what was delivered as safe (Section 3.2)"),
+            new([Section32Case.Spec], "Step5Rebroadcast.Ends and AcknowledgesAll",
+                "step 5.b ends only once every member has acknowledged every rebroadcast knowing that no more will come, and so has taken on its obligations (5.c): ended earlier, a member that fails leaves the others free to discard what was delivered as safe (Section 3.2); " +
+                "and a member makes that acknowledgment exactly when it holds every rebroadcast and knows that no more come"),
             new(["settles"], "Step5Rebroadcast.NoMoreRebroadcasts/AllAcknowledged",
                 "a run that never becomes quiescent with this lab's file is a recovery that never ends: the conditions that end step 5.b never come true"),
         ],

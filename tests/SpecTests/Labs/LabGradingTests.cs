@@ -217,6 +217,36 @@ public class LabGradingTests
     }
 
     [Fact]
+    public void Lab6_acknowledging_every_rebroadcast_only_with_more_than_the_last_one_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.c a message late", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "ring.Buffer.MyAru >= token.RecoverySeq",
+            "ring.Buffer.MyAru > token.RecoverySeq"));
+        var report = Grade(6, wrong);
+        Assert.Contains("did not make q acknowledge the rebroadcasts at its second visit", report[Section32Case.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab6_acknowledging_every_rebroadcast_before_knowing_that_no_more_come_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.c before the second visit", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "NoMoreRebroadcasts(token, ring) && ring.Buffer.MyAru >= token.RecoverySeq",
+            "NoMoreRebroadcasts(token, ring) || ring.Buffer.MyAru >= token.RecoverySeq"));
+        var report = Grade(6, wrong);
+        Assert.Contains("at its first visit of the new ring's token, where it cannot know", report[Section32Case.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab6_acknowledging_every_rebroadcast_without_holding_the_last_one_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.c without n", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "ring.Buffer.MyAru >= token.RecoverySeq",
+            "token.RecoverySeq >= ring.Buffer.MyAru"));
+        var report = Grade(6, wrong);
+        Assert.Contains("q has not received n", report[Section32Case.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
     public void Lab6_believing_no_more_rebroadcasts_come_before_every_member_held_the_token_breaks_Failure_Atomicity_4_and_7_1()
     {
         var wrong = Submission.Mutant("no second visit", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
