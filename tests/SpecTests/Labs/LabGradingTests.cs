@@ -259,6 +259,35 @@ public class LabGradingTests
     }
 
     [Fact]
+    public void Lab7_the_reference_holds_Uniqueness_in_dynamic_linear_votings_cases_played_by_hand()
+    {
+        Assert.Null(VotingCase.Check());
+        var pc1 = Grade(7, Submission.Reference)["PC.1"]!;
+        Assert.Equal(1, pc1.CasesJudged);
+        Assert.Equal(1, pc1.CasesHeld);
+    }
+
+    [Fact]
+    public void Lab7_dynamic_linear_voting_that_counts_from_the_oldest_last_primary_breaks_Uniqueness_in_the_case_played_by_hand()
+    {
+        var wrong = Submission.Mutant("oldest last primary", Repository, "PrimaryComponent/DynamicLinearVoting.cs", source => Replace(source,
+            ".OrderByDescending(p => p.RingSequence)",
+            ".OrderBy(p => p.RingSequence)"));
+        var report = Grade(7, wrong);
+        Assert.Contains("the last primary is the newest", report["PC.1"]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab7_dynamic_linear_voting_that_counts_the_ambiguous_primaries_older_than_the_last_breaks_Uniqueness_in_the_case_played_by_hand()
+    {
+        var wrong = Submission.Mutant("older ambiguous", Repository, "PrimaryComponent/DynamicLinearVoting.cs", source => Replace(source,
+            "a.RingSequence > last.RingSequence",
+            "last.RingSequence > a.RingSequence"));
+        var report = Grade(7, wrong);
+        Assert.Contains("it told R2.p as ambiguous", report["PC.1"]!.FirstFailure?.Message);
+    }
+
+    [Fact]
     public void Lab7_a_majority_that_counts_half_the_processes_as_a_majority_breaks_Uniqueness_PC_1()
     {
         var wrong = Submission.Mutant("half is a majority", Repository, "PrimaryComponent/Majority.cs", source => Replace(source,
