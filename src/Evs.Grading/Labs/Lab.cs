@@ -28,9 +28,11 @@ public enum Judge
 /// One lab: its number, its folder under <c>labs/</c>, its title, the library files (relative to
 /// <c>src/Evs.Reference</c>) that the student rewrites, and the checker that grades them;
 /// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>);
-/// <paramref name="PartitionCase"/> adds the filter's partition case, played out by hand (<see cref="Labs.PartitionCase"/>).
+/// <paramref name="PartitionCase"/> adds the filter's partition case, played out by hand (<see cref="Labs.PartitionCase"/>);
+/// <paramref name="VotingCase"/> adds dynamic linear voting's splits, played out by hand (<see cref="Labs.VotingCase"/>).
 /// </summary>
-public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false, bool PartitionCase = false)
+public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false, bool PartitionCase = false,
+    bool VotingCase = false)
 {
     /// <summary>The file names the student edits (<c>DeliveryRule.cs</c>), in the catalog's order.</summary>
     public IEnumerable<string> FileNames => LibraryFiles.Select(Path.GetFileName).OfType<string>();
@@ -64,7 +66,7 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
         new(6, "06-rebroadcast", "Rebroadcasting and acknowledging the old messages, and the end of recovery (steps 5.a-b)",
             ["Recovery/Step5Rebroadcast.cs"], Judge.ExtendedVirtualSynchrony, Section32: true),
         new(7, "07-primary-component", "The primary component algorithms: majority and dynamic linear voting (Section 5)",
-            ["PrimaryComponent/Majority.cs", "PrimaryComponent/DynamicLinearVoting.cs"], Judge.PrimaryComponent),
+            ["PrimaryComponent/Majority.cs", "PrimaryComponent/DynamicLinearVoting.cs"], Judge.PrimaryComponent, VotingCase: true),
         new(8, "08-membership", "Totem's membership: gather and consensus",
             ["Membership/Gather.cs"], Judge.ExtendedVirtualSynchrony),
     ];
@@ -118,8 +120,9 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
         ],
         [6] =
         [
-            new([Section32Case.Spec], "Step5Rebroadcast.Ends",
-                "step 5.b ends only once every member has acknowledged every rebroadcast knowing that no more will come, and so has taken on its obligations (5.c): ended earlier, a member that fails leaves the others free to discard what was delivered as safe (Section 3.2)"),
+            new([Section32Case.Spec], "Step5Rebroadcast.Ends and AcknowledgesAll",
+                "step 5.b ends only once every member has acknowledged every rebroadcast knowing that no more will come, and so has taken on its obligations (5.c): ended earlier, a member that fails leaves the others free to discard what was delivered as safe (Section 3.2); " +
+                "and a member makes that acknowledgment exactly when it holds every rebroadcast and knows that no more come"),
             new(["settles"], "Step5Rebroadcast.NoMoreRebroadcasts/AllAcknowledged",
                 "a run that never becomes quiescent with this lab's file is a recovery that never ends: the conditions that end step 5.b never come true"),
         ],

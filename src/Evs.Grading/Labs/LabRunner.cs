@@ -62,6 +62,11 @@ public static class LabRunner
             report(new ScheduleStarted(PartitionCase.Index, null));
             report(new ScheduleJudged(PartitionCase.Index, PlayPartitionCase(request)));
         }
+        if (request.VotingCase)
+        {
+            report(new ScheduleStarted(VotingCase.Index, null));
+            report(new ScheduleJudged(VotingCase.Index, PlayVotingCase(request)));
+        }
         var schedules = request.Replay is { } one ? [new GeneratedScenario(one.Json, one.Seed)] : Draw(request.Schedules, request.BaseSeed);
         var rows = new Rows(request.Judge, request.Section32);
         bool described = false;
@@ -149,6 +154,20 @@ public static class LabRunner
         catch (Exception e)
         {
             return [new(NoException, $"{PartitionCase.Story}\n{Describe(e, request.StudentFiles)}")];
+        }
+    }
+
+    // Dynamic linear voting's splits, once, before the schedules: the verdict counts as a case
+    // played by hand in the row of Uniqueness; an exception, as one failed case in the row of runs.
+    private static ImmutableArray<Judgement> PlayVotingCase(LabRequest request)
+    {
+        try
+        {
+            return [new(NoException, null), new(VotingCase.Spec, VotingCase.Check())];
+        }
+        catch (Exception e)
+        {
+            return [new(NoException, $"In the case played by hand (src/Evs.Grading/Labs/VotingCase.cs):\n{Describe(e, request.StudentFiles)}")];
         }
     }
 

@@ -70,7 +70,7 @@ public static class Sandbox
                     running = started;
                     if (started.Index != Section32Case.Index) progress(started.Index);
                     break;
-                case ScheduleJudged { Index: PartitionCase.Index } judged:
+                case ScheduleJudged { Index: PartitionCase.Index or VotingCase.Index } judged:
                     foreach (var judgement in judged.Judgements.Where(j => rows.Judges(j.Spec))) rows.RecordCase(judgement.Spec, judgement.Failure);
                     pending = After(judged.Index, pending);
                     running = null;
@@ -95,13 +95,15 @@ public static class Sandbox
     {
         Section32Case.Index => pending with { Section32 = false },
         PartitionCase.Index => pending with { Section32 = false, PartitionCase = false },
-        _ => pending with { Section32 = false, PartitionCase = false, From = index + 1 },
+        VotingCase.Index => pending with { Section32 = false, PartitionCase = false, VotingCase = false },
+        _ => pending with { Section32 = false, PartitionCase = false, VotingCase = false, From = index + 1 },
     };
 
     // The child died on `running`: its row ("runs", or the case of Section 3.2) fails there.
     private static LabRequest Died(ScheduleStarted running, string failure, LabRequest pending, LabRunner.Rows rows)
     {
         if (running.Index == PartitionCase.Index) rows.RecordCase(LabRunner.NoException, $"{PartitionCase.Story}\n{failure}");
+        else if (running.Index == VotingCase.Index) rows.RecordCase(LabRunner.NoException, failure);
         else rows.Record(running.Index, running.Schedule, [new Judgement(running.Index == Section32Case.Index ? Section32Case.Spec : LabRunner.NoException, failure)]);
         return After(running.Index, pending);
     }
@@ -111,6 +113,7 @@ public static class Sandbox
         null => "the grading child's start (before any schedule)",
         { Index: Section32Case.Index } => "the case of Section 3.2",
         { Index: PartitionCase.Index } => "the filter's partition case",
+        { Index: VotingCase.Index } => "dynamic linear voting's case played by hand",
         _ => $"schedule {running.Index}",
     };
 

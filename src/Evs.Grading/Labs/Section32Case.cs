@@ -1,12 +1,13 @@
 // The case of the paper's Section 3.2, proof of Specification 7.1, built by hand: random fault
 // schedules reach it too rarely to grade by (a failure must interrupt a recovery just after this
 // process acknowledged every rebroadcast and just before it installed), so labs 3 and 6 also play
-// it out directly. It has two halves, one for each lab's class, and both must hold for 7.1 to hold:
-// the process that installs first waits until every member has acknowledged the rebroadcasts
-// knowing that no more come (5.b's end, Step5Rebroadcast.Ends: lab 6), and a member that did
-// acknowledge them keeps its obligations into the next attempt (5.c, ObligationSet.Extend: lab 3),
-// with the library's step 6. It is the story of Step5RebroadcastTests.Section32_..., told to a
-// student who got it wrong.
+// it out directly. It has three parts, and all must hold for 7.1 to hold: the process that
+// installs first waits until every member has acknowledged the rebroadcasts knowing that no more
+// come (5.b's end, Step5Rebroadcast.Ends: lab 6); a member makes that acknowledgment, and takes on
+// its obligations, exactly when it holds every rebroadcast and knows that no more come
+// (Step5Rebroadcast.AcknowledgesAll: lab 6); and a member that did acknowledge them keeps its
+// obligations into the next attempt (5.c, ObligationSet.Extend: lab 3), with the library's step 6.
+// It is the story of Step5RebroadcastTests.Section32_..., told to a student who got it wrong.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
@@ -39,7 +40,7 @@ public static class Section32Case
     private static readonly Configuration Qrst = Configuration.Regular(FirstAttempt, [Q, R, S, T]);
 
     /// <summary>Null when the case comes out as the paper says; otherwise what went wrong.</summary>
-    public static string? Check() => EndOfStep5b() ?? ObligationsKept();
+    public static string? Check() => EndOfStep5b() ?? AcknowledgmentOf5c() ?? ObligationsKept();
 
     // The first attempt, towards {q,r,s,t}, seen by r, which may install first: two old messages,
     // k and n, are rebroadcast on the new ring. At r's second visit the token shows for the first
@@ -89,6 +90,53 @@ public static class Section32Case
             ring.PassOn(token, step5.Queue, new Queue<PendingMessage>(), []);
         }
         return ends;
+    }
+
+    // The same attempt seen by q, whose 5.c acknowledgment r's third visit relies on. Nothing is
+    // left to rebroadcast anywhere and the rebroadcasts go up to n (2). q acknowledges having
+    // received all of them, and takes on its obligations, at its second visit if it holds both
+    // (from then on it knows that no more come), and never while it lacks n. Too late, r installs
+    // relying on an acknowledgment q never made; too early, q carries obligations into a later
+    // attempt that make its step 6.a keep messages following one it never received.
+    private static string? AcknowledgmentOf5c()
+    {
+        const string tooEarly = "Obligations taken before that are too early: if the attempt fails, q's step 6.a in the next one keeps the messages " +
+                                "of the processes it is obligated to even after a message it never received, which they may depend on (Specification 5).";
+        var holdingBoth = AcknowledgesAtVisits(holdsN: true, visits: 2);
+        if (holdingBoth[0])
+            return "5.c: Step5Rebroadcast.AcknowledgesAll made q acknowledge every rebroadcast at its first visit of the new ring's token, where it " +
+                   "cannot know that no more rebroadcasts will come (the others have not held the token yet): 5.c's acknowledgment is of having " +
+                   $"received all of the rebroadcast messages. {tooEarly}";
+        if (!holdingBoth[1])
+            return "5.c: Step5Rebroadcast.AcknowledgesAll did not make q acknowledge the rebroadcasts at its second visit of the new ring's token, " +
+                   "although q holds both, k and n, and nothing is left to rebroadcast: \"If during Step 5.a this process acknowledges having " +
+                   "received all of the rebroadcast messages, it includes the members of the proposed transitional configuration and their " +
+                   "obligation sets in its obligation set.\" r, seeing on the token that every member has both, installs and delivers n as safe; " +
+                   "if the attempt then fails, q restarts free of any obligation to r and discards n, and Specification 7.1 fails.";
+        int early = AcknowledgesAtVisits(holdsN: false, visits: 3).IndexOf(true);
+        return early < 0 ? null
+            : $"5.c: Step5Rebroadcast.AcknowledgesAll made q acknowledge every rebroadcast at its visit {early + 1} of the new ring's token, " +
+              "although q holds only k (its aru is 1) and the token says that the rebroadcasts go up to 2 (RecoverySeq): q has not received n. " +
+              tooEarly;
+    }
+
+    // What AcknowledgesAll says at each of q's visits of the first attempt's token, q holding k,
+    // and n too when holdsN. q leads the new ring: it sees hops 0, 4, 8 ….
+    private static List<bool> AcknowledgesAtVisits(bool holdsN, int visits)
+    {
+        var ring = new TotemRing(Q, FirstAttempt, Qrst, TotemSettings.Simulation, installed: false);
+        ring.Receive(new RecoveredMessage(Q, FirstAttempt, 1, Message(1, Q, "k")), []);
+        if (holdsN) ring.Receive(new RecoveredMessage(R, FirstAttempt, 2, Message(3, R, "n")), []);
+        var acknowledges = new List<bool>();
+        for (int visit = 1; visit <= visits; visit++)
+        {
+            var token = new Token(T, FirstAttempt, TokenSeq: 4 * visit - 4, Seq: 2, Aru: holdsN ? 2 : 1, AruSetter: holdsN ? null : Q, ImmutableArray<long>.Empty,
+                FlowControlCount: 0, RecoverySeq: 2, Backlog: 0);
+            ring.Accept(token, []);
+            acknowledges.Add(Step5Rebroadcast.AcknowledgesAll(token, ring));
+            ring.PassOn(token, new Queue<RegularMessage>(), new Queue<PendingMessage>(), []);
+        }
+        return acknowledges;
     }
 
     // The attempt fails after q acknowledged every rebroadcast (5.c), where r is itself obligated

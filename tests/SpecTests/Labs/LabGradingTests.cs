@@ -227,6 +227,36 @@ public class LabGradingTests
     }
 
     [Fact]
+    public void Lab6_acknowledging_every_rebroadcast_only_with_more_than_the_last_one_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.c a message late", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "ring.Buffer.MyAru >= token.RecoverySeq",
+            "ring.Buffer.MyAru > token.RecoverySeq"));
+        var report = Grade(6, wrong);
+        Assert.Contains("did not make q acknowledge the rebroadcasts at its second visit", report[Section32Case.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab6_acknowledging_every_rebroadcast_before_knowing_that_no_more_come_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.c before the second visit", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "NoMoreRebroadcasts(token, ring) && ring.Buffer.MyAru >= token.RecoverySeq",
+            "NoMoreRebroadcasts(token, ring) || ring.Buffer.MyAru >= token.RecoverySeq"));
+        var report = Grade(6, wrong);
+        Assert.Contains("at its first visit of the new ring's token, where it cannot know", report[Section32Case.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab6_acknowledging_every_rebroadcast_without_holding_the_last_one_fails_the_case_of_Section_3_2()
+    {
+        var wrong = Submission.Mutant("5.c without n", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
+            "ring.Buffer.MyAru >= token.RecoverySeq",
+            "token.RecoverySeq >= ring.Buffer.MyAru"));
+        var report = Grade(6, wrong);
+        Assert.Contains("q has not received n", report[Section32Case.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
     public void Lab6_believing_no_more_rebroadcasts_come_before_every_member_held_the_token_breaks_Failure_Atomicity_4_and_7_1()
     {
         var wrong = Submission.Mutant("no second visit", Repository, "Recovery/Step5Rebroadcast.cs", source => Replace(source,
@@ -236,6 +266,35 @@ public class LabGradingTests
         Assert.False(report["4"]!.Holds, Describe(report));
         Assert.False(report["7.1"]!.Holds, Describe(report));
         Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab7_the_reference_holds_Uniqueness_in_dynamic_linear_votings_cases_played_by_hand()
+    {
+        Assert.Null(VotingCase.Check());
+        var pc1 = Grade(7, Submission.Reference)["PC.1"]!;
+        Assert.Equal(1, pc1.CasesJudged);
+        Assert.Equal(1, pc1.CasesHeld);
+    }
+
+    [Fact]
+    public void Lab7_dynamic_linear_voting_that_counts_from_the_oldest_last_primary_breaks_Uniqueness_in_the_case_played_by_hand()
+    {
+        var wrong = Submission.Mutant("oldest last primary", Repository, "PrimaryComponent/DynamicLinearVoting.cs", source => Replace(source,
+            ".OrderByDescending(p => p.RingSequence)",
+            ".OrderBy(p => p.RingSequence)"));
+        var report = Grade(7, wrong);
+        Assert.Contains("the last primary is the newest", report["PC.1"]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab7_dynamic_linear_voting_that_counts_the_ambiguous_primaries_older_than_the_last_breaks_Uniqueness_in_the_case_played_by_hand()
+    {
+        var wrong = Submission.Mutant("older ambiguous", Repository, "PrimaryComponent/DynamicLinearVoting.cs", source => Replace(source,
+            "a.RingSequence > last.RingSequence",
+            "last.RingSequence > a.RingSequence"));
+        var report = Grade(7, wrong);
+        Assert.Contains("it told R2.p as ambiguous", report["PC.1"]!.FirstFailure?.Message);
     }
 
     [Fact]

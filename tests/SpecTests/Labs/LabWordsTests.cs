@@ -82,7 +82,7 @@ public class LabWordsTests
         Assert.Equal("DeliveryRule.MayDeliver", Lab.Find(1)!.MostLikelyIn("6.3")!.Where);
         Assert.StartsWith("Step6Delivery, step 6.b", Lab.Find(2)!.MostLikelyIn("7.2")!.Where);
         Assert.StartsWith("ObligationSet.Extend (5.c)", Lab.Find(3)!.MostLikelyIn(Section32Case.Spec)!.Where);
-        Assert.Equal("Step5Rebroadcast.Ends", Lab.Find(6)!.MostLikelyIn(Section32Case.Spec)!.Where);
+        Assert.Equal("Step5Rebroadcast.Ends and AcknowledgesAll", Lab.Find(6)!.MostLikelyIn(Section32Case.Spec)!.Where);
     }
 
     [Theory]
