@@ -163,7 +163,7 @@ public static class LabRunner
     {
         try
         {
-            return [new(NoException, null), new(VotingCase.Spec, VotingCase.Check())];
+            return [new(NoException, null), new(VotingCase.Spec, VotingCase.Check()), new(VotingCase.ProgressSpec, VotingCase.CheckProgress())];
         }
         catch (Exception e)
         {

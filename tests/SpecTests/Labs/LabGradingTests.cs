@@ -269,12 +269,37 @@ public class LabGradingTests
     }
 
     [Fact]
-    public void Lab7_the_reference_holds_Uniqueness_in_dynamic_linear_votings_cases_played_by_hand()
+    public void Lab7_the_reference_holds_Uniqueness_and_grants_the_primaries_of_the_rule_in_the_cases_played_by_hand()
     {
         Assert.Null(VotingCase.Check());
-        var pc1 = Grade(7, Submission.Reference)["PC.1"]!;
-        Assert.Equal(1, pc1.CasesJudged);
-        Assert.Equal(1, pc1.CasesHeld);
+        Assert.Null(VotingCase.CheckProgress());
+        var report = Grade(7, Submission.Reference);
+        foreach (var spec in new[] { VotingCase.Spec, VotingCase.ProgressSpec })
+        {
+            Assert.Equal(1, report[spec]!.CasesJudged);
+            Assert.Equal(1, report[spec]!.CasesHeld);
+        }
+    }
+
+    [Fact]
+    public void Lab7_a_majority_that_counts_half_the_processes_breaks_Uniqueness_in_the_split_into_halves_played_by_hand()
+    {
+        var wrong = Submission.Mutant("half is a majority", Repository, "PrimaryComponent/Majority.cs", source => Replace(source,
+            "2 * members.Count(_universe.Contains) > _universe.Count",
+            "2 * members.Count(_universe.Contains) >= _universe.Count"));
+        var report = LabGrader.Grade(Repository, Lab.Find(7)!, wrong, CaseOnly);
+        Assert.Contains("Majority.IsPrimary calls both primary", report[VotingCase.Spec]!.FirstFailure?.Message);
+    }
+
+    [Theory]
+    [InlineData("2 * shared == previous.Members.Count", "1 * shared == previous.Members.Count", "exactly half counts")]
+    [InlineData("ambiguous.All(a => HasQuorumOf(members, a))", "exchanged.SelectMany(h => h.Ambiguous).All(a => HasQuorumOf(members, a))", "R2.s no longer counts")]
+    public void Lab7_dynamic_linear_voting_that_refuses_a_primary_its_rule_grants_fails_the_progress_row_in_the_case_played_by_hand(string from, string to, string message)
+    {
+        var wrong = Submission.Mutant("refuses too much", Repository, "PrimaryComponent/DynamicLinearVoting.cs", source => Replace(source, from, to));
+        var report = LabGrader.Grade(Repository, Lab.Find(7)!, wrong, CaseOnly);
+        Assert.Contains(message, report[VotingCase.ProgressSpec]!.FirstFailure?.Message);
+        Assert.True(report[VotingCase.Spec]!.Holds, Describe(report));
     }
 
     [Fact]
@@ -295,17 +320,6 @@ public class LabGradingTests
             "last.RingSequence > a.RingSequence"));
         var report = Grade(7, wrong);
         Assert.Contains("it told R2.p as ambiguous", report["PC.1"]!.FirstFailure?.Message);
-    }
-
-    [Fact]
-    public void Lab7_a_majority_that_counts_half_the_processes_as_a_majority_breaks_Uniqueness_PC_1()
-    {
-        var wrong = Submission.Mutant("half is a majority", Repository, "PrimaryComponent/Majority.cs", source => Replace(source,
-            "2 * members.Count(_universe.Contains) > _universe.Count",
-            "2 * members.Count(_universe.Contains) >= _universe.Count"));
-        var report = Grade(7, wrong);
-        Assert.False(report["PC.1"]!.Holds, Describe(report));
-        Assert.True(report[LabRunner.NoException]!.Holds, Describe(report));
     }
 
     [Fact]
