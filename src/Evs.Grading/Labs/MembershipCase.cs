@@ -36,7 +36,7 @@ public static class MembershipCase
     private static readonly RingId OldRing = new(4, P);
 
     /// <summary>Null when every rule holds; otherwise the first that does not, and what follows from it.</summary>
-    public static string? Check() => JoinsOnlyAdd() ?? AJoinThatFailsThisProcess() ?? TheWaitAfterAStart() ?? TheConsensusTimeout() ?? TheCommitToken();
+    public static string? Check() => JoinsOnlyAdd() ?? AJoinThatFailsThisProcess() ?? TheWaitAfterAStart() ?? Consensus() ?? TheConsensusTimeout() ?? TheCommitToken();
 
     // p gathers with {p, q, r}. q's join lists s, and r in its fail set: p takes in both (its sets
     // grew). Then s's join lists t but fails nobody: p's proc set grows, and r stays failed.
@@ -96,6 +96,24 @@ public static class MembershipCase
             ? "p starts expecting {p, q, r} and has now heard q and r, but Gather.OnJoin left it Waiting: there is nobody left to wait for, so it stops waiting " +
               "(otherwise every start costs a whole consensus timeout)."
             : null;
+    }
+
+    // q agreed with p; r stayed silent, and p's consensus timeout failed it. q's join, sent before
+    // it heard of that, has the same proc set but not r in its fail set: q does not agree any more.
+    // Its next join, with r failed, does.
+    private static string? Consensus()
+    {
+        var gather = new Gather(P, [P, Q, R], GatherReason.TokenLoss);
+        gather.OnJoin(Join(Q, procSet: [P, Q, R], failSet: []));
+        gather.OnConsensusTimeout();
+        if (gather.HasConsensus)
+            return $"p's sets are {Sets(gather)}, and q's join says proc set {{p, q, r}}, fail set {{}}: Gather.HasConsensus says p and q agree. " +
+                   "Consensus is reached when every proposed member has sent a join with exactly the same two sets, the fail set too: q still proposes r, " +
+                   "so it would refuse p's commit token for {p, q} (it proposes {p, q, r}), and the round would end only at a consensus timeout.";
+        gather.OnJoin(Join(Q, procSet: [P, Q, R], failSet: [R]));
+        return gather.HasConsensus ? null
+            : $"p's sets are {Sets(gather)} and q, the only other proposed member, has sent a join with exactly these two sets, but Gather.HasConsensus says no: " +
+              "consensus is reached when every proposed member other than this process has sent a join with exactly this process's two sets.";
     }
 
     // p, q, r gather. Without consensus the silent r is failed; with consensus and no commit token,
