@@ -334,6 +334,17 @@ public class LabGradingTests
     }
 
     [Fact]
+    public void Lab8_agreement_on_the_proc_sets_alone_passes_the_schedules_but_not_the_membership_case()
+    {
+        var wrong = Submission.Mutant("proc sets alone", Repository, "Membership/Gather.cs", source => Replace(source,
+            "j.ProcSet.SetEquals(ProcSet) && j.FailSet.SetEquals(FailSet)",
+            "j.ProcSet.SetEquals(ProcSet)"));
+        var report = Grade(8, wrong);
+        Assert.Contains("exactly the same two sets, the fail set too", report[MembershipCase.Spec]!.FirstFailure?.Message);
+        Assert.True(report[LabRunner.Settles]!.Holds, Describe(report));
+    }
+
+    [Fact]
     public void Lab8_a_start_that_stops_waiting_at_the_first_join_is_caught_by_the_membership_case()
     {
         var wrong = Submission.Mutant("waits for one", Repository, "Membership/Gather.cs", source => Replace(source,
