@@ -77,7 +77,11 @@ public sealed class Gather
     public bool HasConsensus =>
         throw new NotImplementedException("lab 8: Gather.HasConsensus");
 
-    /// <summary>The highest ring sequence number any proposed member has reported.</summary>
+    /// <summary>
+    /// The highest ring sequence number any proposed member has reported (0 for one whose join this
+    /// process does not hold, itself among them). Never empty: this process is always proposed, since
+    /// nothing puts it in its own fail set.
+    /// </summary>
     public long HighestRingSequence =>
         throw new NotImplementedException("lab 8: Gather.HighestRingSequence");
 

@@ -217,8 +217,8 @@ internal static class LabCommand
     private static Table Table(LabReport report)
     {
         var table = new Table().AddColumns("", "verdict", "specification");
-        bool anyJudged = report.Rows.Any(r => r.Judged > 0 && r.Spec is not (LabRunner.NoException or Section32Case.Spec));
-        foreach (var row in report.Rows.Where(r => anyJudged || r.Spec is LabRunner.NoException or Section32Case.Spec))
+        bool anyJudged = report.Rows.Any(r => r.Judged > 0 && r.Spec is not (LabRunner.NoException or Section32Case.Spec or MembershipCase.Spec));
+        foreach (var row in report.Rows.Where(r => anyJudged || r.Spec is LabRunner.NoException or Section32Case.Spec or MembershipCase.Spec))
         {
             table.AddRow(Markup.Escape(row.Spec), $"[{(row.Holds ? "green" : "red")}]{Markup.Escape(row.Verdict)}[/]", Markup.Escape(row.Title));
         }
@@ -232,7 +232,7 @@ internal static class LabCommand
     private static void Explain(Repository repository, Lab lab, Row row)
     {
         if (row.FirstFailure is not { } failure) return;
-        var name = row.Spec is LabRunner.NoException or LabRunner.Settles or Section32Case.Spec or PrimaryProgress.Spec ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
+        var name = row.Spec is LabRunner.NoException or LabRunner.Settles or Section32Case.Spec or MembershipCase.Spec or PrimaryProgress.Spec ? $"\"{row.Title}\"" : $"Specification {row.Spec} ({row.Title})";
         var where = failure.Schedule is { } schedule ? $" on schedule #{failure.Index}, seed {schedule.Seed}" : "";
         AnsiConsole.MarkupLine($"[red]✗[/] {Markup.Escape(name)} fails{where}:");
         var root = repository.Root + Path.DirectorySeparatorChar;

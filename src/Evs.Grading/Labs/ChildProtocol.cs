@@ -35,7 +35,8 @@ public abstract record ChildLine(int Index);
 
 /// <summary>
 /// Schedule <paramref name="Index"/> starts (<see cref="Section32Case.Index"/>: the case of
-/// Section 3.2 does): if the child dies now, this is the schedule it died on, and
+/// Section 3.2 does; <see cref="PartitionCase.Index"/> and <see cref="MembershipCase.Index"/>: the
+/// other cases played by hand): if the child dies now, this is the schedule it died on, and
 /// <paramref name="Schedule"/> is what a student replays.
 /// </summary>
 public sealed record ScheduleStarted(int Index, Schedule? Schedule) : ChildLine(Index);

@@ -29,10 +29,11 @@ public enum Judge
 /// <c>src/Evs.Reference</c>) that the student rewrites, and the checker that grades them;
 /// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>);
 /// <paramref name="PartitionCase"/> adds the filter's partition case, played out by hand (<see cref="Labs.PartitionCase"/>);
-/// <paramref name="VotingCase"/> adds dynamic linear voting's splits, played out by hand (<see cref="Labs.VotingCase"/>).
+/// <paramref name="VotingCase"/> adds dynamic linear voting's splits, played out by hand (<see cref="Labs.VotingCase"/>);
+/// <paramref name="MembershipCase"/> adds Totem's membership rules, played out by hand (<see cref="Labs.MembershipCase"/>).
 /// </summary>
 public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false, bool PartitionCase = false,
-    bool VotingCase = false)
+    bool VotingCase = false, bool MembershipCase = false)
 {
     /// <summary>The file names the student edits (<c>DeliveryRule.cs</c>), in the catalog's order.</summary>
     public IEnumerable<string> FileNames => LibraryFiles.Select(Path.GetFileName).OfType<string>();
@@ -68,7 +69,7 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
         new(7, "07-primary-component", "The primary component algorithms: majority and dynamic linear voting (Section 5)",
             ["PrimaryComponent/Majority.cs", "PrimaryComponent/DynamicLinearVoting.cs"], Judge.PrimaryComponent, VotingCase: true),
         new(8, "08-membership", "Totem's membership: gather and consensus",
-            ["Membership/Gather.cs"], Judge.ExtendedVirtualSynchrony),
+            ["Membership/Gather.cs"], Judge.ExtendedVirtualSynchrony, MembershipCase: true),
     ];
 
     /// <summary>The lab with this number, or null.</summary>

@@ -18,17 +18,18 @@ namespace Evs.Grading.Labs;
 /// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>), before the schedules.</param>
 /// <param name="PartitionCase">Whether to play out the filter's partition case too (<see cref="Labs.PartitionCase"/>), before the schedules.</param>
 /// <param name="VotingCase">Whether to play out dynamic linear voting's splits too (<see cref="Labs.VotingCase"/>), before the schedules.</param>
+/// <param name="MembershipCase">Whether to play out Totem's membership rules too (<see cref="Labs.MembershipCase"/>), before the schedules.</param>
 /// <param name="StopAtFirstFailingSchedule">Whether to stop after the first schedule on which a row failed: a test needs one witness, and the mutation grader only whether a mutant is caught, not a count.</param>
 /// <param name="From">The first schedule to run: a child started again after schedule i ended the last one starts at i + 1.</param>
 /// <param name="Mutant">The mutant the library behaves as, when it was compiled with a mutant schema (Mutation/MutantSchema); 0 for none.</param>
 public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null,
-    bool Section32 = false, bool PartitionCase = false, bool VotingCase = false, bool StopAtFirstFailingSchedule = false, int From = 0, int Mutant = 0)
+    bool Section32 = false, bool PartitionCase = false, bool VotingCase = false, bool StopAtFirstFailingSchedule = false, int From = 0, int Mutant = 0, bool MembershipCase = false)
 {
     /// <summary>How many schedules there are in all: the one replayed, or those drawn.</summary>
     public int Count => Replay is null ? Schedules : 1;
 
     /// <summary>Whether a case played by hand is still to be played.</summary>
-    public bool CasesLeft => Section32 || PartitionCase || VotingCase;
+    public bool CasesLeft => Section32 || PartitionCase || VotingCase || MembershipCase;
 }
 
 /// <summary>One fault schedule: a scenario (docs/SCENARIOS.md) and the seed of the run's random choices.</summary>
@@ -59,7 +60,7 @@ public sealed record Row(string Spec, string Title, int Judged, int Held, Failur
     /// </summary>
     public string Verdict =>
         Judged + CasesJudged == 0 ? "not judged"
-        : Spec == Section32Case.Spec ? (Holds ? "held" : "failed")
+        : Spec is Section32Case.Spec or MembershipCase.Spec ? (Holds ? "held" : "failed")
         : Holds ? $"held in {Counts(Held, Judged, CasesHeld, CasesJudged)}"
         : $"failed in {Counts(Judged - Held, Judged, CasesJudged - CasesHeld, CasesJudged)}";
 

@@ -67,8 +67,13 @@ public static class LabRunner
             report(new ScheduleStarted(VotingCase.Index, null));
             report(new ScheduleJudged(VotingCase.Index, PlayVotingCase(request)));
         }
+        if (request.MembershipCase)
+        {
+            report(new ScheduleStarted(MembershipCase.Index, null));
+            report(new ScheduleJudged(MembershipCase.Index, [PlayMembershipCase(request)]));
+        }
         var schedules = request.Replay is { } one ? [new GeneratedScenario(one.Json, one.Seed)] : Draw(request.Schedules, request.BaseSeed);
-        var rows = new Rows(request.Judge, request.Section32);
+        var rows = new Rows(request.Judge, request.Section32, request.MembershipCase);
         bool described = false;
         for (int i = request.From; i < schedules.Length; i++)
         {
@@ -133,9 +138,19 @@ public static class LabRunner
         }
     }
 
-    // The filter's partition case, once, before the schedules: each condition's verdict on it counts
-    // as one case played by hand in that condition's row; an exception, as one failed case in the
-    // row of runs.
+    // Totem's membership rules, once, before the schedules: like the case of Section 3.2, its row has no schedule to replay.
+    private static Judgement PlayMembershipCase(LabRequest request)
+    {
+        try
+        {
+            return new(MembershipCase.Spec, MembershipCase.Check());
+        }
+        catch (Exception e)
+        {
+            return new(MembershipCase.Spec, Describe(e, request.StudentFiles));
+        }
+    }
+
     // The filter's partition case, once, before the schedules: its judgements count as a case
     // played by hand, apart from the schedules (Rows.RecordCase).
     private static ImmutableArray<Judgement> PlayPartitionCase(LabRequest request)
@@ -256,9 +271,10 @@ public static class LabRunner
 
         /// <summary>
         /// The rows a lab judged by <paramref name="judge"/> reports: no exception, settling, then each
-        /// specification, and with <paramref name="section32"/> the case of Section 3.2 first.
+        /// specification, with <paramref name="section32"/> the case of Section 3.2 first, and with
+        /// <paramref name="membershipCase"/> Totem's membership rules first.
         /// </summary>
-        public Rows(Judge judge, bool section32 = false)
+        public Rows(Judge judge, bool section32 = false, bool membershipCase = false)
         {
             var specs = Specs(judge);
             _order = [NoException, Settles, .. specs];
@@ -275,6 +291,11 @@ public static class LabRunner
             {
                 _order.Add(Rule3OneProcessPerView.Spec);
                 _rows[Rule3OneProcessPerView.Spec] = new Row(Rule3OneProcessPerView.Spec, Rule3OneProcessPerView.Title, 0, 0, null);
+            }
+            if (membershipCase)
+            {
+                _order.Insert(0, MembershipCase.Spec);
+                _rows[MembershipCase.Spec] = new Row(MembershipCase.Spec, MembershipCase.Title, 0, 0, null);
             }
             if (!section32) return;
             _order.Insert(0, Section32Case.Spec);

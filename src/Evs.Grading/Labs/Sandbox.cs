@@ -33,7 +33,7 @@ public static class Sandbox
     /// <exception cref="GradingChildException">A child could not start, or ended while no schedule ran.</exception>
     public static RunOutcome Run(CompiledLibrary compiled, LabRequest request, GradingOptions options, IReadOnlyCollection<string> studentClasses, Action<int> progress)
     {
-        var rows = new LabRunner.Rows(request.Judge, request.Section32);
+        var rows = new LabRunner.Rows(request.Judge, request.Section32, request.MembershipCase);
         var clock = Stopwatch.StartNew();
         var pending = request;
         while (!Done(rows, pending))
@@ -68,7 +68,7 @@ public static class Sandbox
             {
                 case ScheduleStarted started:
                     running = started;
-                    if (started.Index != Section32Case.Index) progress(started.Index);
+                    if (started.Index is not (Section32Case.Index or MembershipCase.Index)) progress(started.Index);
                     break;
                 case ScheduleJudged { Index: PartitionCase.Index or VotingCase.Index } judged:
                     foreach (var judgement in judged.Judgements.Where(j => rows.Judges(j.Spec))) rows.RecordCase(judgement.Spec, judgement.Failure);
@@ -96,7 +96,8 @@ public static class Sandbox
         Section32Case.Index => pending with { Section32 = false },
         PartitionCase.Index => pending with { Section32 = false, PartitionCase = false },
         VotingCase.Index => pending with { Section32 = false, PartitionCase = false, VotingCase = false },
-        _ => pending with { Section32 = false, PartitionCase = false, VotingCase = false, From = index + 1 },
+        MembershipCase.Index => pending with { Section32 = false, PartitionCase = false, VotingCase = false, MembershipCase = false },
+        _ => pending with { Section32 = false, PartitionCase = false, VotingCase = false, MembershipCase = false, From = index + 1 },
     };
 
     // The child died on `running`: its row ("runs", or the case of Section 3.2) fails there.
@@ -104,9 +105,17 @@ public static class Sandbox
     {
         if (running.Index == PartitionCase.Index) rows.RecordCase(LabRunner.NoException, $"{PartitionCase.Story}\n{failure}");
         else if (running.Index == VotingCase.Index) rows.RecordCase(LabRunner.NoException, failure);
-        else rows.Record(running.Index, running.Schedule, [new Judgement(running.Index == Section32Case.Index ? Section32Case.Spec : LabRunner.NoException, failure)]);
+        else rows.Record(running.Index, running.Schedule, [new Judgement(RowOfCase(running.Index), failure)]);
         return After(running.Index, pending);
     }
+
+    // The row a child's death fails: a case played by hand without a schedule has a row of its own, a schedule the row of runs.
+    private static string RowOfCase(int index) => index switch
+    {
+        Section32Case.Index => Section32Case.Spec,
+        MembershipCase.Index => MembershipCase.Spec,
+        _ => LabRunner.NoException,
+    };
 
     private static string Naming(ScheduleStarted? running) => running switch
     {
@@ -114,6 +123,7 @@ public static class Sandbox
         { Index: Section32Case.Index } => "the case of Section 3.2",
         { Index: PartitionCase.Index } => "the filter's partition case",
         { Index: VotingCase.Index } => "dynamic linear voting's case played by hand",
+        { Index: MembershipCase.Index } => "Totem's membership case",
         _ => $"schedule {running.Index}",
     };
 

@@ -74,8 +74,12 @@ public sealed class Gather
     /// </summary>
     public bool HasConsensus => Proposed.All(p => p == _me || Agrees(p));
 
-    /// <summary>The highest ring sequence number any proposed member has reported.</summary>
-    public long HighestRingSequence => Proposed.Select(p => _joins.TryGetValue(p, out var j) ? j.HighestRingSequence : 0).DefaultIfEmpty(0).Max();
+    /// <summary>
+    /// The highest ring sequence number any proposed member has reported (0 for one whose join this
+    /// process does not hold, itself among them). Never empty: this process is always proposed, since
+    /// nothing puts it in its own fail set.
+    /// </summary>
+    public long HighestRingSequence => Proposed.Select(p => _joins.TryGetValue(p, out var j) ? j.HighestRingSequence : 0).Max();
 
     /// <summary>
     /// Whether <paramref name="join"/> is older than the join this round holds from the same sender.

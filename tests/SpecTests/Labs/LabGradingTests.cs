@@ -373,6 +373,70 @@ public class LabGradingTests
         Assert.False(report[LabRunner.Settles]!.Holds, Describe(report));
     }
 
+    // Totem's membership rules (MembershipCase.cs) are played before the schedules; the mistakes
+    // below pass every schedule (a slower Gather still ends, and the commit token still makes the
+    // members agree), so only the case played by hand catches them.
+    [Fact]
+    public void Lab8_Totems_membership_rules_played_by_hand_hold_for_the_reference_and_come_first_in_lab_8s_rows()
+    {
+        Assert.Null(MembershipCase.Check());
+        var rows = new LabRunner.Rows(Judge.ExtendedVirtualSynchrony, membershipCase: true).ToArray().Select(r => r.Spec);
+        Assert.Equal([MembershipCase.Spec, LabRunner.NoException, LabRunner.Settles], rows.Take(3));
+    }
+
+    [Fact]
+    public void Lab8_a_join_whose_fail_set_is_intersected_with_this_processs_breaks_the_rule_that_joins_only_add()
+    {
+        var wrong = Submission.Mutant("fail sets intersected", Repository, "Membership/Gather.cs", source => Replace(source,
+            "var failSet = FailSet.Union(join.FailSet);",
+            "var failSet = FailSet.Intersect(join.FailSet);"));
+        var report = Grade(8, wrong);
+        Assert.Contains("joins only ever add to the two sets", report[MembershipCase.Spec]!.FirstFailure?.Message);
+        Assert.True(report[LabRunner.Settles]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab8_a_consensus_timeout_that_fails_the_others_instead_of_the_silent_representative_is_caught_by_the_membership_case()
+    {
+        var wrong = Submission.Mutant("fails all but the representative", Repository, "Membership/Gather.cs", source => Replace(source,
+            "Proposed.Where(p => p != _me && p == Representative)",
+            "Proposed.Where(p => p != _me && p != Representative)"));
+        var report = Grade(8, wrong);
+        Assert.Contains("the representative\" is moved to the fail set", report[MembershipCase.Spec]!.FirstFailure?.Message);
+        Assert.True(report[LabRunner.Settles]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab8_accepting_a_commit_token_of_a_ring_sequence_number_already_seen_is_caught_by_the_membership_case()
+    {
+        var wrong = Submission.Mutant("an old commit token", Repository, "Membership/Gather.cs", source => Replace(source,
+            "commit.Ring.Sequence > highestRingSequence",
+            "commit.Ring.Sequence >= highestRingSequence"));
+        var report = Grade(8, wrong);
+        Assert.Contains("an old one come late or duplicated", report[MembershipCase.Spec]!.FirstFailure?.Message);
+    }
+
+    [Fact]
+    public void Lab8_agreement_on_the_proc_sets_alone_passes_the_schedules_but_not_the_membership_case()
+    {
+        var wrong = Submission.Mutant("proc sets alone", Repository, "Membership/Gather.cs", source => Replace(source,
+            "j.ProcSet.SetEquals(ProcSet) && j.FailSet.SetEquals(FailSet)",
+            "j.ProcSet.SetEquals(ProcSet)"));
+        var report = Grade(8, wrong);
+        Assert.Contains("exactly the same two sets, the fail set too", report[MembershipCase.Spec]!.FirstFailure?.Message);
+        Assert.True(report[LabRunner.Settles]!.Holds, Describe(report));
+    }
+
+    [Fact]
+    public void Lab8_a_start_that_stops_waiting_at_the_first_join_is_caught_by_the_membership_case()
+    {
+        var wrong = Submission.Mutant("waits for one", Repository, "Membership/Gather.cs", source => Replace(source,
+            "if (Waiting && HeardEveryExpected) Waiting = false;",
+            "if (Waiting || HeardEveryExpected) Waiting = false;"));
+        var report = Grade(8, wrong);
+        Assert.Contains("has heard only q: Gather.OnJoin ended its wait", report[MembershipCase.Spec]!.FirstFailure?.Message);
+    }
+
     [Fact]
     public void A_file_that_does_not_compile_is_reported_with_its_path_and_line_and_nothing_runs()
     {

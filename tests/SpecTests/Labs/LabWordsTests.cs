@@ -45,11 +45,18 @@ public class LabWordsTests
     }
 
     [Fact]
+    public void Totems_membership_case_played_once_without_a_schedule_just_held_or_failed()
+    {
+        Assert.Equal("held", new Row(MembershipCase.Spec, MembershipCase.Title, 1, 1, null).Verdict);
+        Assert.Equal("failed", new Row(MembershipCase.Spec, MembershipCase.Title, 1, 0, new Failure(0, null, "joins only add")).Verdict);
+    }
+
+    [Fact]
     public void Every_suspect_names_rows_its_lab_reports_and_a_class_its_student_writes()
     {
         foreach (var lab in Lab.All)
         {
-            var rows = new LabRunner.Rows(lab.Judge, lab.Section32).ToArray().Select(r => r.Spec).ToList();
+            var rows = new LabRunner.Rows(lab.Judge, lab.Section32, lab.MembershipCase).ToArray().Select(r => r.Spec).ToList();
             var classes = lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
             foreach (var suspect in lab.Suspects)
             {
