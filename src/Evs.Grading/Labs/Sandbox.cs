@@ -68,7 +68,7 @@ public static class Sandbox
             {
                 case ScheduleStarted started:
                     running = started;
-                    if (started.Index is not (Section32Case.Index or MembershipCase.Index)) progress(started.Index);
+                    if (started.Index >= 0) progress(started.Index);
                     break;
                 case ScheduleJudged { Index: PartitionCase.Index or VotingCase.Index } judged:
                     foreach (var judgement in judged.Judgements.Where(j => rows.Judges(j.Spec))) rows.RecordCase(judgement.Spec, judgement.Failure);
@@ -90,7 +90,7 @@ public static class Sandbox
     private static bool Done(LabRunner.Rows rows, LabRequest pending) =>
         rows.NothingMoreToLearn || (pending.StopAtFirstFailingSchedule && rows.AScheduleFailed) || !(pending.CasesLeft || pending.From < pending.Count);
 
-    // What is left to run once schedule (or the case of Section 3.2) `index` is done with.
+    // What is left to run once schedule `index`, or a case played by hand (its index is negative), is done with.
     private static LabRequest After(int index, LabRequest pending) => index switch
     {
         Section32Case.Index => pending with { Section32 = false },
@@ -100,7 +100,7 @@ public static class Sandbox
         _ => pending with { Section32 = false, PartitionCase = false, VotingCase = false, MembershipCase = false, From = index + 1 },
     };
 
-    // The child died on `running`: its row ("runs", or the case of Section 3.2) fails there.
+    // The child died on `running`: its row ("runs", or a case's own row) fails there.
     private static LabRequest Died(ScheduleStarted running, string failure, LabRequest pending, LabRunner.Rows rows)
     {
         if (running.Index == PartitionCase.Index) rows.RecordCase(LabRunner.NoException, $"{PartitionCase.Story}\n{failure}");
