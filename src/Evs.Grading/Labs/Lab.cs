@@ -119,6 +119,15 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
             new([Section32Case.Spec], "ObligationSet.Extend (5.c), Contains and With",
                 "a process that acknowledged every rebroadcast takes on the obligations of the transitional configuration's members (step 5.c), and step 6.a keeps the messages of every process it is obligated to (Section 3.2)"),
         ],
+        [5] =
+        [
+            new(["M.2"], "Step4TransitionalConfiguration.Members (4.a)",
+                "the transitional configuration holds only the members of the new configuration whose previous regular configuration is this process's (step 4.a); " +
+                "a member from another configuration makes a transitional configuration that is not a subset of the regular configuration it follows (the model's rule M.2)"),
+            new(["4"], "Step4TransitionalConfiguration.MessagesToRebroadcast (4.b)",
+                "every old message that some member of the transitional configuration lacks must be rebroadcast by a member that holds it (step 4.b); " +
+                "one that nobody rebroadcasts is delivered by some members of the transitional configuration only (Specification 4, Failure Atomicity)"),
+        ],
         [6] =
         [
             new([Section32Case.Spec], "Step5Rebroadcast.Ends and AcknowledgesAll",
