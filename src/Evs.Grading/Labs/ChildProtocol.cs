@@ -34,9 +34,8 @@ public sealed record ChildRequest(byte[] Image, byte[] Symbols, LabRequest Reque
 public abstract record ChildLine(int Index);
 
 /// <summary>
-/// Schedule <paramref name="Index"/> starts (<see cref="Section32Case.Index"/>: the case of
-/// Section 3.2 does; <see cref="PartitionCase.Index"/> and <see cref="MembershipCase.Index"/>: the
-/// other cases played by hand): if the child dies now, this is the schedule it died on, and
+/// Schedule <paramref name="Index"/> starts (a negative index: a case played by hand does,
+/// <see cref="HandCases.Of"/>): if the child dies now, this is the schedule it died on, and
 /// <paramref name="Schedule"/> is what a student replays.
 /// </summary>
 public sealed record ScheduleStarted(int Index, Schedule? Schedule) : ChildLine(Index);

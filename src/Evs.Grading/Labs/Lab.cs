@@ -26,14 +26,10 @@ public enum Judge
 
 /// <summary>
 /// One lab: its number, its folder under <c>labs/</c>, its title, the library files (relative to
-/// <c>src/Evs.Reference</c>) that the student rewrites, and the checker that grades them;
-/// <paramref name="Section32"/> adds the case of Section 3.2, played out by hand (<see cref="Section32Case"/>);
-/// <paramref name="PartitionCase"/> adds the filter's partition case, played out by hand (<see cref="Labs.PartitionCase"/>);
-/// <paramref name="VotingCase"/> adds dynamic linear voting's splits, played out by hand (<see cref="Labs.VotingCase"/>);
-/// <paramref name="MembershipCase"/> adds Totem's membership rules, played out by hand (<see cref="Labs.MembershipCase"/>).
+/// <c>src/Evs.Reference</c>) that the student rewrites, the checker that grades them, and the
+/// cases it plays by hand before the schedules (<see cref="HandCase"/>).
 /// </summary>
-public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, bool Section32 = false, bool PartitionCase = false,
-    bool VotingCase = false, bool MembershipCase = false)
+public sealed record Lab(int Number, string Folder, string Title, ImmutableArray<string> LibraryFiles, Judge Judge, ImmutableArray<HandCase> Cases)
 {
     /// <summary>The file names the student edits (<c>DeliveryRule.cs</c>), in the catalog's order.</summary>
     public IEnumerable<string> FileNames => LibraryFiles.Select(Path.GetFileName).OfType<string>();
@@ -54,22 +50,22 @@ public sealed record Lab(int Number, string Folder, string Title, ImmutableArray
     public static ImmutableArray<Lab> All { get; } =
     [
         new(1, "01-delivery-rules", "The token and the agreed and safe delivery rules (step 1)",
-            ["Ordering/AruRule.cs", "Ordering/DeliveryRule.cs"], Judge.ExtendedVirtualSynchrony),
+            ["Ordering/AruRule.cs", "Ordering/DeliveryRule.cs"], Judge.ExtendedVirtualSynchrony, []),
         new(2, "02-transitional-delivery", "The transitional configuration and the deliveries of step 6",
-            ["Recovery/Step6Delivery.cs"], Judge.ExtendedVirtualSynchrony),
+            ["Recovery/Step6Delivery.cs"], Judge.ExtendedVirtualSynchrony, []),
         new(3, "03-obligation-sets", "Obligation sets (step 5.c) and the case of the proof in Section 3.2",
-            ["Recovery/ObligationSet.cs"], Judge.ExtendedVirtualSynchrony, Section32: true),
+            ["Recovery/ObligationSet.cs"], Judge.ExtendedVirtualSynchrony, [HandCase.Section32]),
         new(4, "04-virtual-synchrony-filter", "The virtual synchrony filter, Rules 1-4 (Section 5)",
             ["VirtualSynchrony/Rule1MaskTransitional.cs", "VirtualSynchrony/Rule2BlockOutsidePrimary.cs",
-             "VirtualSynchrony/Rule3SplitMerge.cs", "VirtualSynchrony/Rule4MergeIntoPrimary.cs"], Judge.VirtualSynchrony, PartitionCase: true),
+             "VirtualSynchrony/Rule3SplitMerge.cs", "VirtualSynchrony/Rule4MergeIntoPrimary.cs"], Judge.VirtualSynchrony, [HandCase.Partition]),
         new(5, "05-transitional-membership", "The transitional configuration's members and the messages to rebroadcast (step 4)",
-            ["Recovery/Step4TransitionalConfiguration.cs"], Judge.ExtendedVirtualSynchrony),
+            ["Recovery/Step4TransitionalConfiguration.cs"], Judge.ExtendedVirtualSynchrony, []),
         new(6, "06-rebroadcast", "Rebroadcasting and acknowledging the old messages, and the end of recovery (steps 5.a-b)",
-            ["Recovery/Step5Rebroadcast.cs"], Judge.ExtendedVirtualSynchrony, Section32: true),
+            ["Recovery/Step5Rebroadcast.cs"], Judge.ExtendedVirtualSynchrony, [HandCase.Section32]),
         new(7, "07-primary-component", "The primary component algorithms: majority and dynamic linear voting (Section 5)",
-            ["PrimaryComponent/Majority.cs", "PrimaryComponent/DynamicLinearVoting.cs"], Judge.PrimaryComponent, VotingCase: true),
+            ["PrimaryComponent/Majority.cs", "PrimaryComponent/DynamicLinearVoting.cs"], Judge.PrimaryComponent, [HandCase.Voting]),
         new(8, "08-membership", "Totem's membership: gather and consensus",
-            ["Membership/Gather.cs"], Judge.ExtendedVirtualSynchrony, MembershipCase: true),
+            ["Membership/Gather.cs"], Judge.ExtendedVirtualSynchrony, [HandCase.Membership]),
     ];
 
     /// <summary>The lab with this number, or null.</summary>

@@ -56,8 +56,7 @@ public static class LabGrader
         var compiled = LibraryCompiler.Compile(repository, submission);
         if (!compiled.Succeeded) return new LabReport(submission.Name, compiled.Errors, [], 0, clock.Elapsed);
         var request = new LabRequest(lab.Judge, options.Schedules, options.Seed,
-            [.. submission.Replacements.Values.Select(f => f.Path)], replay, tracePath, lab.Section32, lab.PartitionCase, lab.VotingCase, options.StopAtFirstFailingSchedule,
-            MembershipCase: lab.MembershipCase);
+            [.. submission.Replacements.Values.Select(f => f.Path)], lab.Cases, replay, tracePath, options.StopAtFirstFailingSchedule);
         var outcome = Sandbox.Run(compiled, request, options, StudentClasses(lab), progress ?? (_ => { }));
         return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
     }
@@ -75,9 +74,8 @@ public static class LabGrader
         return [.. seeds.Select(seed =>
         {
             var clock = Stopwatch.StartNew();
-            var request = new LabRequest(lab.Judge, options.Schedules, seed, [.. submission.Replacements.Values.Select(f => f.Path)],
-                Section32: lab.Section32, PartitionCase: lab.PartitionCase, VotingCase: lab.VotingCase, StopAtFirstFailingSchedule: options.StopAtFirstFailingSchedule,
-                MembershipCase: lab.MembershipCase);
+            var request = new LabRequest(lab.Judge, options.Schedules, seed, [.. submission.Replacements.Values.Select(f => f.Path)], lab.Cases,
+                StopAtFirstFailingSchedule: options.StopAtFirstFailingSchedule);
             var outcome = Sandbox.Run(compiled, request, options, StudentClasses(lab), _ => { });
             return new LabReport(submission.Name, [], outcome.Rows, outcome.SchedulesRun, clock.Elapsed);
         })];

@@ -13,30 +13,27 @@ namespace Evs.Grading.Labs;
 /// <param name="Schedules">How many random schedules to run.</param>
 /// <param name="BaseSeed">The seed the schedules are drawn with: the same seed, the same schedules.</param>
 /// <param name="StudentFiles">The full paths of the replaced files, to find the student's code in a stack trace.</param>
+/// <param name="Cases">The cases to play by hand before the schedules (<see cref="HandCase"/>); a child started again after one ended the last has only those left.</param>
 /// <param name="Replay">One schedule (scenario JSON and its seed) to run instead; its trace is written to <paramref name="TracePath"/>.</param>
 /// <param name="TracePath">Where a replayed run's trace goes (and, for the filter lab, its virtual synchrony trace beside it).</param>
-/// <param name="Section32">Whether to play out the case of Section 3.2 too (<see cref="Section32Case"/>), before the schedules.</param>
-/// <param name="PartitionCase">Whether to play out the filter's partition case too (<see cref="Labs.PartitionCase"/>), before the schedules.</param>
-/// <param name="VotingCase">Whether to play out dynamic linear voting's splits too (<see cref="Labs.VotingCase"/>), before the schedules.</param>
-/// <param name="MembershipCase">Whether to play out Totem's membership rules too (<see cref="Labs.MembershipCase"/>), before the schedules.</param>
 /// <param name="StopAtFirstFailingSchedule">Whether to stop after the first schedule on which a row failed: a test needs one witness, and the mutation grader only whether a mutant is caught, not a count.</param>
 /// <param name="From">The first schedule to run: a child started again after schedule i ended the last one starts at i + 1.</param>
 /// <param name="Mutant">The mutant the library behaves as, when it was compiled with a mutant schema (Mutation/MutantSchema); 0 for none.</param>
-public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, Schedule? Replay = null, string? TracePath = null,
-    bool Section32 = false, bool PartitionCase = false, bool VotingCase = false, bool StopAtFirstFailingSchedule = false, int From = 0, int Mutant = 0, bool MembershipCase = false)
+public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, ImmutableArray<string> StudentFiles, ImmutableArray<HandCase> Cases, Schedule? Replay = null, string? TracePath = null,
+    bool StopAtFirstFailingSchedule = false, int From = 0, int Mutant = 0)
 {
     /// <summary>How many schedules there are in all: the one replayed, or those drawn.</summary>
     public int Count => Replay is null ? Schedules : 1;
 
     /// <summary>Whether a case played by hand is still to be played.</summary>
-    public bool CasesLeft => Section32 || PartitionCase || VotingCase || MembershipCase;
+    public bool CasesLeft => !Cases.IsEmpty;
 }
 
 /// <summary>One fault schedule: a scenario (docs/SCENARIOS.md) and the seed of the run's random choices.</summary>
 public sealed record Schedule(string Json, long Seed);
 
 /// <summary>The first schedule on which a row of the report failed, and what went wrong there.</summary>
-/// <param name="Index">The schedule's position among those drawn from the base seed (from 0); <see cref="Section32Case.Index"/> or <see cref="Labs.PartitionCase.Index"/> for a case played by hand.</param>
+/// <param name="Index">The schedule's position among those drawn from the base seed (from 0); a case played by hand's (<see cref="HandCases.Index"/>, negative) for a case.</param>
 /// <param name="Schedule">The schedule, to save and replay; null for a case played out by hand without one (Section 3.2, the filter's partition case).</param>
 /// <param name="Message">What went wrong, in the specification's terms.</param>
 public sealed record Failure(int Index, Schedule? Schedule, string Message);

@@ -52,28 +52,13 @@ public static class LabRunner
     public static void Grade(LabRequest request, Action<ChildLine> report)
     {
         ActivateMutant(request.Mutant);
-        if (request.Section32)
+        foreach (var handCase in request.Cases)
         {
-            report(new ScheduleStarted(Section32Case.Index, null));
-            report(new ScheduleJudged(Section32Case.Index, [PlaySection32Case(request)]));
-        }
-        if (request.PartitionCase)
-        {
-            report(new ScheduleStarted(PartitionCase.Index, null));
-            report(new ScheduleJudged(PartitionCase.Index, PlayPartitionCase(request)));
-        }
-        if (request.VotingCase)
-        {
-            report(new ScheduleStarted(VotingCase.Index, null));
-            report(new ScheduleJudged(VotingCase.Index, PlayVotingCase(request)));
-        }
-        if (request.MembershipCase)
-        {
-            report(new ScheduleStarted(MembershipCase.Index, null));
-            report(new ScheduleJudged(MembershipCase.Index, [PlayMembershipCase(request)]));
+            report(new ScheduleStarted(handCase.Index(), null));
+            report(new ScheduleJudged(handCase.Index(), Play(handCase, request)));
         }
         var schedules = request.Replay is { } one ? [new GeneratedScenario(one.Json, one.Seed)] : Draw(request.Schedules, request.BaseSeed);
-        var rows = new Rows(request.Judge, request.Section32, request.MembershipCase);
+        var rows = new Rows(request.Judge, request.Cases);
         bool described = false;
         for (int i = request.From; i < schedules.Length; i++)
         {
@@ -124,6 +109,16 @@ public static class LabRunner
             return [new(NoException, failure)];
         }
     }
+
+    // A case played by hand, once, before the schedules; its judgements have no schedule to replay.
+    private static ImmutableArray<Judgement> Play(HandCase handCase, LabRequest request) => handCase switch
+    {
+        HandCase.Section32 => [PlaySection32Case(request)],
+        HandCase.Partition => PlayPartitionCase(request),
+        HandCase.Voting => PlayVotingCase(request),
+        HandCase.Membership => [PlayMembershipCase(request)],
+        _ => throw new ArgumentOutOfRangeException(nameof(handCase), handCase, "not a case played by hand"),
+    };
 
     // The case of Section 3.2, once, before the schedules: its row has no schedule to replay.
     private static Judgement PlaySection32Case(LabRequest request)
@@ -271,10 +266,10 @@ public static class LabRunner
 
         /// <summary>
         /// The rows a lab judged by <paramref name="judge"/> reports: no exception, settling, then each
-        /// specification, with <paramref name="section32"/> the case of Section 3.2 first, and with
-        /// <paramref name="membershipCase"/> Totem's membership rules first.
+        /// specification, with the rows of the <paramref name="cases"/> played by hand that have one of
+        /// their own first (<see cref="HandCases.OwnRow"/>).
         /// </summary>
-        public Rows(Judge judge, bool section32 = false, bool membershipCase = false)
+        public Rows(Judge judge, IEnumerable<HandCase> cases)
         {
             var specs = Specs(judge);
             _order = [NoException, Settles, .. specs];
@@ -292,14 +287,11 @@ public static class LabRunner
                 _order.Add(Rule3OneProcessPerView.Spec);
                 _rows[Rule3OneProcessPerView.Spec] = new Row(Rule3OneProcessPerView.Spec, Rule3OneProcessPerView.Title, 0, 0, null);
             }
-            if (membershipCase)
+            foreach (var (spec, title) in cases.Reverse().Select(c => c.OwnRow()).OfType<(string, string)>())
             {
-                _order.Insert(0, MembershipCase.Spec);
-                _rows[MembershipCase.Spec] = new Row(MembershipCase.Spec, MembershipCase.Title, 0, 0, null);
+                _order.Insert(0, spec);
+                _rows[spec] = new Row(spec, title, 0, 0, null);
             }
-            if (!section32) return;
-            _order.Insert(0, Section32Case.Spec);
-            _rows[Section32Case.Spec] = new Row(Section32Case.Spec, Section32Case.Title, 0, 0, null);
         }
 
         // The rows of each judge: the primary component specifications only where an algorithm

@@ -26,9 +26,6 @@ public static class MembershipCase
     /// <summary>The row's name in a lab's report.</summary>
     public const string Spec = "Totem";
 
-    /// <summary>The case's index in a grading child's lines, where a schedule's would be (after <see cref="PartitionCase.Index"/>, -2).</summary>
-    public const int Index = -4;
-
     /// <summary>The row's title.</summary>
     public const string Title = "Totem's membership rules, played by hand: joins only add to the two sets, the consensus timeout fails who did not agree, a fresh commit token only";
 

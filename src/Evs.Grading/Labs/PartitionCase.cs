@@ -31,9 +31,6 @@ namespace Evs.Grading.Labs;
 /// </summary>
 public static class PartitionCase
 {
-    /// <summary>The case's index in a grading child's lines, where a schedule's would be (<see cref="Section32Case.Index"/> is -1).</summary>
-    public const int Index = -2;
-
     /// <summary>How a report introduces a failure found in this case.</summary>
     public const string Story =
         "In the case played by hand (src/Evs.Grading/Labs/PartitionCase.cs): p, q, r are in the primary R1.p; q sends y (q.1.1), then p sends x (p.1.1), " +

@@ -33,7 +33,7 @@ public static class Sandbox
     /// <exception cref="GradingChildException">A child could not start, or ended while no schedule ran.</exception>
     public static RunOutcome Run(CompiledLibrary compiled, LabRequest request, GradingOptions options, IReadOnlyCollection<string> studentClasses, Action<int> progress)
     {
-        var rows = new LabRunner.Rows(request.Judge, request.Section32, request.MembershipCase);
+        var rows = new LabRunner.Rows(request.Judge, request.Cases);
         var clock = Stopwatch.StartNew();
         var pending = request;
         while (!Done(rows, pending))
@@ -70,7 +70,7 @@ public static class Sandbox
                     running = started;
                     if (started.Index >= 0) progress(started.Index);
                     break;
-                case ScheduleJudged { Index: PartitionCase.Index or VotingCase.Index } judged:
+                case ScheduleJudged judged when HandCases.Of(judged.Index) is { } handCase && handCase.OwnRow() is null:
                     foreach (var judgement in judged.Judgements.Where(j => rows.Judges(j.Spec))) rows.RecordCase(judgement.Spec, judgement.Failure);
                     pending = After(judged.Index, pending);
                     running = null;
@@ -91,41 +91,22 @@ public static class Sandbox
         rows.NothingMoreToLearn || (pending.StopAtFirstFailingSchedule && rows.AScheduleFailed) || !(pending.CasesLeft || pending.From < pending.Count);
 
     // What is left to run once schedule `index`, or a case played by hand (its index is negative), is done with.
-    private static LabRequest After(int index, LabRequest pending) => index switch
-    {
-        Section32Case.Index => pending with { Section32 = false },
-        PartitionCase.Index => pending with { Section32 = false, PartitionCase = false },
-        VotingCase.Index => pending with { Section32 = false, PartitionCase = false, VotingCase = false },
-        MembershipCase.Index => pending with { Section32 = false, PartitionCase = false, VotingCase = false, MembershipCase = false },
-        _ => pending with { Section32 = false, PartitionCase = false, VotingCase = false, MembershipCase = false, From = index + 1 },
-    };
+    private static LabRequest After(int index, LabRequest pending) =>
+        HandCases.Of(index) is { } handCase ? pending with { Cases = pending.Cases.Remove(handCase) } : pending with { Cases = [], From = index + 1 };
 
     // The child died on `running`: its row ("runs", or a case's own row) fails there.
     private static LabRequest Died(ScheduleStarted running, string failure, LabRequest pending, LabRunner.Rows rows)
     {
-        if (running.Index == PartitionCase.Index) rows.RecordCase(LabRunner.NoException, $"{PartitionCase.Story}\n{failure}");
-        else if (running.Index == VotingCase.Index) rows.RecordCase(LabRunner.NoException, failure);
-        else rows.Record(running.Index, running.Schedule, [new Judgement(RowOfCase(running.Index), failure)]);
+        var handCase = HandCases.Of(running.Index);
+        if (handCase is { } counted && counted.OwnRow() is null) rows.RecordCase(LabRunner.NoException, counted.Story() + failure);
+        else rows.Record(running.Index, running.Schedule, [new Judgement(handCase?.OwnRow()?.Spec ?? LabRunner.NoException, failure)]);
         return After(running.Index, pending);
     }
 
-    // The row a child's death fails: a case played by hand without a schedule has a row of its own, a schedule the row of runs.
-    private static string RowOfCase(int index) => index switch
-    {
-        Section32Case.Index => Section32Case.Spec,
-        MembershipCase.Index => MembershipCase.Spec,
-        _ => LabRunner.NoException,
-    };
-
-    private static string Naming(ScheduleStarted? running) => running switch
-    {
-        null => "the grading child's start (before any schedule)",
-        { Index: Section32Case.Index } => "the case of Section 3.2",
-        { Index: PartitionCase.Index } => "the filter's partition case",
-        { Index: VotingCase.Index } => "dynamic linear voting's case played by hand",
-        { Index: MembershipCase.Index } => "Totem's membership case",
-        _ => $"schedule {running.Index}",
-    };
+    private static string Naming(ScheduleStarted? running) =>
+        running is null ? "the grading child's start (before any schedule)"
+        : HandCases.Of(running.Index) is { } handCase ? handCase.Name()
+        : $"schedule {running.Index}";
 
     private static string Ended(GradingChildProcess child, IReadOnlyCollection<string> studentClasses, GradingOptions options)
     {

@@ -27,9 +27,6 @@ public static class Section32Case
     /// <summary>The row's name in a lab's report.</summary>
     public const string Spec = "3.2";
 
-    /// <summary>Where the case stands among the schedules: before the first, which is 0.</summary>
-    public const int Index = -1;
-
     /// <summary>The row's title.</summary>
     public const string Title = "Section 3.2: recovery ends only after every member's 5.c, and an interrupted one keeps its obligations, so 7.1 holds";
 

@@ -24,9 +24,6 @@ namespace Evs.Grading.Labs;
 /// </summary>
 public static class VotingCase
 {
-    /// <summary>The case's index in a grading child's lines, where a schedule's would be (<see cref="PartitionCase.Index"/> is -2).</summary>
-    public const int Index = -3;
-
     /// <summary>The row its splits count in: Uniqueness.</summary>
     public const string Spec = "PC.1";
 

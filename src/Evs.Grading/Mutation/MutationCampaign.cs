@@ -91,8 +91,7 @@ public static partial class MutationCampaign
     private static MutantOutcome Grade(MutantLibrary library, Lab lab, GradingOptions options, IReadOnlyCollection<string> classes, int id)
     {
         var clock = Stopwatch.StartNew();
-        var request = new LabRequest(lab.Judge, options.Schedules, options.Seed, [], Section32: lab.Section32, PartitionCase: lab.PartitionCase, VotingCase: lab.VotingCase,
-            StopAtFirstFailingSchedule: id != 0, Mutant: id, MembershipCase: lab.MembershipCase);
+        var request = new LabRequest(lab.Judge, options.Schedules, options.Seed, [], lab.Cases, StopAtFirstFailingSchedule: id != 0, Mutant: id);
         try
         {
             var rows = Sandbox.Run(library.Compiled, request, options, classes, _ => { }).Rows;

@@ -336,7 +336,7 @@ public class LabGradingTests
     [Fact]
     public void Lab7_is_judged_by_the_primary_component_specifications_and_by_whether_a_run_that_ends_together_ends_primary()
     {
-        var rows = new LabRunner.Rows(Judge.PrimaryComponent).ToArray().Select(r => r.Spec);
+        var rows = new LabRunner.Rows(Judge.PrimaryComponent, []).ToArray().Select(r => r.Spec);
         Assert.Equal([LabRunner.NoException, LabRunner.Settles, "PC.1", "PC.2", PrimaryProgress.Spec], rows);
     }
 
@@ -380,7 +380,7 @@ public class LabGradingTests
     public void Lab8_Totems_membership_rules_played_by_hand_hold_for_the_reference_and_come_first_in_lab_8s_rows()
     {
         Assert.Null(MembershipCase.Check());
-        var rows = new LabRunner.Rows(Judge.ExtendedVirtualSynchrony, membershipCase: true).ToArray().Select(r => r.Spec);
+        var rows = new LabRunner.Rows(Judge.ExtendedVirtualSynchrony, [HandCase.Membership]).ToArray().Select(r => r.Spec);
         Assert.Equal([MembershipCase.Spec, LabRunner.NoException, LabRunner.Settles], rows.Take(3));
     }
 

@@ -56,7 +56,7 @@ public class LabWordsTests
     {
         foreach (var lab in Lab.All)
         {
-            var rows = new LabRunner.Rows(lab.Judge, lab.Section32, lab.MembershipCase).ToArray().Select(r => r.Spec).ToList();
+            var rows = new LabRunner.Rows(lab.Judge, lab.Cases).ToArray().Select(r => r.Spec).ToList();
             var classes = lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
             foreach (var suspect in lab.Suspects)
             {
