@@ -129,7 +129,7 @@ internal static class LabCommand
     }
 
     // A limit must be a positive number; otherwise a plain line saying which option is wrong, and null.
-    private static int? Positive(int value, string option, string unit)
+    internal static int? Positive(int value, string option, string unit)
     {
         if (value > 0) return value;
         Console.WriteLine($"{option} must be a positive number of {unit}, not {value}.");

@@ -32,9 +32,12 @@ internal static class LabMutateCommand
                 foreach (var mutant in MutantLibrary.Of(repository, lab)) Console.WriteLine(mutant);
                 return ExitCodes.Ok;
             }
-            var options = new GradingOptions(LabCommand.ThisEvs(), parse.GetValue(schedules), parse.GetValue(seed),
-                TimeLimit: TimeSpan.FromMinutes(30), ScheduleTimeLimit: TimeSpan.FromSeconds(Math.Max(1, parse.GetValue(scheduleLimit))));
-            return Campaign(repository, lab, options, Math.Max(1, parse.GetValue(workers)));
+            if (LabCommand.Positive(parse.GetValue(workers), "--workers", "processes") is not { } processes
+                || LabCommand.Positive(parse.GetValue(scheduleLimit), "--schedule-time-limit", "seconds") is not { } seconds
+                || LabCommand.Positive(parse.GetValue(schedules), "--schedules", "schedules") is not { } count) return ExitCodes.BadInput;
+            var options = new GradingOptions(LabCommand.ThisEvs(), count, parse.GetValue(seed),
+                TimeLimit: TimeSpan.FromMinutes(30), ScheduleTimeLimit: TimeSpan.FromSeconds(seconds));
+            return Campaign(repository, lab, options, processes);
         });
         return command;
     }

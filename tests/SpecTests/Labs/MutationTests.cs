@@ -129,6 +129,16 @@ public class MutationTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [InlineData("--workers", "0", "--workers must be a positive number of processes, not 0")]
+    [InlineData("--schedule-time-limit", "-1", "--schedule-time-limit must be a positive number of seconds, not -1")]
+    public async Task A_number_that_is_not_positive_exits_2_naming_the_option(string option, string value, string message)
+    {
+        var (code, text) = await EvsProcess.RunAsync(output, Repository.Root, "lab", "mutate", "1", option, value);
+        Assert.Equal(2, code);
+        Assert.Contains(message, text);
+    }
+
     [Fact]
     public async Task Lab_1_catches_every_mutant_that_is_not_listed_as_equivalent()
     {
