@@ -24,9 +24,6 @@ public sealed record LabRequest(Judge Judge, int Schedules, ulong BaseSeed, Immu
 {
     /// <summary>How many schedules there are in all: the one replayed, or those drawn.</summary>
     public int Count => Replay is null ? Schedules : 1;
-
-    /// <summary>Whether a case played by hand is still to be played.</summary>
-    public bool CasesLeft => !Cases.IsEmpty;
 }
 
 /// <summary>One fault schedule: a scenario (docs/SCENARIOS.md) and the seed of the run's random choices.</summary>

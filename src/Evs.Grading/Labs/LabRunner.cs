@@ -314,9 +314,6 @@ public static class LabRunner
         /// <summary>Whether a verdict on <paramref name="spec"/> is one of this grade's rows.</summary>
         public bool Judges(string spec) => _rows.ContainsKey(spec);
 
-        /// <summary>Whether <paramref name="spec"/>'s row has failed already (its first failure is the one shown).</summary>
-        public bool HasFailed(string spec) => _rows[spec].FirstFailure is not null;
-
         /// <summary>
         /// Whether running on would teach nothing: every row has failed, or the first run already
         /// ended with an exception (the starter, or code that throws at once), which comes first.

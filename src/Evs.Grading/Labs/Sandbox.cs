@@ -88,7 +88,7 @@ public static class Sandbox
     // Whether the grade is done: every schedule ran, there is nothing more to learn, or the caller
     // (the mutation grader) wanted only the first failure.
     private static bool Done(LabRunner.Rows rows, LabRequest pending) =>
-        rows.NothingMoreToLearn || (pending.StopAtFirstFailingSchedule && rows.AScheduleFailed) || !(pending.CasesLeft || pending.From < pending.Count);
+        rows.NothingMoreToLearn || (pending.StopAtFirstFailingSchedule && rows.AScheduleFailed) || (pending.Cases.IsEmpty && pending.From >= pending.Count);
 
     // What is left to run once schedule `index`, or a case played by hand (its index is negative), is done with.
     private static LabRequest After(int index, LabRequest pending) =>

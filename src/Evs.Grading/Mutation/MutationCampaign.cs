@@ -62,11 +62,12 @@ public static partial class MutationCampaign
     /// schedules, seed and limits), <paramref name="workers"/> at a time; <paramref name="progress"/>
     /// hears each mutant as it is graded.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The reference does not pass its own grading.</exception>
+    /// <exception cref="InvalidOperationException">The reference does not pass its own grading, or the lab's list of equivalent mutants names one twice.</exception>
     public static MutationReport Run(Repository repository, Lab lab, GradingOptions options, int workers, Action<MutantOutcome>? progress = null)
     {
+        var equivalent = EquivalentMutants(Path.Combine(repository.FolderOf(lab), EquivalentFile));
         var library = MutantLibrary.Build(repository, lab);
-        var classes = lab.FileNames.Select(Path.GetFileNameWithoutExtension).OfType<string>().ToList();
+        var classes = LabGrader.StudentClasses(lab);
         var reference = Grade(library, lab, options, classes, 0);
         if (reference.Caught)
             throw new InvalidOperationException($"the reference of lab {lab.Number} fails its own grading ({reference.Row} on schedule {reference.Schedule}): fix that first");
@@ -83,7 +84,7 @@ public static partial class MutationCampaign
         })).ToArray();
         Task.WaitAll(pool);
         return new MutationReport(lab, library.Mutants, library.NotCompiling, outcomes.ToImmutableDictionary(),
-            EquivalentMutants(Path.Combine(repository.FolderOf(lab), EquivalentFile)), reference.Seconds);
+            equivalent, reference.Seconds);
     }
 
     // One mutant (0: the reference) graded as a student's file is, in grading children; a mutant
@@ -108,11 +109,15 @@ public static partial class MutationCampaign
     /// The equivalent mutants a lab lists: lines <c>- `KEY` reason</c> (the key as <see cref="Mutant.Key"/>
     /// prints it), other lines being prose. None when the file does not exist.
     /// </summary>
-    public static ImmutableDictionary<string, string> EquivalentMutants(string path) =>
-        File.Exists(path)
-            ? File.ReadLines(path).Select(line => EquivalentLine().Match(line)).Where(m => m.Success)
-                .ToImmutableDictionary(m => m.Groups["key"].Value, m => m.Groups["why"].Value.Trim())
-            : ImmutableDictionary<string, string>.Empty;
+    /// <exception cref="InvalidOperationException">The file lists a mutant twice.</exception>
+    public static ImmutableDictionary<string, string> EquivalentMutants(string path)
+    {
+        if (!File.Exists(path)) return ImmutableDictionary<string, string>.Empty;
+        var listed = File.ReadLines(path).Select(line => EquivalentLine().Match(line)).Where(m => m.Success).ToList();
+        if (listed.GroupBy(m => m.Groups["key"].Value).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new InvalidOperationException($"{path} lists `{twice.Key}` more than once: list each equivalent mutant once, with its reason");
+        return listed.ToImmutableDictionary(m => m.Groups["key"].Value, m => m.Groups["why"].Value.Trim());
+    }
 
     [GeneratedRegex(@"^- `(?<key>[^`]+)`(?<why>.*)$")]
     private static partial Regex EquivalentLine();

@@ -111,6 +111,22 @@ public class MutationTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_list_of_equivalent_mutants_that_names_one_twice_is_refused_naming_it()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, ["- `A.B: x < y → x <= y` — one reason", "prose", "- `A.B: x < y → x <= y` — another"]);
+            var e = Assert.Throws<InvalidOperationException>(() => MutationCampaign.EquivalentMutants(path));
+            Assert.Contains("lists `A.B: x < y → x <= y` more than once", e.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private const string Variable = "EVS_MUTATION";
 
     [SkippableFact]
