@@ -76,6 +76,16 @@ public sealed class TotemNode : IProtocolNode
     public IReadOnlyList<NodeOutput> Handle(NodeInput input)
     {
         var outputs = new List<NodeOutput>();
+        Handle(input, outputs);
+        return outputs;
+    }
+
+    /// <summary>
+    /// <see cref="Handle(NodeInput)"/>, with the outputs added to <paramref name="outputs"/>: for a
+    /// driver that carries out each step's outputs before the next step, and so needs one list only.
+    /// </summary>
+    public void Handle(NodeInput input, List<NodeOutput> outputs)
+    {
         switch (input)
         {
             case Start start:
@@ -107,7 +117,6 @@ public sealed class TotemNode : IProtocolNode
                 throw new ArgumentException($"{Id}: unexpected input {input}", nameof(input));
         }
         _stable.PersistIfChanged(_primary.History, outputs);
-        return outputs;
     }
 
     private void OnPacket(Packet packet, List<NodeOutput> outputs)

@@ -74,7 +74,9 @@ public sealed class ReceiveBuffer(long lead, PacketDrops? drops = null)
     public RingMessage? Get(long seq) => _messages.GetValueOrDefault(seq);
 
     /// <summary>The ordinals after <see cref="MyAru"/> and up to <paramref name="upTo"/> that are missing.</summary>
-    public IEnumerable<long> Missing(long upTo)
+    public IEnumerable<long> Missing(long upTo) => upTo <= MyAru ? [] : MissingAfterAru(upTo);
+
+    private IEnumerable<long> MissingAfterAru(long upTo)
     {
         for (long seq = MyAru + 1; seq <= upTo; seq++)
             if (!_messages.ContainsKey(seq)) yield return seq;

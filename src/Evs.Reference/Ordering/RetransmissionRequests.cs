@@ -27,6 +27,7 @@ public static class RetransmissionRequests
     /// </summary>
     public static ImmutableArray<long> Window(ImmutableArray<long> requests, long receivedByAll, long seq, int limit)
     {
+        if (IsWindow(requests, receivedByAll, seq, limit)) return requests; // a correct list, as it is nearly always
         var kept = new SortedSet<long>();
         foreach (var requested in requests)
             if (requested > receivedByAll && requested <= seq) kept.Add(requested);
@@ -40,6 +41,11 @@ public static class RetransmissionRequests
     public static (ImmutableArray<long> ToRetransmit, ImmutableArray<long> Remaining) Serve(
         ImmutableArray<long> requests, Func<long, bool> have)
     {
+        int held = 0;
+        foreach (var seq in requests)
+            if (have(seq)) held++;
+        if (held == 0) return ([], requests);
+        if (held == requests.Length) return (requests, []);
         var serve = ImmutableArray.CreateBuilder<long>();
         var keep = ImmutableArray.CreateBuilder<long>();
         foreach (var seq in requests) (have(seq) ? serve : keep).Add(seq);
@@ -52,6 +58,8 @@ public static class RetransmissionRequests
     /// </summary>
     public static ImmutableArray<long> AddMissing(ImmutableArray<long> requests, IEnumerable<long> missing, int limit)
     {
+        using var first = missing.GetEnumerator();
+        if (!first.MoveNext() && IsWindow(requests, long.MinValue, long.MaxValue, limit)) return requests; // nothing to add
         var set = new SortedSet<long>(requests);
         foreach (var seq in missing)
         {
@@ -59,5 +67,19 @@ public static class RetransmissionRequests
             set.Add(seq);
         }
         return [.. set];
+    }
+
+    // Whether the list is already what Window makes of it: sorted without repeats, every ordinal in
+    // (receivedByAll, seq], and at most limit long.
+    private static bool IsWindow(ImmutableArray<long> requests, long receivedByAll, long seq, int limit)
+    {
+        if (requests.Length > limit) return false;
+        long previous = receivedByAll;
+        foreach (var requested in requests)
+        {
+            if (requested <= previous || requested > seq) return false;
+            previous = requested;
+        }
+        return true;
     }
 }

@@ -40,6 +40,7 @@ public sealed class TotemRing
     private Token? _lastForwarded;
     private long _myAruAtLastVisit;
     private int _visitsWithoutReceiving;
+    private readonly Func<long, bool> _holds; // Buffer.Holds, made into a delegate once rather than at every visit
 
     /// <summary>
     /// <paramref name="me"/>'s part of ring <paramref name="ring"/> of the regular configuration
@@ -57,6 +58,7 @@ public sealed class TotemRing
         Counters = counters ?? new OrderingCounters();
         Drops = drops ?? new PacketDrops();
         Buffer = new ReceiveBuffer(ClaimBounds.MessageLead(settings), Drops);
+        _holds = Buffer.Holds;
         Installed = installed;
         var members = configuration.Members;
         int mine = members.IndexOf(me);
@@ -199,7 +201,7 @@ public sealed class TotemRing
     {
         var requests = RetransmissionRequests.Window(token.RetransmissionRequests, Math.Max(token.Aru, ReceivedByAll), token.Seq, _settings.MaxRetransmissionRequests);
         Drops.DroppedRequests += token.RetransmissionRequests.Length - requests.Length;
-        var (toRetransmit, stillRequested) = RetransmissionRequests.Serve(requests, Buffer.Holds);
+        var (toRetransmit, stillRequested) = RetransmissionRequests.Serve(requests, _holds);
         foreach (var requested in toRetransmit)
             outputs.Add(new Broadcast(Buffer.Get(requested)! with { Sender = _me }));
         Counters.Retransmissions += toRetransmit.Length;
@@ -212,7 +214,7 @@ public sealed class TotemRing
         long recoverySeq = rebroadcast > 0 ? seq : token.RecoverySeq;
 
         int originated = Step2Buffering.MayOriginateOn(this)
-            ? FlowControl.NewMessagesAllowed(_settings, token with { Seq = seq }, _myShareOfLastRotation, toRetransmit.Length + rebroadcast,
+            ? FlowControl.NewMessagesAllowed(_settings, seq == token.Seq ? token : token with { Seq = seq }, _myShareOfLastRotation, toRetransmit.Length + rebroadcast,
                 pending.Count, FlowControl.OthersWaiting(token.SendBacklog, _myShareOfSendBacklog), Configuration.Members.Length)
             : 0;
         for (int n = 0; n < originated; n++)

@@ -66,9 +66,9 @@ public static class Forgeries
     // again), half far above anything sent; distinct and sorted, as an honest list is.
     private static ImmutableArray<long> FakeRequests(long seq, DeterministicRandom random)
     {
-        var requests = new SortedSet<long>();
+        var requests = new HashSet<long>(FakeRetransmissionRequests);
         while (requests.Count < FakeRetransmissionRequests)
             requests.Add(seq > 0 && random.Chance(0.5) ? 1 + random.Below(seq) : HugeMessageNumber + random.Below(HugeMessageNumber));
-        return [.. requests];
+        return [.. requests.Order()];
     }
 }

@@ -62,21 +62,23 @@ public sealed class NetworkModel
         from == to || _componentOf.TryGetValue(from, out int a) && _componentOf.TryGetValue(to, out int b) && a == b;
 
     /// <summary>
-    /// The delays, in microseconds, after which copies of one packet from <paramref name="from"/>
-    /// arrive at <paramref name="to"/>: none if it is lost, two if it is duplicated.
+    /// Sends one packet from <paramref name="from"/> to <paramref name="to"/>: how many copies of it
+    /// arrive (none if it is lost, two if it is duplicated), and after which delays, in microseconds.
     /// </summary>
-    public IEnumerable<long> Transmit(ProcessId from, ProcessId to)
+    public int Transmit(ProcessId from, ProcessId to, out long firstDelay, out long secondDelay)
     {
         PacketsSent++;
+        firstDelay = secondDelay = 0;
         if (!Connected(from, to) || _random.Chance(Conditions.Loss))
         {
             PacketsLost++;
-            return [];
+            return 0;
         }
-        long first = Delay();
-        if (!_random.Chance(Conditions.Duplicate)) return [first];
+        firstDelay = Delay();
+        if (!_random.Chance(Conditions.Duplicate)) return 1;
         PacketsDuplicated++;
-        return [first, Delay()];
+        secondDelay = Delay();
+        return 2;
     }
 
     private long Delay() => (long)Math.Round(_random.Uniform(Conditions.MinDelayMs, Conditions.MaxDelayMs) * 1000);

@@ -82,15 +82,24 @@ public sealed record SimulationSummary(
 /// <summary>Runs a scenario on the real protocol nodes in virtual time.</summary>
 public sealed class Simulator
 {
-    private abstract record Happening;
-    private sealed record Arrival(ProcessId From, ProcessId To, Packet Packet) : Happening;
-    private sealed record TimerFires(ProcessId Process, TimerKind Timer, long Generation) : Happening;
-    private sealed record TrafficTick(ProcessId Process) : Happening;
-    private sealed record StepComesDue(int Index) : Happening;
-    private sealed record StepDeadline : Happening;
-    private sealed record RecoveryAfterCrash(ProcessId Process) : Happening;
-    private sealed record AdversaryStrikes : Happening;
-    private sealed record InjectionArrives(Injection Injection) : Happening;
+    // What can happen next, in the order of virtual time. A run has millions of them, so each is a
+    // small value in the event queue rather than an object of its own: its kind, the process it
+    // happens at (an index into the scenario's processes), and what the kind needs besides.
+    private enum HappeningKind : byte
+    {
+        Arrival,            // Process receives Input (a packet sent by From), unless cut off or crashed meanwhile
+        TimerFires,         // Process's timer (TimerKind)From expires, if Number is still its generation
+        TrafficTick,        // Process's application sends its next message
+        StepComesDue,       // the scenario's step Number is due
+        StepDeadline,       // a waiting step's time is up
+        RecoveryAfterCrash, // Process recovers after a crash between two outputs
+        AdversaryStrikes,   // the adversary injects its next packet
+        InjectionArrives,   // an injected packet (Item) reaches its addressee
+    }
+
+    private readonly record struct Happening(HappeningKind Kind, int Process = 0, int From = 0, long Number = 0, object? Item = null);
+
+    private static readonly int TimerKinds = Enum.GetValues<TimerKind>().Length;
 
     private readonly Scenario _scenario;
     private readonly SimulationOptions _options;
@@ -99,16 +108,23 @@ public sealed class Simulator
     private readonly NetworkModel _network;
     private readonly Adversary? _adversary;
     private readonly PriorityQueue<Happening, (long Time, long Order)> _queue = new();
-    private readonly Dictionary<ProcessId, IProtocolNode> _nodes = new();
-    private readonly Dictionary<ProcessId, IStableStorage> _storage = new();
-    private readonly Dictionary<ProcessId, EventRecorder> _recorders = new();
-    private readonly Dictionary<(ProcessId, TimerKind), long> _timerGenerations = new();
+    private readonly ImmutableArray<ProcessId> _processes;
+    private readonly Dictionary<ProcessId, int> _indexOf = new();
+    // Per process, by its index in the scenario: its node (null while crashed), stable storage,
+    // recorder, filter, and the generation of each of its timers (a timer fires only if no start
+    // or stop came after the start that scheduled it).
+    private readonly TotemNode?[] _nodes;
+    private readonly IStableStorage[] _storage;
+    private readonly EventRecorder[] _recorders;
+    private readonly VirtualSynchronyFilter?[] _filters;
+    private readonly long[] _timerGenerations;
+    private readonly List<NodeOutput> _outputs = new();
     private readonly List<EvsEvent> _events = new();
+    private readonly PayloadDigests _digests = new();
     private readonly List<double> _stepsHappenedAt = new();
-    private readonly Dictionary<DeliveryService, long> _sent = new();
-    private readonly Dictionary<DeliveryService, long> _delivered = new();
+    private readonly long[] _sent = new long[Enum.GetValues<DeliveryService>().Length];
+    private readonly long[] _delivered = new long[Enum.GetValues<DeliveryService>().Length];
     private readonly HashSet<ConfigurationId> _configurations = new();
-    private readonly Dictionary<ProcessId, VirtualSynchronyFilter> _filters = new();
     private readonly List<VsEvent> _vsEvents = new();
     private readonly GivenInOrder _vsOrder = new();
     private readonly CoverageObserver? _coverage;
@@ -135,6 +151,13 @@ public sealed class Simulator
         if (_scenario.Adversary is { } adversary)
             _adversary = new Adversary(adversary, options.Seed, _scenario.Processes, _scenario.Stop.At);
         if (options.Coverage) _coverage = new CoverageObserver(options.Primary is not null);
+        _processes = _scenario.Processes;
+        for (int i = 0; i < _processes.Length; i++) _indexOf[_processes[i]] = i;
+        _nodes = new TotemNode?[_processes.Length];
+        _storage = new IStableStorage[_processes.Length];
+        _recorders = new EventRecorder[_processes.Length];
+        _filters = new VirtualSynchronyFilter?[_processes.Length];
+        _timerGenerations = new long[_processes.Length * TimerKinds];
     }
 
     /// <summary>Runs <paramref name="scenario"/> to its end and returns the trace.</summary>
@@ -152,21 +175,21 @@ public sealed class Simulator
 
     private SimulationResult Run()
     {
-        foreach (var p in _scenario.Processes)
+        for (int p = 0; p < _processes.Length; p++)
         {
             _storage[p] = new InMemoryStableStorage();
-            _nodes[p] = NewNode(p);
-            _recorders[p] = new EventRecorder(p);
-            if (_options.VirtualSynchrony) _filters[p] = new VirtualSynchronyFilter(p);
+            _nodes[p] = NewNode(_processes[p]);
+            _recorders[p] = new EventRecorder(_processes[p], digests: _digests);
+            if (_options.VirtualSynchrony) _filters[p] = new VirtualSynchronyFilter(_processes[p]);
         }
-        for (int i = 0; i < _scenario.Steps.Length; i++) Schedule(Micro(_scenario.Steps[i].At), new StepComesDue(i));
+        for (int i = 0; i < _scenario.Steps.Length; i++) Schedule(Micro(_scenario.Steps[i].At), new Happening(HappeningKind.StepComesDue, Number: i));
         // "Before the first step every component forms its own regular configuration": the
         // processes start in their components, and the membership algorithm forms the rings.
         _network.Partition(_scenario.Start);
-        foreach (var p in _scenario.Processes) Apply(p, _nodes[p].Handle(new Start()));
+        for (int p = 0; p < _processes.Length; p++) Handle(p, new Start());
         if (_scenario.Traffic.Rate > 0)
-            foreach (var p in _scenario.Processes) Schedule(_now + NextTrafficGap(), new TrafficTick(p));
-        if (_adversary?.FirstStrike() is { } firstStrike) Schedule(firstStrike, new AdversaryStrikes());
+            for (int p = 0; p < _processes.Length; p++) Schedule(_now + NextTrafficGap(), new Happening(HappeningKind.TrafficTick, p));
+        if (_adversary?.FirstStrike() is { } firstStrike) Schedule(firstStrike, new Happening(HappeningKind.AdversaryStrikes));
 
         long stopAt = Micro(_scenario.Stop.At);
         long settleLimit = stopAt + Micro(_options.SettleLimitMs);
@@ -186,12 +209,13 @@ public sealed class Simulator
         }
         _progress?.Invoke(_now / 1000.0);
         var header = new TraceHeader("sim", _options.Seed, _scenario.Name, quiescent);
+        var live = LiveNodes().ToList();
         var summary = new SimulationSummary(
-            _configurations.Count, _sent, _delivered, _now / 1000.0,
+            _configurations.Count, Counts(_sent), Counts(_delivered), _now / 1000.0,
             _network.PacketsSent, _network.PacketsLost, _network.PacketsDuplicated,
-            _nodes.Values.Aggregate(_countsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Counters)),
+            live.Aggregate(_countsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Counters)),
             quiescent, _refusedSends,
-            _nodes.Values.Aggregate(_dropsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Drops)),
+            live.Aggregate(_dropsOfCrashedIncarnations.Copy(), (sum, n) => sum.Add(n.Snapshot().Drops)),
             _adversary?.Injected.Count ?? 0);
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
@@ -207,54 +231,56 @@ public sealed class Simulator
 
     private void Happen(Happening happening)
     {
-        switch (happening)
+        int p = happening.Process;
+        switch (happening.Kind)
         {
-            case Arrival arrival when _nodes.ContainsKey(arrival.To) && _network.Connected(arrival.From, arrival.To):
-                Apply(arrival.To, _nodes[arrival.To].Handle(new PacketArrived(arrival.Packet)));
+            case HappeningKind.Arrival:
+                // Unless p crashed, or a partition cut it off while the packet was in flight.
+                if (_nodes[p] is not null && _network.Connected(_processes[happening.From], _processes[p]))
+                    Handle(p, (PacketArrived)happening.Item!);
                 break;
-            case Arrival:
-                break; // to a crashed process, or cut off by a partition while in flight
-            case TimerFires timer when _timerGenerations.GetValueOrDefault((timer.Process, timer.Timer)) == timer.Generation:
-                Apply(timer.Process, _nodes[timer.Process].Handle(new TimerExpired(timer.Timer)));
+            case HappeningKind.TimerFires:
+                // Unless it was stopped or restarted since.
+                if (_timerGenerations[TimerSlot(p, (TimerKind)happening.From)] == happening.Number)
+                    Handle(p, new TimerExpired((TimerKind)happening.From));
                 break;
-            case TimerFires:
-                break; // stopped or restarted since
-            case TrafficTick tick when _trafficOn:
-                if (_nodes.ContainsKey(tick.Process)) RequestSend(tick.Process, DrawService(), _scenario.Traffic.Size);
-                Schedule(_now + NextTrafficGap(), tick);
+            case HappeningKind.TrafficTick when _trafficOn:
+                if (_nodes[p] is not null) RequestSend(p, DrawService(), _scenario.Traffic.Size);
+                Schedule(_now + NextTrafficGap(), happening);
                 break;
-            case TrafficTick:
+            case HappeningKind.TrafficTick:
                 break;
-            case StepComesDue due:
-                _stepsDue = due.Index + 1;
-                if (_scenario.Steps[due.Index].When is { } trigger) Schedule(_now + Micro(trigger.WithinMs), new StepDeadline());
+            case HappeningKind.StepComesDue:
+                int index = (int)happening.Number;
+                _stepsDue = index + 1;
+                if (_scenario.Steps[index].When is { } trigger) Schedule(_now + Micro(trigger.WithinMs), new Happening(HappeningKind.StepDeadline));
                 break;
-            case StepDeadline:
+            case HappeningKind.StepDeadline:
                 break; // the steps due are looked at after every happening
-            case RecoveryAfterCrash recovery when !_nodes.ContainsKey(recovery.Process):
-                Recover(recovery.Process);
+            case HappeningKind.RecoveryAfterCrash:
+                if (_nodes[p] is null) Recover(p);
                 break;
-            case RecoveryAfterCrash:
+            case HappeningKind.AdversaryStrikes:
+                Strike();
                 break;
-            case AdversaryStrikes strike:
-                Strike(strike);
+            case HappeningKind.InjectionArrives:
+                var injection = (Injection)happening.Item!;
+                if (_indexOf.TryGetValue(injection.To, out int to) && _nodes[to] is { } node) // not to a crashed process
+                {
+                    _adversary!.Arrived(injection, node.State, _now);
+                    Handle(to, new PacketArrived(injection.Packet));
+                }
                 break;
-            case InjectionArrives { Injection: var injection } when _nodes.TryGetValue(injection.To, out var node):
-                _adversary!.Arrived(injection, node.State, _now);
-                Apply(injection.To, node.Handle(new PacketArrived(injection.Packet)));
-                break;
-            case InjectionArrives:
-                break; // to a crashed process
         }
     }
 
     // The adversary strikes (or finds nothing to strike with) and says when it strikes again.
-    private void Strike(AdversaryStrikes strike)
+    private void Strike()
     {
-        var live = _scenario.Processes.Where(_nodes.ContainsKey).Select(p => new LiveProcess(p, _nodes[p].State)).ToList();
+        var live = Enumerable.Range(0, _processes.Length).Where(p => _nodes[p] is not null).Select(p => new LiveProcess(_processes[p], _nodes[p]!.State)).ToList();
         if (_adversary!.Strike(live, _network.Connected) is { } injection)
-            Schedule(_now + _adversary.TransitDelay(injection, _network.Conditions), new InjectionArrives(injection));
-        if (_adversary.NextStrike(_now) is { } next) Schedule(next, strike);
+            Schedule(_now + _adversary.TransitDelay(injection, _network.Conditions), new Happening(HappeningKind.InjectionArrives, Item: injection));
+        if (_adversary.NextStrike(_now) is { } next) Schedule(next, new Happening(HappeningKind.AdversaryStrikes));
     }
 
     // The steps in the order of the file, each at its time or, behind a step still waiting for
@@ -273,9 +299,19 @@ public sealed class Simulator
         }
     }
 
-    // Whether the recovery step a waiting step waits for is under way: at its process for a crash, anywhere for a partition.
+    // Whether the recovery step a waiting step waits for is under way: at its process for a crash,
+    // anywhere for a partition. Asked after every happening while a step waits, and most of that
+    // time no process is recovering at all, which is quickly seen.
     private bool Holds(ScenarioStep step, PaperStep when) =>
-        RecoveryPicture.Holds(_nodes.Values, (step as CrashStep)?.Process, when);
+        AnyRecovering() && RecoveryPicture.Holds(LiveNodes().ToList(), (step as CrashStep)?.Process, when);
+
+    // Whether some live process is performing the recovery algorithm (Totem's Commit or Recovery state).
+    private bool AnyRecovering()
+    {
+        foreach (var node in _nodes)
+            if (node is { State: MembershipState.Commit or MembershipState.Recovery }) return true;
+        return false;
+    }
 
     private void Perform(ScenarioStep step)
     {
@@ -285,53 +321,60 @@ public sealed class Simulator
                 var c = _network.Conditions;
                 _network.Conditions = new NetworkConditions(n.MinDelayMs ?? c.MinDelayMs, n.MaxDelayMs ?? c.MaxDelayMs, n.Loss ?? c.Loss, n.Duplicate ?? c.Duplicate);
                 break;
-            case SendStep send when _nodes.ContainsKey(send.From):
-                for (int i = 0; i < send.Count; i++) RequestSend(send.From, send.Service, _scenario.Traffic.Size);
+            case SendStep send when _nodes[_indexOf[send.From]] is not null:
+                for (int i = 0; i < send.Count; i++) RequestSend(_indexOf[send.From], send.Service, _scenario.Traffic.Size);
                 break;
             case SendStep:
                 break; // the application of a crashed process sends nothing
             case PartitionStep partition:
-                var before = _coverage is null ? null : RecoveryPicture.Of(_nodes.Values);
+                var before = _coverage is null ? null : RecoveryPicture.Of(LiveNodes());
                 _network.Partition(partition.Components);
-                if (before is not null) _coverage!.Partitioned(before, _nodes.Keys.ToHashSet(), _network.Connected);
+                if (before is not null) _coverage!.Partitioned(before, LiveNodes().Select(n => n.Id).ToHashSet(), _network.Connected);
                 break;
             case HealStep:
                 _network.Heal();
                 break;
             case CrashStep crash:
-                Crash(crash.Process);
+                Crash(_indexOf[crash.Process]);
                 break;
             case RecoverStep recover:
-                Recover(recover.Process);
+                Recover(_indexOf[recover.Process]);
                 break;
             case StopStep stop:
                 _trafficOn = false;
                 _network.Heal();
                 if (stop.RecoverAll)
-                    foreach (var p in _scenario.Processes.Where(p => !_nodes.ContainsKey(p))) Recover(p);
+                    for (int p = 0; p < _processes.Length; p++)
+                        if (_nodes[p] is null) Recover(p);
                 break;
         }
     }
 
-    // fail_p(c): the process loses everything but its stable storage; its timers die with it.
-    private void Crash(ProcessId p)
+    // The live nodes, in the scenario's order of processes.
+    private IEnumerable<TotemNode> LiveNodes()
     {
-        _coverage?.Crashing(p, RecoveryPicture.Of(_nodes.Values));
-        var last = _nodes[p].Snapshot();
+        foreach (var node in _nodes)
+            if (node is not null) yield return node;
+    }
+
+    // fail_p(c): the process loses everything but its stable storage; its timers die with it.
+    private void Crash(int p)
+    {
+        _coverage?.Crashing(_processes[p], RecoveryPicture.Of(LiveNodes()));
+        var last = _nodes[p]!.Snapshot();
         _countsOfCrashedIncarnations.Add(last.Counters);
         _dropsOfCrashedIncarnations.Add(last.Drops);
-        _nodes.Remove(p);
-        foreach (var timer in Enum.GetValues<TimerKind>())
-            _timerGenerations[(p, timer)] = _timerGenerations.GetValueOrDefault((p, timer)) + 1;
-        if (_recorders[p].Fail(_now / 1000.0) is { } fail) Record(fail, null);
+        _nodes[p] = null;
+        for (int timer = 0; timer < TimerKinds; timer++) _timerGenerations[TimerSlot(p, (TimerKind)timer)]++;
+        if (_recorders[p].Fail(_now / 1000.0) is { } fail) Record(p, fail, null);
     }
 
     // The process starts again from its stable storage, with the same identifier.
-    private void Recover(ProcessId p)
+    private void Recover(int p)
     {
-        _coverage?.Recovered(p);
-        _nodes[p] = NewNode(p);
-        Apply(p, _nodes[p].Handle(new Restart(_storage[p].Load())));
+        _coverage?.Recovered(_processes[p]);
+        _nodes[p] = NewNode(_processes[p]);
+        Handle(p, new Restart(_storage[p].Load()));
     }
 
     private TotemNode NewNode(ProcessId p) =>
@@ -340,27 +383,36 @@ public sealed class Simulator
 
     // The application asks to send. Behind the virtual synchrony filter, a process outside the
     // primary component is blocked: the send is refused (counted), not handed to the protocol.
-    private void RequestSend(ProcessId from, DeliveryService service, int size)
+    private void RequestSend(int p, DeliveryService service, int size)
     {
-        if (_filters.TryGetValue(from, out var filter) && filter.Blocked)
+        if (_filters[p] is { Blocked: true })
         {
             _refusedSends++;
             return;
         }
         var payload = new byte[size];
         _random.Fill(payload);
-        Apply(from, _nodes[from].Handle(new SendRequested(payload, service)));
+        Handle(p, new SendRequested(payload, service));
+    }
+
+    // Process p's node handles one input; its outputs are carried out before anything else happens.
+    // One list takes the outputs of every step: a step's outputs are done with before the next step.
+    private void Handle(int p, NodeInput input)
+    {
+        _outputs.Clear();
+        _nodes[p]!.Handle(input, _outputs);
+        Apply(p, _outputs);
     }
 
     /// <summary>Carries out a node's outputs: stable storage, the network, the timers, and the trace.</summary>
-    private void Apply(ProcessId p, IReadOnlyList<NodeOutput> outputs)
+    private void Apply(int p, List<NodeOutput> outputs)
     {
         foreach (var output in outputs)
         {
             if (CrashesBefore(p))
             {
                 Crash(p);
-                Schedule(_now + Micro(_options.CrashMidOutputs!.RecoverAfterMs), new RecoveryAfterCrash(p));
+                Schedule(_now + Micro(_options.CrashMidOutputs!.RecoverAfterMs), new Happening(HappeningKind.RecoveryAfterCrash, p));
                 return;
             }
             switch (output)
@@ -369,56 +421,52 @@ public sealed class Simulator
                     _storage[p].Save(persist.State);
                     break;
                 case Broadcast b:
-                    _adversary?.Capture(p, null, b.Packet);
-                    foreach (var to in _scenario.Processes)
-                        if (to != p && _nodes.ContainsKey(to)) Transmit(p, to, b.Packet);
+                    _adversary?.Capture(_processes[p], null, b.Packet);
+                    var arrived = new PacketArrived(b.Packet); // one input for every addressee: nothing changes it
+                    for (int to = 0; to < _processes.Length; to++)
+                        if (to != p && _nodes[to] is not null) Transmit(p, to, arrived);
                     break;
                 case Unicast u:
-                    _adversary?.Capture(p, u.To, u.Packet);
-                    Transmit(p, u.To, u.Packet);
+                    _adversary?.Capture(_processes[p], u.To, u.Packet);
+                    if (_indexOf.TryGetValue(u.To, out int addressee)) Transmit(p, addressee, new PacketArrived(u.Packet));
+                    else _network.Transmit(_processes[p], u.To, out _, out _); // to a process outside the scenario: counted, and lost
                     break;
                 case StartTimer t:
-                {
-                    long generation = _timerGenerations.GetValueOrDefault((p, t.Timer)) + 1;
-                    _timerGenerations[(p, t.Timer)] = generation;
-                    Schedule(_now + Micro(t.DelayMs), new TimerFires(p, t.Timer, generation));
+                    Schedule(_now + Micro(t.DelayMs), new Happening(HappeningKind.TimerFires, p, (int)t.Timer, ++_timerGenerations[TimerSlot(p, t.Timer)]));
                     break;
-                }
                 case StopTimer t:
-                    _timerGenerations[(p, t.Timer)] = _timerGenerations.GetValueOrDefault((p, t.Timer)) + 1;
+                    _timerGenerations[TimerSlot(p, t.Timer)]++;
                     break;
                 default:
-                    if (_recorders[p].Record(output, _now / 1000.0, out var view) is { } recorded) Record(recorded, view);
+                    if (_recorders[p].Record(output, _now / 1000.0, out var view) is { } recorded) Record(p, recorded, view);
                     break;
             }
         }
-        _coverage?.Handled(p, _nodes[p], outputs);
+        _coverage?.Handled(_processes[p], _nodes[p]!, outputs);
     }
 
     // Whether the mid-output crash strikes now, before this output of p takes effect.
-    private bool CrashesBefore(ProcessId p)
+    private bool CrashesBefore(int p)
     {
-        if (_options.CrashMidOutputs is not { } crash || crash.Process != p) return false;
+        if (_options.CrashMidOutputs is not { } crash || crash.Process != _processes[p]) return false;
         return _outputsOfCrashCandidate++ == crash.AfterOutput;
     }
 
-    private void Transmit(ProcessId from, ProcessId to, Packet packet)
+    private void Transmit(int from, int to, PacketArrived arrived)
     {
-        bool arrives = false;
-        foreach (var delay in _network.Transmit(from, to))
-        {
-            Schedule(_now + delay, new Arrival(from, to, packet));
-            arrives = true;
-        }
+        int copies = _network.Transmit(_processes[from], _processes[to], out long first, out long second);
+        if (copies > 0) Schedule(_now + first, new Happening(HappeningKind.Arrival, to, from, Item: arrived));
+        if (copies > 1) Schedule(_now + second, new Happening(HappeningKind.Arrival, to, from, Item: arrived));
         // Lost by the loss probability, not cut off by a partition (a failure the coverage counts as such).
-        if (!arrives && _coverage is not null && _network.Connected(from, to) && _nodes.TryGetValue(to, out var addressee)) _coverage.Lost(packet, addressee);
+        if (copies == 0 && _coverage is not null && _network.Connected(_processes[from], _processes[to]) && _nodes[to] is { } addressee)
+            _coverage.Lost(arrived.Packet, addressee);
     }
 
     private bool IsQuiescent()
     {
-        foreach (var node in _nodes.Values)
-            if (!Quiescence.Settled(node.Progress())) return false;
-        return Quiescence.Holds([.. _nodes.Values.Select(n => n.Progress())]);
+        foreach (var node in _nodes)
+            if (node is not null && !Quiescence.Settled(node.Progress())) return false;
+        return Quiescence.Holds([.. LiveNodes().Select(n => n.Progress())]);
     }
 
     private DeliveryService DrawService()
@@ -434,35 +482,43 @@ public sealed class Simulator
 
     private void Schedule(long time, Happening happening) => _queue.Enqueue(happening, (time, _order++));
 
+    private static int TimerSlot(int p, TimerKind timer) => p * TimerKinds + (int)timer;
+
     // At the end of the run, a process's virtual synchrony identifiers that were given to it in a
     // primary component it never installed (the others may list them in a view) are stopped: the
     // application never held them. Like fail_p(c), this is written by the driver, which knows the
     // process's stable storage.
     private void StopIdentitiesNeverUsed()
     {
-        foreach (var p in _scenario.Processes)
+        for (int p = 0; p < _processes.Length; p++)
             if (_storage[p].Load()?.Primary is { } history)
-                foreach (var name in history.NamesNeverUsed(p, history.Identities + 1))
+                foreach (var name in history.NamesNeverUsed(_processes[p], history.Identities + 1))
                     _vsEvents.Add(_vsOrder.Accept(new Stop(name, 0, _now / 1000.0)));
     }
 
-    // Into the trace and the run's counts, and through the process's virtual synchrony filter when
+    // Into the trace and the run's counts, and through process p's virtual synchrony filter when
     // there is one (a primary regular configuration carries what the primary component algorithm
     // decided); each event the filter gives must be the next of its identity (GivenInOrder).
-    private void Record(EvsEvent e, PrimaryViewInfo? view)
+    private void Record(int p, EvsEvent e, PrimaryViewInfo? view)
     {
         _events.Add(e);
         switch (e)
         {
-            case Send s: Count(_sent, s.Service); break;
-            case Deliver d: Count(_delivered, d.Service); break;
+            case Send s: _sent[(int)s.Service]++; break;
+            case Deliver d: _delivered[(int)d.Service]++; break;
             case DeliverConf c: _configurations.Add(c.Conf); break;
         }
-        if (_filters.TryGetValue(e.Process, out var filter)) _vsEvents.AddRange(filter.Apply(new FilterInput(e, view)).Select(_vsOrder.Accept));
+        if (_filters[p] is { } filter) _vsEvents.AddRange(filter.Apply(new FilterInput(e, view)).Select(_vsOrder.Accept));
     }
 
-    private static void Count(Dictionary<DeliveryService, long> counts, DeliveryService service) =>
-        counts[service] = counts.GetValueOrDefault(service) + 1;
+    // The counts per service, as the summary gives them: a service nothing was counted for is left out.
+    private static Dictionary<DeliveryService, long> Counts(long[] counts)
+    {
+        var byService = new Dictionary<DeliveryService, long>();
+        foreach (var service in Enum.GetValues<DeliveryService>())
+            if (counts[(int)service] > 0) byService[service] = counts[(int)service];
+        return byService;
+    }
 
     private static long Micro(double milliseconds) => (long)Math.Round(milliseconds * 1000);
 

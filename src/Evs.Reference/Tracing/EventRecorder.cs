@@ -16,10 +16,13 @@ namespace Evs.Reference.Tracing;
 /// the index goes on across crashes (docs/TRACE.md). A primary regular configuration carries the
 /// view that <see cref="PrimaryComponentInstalled"/> announced just before it, for the virtual
 /// synchrony filter. With <paramref name="recordText"/>, a send or delivery whose payload is a line
-/// of text carries that text (<see cref="MessageText"/>).
+/// of text carries that text (<see cref="MessageText"/>). Recorders of one run may share
+/// <paramref name="digests"/>, so that a payload every member holds is hashed once.
 /// </summary>
-public sealed class EventRecorder(ProcessId process, long nextIndex = 0, ConfigurationId? openConfiguration = null, bool recordText = false)
+public sealed class EventRecorder(ProcessId process, long nextIndex = 0, ConfigurationId? openConfiguration = null, bool recordText = false, PayloadDigests? digests = null)
 {
+    private readonly PayloadDigests _digests = digests ?? new PayloadDigests();
+
     private PrimaryViewInfo? _nextPrimaryView;
 
     /// <summary>The process.</summary>
@@ -43,9 +46,9 @@ public sealed class EventRecorder(ProcessId process, long nextIndex = 0, Configu
         switch (output)
         {
             case MessageSent s:
-                return new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, PayloadDigest.Of(s.Payload), TextOf(s.Payload));
+                return new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, _digests.Of(s.Payload), TextOf(s.Payload));
             case MessageDelivered d:
-                return new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, PayloadDigest.Of(d.Payload), TextOf(d.Payload));
+                return new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, _digests.Of(d.Payload), TextOf(d.Payload));
             case PrimaryComponentInstalled installed:
                 _nextPrimaryView = installed.View;
                 return null;
