@@ -1,5 +1,6 @@
 // The deterministic simulator's speed on the built-in scenarios: how long a run of `steady`
-// for 60 virtual seconds and of `burst` (5,000 safe messages at once) takes on this machine.
+// for 60 virtual seconds, of `burst` (5,000 safe messages at once) and of `full-load` (five
+// processes sending more than the ring can carry for two virtual seconds) takes on this machine.
 using BenchmarkDotNet.Attributes;
 using Evs.Reference.Simulation;
 
@@ -10,6 +11,7 @@ public class SimulatorBenchmarks
 {
     private readonly Scenario _steady = BuiltInScenarios.Get("steady");
     private readonly Scenario _burst = BuiltInScenarios.Get("burst");
+    private readonly Scenario _fullLoad = BuiltInScenarios.Get("full-load");
 
     /// <summary>`evs sim --scenario steady --stop-at 60000`: returns the deliveries simulated.</summary>
     [Benchmark]
@@ -20,4 +22,9 @@ public class SimulatorBenchmarks
     [Benchmark]
     public long Burst() =>
         Simulator.Run(_burst, new SimulationOptions(Seed: 1)).Summary.Delivered.Values.Sum();
+
+    /// <summary>`evs sim --scenario full-load`: returns the deliveries simulated.</summary>
+    [Benchmark]
+    public long FullLoad() =>
+        Simulator.Run(_fullLoad, new SimulationOptions(Seed: 1)).Summary.Delivered.Values.Sum();
 }

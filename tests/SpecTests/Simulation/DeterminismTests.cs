@@ -1,5 +1,6 @@
 // "Same seed, same trace, byte for byte": the deterministic simulator's promise, tested on
 // the written bytes of whole traces.
+using System.Security.Cryptography;
 using Evs.Reference.Simulation;
 using Evs.Reference.Tracing;
 using Xunit;
@@ -34,6 +35,22 @@ public class DeterminismTests
         Assert.True(first.Length > 1000);
         Assert.Equal(first, second);
     }
+
+    // The first 16 hex digits of the SHA-256 of each trace, as the simulator wrote it before it was
+    // made several times faster (issue #16): a faster simulator must run the same protocol on the
+    // same network, draw the same random numbers in the same order and so write the same bytes. A
+    // change that alters traces on purpose (a change of the protocol) changes these digests, visibly.
+    [Theory]
+    [InlineData("burst", 1, "d652ba49be291e6b")]
+    [InlineData("cascade", 2, "183688961c4d1d12")]
+    [InlineData("churn", 1, "e171e4dda3de921e")]
+    [InlineData("crash-recover", 2, "26b1ed4533524fa1")]
+    [InlineData("figure6", 1, "bdeb7642ee772879")]
+    [InlineData("lossy", 2, "6fb0682d41c8f286")]
+    [InlineData("partition-merge", 1, "4e481751697cce5f")]
+    [InlineData("steady", 1, "cd8f5d83d9b192b2")]
+    public void The_simulator_writes_the_same_traces_it_wrote_before_it_was_made_faster(string scenario, long seed, string digest) =>
+        Assert.Equal(digest, Convert.ToHexStringLower(SHA256.HashData(TraceBytes(scenario, seed)))[..16]);
 
     [Fact]
     public void A_run_told_its_progress_gives_the_same_trace_and_hears_virtual_time_rising_to_the_stop()

@@ -182,7 +182,7 @@ public class ScenarioReaderTests
     [Fact]
     public void Every_built_in_scenario_reads()
     {
-        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "lossy", "partition-merge", "steady"], BuiltInScenarios.Names);
+        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "full-load", "lossy", "partition-merge", "steady"], BuiltInScenarios.Names);
         foreach (var name in BuiltInScenarios.Names) Assert.Equal(name, BuiltInScenarios.Get(name).Name);
     }
 }
