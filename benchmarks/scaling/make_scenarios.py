@@ -5,9 +5,11 @@ For each N in 3, 5, 8, 16, 32 processes, two scenarios on the same network: one-
 uniformly from 0.5 to 1.5 ms (a mean of 1 ms, so that a token rotation, N hops and no processing
 time in the simulator, takes N ms on average), nothing lost, nothing duplicated.
 
-- load-N.json: every process's application asks to send agreed and safe messages, half each, at
-  twice the rate the flow-control window lets through (WindowSize 50 messages a rotation over all
-  the processes, TotemSettings), so that every token visit finds messages waiting: full load.
+- load-agreed-N.json and load-safe-N.json: every process's application asks to send messages of
+  one service (agreed, or safe) at twice the rate the flow-control window lets through (WindowSize
+  50 messages a rotation over all the processes, TotemSettings), so that every token visit finds
+  messages waiting: full load. One service a run, because Totem delivers in one total order: an
+  agreed message after a safe one waits for it, and a mix would measure the safe latency twice.
 - partition-N.json: a light load (20 messages a second a process); at 1000 ms the network splits
   into two halves, the first ceil(N/2) processes and the others; the run stops at 2500 ms, where the
   network heals and the run goes on until it is quiescent.
@@ -34,13 +36,13 @@ def network():
     return {"delay_ms": list(DELAY_MS), "loss": 0, "duplicate": 0}
 
 
-def load(n):
+def load(n, service):
     rotation_s = n * sum(DELAY_MS) / 2 / 1000
     per_process = round(2 * WINDOW / rotation_s / n)
     return {
-        "name": f"load-{n}",
+        "name": f"load-{service}-{n}",
         "processes": processes(n),
-        "traffic": {"rate": per_process, "size": 16, "mix": {"agreed": 1, "safe": 1}},
+        "traffic": {"rate": per_process, "size": 16, "mix": {service: 1}},
         "network": network(),
         "steps": [{"at": LOAD_STOP_MS, "stop": True}],
     }
@@ -65,7 +67,7 @@ def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
     os.makedirs(out, exist_ok=True)
     for n in SIZES:
-        for scenario in (load(n), partition(n)):
+        for scenario in (load(n, "agreed"), load(n, "safe"), partition(n)):
             with open(os.path.join(out, scenario["name"] + ".json"), "w") as f:
                 json.dump(scenario, f, indent=2)
                 f.write("\n")
