@@ -60,7 +60,7 @@ internal static class PlotCommand
                 Console.Error.WriteLine($"cannot read the {(chosen == "lines" ? "table" : "trace")}: {ex.Message}");
                 return ExitCodes.BadInput;
             }
-            catch (FormatException ex)
+            catch (FormatException ex) when (chosen == "lines")
             {
                 Console.Error.WriteLine($"unreadable table: {ex.Message}");
                 return ExitCodes.BadInput;
