@@ -1,8 +1,9 @@
 // The `evs` command: the one door to the library for people — run a scenario in the
-// simulator, check traces against the paper's specifications, show a demo, run nodes on a real
-// network (one node, a whole cluster on this machine, the control of a running node, the live
-// picture of several nodes joined), measure it, draw traces and the paper's figures, run the
-// notebooks headlessly, and grade the student labs.
+// simulator, soak the specifications in many generated schedules, check traces against the
+// paper's specifications, show a demo, run nodes on a real network (one node, a whole cluster
+// on this machine, the control of a running node, the live picture of several nodes joined),
+// measure it, draw traces and the paper's figures, run the notebooks headlessly, and grade the
+// student labs.
 using System.CommandLine;
 using Evs.Cli.Commands;
 using Evs.Cli.Commands.Bench;
@@ -13,6 +14,7 @@ var root = new RootCommand("Evs.Reference: Extended Virtual Synchrony (Moser, Am
     CheckCommand.Create(),
     DemoCommand.Create(),
     LivenessCommand.Create(),
+    SoakCommand.Create(),
     NodeCommand.Create(),
     ClusterCommand.Create(),
     WatchCommand.Create(),
