@@ -9,9 +9,26 @@ namespace Evs.Runtime;
 /// <summary>
 /// A datagram as it came off the socket: its bytes, the address it came from, and the peer that
 /// address belongs to when the transport knows it (the host drops datagrams of blocked peers by
-/// this, before decoding).
+/// this, before decoding). The bytes may lie in a buffer the transport lent: <see cref="Release"/>
+/// gives it back once they have been read, after which they must not be read again.
 /// </summary>
-public sealed record ReceivedDatagram(byte[] Bytes, IPEndPoint Source, ProcessId? Peer);
+public sealed record ReceivedDatagram(ReadOnlyMemory<byte> Bytes, IPEndPoint Source, ProcessId? Peer)
+{
+    private readonly LentBuffer _lent;
+    private int _released;
+
+    internal ReceivedDatagram(LentBuffer lent, IPEndPoint source, ProcessId? peer)
+        : this(lent.Bytes, source, peer) => _lent = lent;
+
+    /// <summary>Gives the buffer back to the transport (once; a datagram never released is left to the garbage collector).</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0) _lent.Return();
+    }
+}
+
+/// <summary>A datagram to send: to <see cref="To"/>, or to every peer when it is null.</summary>
+public readonly record struct OutgoingDatagram(ProcessId? To, byte[] Bytes);
 
 /// <summary>
 /// Moves datagrams between this process and its peers. Sending never blocks for long and never
@@ -38,6 +55,13 @@ public interface ITransport : IAsyncDisposable
 
     /// <summary>Sends <paramref name="datagram"/> to every peer.</summary>
     void Broadcast(ReadOnlySpan<byte> datagram);
+
+    /// <summary>
+    /// Sends every datagram of <paramref name="datagrams"/>, in order, in as few system calls as the
+    /// platform allows (one sendmmsg on 64-bit Linux; see <see cref="SystemCallBatching"/>); one to
+    /// a peer it does not know is counted and dropped.
+    /// </summary>
+    void Send(IReadOnlyList<OutgoingDatagram> datagrams);
 
     /// <summary>
     /// A datagram from <paramref name="source"/> decoded as <paramref name="peer"/>'s, while that

@@ -123,7 +123,8 @@ internal sealed record BenchProtocolSettings(
     [property: JsonPropertyName("outstanding_limit")] int OutstandingLimit,
     [property: JsonPropertyName("max_pending_sends")] int MaxPendingSends,
     [property: JsonPropertyName("max_datagram_bytes")] int MaxDatagramBytes,
-    [property: JsonPropertyName("security")] string Security);
+    [property: JsonPropertyName("security")] string Security,
+    [property: JsonPropertyName("batching")] string Batching);
 
 /// <summary>The whole run: what was asked, with which settings, each node's report and the summary.</summary>
 internal sealed record BenchReport(
