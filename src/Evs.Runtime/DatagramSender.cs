@@ -39,9 +39,6 @@ internal sealed unsafe class DatagramSender : IDisposable
     /// <summary>Whether a batch goes in sendmmsg calls (else one SendTo per datagram).</summary>
     public bool Batches { get; }
 
-    /// <summary>System calls made to send (sendmmsg or sendto), for an operator and the tests.</summary>
-    public long Calls { get; private set; }
-
     /// <summary>Sends every datagram of <paramref name="datagrams"/>, in order.</summary>
     public void Send(IReadOnlyList<(IPEndPoint To, byte[] Bytes)> datagrams)
     {
@@ -66,11 +63,7 @@ internal sealed unsafe class DatagramSender : IDisposable
         _capacity = 0;
     }
 
-    private void SendOne(byte[] bytes, IPEndPoint to)
-    {
-        Calls++;
-        UdpSockets.SendTo(_socket, bytes, to, _counters, _logger);
-    }
+    private void SendOne(byte[] bytes, IPEndPoint to) => UdpSockets.SendTo(_socket, bytes, to, _counters, _logger);
 
     // One batch of at most MaxBatch datagrams: pinned, described, sent in as many sendmmsg calls as
     // the kernel needs (it may take part of a batch), a refused datagram sent again alone.
@@ -83,7 +76,7 @@ internal sealed unsafe class DatagramSender : IDisposable
             int done = 0;
             while (done < count)
             {
-                Calls++;
+                _counters.CountSendCall();
                 int sent = SendCall(done, count - done, out int errno);
                 if (sent > 0)
                 {

@@ -78,13 +78,19 @@ public interface ITransport : IAsyncDisposable
 /// <summary>What a transport did, for an operator; safe to read from any thread while it runs.</summary>
 public sealed class TransportCounters
 {
-    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _wrongSource, _ownEcho;
+    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _wrongSource, _ownEcho, _sendCalls, _receiveCalls;
 
     /// <summary>Datagrams handed to the operating system.</summary>
     public long Sent => Volatile.Read(ref _sent);
 
     /// <summary>Datagrams received (own multicast echoes not counted).</summary>
     public long Received => Volatile.Read(ref _received);
+
+    /// <summary>System calls that sent datagrams (sendto, or sendmmsg for many at once: <see cref="SystemCallBatching"/>).</summary>
+    public long SendCalls => Volatile.Read(ref _sendCalls);
+
+    /// <summary>System calls that received datagrams (recvfrom, or recvmmsg for many at once).</summary>
+    public long ReceiveCalls => Volatile.Read(ref _receiveCalls);
 
     /// <summary>Sends the operating system refused (no route, buffer full, ...): lost datagrams.</summary>
     public long SendErrors => Volatile.Read(ref _sendErrors);
@@ -115,6 +121,8 @@ public sealed class TransportCounters
     internal void CountUnknownSource() => Interlocked.Increment(ref _unknownSource);
     internal long CountWrongSource() => Interlocked.Increment(ref _wrongSource);
     internal void CountOwnEcho() => Interlocked.Increment(ref _ownEcho);
+    internal void CountSendCall() => Interlocked.Increment(ref _sendCalls);
+    internal void CountReceiveCall() => Interlocked.Increment(ref _receiveCalls);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -95,6 +95,7 @@ internal static unsafe class ReceiveLoop
                 if (stop.WaitHandle.WaitOne(ErrorPause)) return;
                 continue;
             }
+            counters.CountReceiveCall();
             Hand(received, buffers.HandOver(ref buffer, length), (IPEndPoint)source, counters, logger);
         }
     }
@@ -135,6 +136,7 @@ internal static unsafe class ReceiveLoop
                     if (stop.WaitHandle.WaitOne(ErrorPause)) return;
                     continue;
                 }
+                counters.CountReceiveCall();
                 for (int k = 0; k < count; k++)
                 {
                     if (LinuxDatagrams.ReadAddress(names + k * LinuxDatagrams.AddressBytes) is not { } source) continue;

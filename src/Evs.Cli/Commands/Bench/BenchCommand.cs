@@ -140,11 +140,11 @@ internal static class BenchCommand
         AnsiConsole.MarkupLineInterpolated($"[bold]evs bench[/]: {r.Nodes} nodes, {r.Size} B, {r.Service}, senders {r.Senders}, window {r.DurationS} s (warmup {r.WarmupS} s), {(r.Rate is { } rate ? $"{rate} msgs/s offered in all" : "as fast as flow control allows")}");
         AnsiConsole.MarkupLineInterpolated($"[grey]timeouts: token loss {s.TokenLossMs} ms, join {s.JoinMs} ms, consensus {s.ConsensusMs} ms, merge {s.MergeDetectMs} ms, token retransmit {s.TokenRetransmitMs} ms, idle token hold {s.IdleTokenHoldMs} ms[/]");
         AnsiConsole.MarkupLineInterpolated($"[grey]windows: window size {s.WindowSize}, max messages per visit {s.MaxMessagesPerVisit}, outstanding limit {s.OutstandingLimit}, pending sends {s.MaxPendingSends}, datagram {s.MaxDatagramBytes} B, security {s.Security}, system call batching {s.Batching}[/]");
-        var table = new Table().AddColumns("node", "sends", "delivered in window", "msgs/s", "MB/s", "lat p50 (µs)", "lat p99 (µs)", "order hash", "CPU s", "datagrams out/in", "token holds/cancels");
+        var table = new Table().AddColumns("node", "sends", "delivered in window", "msgs/s", "MB/s", "lat p50 (µs)", "lat p99 (µs)", "order hash", "CPU s", "datagrams out/in", "system calls out/in", "token holds/cancels");
         foreach (var n in r.PerNode)
             table.AddRow(n.Node, n.Send ? $"{n.SentTotal}" : "-", $"{n.DeliveredWindow}", $"{n.MessagesPerSecond:0}", $"{n.MegabytesPerSecond:0.00}",
                 n.Latency is { } l ? $"{l.P50:0}" : "-", n.Latency is { } m ? $"{m.P99:0}" : "-", n.OrderHash, $"{n.CpuSeconds:0.0}",
-                $"{n.DatagramsSent}/{n.DatagramsReceived}", $"{n.TokenHolds}/{n.HoldCancelsSent}");
+                $"{n.DatagramsSent}/{n.DatagramsReceived}", $"{n.SendCalls}/{n.ReceiveCalls}", $"{n.TokenHolds}/{n.HoldCancelsSent}");
         AnsiConsole.Write(table);
         var x = r.Summary;
         AnsiConsole.MarkupLineInterpolated($"per node: [bold]{x.PerNodeMessagesPerSecond:0} msgs/s[/] (min {x.PerNodeMessagesPerSecondMin:0}), {x.PerNodeMegabytesPerSecond:0.00} MB/s; in all (sum over receivers): {x.AggregateMessagesPerSecond:0} msgs/s, {x.AggregateMegabytesPerSecond:0.00} MB/s");

@@ -49,6 +49,8 @@ internal sealed record BenchNodeResult(
     [property: JsonPropertyName("cpu_s")] double CpuSeconds,
     [property: JsonPropertyName("datagrams_sent")] long DatagramsSent,
     [property: JsonPropertyName("datagrams_received")] long DatagramsReceived,
+    [property: JsonPropertyName("send_calls")] long SendCalls,
+    [property: JsonPropertyName("receive_calls")] long ReceiveCalls,
     [property: JsonPropertyName("token_holds")] long TokenHolds,
     [property: JsonPropertyName("hold_cancels_sent")] long HoldCancelsSent,
     [property: JsonPropertyName("memory")] IReadOnlyList<MemorySample> Memory,

@@ -149,7 +149,8 @@ internal static class BenchNode
         s.Id.Name, s.Send, s.Size, s.Service.ToString().ToLowerInvariant(), c.MembersAtStart,
         c.ConfigurationChanges, formedMs, s.DurationS, c.DeliveredWindow, c.DeliveredWindow / s.DurationS, c.BytesWindow / s.DurationS / 1e6,
         sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds,
-        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received, ordering.TokenHolds, ordering.HoldCancelsSent,
+        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received,
+        node.Host.Transport.Counters.SendCalls, node.Host.Transport.Counters.ReceiveCalls, ordering.TokenHolds, ordering.HoldCancelsSent,
         memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS, SamplingPeriod(s)));
 
     private static TimeSpan SamplingPeriod(BenchNodeSettings s) => MemorySampler.Period(s.DurationS + 2 * s.WarmupS);
