@@ -3,7 +3,8 @@
 # (one node per network namespace, behind one bridge, 10.78.0.i), taking turns ROUNDS times so that
 # the load of the shared machine hits each alike (the order rotates every round). Each turn is an
 # agreed throughput run (SIZE bytes, all send) and an agreed latency run (100 B, LAT_TOTAL_RATE
-# msgs/s in all), with `uptime` before it; then one table of every run and the median per variant.
+# msgs/s in all), with `uptime` before it; then one table of every run and the median per variant
+# (throughput, CPU and kernel CPU per datagram, latency).
 #   usage: benchmarks/corosync/evs-variants.sh N SIZE DURATION ROUNDS 'LABEL=EVS [OPTIONS]' ...
 #   e.g.:  evs-variants.sh 5 1000 5 3 "before=/tmp/evs-base/evs" "none=$EVS --batching none" "both=$EVS"
 #   env:   LAT_TOTAL_RATE=1000   KEEP=DIR (keep the raw JSON there)
@@ -76,34 +77,47 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 python3 - "$OUT" "$N" "$SIZE" "$DUR" "$LAT_TOTAL_RATE" "${VARIANTS[@]%%=*}" <<'EOF'
-import json, re, statistics as st, sys
+import glob, json, re, statistics as st, sys
 out, n, size, dur, rate, labels = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
-def summary(path):
+
+def report(path):
     try:
-        with open(path) as f: return json.loads(f.read())["summary"]
-    except (OSError, ValueError, KeyError): return {}
+        with open(path) as f: return json.loads(f.read())
+    except (OSError, ValueError): return {}
+
 def load(path):
     m = re.search(r"load average:\s*([\d.]+)", open(path).read())
     return m.group(1) if m else "?"
-def med(xs):
+
+def cpu_per_datagram(r):
+    """CPU and kernel CPU microseconds per datagram sent or received, over all nodes (None without the counters)."""
+    nodes = r.get("per_node", [])
+    datagrams = sum(p["datagrams_sent"] + p["datagrams_received"] for p in nodes)
+    if not datagrams or any("cpu_kernel_s" not in p for p in nodes): return None, None
+    return sum(p["cpu_s"] for p in nodes) / datagrams * 1e6, sum(p["cpu_kernel_s"] for p in nodes) / datagrams * 1e6
+
+def f(x, digits=0): return "-" if x is None else f"{x:,.{digits}f}"
+
+def med(xs, digits=0):
     xs = [x for x in xs if x is not None]
-    return f"{st.median(xs):,.0f} ({min(xs):,.0f}-{max(xs):,.0f})" if xs else "-"
+    return f"{st.median(xs):,.{digits}f} ({min(xs):,.{digits}f}-{max(xs):,.{digits}f})" if xs else "-"
+
 print(f"\nN={n}, {size} B, {dur} s windows, all send, agreed, in namespaces; latency 100 B at {rate} msgs/s in all\n")
-print("| variant | round | load | msgs/s per node | p50 us | p99 us | order and streams |")
-print("|---|---|---|---|---|---|---|")
+print("| variant | round | load | msgs/s per node | CPU us per datagram (kernel) | p50 us | p99 us | order and streams |")
+print("|---|---|---|---|---|---|---|---|")
 rows = {}
-import glob, os
 for label in labels:
     for d in sorted(glob.glob(f"{out}/{label}/round*"), key=lambda d: int(d.rsplit("round", 1)[1])):
-        t, l = summary(f"{d}/tput.json"), summary(f"{d}/lat.json")
-        ok = "yes" if all(s.get("order_hash_equal") and s.get("complete") for s in (t, l)) else "NO"
-        rows.setdefault(label, []).append((t.get("per_node_msgs_per_s"), l.get("lat_p50_us"), l.get("lat_p99_us")))
-        tp = t.get("per_node_msgs_per_s"); p50 = l.get("lat_p50_us"); p99 = l.get("lat_p99_us")
-        f = lambda x: "-" if x is None else f"{x:,.0f}"
-        print(f"| {label} | {d.rsplit('round', 1)[1]} | {load(d + '/uptime.txt')} | {f(tp)} | {f(p50)} | {f(p99)} | {ok} |")
-print("\n| variant | msgs/s per node, median (lowest-highest) | p50 us | p99 us |")
-print("|---|---|---|---|")
+        t, l = report(f"{d}/tput.json"), report(f"{d}/lat.json")
+        ts, ls = t.get("summary", {}), l.get("summary", {})
+        ok = "yes" if all(s.get("order_hash_equal") and s.get("complete") for s in (ts, ls)) else "NO"
+        cpu, kernel = cpu_per_datagram(t)
+        row = (ts.get("per_node_msgs_per_s"), cpu, kernel, ls.get("lat_p50_us"), ls.get("lat_p99_us"))
+        rows.setdefault(label, []).append(row)
+        print(f"| {label} | {d.rsplit('round', 1)[1]} | {load(d + '/uptime.txt')} | {f(row[0])} | {f(cpu, 1)} ({f(kernel, 1)}) | {f(row[3])} | {f(row[4])} | {ok} |")
+print("\n| variant | msgs/s per node, median (lowest-highest) | CPU us per datagram | kernel CPU us per datagram | p50 us | p99 us |")
+print("|---|---|---|---|---|---|")
 for label in labels:
     r = rows.get(label, [])
-    print(f"| {label} | {med([x[0] for x in r])} | {med([x[1] for x in r])} | {med([x[2] for x in r])} |")
+    print(f"| {label} | {med([x[0] for x in r])} | {med([x[1] for x in r], 1)} | {med([x[2] for x in r], 1)} | {med([x[3] for x in r])} | {med([x[4] for x in r])} |")
 EOF
