@@ -4,13 +4,16 @@
 # its own, behind one bridge (veth pairs, addresses 10.78.0.i), none over loopback. The two systems
 # take turns, ROUNDS times (Corosync first in odd rounds, evs first in even ones, so that whatever
 # else loads the machine hits both alike), never at the same time; `uptime` is recorded before
-# each system's turn. Then one table with every run, the median ratio evs/Corosync and its spread.
+# each system's turn. Both run under round-robin real-time scheduling at priority 99: corosync does
+# by default, and evs's nodes are started so (`evs bench --realtime`). Then one table with every
+# run, the median ratio evs/Corosync and its spread.
 # Needs root (namespaces) and the packages in README.md. Everything it creates (namespaces,
 # processes, temporary files) is removed on exit, failure and Ctrl-C included.
 #   usage: benchmarks/corosync/compare.sh N SIZE DURATION [ROUNDS]     (ROUNDS default 3)
 #   env:   CSB_TRANSPORT=udpu (default knet)   EVS=/path/to/evs (default: build Release)
 #          LAT_TOTAL_RATE=1000 (msgs/s offered in all in the latency runs, 100-byte messages)
 #          KEEP=DIR (keep every run's raw JSON there)   EVS_BENCH_ARGS="..." (more `evs bench` options)
+#          EVS_REALTIME=0 (evs's nodes scheduled as usual, not as Corosync is)
 set -euo pipefail
 DIR="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$DIR/../.." && pwd)"
@@ -67,11 +70,12 @@ cpg_run() {
 # evs_run OUTFILE ARGS...: one `evs bench --json` with node i in namespace n<i> at 10.78.0.i (the
 # addresses Corosync's nodes have), bounded, killable by the trap.
 evs_run() {
-	local out=$1 hosts; shift
+	local out=$1 hosts realtime=""; shift
 	hosts=$(seq -s, -f "$SUBNET.%g" 1 "$N")
+	[ "${EVS_REALTIME:-1}" = 0 ] || realtime=--realtime
 	# shellcheck disable=SC2086 # EVS_BENCH_ARGS is a list of words
 	timeout --signal=TERM --kill-after=15 $((DUR + 150)) "$EVS" bench --nodes "$N" --duration "$DUR" --warmup "$WARM" --json \
-		--hosts "$hosts" --node-command "ip netns exec $PFX-n{i}" ${EVS_BENCH_ARGS:-} "$@" > "$out" &
+		--hosts "$hosts" --node-command "ip netns exec $PFX-n{i}" $realtime ${EVS_BENCH_ARGS:-} "$@" > "$out" &
 	EVS_PID=$!
 	wait "$EVS_PID" || log "evs bench $* exited rc=$?"
 	EVS_PID=""

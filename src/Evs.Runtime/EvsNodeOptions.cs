@@ -102,14 +102,6 @@ public sealed record EvsNodeOptions
     /// </summary>
     public SystemCallBatching Batching { get; init; } = SystemCallBatching.Both;
 
-    /// <summary>
-    /// Whether the receive threads, which run the node on each datagram, run under round-robin
-    /// real-time scheduling at the highest priority, as Corosync runs its main loop by default
-    /// (Linux; needs root or CAP_SYS_NICE, else a warning is logged and they run as usual). Off by
-    /// default: a library does not take the machine's priorities into its own hands.
-    /// </summary>
-    public bool RealtimeReceive { get; init; }
-
     /// <summary>The cluster's name: datagrams of another cluster are dropped.</summary>
     public string ClusterName { get; init; } = "evs";
 

@@ -53,24 +53,6 @@ internal static unsafe partial class LinuxDatagrams
         [FieldOffset(56)] public uint Transferred;
     }
 
-    private const int SCHED_RR = 2;
-
-    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
-    private static partial int SetScheduler(int pid, int policy, int* priority);
-
-    [LibraryImport("libc", EntryPoint = "sched_get_priority_max")]
-    private static partial int MaxPriority(int policy);
-
-    /// <summary>
-    /// Puts the calling thread under round-robin real-time scheduling at the highest priority, as
-    /// Corosync runs its main loop by default; 0, or the errno (EPERM without root or CAP_SYS_NICE).
-    /// </summary>
-    public static int RunCallingThreadRealtime()
-    {
-        int priority = MaxPriority(SCHED_RR);
-        return SetScheduler(0, SCHED_RR, &priority) == 0 ? 0 : Marshal.GetLastPInvokeError();
-    }
-
     [LibraryImport("libc", EntryPoint = "sendmmsg", SetLastError = true)]
     private static partial int SendMany(int fd, MessageHeader* messages, uint count, int flags);
 

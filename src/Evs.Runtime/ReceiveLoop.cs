@@ -40,10 +40,9 @@ internal static unsafe class ReceiveLoop
     /// from <paramref name="socket"/> (in a buffer the consumer gives back with
     /// <see cref="LentBuffer.Return"/>) and its source, until <paramref name="stop"/> is cancelled
     /// and the socket closed; in recvmmsg batches when <paramref name="batch"/> and the platform
-    /// allows it; under real-time scheduling when <paramref name="realtime"/> (Linux, root or
-    /// CAP_SYS_NICE; refused with a warning otherwise). The task completes when the thread has ended.
+    /// allows it. The task completes when the thread has ended.
     /// </summary>
-    public static Task Start(Socket socket, bool batch, bool realtime, Action<LentBuffer, IPEndPoint> received, TransportCounters counters, ILogger logger, CancellationToken stop)
+    public static Task Start(Socket socket, bool batch, Action<LentBuffer, IPEndPoint> received, TransportCounters counters, ILogger logger, CancellationToken stop)
     {
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool batched = batch && LinuxDatagrams.Available;
@@ -52,7 +51,6 @@ internal static unsafe class ReceiveLoop
         {
             try
             {
-                if (realtime) RunRealtime(socket, logger);
                 var buffers = new ReceiveBuffers(LentLimit);
                 if (batched) RunBatched(socket, buffers, received, counters, logger, stop);
                 else Run(socket, buffers, received, counters, logger, stop);
@@ -68,15 +66,6 @@ internal static unsafe class ReceiveLoop
         };
         thread.Start();
         return ended.Task;
-    }
-
-    // The receive thread runs the node on each datagram (EventLoop): under round-robin real-time
-    // scheduling, as Corosync's main loop runs by default, a token hop does not wait for whatever
-    // else the machine is running.
-    private static void RunRealtime(Socket socket, ILogger logger)
-    {
-        int errno = OperatingSystem.IsLinux() ? LinuxDatagrams.RunCallingThreadRealtime() : -1;
-        if (errno != 0) RuntimeLog.RealtimeRefused(logger, SafeLocalEndPoint(socket), errno < 0 ? "only Linux has it here" : $"errno {errno}: it needs root or CAP_SYS_NICE");
     }
 
     private static void Run(Socket socket, ReceiveBuffers buffers, Action<LentBuffer, IPEndPoint> received, TransportCounters counters, ILogger logger, CancellationToken stop)

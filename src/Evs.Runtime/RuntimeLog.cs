@@ -67,9 +67,6 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "receive on {Address} failed: {Error} ({Count} receive errors so far); receiving goes on")]
     public static partial void ReceiveFailed(ILogger logger, EndPoint? address, SocketError error, long count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "the receive thread of {Address} runs without real-time scheduling, which was asked for: {Why}")]
-    public static partial void RealtimeRefused(ILogger logger, EndPoint? address, string why);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "recvmmsg on {Address} failed: errno {Errno} ({Count} receive errors so far); receiving goes on")]
     public static partial void ReceiveManyFailed(ILogger logger, EndPoint? address, int errno, long count);
 

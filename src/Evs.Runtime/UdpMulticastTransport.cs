@@ -43,7 +43,6 @@ public sealed class UdpMulticastTransport : ITransport
     private readonly CancellationTokenSource _stop = new();
     private readonly DatagramSender _sender;
     private readonly bool _batchReceives;
-    private readonly bool _realtimeReceive;
     private readonly List<(IPEndPoint, byte[])> _outgoing = [];
     private Task _receiving = Task.CompletedTask;
 
@@ -52,12 +51,11 @@ public sealed class UdpMulticastTransport : ITransport
     /// picks a free port) and broadcasts to <paramref name="group"/> with time to live
     /// <paramref name="timeToLive"/> (1: this network segment only; 0: this machine only).
     /// <paramref name="peers"/> may be empty; an entry for <paramref name="self"/> is ignored.
-    /// <paramref name="batching"/> says which directions move many datagrams per system call, where the platform allows it; <paramref name="realtimeReceive"/>
-    /// runs the receive thread under real-time scheduling (<see cref="EvsNodeOptions.RealtimeReceive"/>).
+    /// <paramref name="batching"/> says which directions move many datagrams per system call, where the platform allows it.
     /// </summary>
     /// <exception cref="ArgumentException">The group is not an IPv4 multicast address, or the bind address is not one interface's.</exception>
     /// <exception cref="SocketException">A socket cannot be bound or cannot join the group.</exception>
-    public UdpMulticastTransport(ProcessId self, IPEndPoint bind, IPEndPoint group, IReadOnlyDictionary<ProcessId, IPEndPoint>? peers = null, int timeToLive = 1, ILogger? logger = null, SystemCallBatching batching = SystemCallBatching.Both, bool realtimeReceive = false)
+    public UdpMulticastTransport(ProcessId self, IPEndPoint bind, IPEndPoint group, IReadOnlyDictionary<ProcessId, IPEndPoint>? peers = null, int timeToLive = 1, ILogger? logger = null, SystemCallBatching batching = SystemCallBatching.Both)
     {
         if (group.AddressFamily != AddressFamily.InterNetwork || (group.Address.GetAddressBytes()[0] & 0xF0) != 0xE0)
             throw new ArgumentException($"{group.Address} is not an IPv4 multicast address (224.0.0.0/4)", nameof(group));
@@ -107,7 +105,6 @@ public sealed class UdpMulticastTransport : ITransport
         LocalEndPoint = (IPEndPoint)_unicast.LocalEndPoint!;
         _sender = new DatagramSender(_unicast, batching.HasFlag(SystemCallBatching.Send), Counters, _logger);
         _batchReceives = batching.HasFlag(SystemCallBatching.Receive);
-        _realtimeReceive = realtimeReceive;
     }
 
     /// <inheritdoc/>
@@ -136,8 +133,8 @@ public sealed class UdpMulticastTransport : ITransport
             Counters.CountReceived();
             received(new ReceivedDatagram(bytes, source, _byAddress.TryGetValue(source, out var peer) ? peer : null));
         }
-        var unicast = ReceiveLoop.Start(_unicast, _batchReceives, _realtimeReceive, Received, Counters, _logger, _stop.Token);
-        var group = ReceiveLoop.Start(_groupSocket, _batchReceives, _realtimeReceive, Received, Counters, _logger, _stop.Token);
+        var unicast = ReceiveLoop.Start(_unicast, _batchReceives, Received, Counters, _logger, _stop.Token);
+        var group = ReceiveLoop.Start(_groupSocket, _batchReceives, Received, Counters, _logger, _stop.Token);
         _receiving = Task.WhenAll(unicast, group);
     }
 

@@ -28,7 +28,6 @@ public sealed class UdpUnicastTransport : ITransport
     private readonly CancellationTokenSource _stop = new();
     private readonly DatagramSender _sender;
     private readonly bool _batchReceives;
-    private readonly bool _realtimeReceive;
     private readonly List<(IPEndPoint, byte[])> _outgoing = [];
     private Task _receiving = Task.CompletedTask;
 
@@ -36,12 +35,11 @@ public sealed class UdpUnicastTransport : ITransport
     /// A transport bound to <paramref name="bind"/> (port 0 picks a free port) that sends to
     /// <paramref name="peers"/>; an entry for <paramref name="self"/> in that list is ignored, so
     /// every process can be given the same list. <paramref name="batching"/> says which directions
-    /// move many datagrams per system call, where the platform allows it; <paramref name="realtimeReceive"/>
-    /// runs the receive thread under real-time scheduling (<see cref="EvsNodeOptions.RealtimeReceive"/>).
+    /// move many datagrams per system call, where the platform allows it.
     /// </summary>
     /// <exception cref="ArgumentException">A peer's address is a wildcard, or two peers share one.</exception>
     /// <exception cref="SocketException">The address cannot be bound (in use, not this machine's).</exception>
-    public UdpUnicastTransport(ProcessId self, IPEndPoint bind, IReadOnlyDictionary<ProcessId, IPEndPoint> peers, ILogger? logger = null, SystemCallBatching batching = SystemCallBatching.Both, bool realtimeReceive = false)
+    public UdpUnicastTransport(ProcessId self, IPEndPoint bind, IReadOnlyDictionary<ProcessId, IPEndPoint> peers, ILogger? logger = null, SystemCallBatching batching = SystemCallBatching.Both)
     {
         _logger = logger ?? NullLogger.Instance;
         var others = peers.Where(p => p.Key != self).ToDictionary();
@@ -57,7 +55,6 @@ public sealed class UdpUnicastTransport : ITransport
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _sender = new DatagramSender(_socket, batching.HasFlag(SystemCallBatching.Send), Counters, _logger);
         _batchReceives = batching.HasFlag(SystemCallBatching.Receive);
-        _realtimeReceive = realtimeReceive;
     }
 
     /// <inheritdoc/>
@@ -74,7 +71,6 @@ public sealed class UdpUnicastTransport : ITransport
         _receiving = ReceiveLoop.Start(
             _socket,
             _batchReceives,
-            _realtimeReceive,
             (bytes, source) =>
             {
                 if (!_byAddress.TryGetValue(source, out var peer))

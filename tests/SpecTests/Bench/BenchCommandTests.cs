@@ -3,8 +3,9 @@
 // every node delivered the same messages in the same order, with a latency summary and memory
 // samples from every node; never how fast (speed is measured by
 // benchmarks/corosync/compare.sh, not by timed tests). The same run with each node in a network
-// namespace of its own behind a bridge (--hosts, --node-command: compare.sh's same path as
-// Corosync), where this host lets root create namespaces; and the placements refused, by name.
+// namespace of its own behind a bridge and under real-time scheduling (--hosts, --node-command,
+// --realtime: compare.sh's same path and scheduling as Corosync's), where this host lets root
+// create namespaces; and the placements refused, by name.
 using System.Diagnostics;
 using System.Text.Json;
 using SpecTests.Runtime;
@@ -48,6 +49,7 @@ public sealed class BenchCommandTests(ITestOutputHelper output)
             Assert.True(memory.Count >= 2, "memory is sampled at least at t0 and once a second while sending");
             Assert.All(memory, sample => Assert.True(sample.GetProperty("rss_mb").GetDouble() > 0));
             Assert.Equal(JsonValueKind.Number, n.GetProperty("rss_growth_pct").ValueKind);
+            Assert.Equal(OperatingSystem.IsLinux() ? "other" : "unknown", n.GetProperty("scheduling").GetString());
         }
         Assert.Single(nodes.Select(n => n.GetProperty("order_hash").GetString()).Distinct());
         Assert.Single(nodes.Select(n => n.GetProperty("delivered_total").GetInt64()).Distinct());
@@ -57,7 +59,7 @@ public sealed class BenchCommandTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
-    public async Task Nodes_in_network_namespaces_behind_a_bridge_report_one_total_order()
+    public async Task Nodes_in_network_namespaces_behind_a_bridge_under_real_time_scheduling_report_one_total_order()
     {
         using var network = NamespaceNetwork.TryCreate(3, output, out string? reason);
         Skip.If(network is null, reason);
@@ -65,7 +67,7 @@ public sealed class BenchCommandTests(ITestOutputHelper output)
         string nodeCommand = $"ip netns exec {network.Node(1)[..^1]}{{i}}";
 
         var (exitCode, stdout, stderr) = await RunEvsAsync(Patience, "bench", "--nodes", "3", "--duration", "2", "--size", "100", "--json",
-            "--hosts", hosts, "--node-command", nodeCommand);
+            "--hosts", hosts, "--node-command", nodeCommand, "--realtime");
         output.WriteLine(stdout);
         output.WriteLine(stderr);
 
@@ -78,6 +80,8 @@ public sealed class BenchCommandTests(ITestOutputHelper output)
         {
             Assert.True(n.GetProperty("delivered_total").GetInt64() > 0, "every node delivered data messages");
             Assert.True(n.GetProperty("send_calls").GetInt64() > 0 && n.GetProperty("receive_calls").GetInt64() > 0, "the system calls are counted");
+            Assert.Equal("rr", n.GetProperty("scheduling").GetString()); // --realtime: as Corosync runs
+            Assert.True(n.GetProperty("cpu_kernel_s").GetDouble() <= n.GetProperty("cpu_s").GetDouble());
         }
     }
 

@@ -4,8 +4,7 @@
 // a batch leaves in one call and datagrams already waiting are taken in one call, elsewhere (or
 // with batching off) each datagram is a call of its own; a datagram comes in the buffer it was
 // received into, which is received into again once released, and a consumer that never releases
-// gets copies after the loop's limit instead of holding more buffers. And a receive thread asked to
-// run under real-time scheduling (as Corosync's main loop does) does so where it is permitted.
+// gets copies after the loop's limit instead of holding more buffers.
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
@@ -118,48 +117,6 @@ public sealed class DatagramBatchingTests
 
         Assert.All(datagrams.Take(ReceiveLoopLimit), d => Assert.True(d.Length > 100));
         Assert.All(datagrams.Skip(ReceiveLoopLimit), d => Assert.Equal(100, d.Length));
-    }
-
-    [Fact]
-    public async Task A_receive_thread_asked_for_real_time_scheduling_runs_under_SCHED_RR_where_permitted_and_receives()
-    {
-        var peers = Peers(2);
-        var before = ReceiveThreads().Keys.ToHashSet();
-        await using var a = new UdpUnicastTransport(A, peers[A], peers);
-        await using var b = new UdpUnicastTransport(B, peers[B], peers, realtimeReceive: true);
-        var atB = Inbox(b);
-
-        a.Send(B, [42]);
-
-        Assert.Equal([new byte[] { 42 }], await TakeAsync(atB, 1));
-        var started = ReceiveThreads().Where(t => !before.Contains(t.Key)).Select(t => t.Value).ToList();
-        bool permitted = OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess;
-        Assert.Equal(permitted, started.Contains(SchedRoundRobin));
-    }
-
-    // SCHED_RR in the policy field of /proc/<pid>/task/<tid>/stat.
-    private const int SchedRoundRobin = 2;
-
-    // This process's receive threads (their names begin "evs receive"): thread id and scheduling policy; none off Linux.
-    private static Dictionary<string, int> ReceiveThreads()
-    {
-        var threads = new Dictionary<string, int>();
-        if (!OperatingSystem.IsLinux()) return threads;
-        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
-        {
-            try
-            {
-                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith("evs receive", StringComparison.Ordinal)) continue;
-                string stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                threads[Path.GetFileName(task)] = int.Parse(fields[38]); // field 41, counted from field 3 after the name
-            }
-            catch (IOException)
-            {
-                // the thread ended while it was read
-            }
-        }
-        return threads;
     }
 
     // ReceiveLoop.LentLimit: buffers a receive loop lends beyond its own before it copies.

@@ -40,7 +40,7 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
         return new BenchProtocolSettings(
             o.Membership.TokenLossTimeoutMs, o.Membership.JoinTimeoutMs, o.Membership.ConsensusTimeoutMs, o.Membership.MergeDetectTimeoutMs,
             o.Totem.TokenRetransmitTimeoutMs, o.IdleTokenHold, o.Totem.WindowSize, o.Totem.MaxMessagesPerVisit, o.Totem.OutstandingLimit,
-            o.MaxPendingSends, o.MaxDatagramBytes, KeyFile is null ? "none" : o.Security.ToString(), o.Batching.ToString().ToLowerInvariant(), o.RealtimeReceive);
+            o.MaxPendingSends, o.MaxDatagramBytes, KeyFile is null ? "none" : o.Security.ToString(), o.Batching.ToString().ToLowerInvariant());
     }
 
     /// <summary>Why this request cannot run, or null (after the warning that an insecure key file allowed earns, on standard error).</summary>
@@ -139,7 +139,7 @@ internal static class BenchCommand
         var s = r.Settings;
         AnsiConsole.MarkupLineInterpolated($"[bold]evs bench[/]: {r.Nodes} nodes, {r.Size} B, {r.Service}, senders {r.Senders}, window {r.DurationS} s (warmup {r.WarmupS} s), {(r.Rate is { } rate ? $"{rate} msgs/s offered in all" : "as fast as flow control allows")}");
         AnsiConsole.MarkupLineInterpolated($"[grey]timeouts: token loss {s.TokenLossMs} ms, join {s.JoinMs} ms, consensus {s.ConsensusMs} ms, merge {s.MergeDetectMs} ms, token retransmit {s.TokenRetransmitMs} ms, idle token hold {s.IdleTokenHoldMs} ms[/]");
-        AnsiConsole.MarkupLineInterpolated($"[grey]windows: window size {s.WindowSize}, max messages per visit {s.MaxMessagesPerVisit}, outstanding limit {s.OutstandingLimit}, pending sends {s.MaxPendingSends}, datagram {s.MaxDatagramBytes} B, security {s.Security}, system call batching {s.Batching}, real-time receive {(s.RealtimeReceive ? "yes" : "no")}[/]");
+        AnsiConsole.MarkupLineInterpolated($"[grey]windows: window size {s.WindowSize}, max messages per visit {s.MaxMessagesPerVisit}, outstanding limit {s.OutstandingLimit}, pending sends {s.MaxPendingSends}, datagram {s.MaxDatagramBytes} B, security {s.Security}, system call batching {s.Batching}, node scheduling {string.Join(", ", r.PerNode.Select(n => n.Scheduling).Distinct())}[/]");
         var table = new Table().AddColumns("node", "sends", "delivered in window", "msgs/s", "MB/s", "lat p50 (µs)", "lat p99 (µs)", "order hash", "CPU s (kernel)", "datagrams out/in", "system calls out/in", "token holds/cancels");
         foreach (var n in r.PerNode)
             table.AddRow(n.Node, n.Send ? $"{n.SentTotal}" : "-", $"{n.DeliveredWindow}", $"{n.MessagesPerSecond:0}", $"{n.MegabytesPerSecond:0.00}",

@@ -48,6 +48,7 @@ internal sealed record BenchNodeResult(
     [property: JsonPropertyName("lat_us")] LatencySummary? Latency,
     [property: JsonPropertyName("cpu_s")] double CpuSeconds,
     [property: JsonPropertyName("cpu_kernel_s")] double KernelCpuSeconds,
+    [property: JsonPropertyName("scheduling")] string Scheduling,
     [property: JsonPropertyName("datagrams_sent")] long DatagramsSent,
     [property: JsonPropertyName("datagrams_received")] long DatagramsReceived,
     [property: JsonPropertyName("send_calls")] long SendCalls,
@@ -127,8 +128,7 @@ internal sealed record BenchProtocolSettings(
     [property: JsonPropertyName("max_pending_sends")] int MaxPendingSends,
     [property: JsonPropertyName("max_datagram_bytes")] int MaxDatagramBytes,
     [property: JsonPropertyName("security")] string Security,
-    [property: JsonPropertyName("batching")] string Batching,
-    [property: JsonPropertyName("realtime_receive")] bool RealtimeReceive);
+    [property: JsonPropertyName("batching")] string Batching);
 
 /// <summary>The whole run: what was asked, with which settings, each node's report and the summary.</summary>
 internal sealed record BenchReport(

@@ -149,7 +149,7 @@ internal static class BenchNode
     private static BenchNodeResult Report(BenchNodeSettings s, EvsNode node, DeliveryCounter c, OrderingCounters ordering, long sent, double formedMs, TimeSpan cpu, TimeSpan kernel, List<MemorySample> memory) => new(
         s.Id.Name, s.Send, s.Size, s.Service.ToString().ToLowerInvariant(), c.MembersAtStart,
         c.ConfigurationChanges, formedMs, s.DurationS, c.DeliveredWindow, c.DeliveredWindow / s.DurationS, c.BytesWindow / s.DurationS / 1e6,
-        sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds, kernel.TotalSeconds,
+        sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds, kernel.TotalSeconds, Scheduling.OfThisProcess(),
         node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received,
         node.Host.Transport.Counters.SendCalls, node.Host.Transport.Counters.ReceiveCalls, ordering.TokenHolds, ordering.HoldCancelsSent,
         memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS, SamplingPeriod(s)));

@@ -5,6 +5,10 @@
 // command put before it (--node-command, e.g. `ip netns exec evscmp-n{i}`), so that it runs where
 // that address is. The child is still the bench's own: its stdin, stdout and exit are the same,
 // so the start signal, the reports and the clean-up work unchanged (`ip netns exec` execs evs).
+// --realtime starts each node under round-robin real-time scheduling at the highest priority
+// (`chrt --rr 99`, which execs too), every thread of it, as Corosync runs its whole process by
+// default: on a loaded machine the comparison is otherwise between a process that is never made to
+// wait and one that is.
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Diagnostics;
@@ -19,33 +23,35 @@ namespace Evs.Cli.Commands.Bench;
 /// Where the nodes of one run are: on 127.0.0.1 (<see cref="Hosts"/> null), or node i at
 /// <c>Hosts[i - 1]</c>; and the command words put before each node's evs (none: evs itself).
 /// </summary>
-internal sealed record BenchPlacement(IReadOnlyList<string>? Hosts, string? NodeCommand)
+internal sealed record BenchPlacement(IReadOnlyList<string>? Hosts, string? NodeCommand, bool Realtime = false)
 {
+    /// <summary>The words that start a command under SCHED_RR at priority 99 (util-linux).</summary>
+    public static readonly string[] RealtimeCommand = ["chrt", "--rr", "99"];
+
     /// <summary>What a node command's words say for the node's number (1 for p1).</summary>
     public const string NodeNumber = "{i}";
 
     /// <summary>The options that place the nodes.</summary>
-    public sealed record OptionSet(Option<string?> Hosts, Option<string?> NodeCommand)
+    public sealed record OptionSet(Option<string?> Hosts, Option<string?> NodeCommand, Option<bool> Realtime)
     {
-        /// <summary>Both options.</summary>
-        public IEnumerable<Option> All => [Hosts, NodeCommand];
+        /// <summary>The three options.</summary>
+        public IEnumerable<Option> All => [Hosts, NodeCommand, Realtime];
 
         /// <summary>The placement the command line gives.</summary>
         public BenchPlacement From(ParseResult parse) =>
-            new(parse.GetValue(Hosts)?.Split(',', StringSplitOptions.TrimEntries), parse.GetValue(NodeCommand));
+            new(parse.GetValue(Hosts)?.Split(',', StringSplitOptions.TrimEntries), parse.GetValue(NodeCommand), parse.GetValue(Realtime));
     }
 
-    /// <summary>--hosts and --node-command.</summary>
+    /// <summary>--hosts, --node-command and --realtime.</summary>
     public static OptionSet Options() => new(
         new Option<string?>("--hosts") { Description = "One IP address per node, comma-separated (node i binds the i-th, at --base-port + i - 1, default base port 5405); default: 127.0.0.1 for all." },
-        new Option<string?>("--node-command") { Description = $"Words put before each node's evs command, {NodeNumber} replaced by the node's number (1 for p1), e.g. \"ip netns exec evscmp-n{NodeNumber}\"; it must exec evs (so that stopping it stops the node)." });
-
-    /// <summary>The default placement: every node on 127.0.0.1, started directly.</summary>
-    public static readonly BenchPlacement Loopback = new(null, null);
+        new Option<string?>("--node-command") { Description = $"Words put before each node's evs command, {NodeNumber} replaced by the node's number (1 for p1), e.g. \"ip netns exec evscmp-n{NodeNumber}\"; it must exec evs (so that stopping it stops the node)." },
+        new Option<bool>("--realtime") { Description = "Start each node under SCHED_RR at priority 99 (chrt --rr 99: Linux, as root), every thread of it, as Corosync runs by default." });
 
     /// <summary>Why this placement cannot run <paramref name="nodes"/> nodes, or null.</summary>
     public string? Problem(int nodes)
     {
+        if (Realtime && !OperatingSystem.IsLinux()) return "--realtime starts the nodes through Linux's chrt; it is for Linux only";
         if (NodeCommand is { } command && string.IsNullOrWhiteSpace(command)) return "--node-command is empty; give the words to put before evs, or leave it out";
         if (Hosts is not { } hosts) return null;
         if (hosts.Count != nodes) return $"--hosts has {hosts.Count} address{(hosts.Count == 1 ? "" : "es")} for {nodes} nodes; give one per node";
@@ -72,13 +78,17 @@ internal sealed record BenchPlacement(IReadOnlyList<string>? Hosts, string? Node
         return ids.Select((id, i) => (id, i)).ToImmutableDictionary(p => p.id, p => new IPEndPoint(hosts[p.i], ports[p.i]));
     }
 
-    /// <summary>How to start node <paramref name="id"/> with <paramref name="arguments"/>: evs itself, or evs after the node command's words.</summary>
+    /// <summary>
+    /// How to start node <paramref name="id"/> with <paramref name="arguments"/>: evs itself, or
+    /// evs after the node command's words and then, with <see cref="Realtime"/>, chrt's.
+    /// </summary>
     public ProcessStartInfo StartInfo(ProcessId id, IEnumerable<string> arguments)
     {
         var evs = EvsExecutable.StartInfo(arguments);
-        if (NodeCommand is not { } command) return evs;
         string number = id.Name[1..];
-        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Replace(NodeNumber, number)).ToList();
+        var words = (NodeCommand ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Replace(NodeNumber, number))
+            .Concat(Realtime ? RealtimeCommand : []).ToList();
+        if (words.Count == 0) return evs;
         var info = new ProcessStartInfo(words[0]);
         foreach (var word in words.Skip(1)) info.ArgumentList.Add(word);
         info.ArgumentList.Add(evs.FileName);
