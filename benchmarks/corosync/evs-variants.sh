@@ -8,6 +8,8 @@
 #   usage: benchmarks/corosync/evs-variants.sh N SIZE DURATION ROUNDS 'LABEL=EVS [OPTIONS]' ...
 #   e.g.:  evs-variants.sh 5 1000 5 3 "before=/tmp/evs-base/evs" "none=$EVS --batching none" "both=$EVS"
 #   env:   LAT_TOTAL_RATE=1000   KEEP=DIR (keep the raw JSON there)
+#          EVS_REALTIME=1 (default: every node under chrt --rr 99, as compare.sh runs them, whatever
+#          the build; 0: as usual. Never mix: real-time nodes starve any others on the machine)
 # Needs root (namespaces). Everything it creates is removed on exit, failure and Ctrl-C included.
 set -euo pipefail
 DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -51,13 +53,15 @@ trap 'exit 130' INT TERM
 csb_init_work
 net_up "$N"
 HOSTS=$(seq -s, -f "$SUBNET.%g" 1 "$N")
+NODE_COMMAND="ip netns exec $PFX-n{i}"
+[ "${EVS_REALTIME:-1}" = 0 ] || NODE_COMMAND="$NODE_COMMAND chrt --rr 99"
 
 # run LABEL 'EVS [OPTIONS]' OUTFILE ARGS...: one `evs bench --json` in the namespaces, the variant's options last.
 run() {
 	local label=$1 exe=${2%% *} options=${2#"${2%% *}"} out=$3; shift 3
 	# shellcheck disable=SC2086 # the variant's options are a list of words
 	timeout --signal=TERM --kill-after=15 $((DUR + 150)) "$exe" bench --nodes "$N" --duration "$DUR" --json \
-		--hosts "$HOSTS" --node-command "ip netns exec $PFX-n{i}" $options "$@" > "$out" &
+		--hosts "$HOSTS" --node-command "$NODE_COMMAND" $options "$@" > "$out" &
 	EVS_PID=$!
 	wait "$EVS_PID" || log "$label: evs bench $* exited rc=$?"
 	EVS_PID=""
