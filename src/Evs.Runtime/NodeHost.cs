@@ -37,7 +37,9 @@ namespace Evs.Runtime;
 /// this process itself (the token of a ring of one) is handed back to the loop, not sent. A
 /// datagram is decoded on the loop, and each packet it completes is handed to the node. Each group is
 /// encoded with its destination (none for a broadcast, also when a cut makes it go peer by peer), so
-/// that a copy sent elsewhere is refused (docs/WIRE.md).</item>
+/// that a copy sent elsewhere is refused (docs/WIRE.md). The datagrams of one call go to the
+/// transport together, in order, which sends them in as few system calls as it can (one sendmmsg
+/// on Linux); a received datagram's buffer goes back to the transport once it is decoded.</item>
 /// <item><b>Senders.</b> A packet from a process outside <see cref="EvsNodeOptions.AcceptedSenders"/>
 /// is dropped before the node sees it, counted in <see cref="Senders"/>, and logged once per identifier.</item>
 /// <item><b>Traffic cuts.</b> <see cref="Traffic"/> drops datagrams to blocked peers after encoding
