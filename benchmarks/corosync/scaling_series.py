@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The scaling plots' series (issue #16, item 5, the real path): throughput, delivery latency and
 membership time against the number of nodes, for Corosync and evs, from the raw runs that
-compare.sh and membership-compare.sh keep (KEEP=DIR). Writes one JSON file per plot in the form
+compare.sh and membership-compare.sh keep (KEEP=DIR). Writes one JSON file per plot (throughput,
+latency p50, latency p99, membership) in the form
 `evs plot --view lines` draws (Title, XLabel, YLabel, Series).
 
   scaling_series.py ROOT OUTDIR
@@ -91,9 +92,10 @@ def main():
     write(outdir, "scaling-throughput.json", "Throughput on the same path: deliveries per second per node, every node sending, agreed (median of 3 rounds)",
           "deliveries/s per node", lines)
     p = compare_points(root, "udpu", 1000)
-    write(outdir, "scaling-latency.json", "Delivery latency on the same path: 100 B, 1,000 msgs/s in all, send to own delivery (median of 3 rounds)", "latency (ms)",
-          [series("Corosync udpu, p50", p, "corosync_p50", 1e-3), series("evs, p50", p, "evs_p50", 1e-3),
-           series("Corosync udpu, p99", p, "corosync_p99", 1e-3), series("evs, p99", p, "evs_p99", 1e-3)])
+    for quantile in ("p50", "p99"):
+        write(outdir, f"scaling-latency-{quantile}.json",
+              f"Delivery latency on the same path, {quantile}: 100 B, 1,000 msgs/s in all, send to own delivery (median of 3 rounds)", "latency (ms)",
+              [series(f"Corosync udpu, {quantile}", p, f"corosync_{quantile}", 1e-3), series(f"evs, {quantile}", p, f"evs_{quantile}", 1e-3)])
     m = membership_points(root)
     write(outdir, "scaling-membership.json", "Membership after a partition {1..N-2} | {N-1, N}: seconds to each node's next regular configuration (median over the nodes)",
           "seconds", [series("Corosync (knet), its timeouts", m, "corosync"), series("evs, Corosync's timeouts", m, "evs-corosync-timeouts"),
