@@ -70,8 +70,8 @@ public sealed class EvsNode : IAsyncDisposable
         {
             var logger = loggers?.CreateLogger<ITransport>();
             transport = options.Multicast is { } multicast
-                ? new UdpMulticastTransport(options.Id, options.BindEndPoint, multicast.Group, options.Peers, multicast.TimeToLive, logger)
-                : new UdpUnicastTransport(options.Id, options.BindEndPoint, options.Peers, logger);
+                ? new UdpMulticastTransport(options.Id, options.BindEndPoint, multicast.Group, options.Peers, multicast.TimeToLive, logger, options.Batching)
+                : new UdpUnicastTransport(options.Id, options.BindEndPoint, options.Peers, logger, options.Batching);
         }
         catch
         {

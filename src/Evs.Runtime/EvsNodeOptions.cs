@@ -95,6 +95,13 @@ public sealed record EvsNodeOptions
     /// <summary>The largest datagram sent (<see cref="WireOptions.MaxDatagramSize"/>).</summary>
     public int MaxDatagramBytes { get; init; } = WireOptions.DefaultMaxDatagramSize;
 
+    /// <summary>
+    /// Which directions move many datagrams per system call (sendmmsg, recvmmsg) where the platform
+    /// allows it (64-bit Linux): both by default; <see cref="SystemCallBatching.None"/> is the
+    /// portable path, one call per datagram.
+    /// </summary>
+    public SystemCallBatching Batching { get; init; } = SystemCallBatching.Both;
+
     /// <summary>The cluster's name: datagrams of another cluster are dropped.</summary>
     public string ClusterName { get; init; } = "evs";
 

@@ -9,9 +9,26 @@ namespace Evs.Runtime;
 /// <summary>
 /// A datagram as it came off the socket: its bytes, the address it came from, and the peer that
 /// address belongs to when the transport knows it (the host drops datagrams of blocked peers by
-/// this, before decoding).
+/// this, before decoding). The bytes may lie in a buffer the transport lent: <see cref="Release"/>
+/// gives it back once they have been read, after which they must not be read again.
 /// </summary>
-public sealed record ReceivedDatagram(byte[] Bytes, IPEndPoint Source, ProcessId? Peer);
+public sealed record ReceivedDatagram(ReadOnlyMemory<byte> Bytes, IPEndPoint Source, ProcessId? Peer)
+{
+    private readonly LentBuffer _lent;
+    private int _released;
+
+    internal ReceivedDatagram(LentBuffer lent, IPEndPoint source, ProcessId? peer)
+        : this(lent.Bytes, source, peer) => _lent = lent;
+
+    /// <summary>Gives the buffer back to the transport (once; a datagram never released is left to the garbage collector).</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0) _lent.Return();
+    }
+}
+
+/// <summary>A datagram to send: to <see cref="To"/>, or to every peer when it is null.</summary>
+public readonly record struct OutgoingDatagram(ProcessId? To, byte[] Bytes);
 
 /// <summary>
 /// Moves datagrams between this process and its peers. Sending never blocks for long and never
@@ -40,6 +57,13 @@ public interface ITransport : IAsyncDisposable
     void Broadcast(ReadOnlySpan<byte> datagram);
 
     /// <summary>
+    /// Sends every datagram of <paramref name="datagrams"/>, in order, in as few system calls as the
+    /// platform allows (one sendmmsg on 64-bit Linux; see <see cref="SystemCallBatching"/>); one to
+    /// a peer it does not know is counted and dropped.
+    /// </summary>
+    void Send(IReadOnlyList<OutgoingDatagram> datagrams);
+
+    /// <summary>
     /// A datagram from <paramref name="source"/> decoded as <paramref name="peer"/>'s, while that
     /// address is not known as <paramref name="peer"/>'s: whether it may be taken as
     /// <paramref name="peer"/>'s. Never when the address is another configured peer's, nor when
@@ -54,13 +78,19 @@ public interface ITransport : IAsyncDisposable
 /// <summary>What a transport did, for an operator; safe to read from any thread while it runs.</summary>
 public sealed class TransportCounters
 {
-    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _wrongSource, _ownEcho;
+    private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _wrongSource, _ownEcho, _sendCalls, _receiveCalls;
 
     /// <summary>Datagrams handed to the operating system.</summary>
     public long Sent => Volatile.Read(ref _sent);
 
     /// <summary>Datagrams received (own multicast echoes not counted).</summary>
     public long Received => Volatile.Read(ref _received);
+
+    /// <summary>System calls that sent datagrams (sendto, or sendmmsg for many at once: <see cref="SystemCallBatching"/>).</summary>
+    public long SendCalls => Volatile.Read(ref _sendCalls);
+
+    /// <summary>System calls that received datagrams (recvfrom, or recvmmsg for many at once).</summary>
+    public long ReceiveCalls => Volatile.Read(ref _receiveCalls);
 
     /// <summary>Sends the operating system refused (no route, buffer full, ...): lost datagrams.</summary>
     public long SendErrors => Volatile.Read(ref _sendErrors);
@@ -91,6 +121,8 @@ public sealed class TransportCounters
     internal void CountUnknownSource() => Interlocked.Increment(ref _unknownSource);
     internal long CountWrongSource() => Interlocked.Increment(ref _wrongSource);
     internal void CountOwnEcho() => Interlocked.Increment(ref _ownEcho);
+    internal void CountSendCall() => Interlocked.Increment(ref _sendCalls);
+    internal void CountReceiveCall() => Interlocked.Increment(ref _receiveCalls);
 
     /// <inheritdoc/>
     public override string ToString() =>

@@ -37,7 +37,9 @@ namespace Evs.Runtime;
 /// this process itself (the token of a ring of one) is handed back to the loop, not sent. A
 /// datagram is decoded on the loop, and each packet it completes is handed to the node. Each group is
 /// encoded with its destination (none for a broadcast, also when a cut makes it go peer by peer), so
-/// that a copy sent elsewhere is refused (docs/WIRE.md).</item>
+/// that a copy sent elsewhere is refused (docs/WIRE.md). The datagrams of one call go to the
+/// transport together, in order, which sends them in as few system calls as it can (one sendmmsg
+/// on Linux); a received datagram's buffer goes back to the transport once it is decoded.</item>
 /// <item><b>Senders.</b> A packet from a process outside <see cref="EvsNodeOptions.AcceptedSenders"/>
 /// is dropped before the node sees it, counted in <see cref="Senders"/>, and logged once per identifier.</item>
 /// <item><b>Traffic cuts.</b> <see cref="Traffic"/> drops datagrams to blocked peers after encoding
@@ -91,6 +93,7 @@ public sealed class NodeHost : IAsyncDisposable
     private long _delivered, _deliveredInConfiguration;
     private PacketDrops _drops = new();
     private readonly HashSet<(ProcessId Sender, string Kind, string Why)> _claimsLogged = [];
+    private readonly List<OutgoingDatagram> _outgoing = [];
     private int _sendsQueued;
     private int _stopping;
     private bool _crashed;
@@ -444,7 +447,20 @@ public sealed class NodeHost : IAsyncDisposable
         _trace.Flush();
     }
 
+    // The datagram's buffer goes back to the transport once it is decoded: the packets hold copies.
     private void OnDatagram(ReceivedDatagram datagram)
+    {
+        try
+        {
+            Read(datagram);
+        }
+        finally
+        {
+            datagram.Release();
+        }
+    }
+
+    private void Read(ReceivedDatagram datagram)
     {
         if (!Traffic.PassesFrom(datagram.Peer))
         {
@@ -452,7 +468,7 @@ public sealed class NodeHost : IAsyncDisposable
             return;
         }
         long droppedBefore = _wire.Counters.Dropped;
-        var packets = _wire.Decode(datagram.Bytes);
+        var packets = _wire.Decode(datagram.Bytes.Span);
         if (_wire.Counters.Dropped != droppedBefore)
         {
             var c = _wire.Counters;
@@ -562,7 +578,10 @@ public sealed class NodeHost : IAsyncDisposable
         if (traced) _trace!.Flush();
         _vs?.Flush();
         if (groups is not null)
-            foreach (var (to, packets) in groups) Send(to, _wire.Encode(packets, to));
+        {
+            foreach (var (to, packets) in groups) Queue(to, _wire.Encode(packets, to));
+            SendQueued();
+        }
         if (toSelf is not null)
             foreach (var packet in toSelf) _inputs.Post(new LoopedBack(packet));
         if (events is not null) _events.Publish(events);
@@ -599,31 +618,50 @@ public sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private void Send(ProcessId? to, IReadOnlyList<byte[]> datagrams)
+    // The datagrams of one step are queued, in order, and handed to the transport at once, which
+    // sends them in as few system calls as it can (one sendmmsg on Linux).
+    private void Queue(ProcessId? to, IReadOnlyList<byte[]> datagrams)
     {
         if (to is { } peer)
         {
-            SendTo(peer, datagrams);
+            QueueTo(peer, datagrams);
         }
         else if (Traffic.IsOpen)
         {
-            foreach (var datagram in datagrams) _transport.Broadcast(datagram);
+            foreach (var datagram in datagrams) _outgoing.Add(new OutgoingDatagram(null, datagram));
         }
         else
         {
-            foreach (var each in _transport.Peers) SendTo(each, datagrams);
+            foreach (var each in _transport.Peers) QueueTo(each, datagrams);
         }
     }
 
-    private void SendTo(ProcessId peer, IReadOnlyList<byte[]> datagrams)
+    private void QueueTo(ProcessId peer, IReadOnlyList<byte[]> datagrams)
     {
-        long unknownBefore = _transport.Counters.UnknownPeer;
         foreach (var datagram in datagrams)
         {
-            if (Traffic.PassesTo(peer)) _transport.Send(peer, datagram);
+            if (Traffic.PassesTo(peer)) _outgoing.Add(new OutgoingDatagram(peer, datagram));
             else RuntimeLog.BlockedOut(_logger, Id, peer, Traffic.DroppedOut);
         }
-        if (_transport.Counters.UnknownPeer != unknownBefore) RuntimeLog.UnknownPeer(_logger, Id, peer, _transport.Counters.UnknownPeer);
+    }
+
+    private void SendQueued()
+    {
+        long unknownBefore = _transport.Counters.UnknownPeer;
+        try
+        {
+            _transport.Send(_outgoing);
+            if (_transport.Counters.UnknownPeer != unknownBefore)
+            {
+                var known = _transport.Peers;
+                foreach (var peer in _outgoing.Select(d => d.To).OfType<ProcessId>().Distinct().Where(p => !known.Contains(p)))
+                    RuntimeLog.UnknownPeer(_logger, Id, peer, _transport.Counters.UnknownPeer);
+            }
+        }
+        finally
+        {
+            _outgoing.Clear();
+        }
     }
 
     private void LogConfiguration(Configuration c, bool restarting)

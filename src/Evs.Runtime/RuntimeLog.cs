@@ -67,6 +67,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "receive on {Address} failed: {Error} ({Count} receive errors so far); receiving goes on")]
     public static partial void ReceiveFailed(ILogger logger, EndPoint? address, SocketError error, long count);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "recvmmsg on {Address} failed: errno {Errno} ({Count} receive errors so far); receiving goes on")]
+    public static partial void ReceiveManyFailed(ILogger logger, EndPoint? address, int errno, long count);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "drops a datagram from {Address}, which is no configured peer's ({Count} so far)")]
     public static partial void UnknownSource(ILogger logger, IPEndPoint address, long count);
 

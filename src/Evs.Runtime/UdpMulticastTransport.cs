@@ -41,6 +41,9 @@ public sealed class UdpMulticastTransport : ITransport
     private readonly HashSet<ProcessId> _configured = [];
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly DatagramSender _sender;
+    private readonly bool _batchReceives;
+    private readonly List<(IPEndPoint, byte[])> _outgoing = [];
     private Task _receiving = Task.CompletedTask;
 
     /// <summary>
@@ -48,10 +51,11 @@ public sealed class UdpMulticastTransport : ITransport
     /// picks a free port) and broadcasts to <paramref name="group"/> with time to live
     /// <paramref name="timeToLive"/> (1: this network segment only; 0: this machine only).
     /// <paramref name="peers"/> may be empty; an entry for <paramref name="self"/> is ignored.
+    /// <paramref name="batching"/> says which directions move many datagrams per system call, where the platform allows it.
     /// </summary>
     /// <exception cref="ArgumentException">The group is not an IPv4 multicast address, or the bind address is not one interface's.</exception>
     /// <exception cref="SocketException">A socket cannot be bound or cannot join the group.</exception>
-    public UdpMulticastTransport(ProcessId self, IPEndPoint bind, IPEndPoint group, IReadOnlyDictionary<ProcessId, IPEndPoint>? peers = null, int timeToLive = 1, ILogger? logger = null)
+    public UdpMulticastTransport(ProcessId self, IPEndPoint bind, IPEndPoint group, IReadOnlyDictionary<ProcessId, IPEndPoint>? peers = null, int timeToLive = 1, ILogger? logger = null, SystemCallBatching batching = SystemCallBatching.Both)
     {
         if (group.AddressFamily != AddressFamily.InterNetwork || (group.Address.GetAddressBytes()[0] & 0xF0) != 0xE0)
             throw new ArgumentException($"{group.Address} is not an IPv4 multicast address (224.0.0.0/4)", nameof(group));
@@ -99,6 +103,8 @@ public sealed class UdpMulticastTransport : ITransport
             throw;
         }
         LocalEndPoint = (IPEndPoint)_unicast.LocalEndPoint!;
+        _sender = new DatagramSender(_unicast, batching.HasFlag(SystemCallBatching.Send), Counters, _logger);
+        _batchReceives = batching.HasFlag(SystemCallBatching.Receive);
     }
 
     /// <inheritdoc/>
@@ -116,18 +122,19 @@ public sealed class UdpMulticastTransport : ITransport
     /// <inheritdoc/>
     public void Start(Action<ReceivedDatagram> received)
     {
-        void Received(byte[] bytes, IPEndPoint source)
+        void Received(LentBuffer bytes, IPEndPoint source)
         {
             if (source.Equals(LocalEndPoint))
             {
+                bytes.Return();
                 Counters.CountOwnEcho();
                 return;
             }
             Counters.CountReceived();
             received(new ReceivedDatagram(bytes, source, _byAddress.TryGetValue(source, out var peer) ? peer : null));
         }
-        var unicast = ReceiveLoop.Start(_unicast, Received, Counters, _logger, _stop.Token);
-        var group = ReceiveLoop.Start(_groupSocket, Received, Counters, _logger, _stop.Token);
+        var unicast = ReceiveLoop.Start(_unicast, _batchReceives, Received, Counters, _logger, _stop.Token);
+        var group = ReceiveLoop.Start(_groupSocket, _batchReceives, Received, Counters, _logger, _stop.Token);
         _receiving = Task.WhenAll(unicast, group);
     }
 
@@ -140,6 +147,25 @@ public sealed class UdpMulticastTransport : ITransport
 
     /// <inheritdoc/>
     public void Broadcast(ReadOnlySpan<byte> datagram) => UdpSockets.SendTo(_unicast, datagram, _group, Counters, _logger);
+
+    /// <inheritdoc/>
+    public void Send(IReadOnlyList<OutgoingDatagram> datagrams)
+    {
+        foreach (var (to, bytes) in datagrams)
+        {
+            if (to is null) _outgoing.Add((_group, bytes));
+            else if (_peers.TryGetValue(to.Value, out var address)) _outgoing.Add((address, bytes));
+            else Counters.CountUnknownPeer();
+        }
+        try
+        {
+            _sender.Send(_outgoing);
+        }
+        finally
+        {
+            _outgoing.Clear();
+        }
+    }
 
     /// <summary>
     /// Records <paramref name="source"/> as the unicast address of <paramref name="peer"/>, a peer
@@ -168,6 +194,7 @@ public sealed class UdpMulticastTransport : ITransport
         _unicast.Dispose();
         _groupSocket.Dispose();
         await _receiving.ConfigureAwait(false);
+        _sender.Dispose();
         _stop.Dispose();
     }
 

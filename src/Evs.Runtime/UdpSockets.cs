@@ -34,6 +34,7 @@ internal static class UdpSockets
     /// <summary>Sends one datagram; a failure is a lost datagram: logged, counted, not thrown.</summary>
     public static void SendTo(Socket socket, ReadOnlySpan<byte> datagram, IPEndPoint to, TransportCounters counters, ILogger logger)
     {
+        counters.CountSendCall();
         try
         {
             socket.SendTo(datagram, SocketFlags.None, to);

@@ -26,16 +26,20 @@ public sealed class UdpUnicastTransport : ITransport
     private readonly FrozenDictionary<IPEndPoint, ProcessId> _byAddress;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly DatagramSender _sender;
+    private readonly bool _batchReceives;
+    private readonly List<(IPEndPoint, byte[])> _outgoing = [];
     private Task _receiving = Task.CompletedTask;
 
     /// <summary>
     /// A transport bound to <paramref name="bind"/> (port 0 picks a free port) that sends to
     /// <paramref name="peers"/>; an entry for <paramref name="self"/> in that list is ignored, so
-    /// every process can be given the same list.
+    /// every process can be given the same list. <paramref name="batching"/> says which directions
+    /// move many datagrams per system call, where the platform allows it.
     /// </summary>
     /// <exception cref="ArgumentException">A peer's address is a wildcard, or two peers share one.</exception>
     /// <exception cref="SocketException">The address cannot be bound (in use, not this machine's).</exception>
-    public UdpUnicastTransport(ProcessId self, IPEndPoint bind, IReadOnlyDictionary<ProcessId, IPEndPoint> peers, ILogger? logger = null)
+    public UdpUnicastTransport(ProcessId self, IPEndPoint bind, IReadOnlyDictionary<ProcessId, IPEndPoint> peers, ILogger? logger = null, SystemCallBatching batching = SystemCallBatching.Both)
     {
         _logger = logger ?? NullLogger.Instance;
         var others = peers.Where(p => p.Key != self).ToDictionary();
@@ -49,6 +53,8 @@ public sealed class UdpUnicastTransport : ITransport
         _byAddress = others.ToFrozenDictionary(p => p.Value, p => p.Key);
         _socket = UdpSockets.Bound(bind);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        _sender = new DatagramSender(_socket, batching.HasFlag(SystemCallBatching.Send), Counters, _logger);
+        _batchReceives = batching.HasFlag(SystemCallBatching.Receive);
     }
 
     /// <inheritdoc/>
@@ -64,10 +70,12 @@ public sealed class UdpUnicastTransport : ITransport
     public void Start(Action<ReceivedDatagram> received) =>
         _receiving = ReceiveLoop.Start(
             _socket,
+            _batchReceives,
             (bytes, source) =>
             {
                 if (!_byAddress.TryGetValue(source, out var peer))
                 {
+                    bytes.Return();
                     Counters.CountUnknownSource();
                     RuntimeLog.UnknownSource(_logger, source, Counters.UnknownSource);
                     return;
@@ -90,6 +98,26 @@ public sealed class UdpUnicastTransport : ITransport
         foreach (var address in _peers.Values) UdpSockets.SendTo(_socket, datagram, address, Counters, _logger);
     }
 
+    /// <inheritdoc/>
+    public void Send(IReadOnlyList<OutgoingDatagram> datagrams)
+    {
+        foreach (var (to, bytes) in datagrams)
+        {
+            if (to is null)
+                foreach (var address in _peers.Values) _outgoing.Add((address, bytes));
+            else if (_peers.TryGetValue(to.Value, out var address)) _outgoing.Add((address, bytes));
+            else Counters.CountUnknownPeer();
+        }
+        try
+        {
+            _sender.Send(_outgoing);
+        }
+        finally
+        {
+            _outgoing.Clear();
+        }
+    }
+
     /// <summary>
     /// Nothing to learn: the peer list is the configuration (as in Corosync's udpu), and a datagram
     /// only gets here from a configured peer's address, so one that names another sender is refused.
@@ -106,6 +134,7 @@ public sealed class UdpUnicastTransport : ITransport
         await _stop.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         await _receiving.ConfigureAwait(false);
+        _sender.Dispose();
         _stop.Dispose();
     }
 }

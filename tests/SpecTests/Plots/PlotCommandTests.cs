@@ -1,5 +1,6 @@
 // `evs plot` as a user meets it: a trace in, a page out; a bad trace refused with exit 2 and the
-// file and line at fault on standard error, as `evs check` does.
+// file and line at fault on standard error, as `evs check` does. And a benchmark's series in
+// (--view lines), a line chart out; a series with a point missing refused, by name.
 using System.Diagnostics;
 using Evs.Reference.Tracing;
 using SpecTests.Cli;
@@ -66,6 +67,26 @@ public class PlotCommandTests : IDisposable
         Assert.Contains($"EVS_CHROMIUM names {nowhere}, which does not exist", errors);
         Assert.Contains("apt-get install -y chromium", errors);
         Assert.False(File.Exists(Path.Combine(_directory, "t.png")));
+    }
+
+    [Fact]
+    public void A_file_of_series_becomes_a_line_chart_and_a_series_with_a_point_missing_exits_2_naming_it()
+    {
+        string series = Path.Combine(_directory, "scaling.json");
+        File.WriteAllText(series, """
+            {"Title": "throughput", "XLabel": "nodes", "YLabel": "msgs/s per node",
+             "Series": [{"Name": "evs", "X": [3, 5, 8], "Y": [30000, 20000, 11000]}, {"Name": "Corosync", "X": [3, 5], "Y": [15000, 9000]}]}
+            """);
+        var (exit, errors) = Evs("plot", series, "--view", "lines", "--out", Path.Combine(_directory, "s.html"));
+        Assert.True(exit == 0, errors);
+        string html = File.ReadAllText(Path.Combine(_directory, "s.html"));
+        Assert.Contains("msgs/s per node", html);
+        Assert.Contains("\"name\":\"Corosync\"", html);
+
+        File.WriteAllText(series, """{"Title": "t", "XLabel": "x", "YLabel": "y", "Series": [{"Name": "short", "X": [1, 2], "Y": [1]}]}""");
+        var (badExit, badErrors) = Evs("plot", series, "--view", "lines", "--out", Path.Combine(_directory, "bad.html"));
+        Assert.Equal(2, badExit);
+        Assert.Contains("series \"short\" has 2 x values and 1 y values", badErrors);
     }
 
     // The trace of Figure 1's run, as t.jsonl in this test's folder.

@@ -28,12 +28,12 @@ public sealed class TransportTests
         a.Send(B, [1, 2, 3]);
         var first = await atB.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience);
         Assert.Equal(A, first.Peer);
-        Assert.Equal([1, 2, 3], first.Bytes);
+        Assert.Equal([1, 2, 3], first.Bytes.ToArray());
 
         using (var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0)))
             await stranger.SendAsync(new byte[] { 9 }, peers[B]);
         a.Broadcast([4]);
-        Assert.Equal([4], (await atB.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience)).Bytes);
+        Assert.Equal([4], (await atB.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience)).Bytes.ToArray());
         await RuntimeCluster.WaitUntilAsync("the stranger's datagram is dropped", () => Task.FromResult(b.Counters.UnknownSource == 1));
 
         a.Send(Nobody, [5]);
@@ -52,8 +52,8 @@ public sealed class TransportTests
         var kept = Channel.CreateUnbounded<byte[]>();
         b.Start(datagram =>
         {
-            if (datagram.Bytes[0] == 1) throw new InvalidOperationException("a consumer's bug");
-            kept.Writer.TryWrite(datagram.Bytes);
+            if (datagram.Bytes.Span[0] == 1) throw new InvalidOperationException("a consumer's bug");
+            kept.Writer.TryWrite(datagram.Bytes.ToArray());
         });
 
         a.Send(B, [1]);
@@ -76,7 +76,7 @@ public sealed class TransportTests
 
         a.Broadcast([7]);
         var heard = await atB.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience);
-        Assert.Equal([7], heard.Bytes);
+        Assert.Equal([7], heard.Bytes.ToArray());
         Assert.Null(heard.Peer);
         Assert.Equal(a.LocalEndPoint, heard.Source);
         await RuntimeCluster.WaitUntilAsync("a's own echo is dropped", () => Task.FromResult(a.Counters.OwnEcho >= 1));
@@ -87,7 +87,7 @@ public sealed class TransportTests
         b.Learn(A, heard.Source);
         b.Send(A, [8]);
         var reply = await atA.ReadAsync().AsTask().WaitAsync(RuntimeCluster.Patience);
-        Assert.Equal([8], reply.Bytes);
+        Assert.Equal([8], reply.Bytes.ToArray());
         Assert.Equal([A], b.Peers);
     }
 

@@ -1,32 +1,21 @@
-// `evs bench`: the N child processes of one benchmark run, on 127.0.0.1. Starts them (the evs
-// executable found through Environment.ProcessPath, so the same works under `dotnet run`, `dotnet
-// evs.dll` and the apphost), reads their stdout lines, gives the start signal, collects the
+// `evs bench`: the N child processes of one benchmark run, on 127.0.0.1 or where its placement
+// puts them (BenchPlacement). Starts them (the evs executable found through Environment.ProcessPath,
+// so the same works under `dotnet run`, `dotnet evs.dll` and the apphost), reads their stdout lines, gives the start signal, collects the
 // reports, and always kills every child it started and deletes their stores, whatever happened.
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Net;
-using Evs.Cli.Cluster;
 using Evs.Reference.Model;
 using Evs.Runtime;
 
 namespace Evs.Cli.Commands.Bench;
 
 /// <summary>The children of one run; dispose to kill them and delete their directory.</summary>
-internal sealed class BenchCluster : IDisposable
+internal sealed class BenchCluster(BenchPlacement placement) : IDisposable
 {
     private readonly List<Child> _children = new();
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "evs-bench-" + Guid.NewGuid().ToString("N"));
 
     private sealed record Child(ProcessId Id, Process Process, TaskCompletionSource Ready, TaskCompletionSource<string> Report, ConcurrentQueue<string> Errors);
-
-    /// <summary>Every node's address: base-port, base-port + 1, ... or free ports when <paramref name="basePort"/> is null.</summary>
-    public static ImmutableDictionary<ProcessId, IPEndPoint> Addresses(int nodes, int? basePort)
-    {
-        var ids = Enumerable.Range(1, nodes).Select(i => new ProcessId($"p{i}")).ToList();
-        var ports = basePort is { } first ? Enumerable.Range(first, nodes).ToList() : LoopbackPorts.Free(nodes);
-        return ids.Select((id, i) => (id, ports[i])).ToImmutableDictionary(p => p.id, p => new IPEndPoint(IPAddress.Loopback, p.Item2));
-    }
 
     /// <summary>Starts one child per entry of <paramref name="settings"/>, each with a store in this run's directory.</summary>
     public void Start(IEnumerable<Func<string, BenchNodeSettings>> settings)
@@ -35,7 +24,7 @@ internal sealed class BenchCluster : IDisposable
         foreach (var make in settings)
         {
             var s = make(_directory);
-            var info = EvsExecutable.StartInfo(s.Arguments());
+            var info = placement.StartInfo(s.Id, s.Arguments());
             info.RedirectStandardInput = true;
             info.RedirectStandardOutput = true;
             info.RedirectStandardError = true;

@@ -11,7 +11,7 @@ using Spectre.Console;
 namespace Evs.Cli.Commands.Bench;
 
 /// <summary>What `evs bench` was asked for.</summary>
-internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service, bool AllSend, double DurationS, double WarmupS, double? Rate, bool Json, int? BasePort, string? KeyFile, bool InsecureKey, BenchTuning Tuning)
+internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service, bool AllSend, double DurationS, double WarmupS, double? Rate, bool Json, int? BasePort, string? KeyFile, bool InsecureKey, BenchTuning Tuning, BenchPlacement Placement)
 {
     /// <summary>How long the nodes may take to form one ring before the run is abandoned.</summary>
     public static readonly TimeSpan FormationTimeout = TimeSpan.FromSeconds(60);
@@ -40,7 +40,7 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
         return new BenchProtocolSettings(
             o.Membership.TokenLossTimeoutMs, o.Membership.JoinTimeoutMs, o.Membership.ConsensusTimeoutMs, o.Membership.MergeDetectTimeoutMs,
             o.Totem.TokenRetransmitTimeoutMs, o.IdleTokenHold, o.Totem.WindowSize, o.Totem.MaxMessagesPerVisit, o.Totem.OutstandingLimit,
-            o.MaxPendingSends, o.MaxDatagramBytes, KeyFile is null ? "none" : o.Security.ToString());
+            o.MaxPendingSends, o.MaxDatagramBytes, KeyFile is null ? "none" : o.Security.ToString(), o.Batching.ToString().ToLowerInvariant());
     }
 
     /// <summary>Why this request cannot run, or null (after the warning that an insecure key file allowed earns, on standard error).</summary>
@@ -51,6 +51,8 @@ internal sealed record BenchRequest(int Nodes, int Size, DeliveryService Service
         : WarmupS < 0 ? "--warmup must not be negative"
         : Rate is <= 0 ? "--rate must be positive"
         : BasePort is < 1 or > 65535 ? "--base-port must be a port number"
+        : BasePort is { } first && first + Nodes - 1 > 65535 ? $"--base-port {first} leaves no port for p{Nodes}: node i takes base-port + i - 1"
+        : Placement.Problem(Nodes) is { } placementProblem ? placementProblem
         : KeyFile is { } k && KeyOptions.Problem("evs bench", k, InsecureKey) is { } keyProblem ? keyProblem
         : Tuning.WindowSize is <= 0 || Tuning.MaxMessagesPerVisit is <= 0 ? "--window and --max-per-visit must be positive"
         : null;
@@ -62,7 +64,7 @@ internal static class BenchCommand
     /// <summary>`evs bench`.</summary>
     public static Command Create()
     {
-        var nodes = new Option<int>("--nodes") { Description = "Nodes, each a separate process on 127.0.0.1.", DefaultValueFactory = _ => 3 };
+        var nodes = new Option<int>("--nodes") { Description = "Nodes, each a separate process (on 127.0.0.1 unless --hosts says where).", DefaultValueFactory = _ => 3 };
         var size = new Option<int>("--size") { Description = "Message size in bytes.", DefaultValueFactory = _ => 1000 };
         var service = new Option<string>("--service") { Description = "Delivery service.", DefaultValueFactory = _ => "agreed" };
         service.AcceptOnlyFromAmong("agreed", "safe");
@@ -72,20 +74,21 @@ internal static class BenchCommand
         var warmup = new Option<double>("--warmup") { Description = "Seconds of sending before and after the window.", DefaultValueFactory = _ => 1 };
         var rate = new Option<double?>("--rate") { Description = "Messages per second offered in all (split among the senders), for latency; default: as fast as flow control allows." };
         var json = new Option<bool>("--json") { Description = "Print the report as one JSON line, no progress bar." };
-        var basePort = new Option<int?>("--base-port") { Description = "UDP ports base-port .. base-port+N-1 on 127.0.0.1; default: free ports." };
+        var basePort = new Option<int?>("--base-port") { Description = "UDP ports base-port .. base-port+N-1, node i at base-port + i - 1; default: free ports on 127.0.0.1, 5405 with --hosts." };
         var key = new Option<FileInfo?>("--key") { Description = "A key file: datagrams are encrypted and authenticated (AES-256-GCM). Refused if its group or others may read or write it (chmod 600 it)." };
         var insecureKey = KeyOptions.InsecureKey();
         var tuning = BenchTuning.Options();
-        var command = new Command("bench", "Measure the real runtime: N node processes on 127.0.0.1, deliveries per second, MB/s, send-to-self latency, and the same total order everywhere.")
+        var placement = BenchPlacement.Options();
+        var command = new Command("bench", "Measure the real runtime: N node processes (on 127.0.0.1, or where --hosts and --node-command put them), deliveries per second, MB/s, send-to-self latency, and the same total order everywhere.")
         {
             nodes, size, service, senders, duration, warmup, rate, json, basePort, key, insecureKey,
         };
-        foreach (var option in tuning.All) command.Options.Add(option);
+        foreach (var option in tuning.All.Concat(placement.All)) command.Options.Add(option);
         command.SetAction(parse =>
         {
             var request = new BenchRequest(parse.GetValue(nodes), parse.GetValue(size), Enum.Parse<DeliveryService>(parse.GetValue(service)!, ignoreCase: true),
                 parse.GetValue(senders) == "all", parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(rate), parse.GetValue(json),
-                parse.GetValue(basePort), parse.GetValue(key)?.FullName, parse.GetValue(insecureKey), tuning.From(parse));
+                parse.GetValue(basePort), parse.GetValue(key)?.FullName, parse.GetValue(insecureKey), tuning.From(parse), placement.From(parse));
             if (request.Problem() is { } problem)
             {
                 Console.Error.WriteLine($"evs bench: {problem}");
@@ -113,7 +116,7 @@ internal static class BenchCommand
         });
         try
         {
-            using var cluster = new BenchCluster();
+            using var cluster = new BenchCluster(request.Placement);
             var report = await BenchRun.RunAsync(request, cluster, cancel.Token);
             if (report is null)
             {
@@ -136,12 +139,12 @@ internal static class BenchCommand
         var s = r.Settings;
         AnsiConsole.MarkupLineInterpolated($"[bold]evs bench[/]: {r.Nodes} nodes, {r.Size} B, {r.Service}, senders {r.Senders}, window {r.DurationS} s (warmup {r.WarmupS} s), {(r.Rate is { } rate ? $"{rate} msgs/s offered in all" : "as fast as flow control allows")}");
         AnsiConsole.MarkupLineInterpolated($"[grey]timeouts: token loss {s.TokenLossMs} ms, join {s.JoinMs} ms, consensus {s.ConsensusMs} ms, merge {s.MergeDetectMs} ms, token retransmit {s.TokenRetransmitMs} ms, idle token hold {s.IdleTokenHoldMs} ms[/]");
-        AnsiConsole.MarkupLineInterpolated($"[grey]windows: window size {s.WindowSize}, max messages per visit {s.MaxMessagesPerVisit}, outstanding limit {s.OutstandingLimit}, pending sends {s.MaxPendingSends}, datagram {s.MaxDatagramBytes} B, security {s.Security}[/]");
-        var table = new Table().AddColumns("node", "sends", "delivered in window", "msgs/s", "MB/s", "lat p50 (µs)", "lat p99 (µs)", "order hash", "CPU s", "datagrams out/in", "token holds/cancels");
+        AnsiConsole.MarkupLineInterpolated($"[grey]windows: window size {s.WindowSize}, max messages per visit {s.MaxMessagesPerVisit}, outstanding limit {s.OutstandingLimit}, pending sends {s.MaxPendingSends}, datagram {s.MaxDatagramBytes} B, security {s.Security}, system call batching {s.Batching}, node scheduling {string.Join(", ", r.PerNode.Select(n => n.Scheduling).Distinct())}[/]");
+        var table = new Table().AddColumns("node", "sends", "delivered in window", "msgs/s", "MB/s", "lat p50 (µs)", "lat p99 (µs)", "order hash", "CPU s (kernel)", "datagrams out/in", "system calls out/in", "token holds/cancels");
         foreach (var n in r.PerNode)
             table.AddRow(n.Node, n.Send ? $"{n.SentTotal}" : "-", $"{n.DeliveredWindow}", $"{n.MessagesPerSecond:0}", $"{n.MegabytesPerSecond:0.00}",
-                n.Latency is { } l ? $"{l.P50:0}" : "-", n.Latency is { } m ? $"{m.P99:0}" : "-", n.OrderHash, $"{n.CpuSeconds:0.0}",
-                $"{n.DatagramsSent}/{n.DatagramsReceived}", $"{n.TokenHolds}/{n.HoldCancelsSent}");
+                n.Latency is { } l ? $"{l.P50:0}" : "-", n.Latency is { } m ? $"{m.P99:0}" : "-", n.OrderHash, $"{n.CpuSeconds:0.0} ({n.KernelCpuSeconds:0.0})",
+                $"{n.DatagramsSent}/{n.DatagramsReceived}", $"{n.SendCalls}/{n.ReceiveCalls}", $"{n.TokenHolds}/{n.HoldCancelsSent}");
         AnsiConsole.Write(table);
         var x = r.Summary;
         AnsiConsole.MarkupLineInterpolated($"per node: [bold]{x.PerNodeMessagesPerSecond:0} msgs/s[/] (min {x.PerNodeMessagesPerSecondMin:0}), {x.PerNodeMegabytesPerSecond:0.00} MB/s; in all (sum over receivers): {x.AggregateMessagesPerSecond:0} msgs/s, {x.AggregateMegabytesPerSecond:0.00} MB/s");

@@ -47,8 +47,12 @@ internal sealed record BenchNodeResult(
     [property: JsonPropertyName("order_hash")] string OrderHash,
     [property: JsonPropertyName("lat_us")] LatencySummary? Latency,
     [property: JsonPropertyName("cpu_s")] double CpuSeconds,
+    [property: JsonPropertyName("cpu_kernel_s")] double KernelCpuSeconds,
+    [property: JsonPropertyName("scheduling")] string Scheduling,
     [property: JsonPropertyName("datagrams_sent")] long DatagramsSent,
     [property: JsonPropertyName("datagrams_received")] long DatagramsReceived,
+    [property: JsonPropertyName("send_calls")] long SendCalls,
+    [property: JsonPropertyName("receive_calls")] long ReceiveCalls,
     [property: JsonPropertyName("token_holds")] long TokenHolds,
     [property: JsonPropertyName("hold_cancels_sent")] long HoldCancelsSent,
     [property: JsonPropertyName("memory")] IReadOnlyList<MemorySample> Memory,
@@ -123,7 +127,8 @@ internal sealed record BenchProtocolSettings(
     [property: JsonPropertyName("outstanding_limit")] int OutstandingLimit,
     [property: JsonPropertyName("max_pending_sends")] int MaxPendingSends,
     [property: JsonPropertyName("max_datagram_bytes")] int MaxDatagramBytes,
-    [property: JsonPropertyName("security")] string Security);
+    [property: JsonPropertyName("security")] string Security,
+    [property: JsonPropertyName("batching")] string Batching);
 
 /// <summary>The whole run: what was asked, with which settings, each node's report and the summary.</summary>
 internal sealed record BenchReport(

@@ -127,30 +127,40 @@ internal static class BenchNode
         long windowEnd = windowStart + (long)(settings.DurationS * second);
         long sendEnd = windowEnd + (long)(settings.WarmupS * second);
         counter.SetWindow(windowStart, windowEnd);
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var (cpuBefore, kernelBefore) = Cpu();
         await WaitUntilAsync(t0, parentGone.Token);
         using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(parentGone.Token);
         var sampling = MemorySampler.RunAsync(t0, SamplingPeriod(settings), stopSampling.Token);
         long sent = settings.Send ? await SendAsync(node, settings, t0, sendEnd, parentGone.Token) : 0;
         if (!settings.Send) await WaitUntilAsync(sendEnd, parentGone.Token);
         await counter.Drained.WaitAsync(BenchNodeSettings.DrainTimeout, parentGone.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var (cpuAfter, kernelAfter) = Cpu();
+        var (cpu, kernel) = (cpuAfter - cpuBefore, kernelAfter - kernelBefore);
         await stopSampling.CancelAsync();
         var memory = await sampling;
         var counters = (await node.Host.GetStatusAsync(parentGone.Token)).Counters!;
-        var result = Report(settings, node, counter, counters, sent, formedMs, cpu, memory);
+        var result = Report(settings, node, counter, counters, sent, formedMs, cpu, kernel, memory);
         await parentGone.CancelAsync();
         output.WriteLine(BenchJson.Line(result));
         output.Flush();
         return ExitCodes.Ok;
     }
 
-    private static BenchNodeResult Report(BenchNodeSettings s, EvsNode node, DeliveryCounter c, OrderingCounters ordering, long sent, double formedMs, TimeSpan cpu, List<MemorySample> memory) => new(
+    private static BenchNodeResult Report(BenchNodeSettings s, EvsNode node, DeliveryCounter c, OrderingCounters ordering, long sent, double formedMs, TimeSpan cpu, TimeSpan kernel, List<MemorySample> memory) => new(
         s.Id.Name, s.Send, s.Size, s.Service.ToString().ToLowerInvariant(), c.MembersAtStart,
         c.ConfigurationChanges, formedMs, s.DurationS, c.DeliveredWindow, c.DeliveredWindow / s.DurationS, c.BytesWindow / s.DurationS / 1e6,
-        sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds,
-        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received, ordering.TokenHolds, ordering.HoldCancelsSent,
+        sent, c.DeliveredTotal, c.DoneSeen, s.Senders, c.FifoGaps, c.Hash.Hex, LatencySummary.Of(c.Latency), cpu.TotalSeconds, kernel.TotalSeconds, Scheduling.OfThisProcess(),
+        node.Host.Transport.Counters.Sent, node.Host.Transport.Counters.Received,
+        node.Host.Transport.Counters.SendCalls, node.Host.Transport.Counters.ReceiveCalls, ordering.TokenHolds, ordering.HoldCancelsSent,
         memory, MemorySampler.GrowthPercent(memory, s.WarmupS, s.WarmupS + s.DurationS, SamplingPeriod(s)));
+
+    // This process's CPU time, and the part of it spent in the kernel (system calls, the network
+    // stack): the part that batching the system calls is meant to cut.
+    private static (TimeSpan All, TimeSpan Kernel) Cpu()
+    {
+        using var self = Process.GetCurrentProcess();
+        return (self.TotalProcessorTime, self.PrivilegedProcessorTime);
+    }
 
     private static TimeSpan SamplingPeriod(BenchNodeSettings s) => MemorySampler.Period(s.DurationS + 2 * s.WarmupS);
 

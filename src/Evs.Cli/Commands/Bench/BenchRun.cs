@@ -21,7 +21,7 @@ internal static class BenchRun
 
     private static async Task<BenchReport?> PhasesAsync(BenchRequest request, BenchCluster cluster, IPhases show, CancellationToken cancellationToken)
     {
-        var peers = BenchCluster.Addresses(request.Nodes, request.BasePort);
+        var peers = request.Placement.Addresses(request.Nodes, request.BasePort);
         cluster.Start(peers.Keys.OrderBy(p => p, ProcessId.Ordinal).Select(id => (Func<string, BenchNodeSettings>)(dir => request.NodeSettings(id, peers, dir))));
         using var formation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         formation.CancelAfter(BenchRequest.FormationTimeout);
