@@ -27,56 +27,92 @@ public static class TraceReader
     /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
     public static Trace Read(ReadOnlySpan<byte> utf8, string source)
     {
-        TraceHeader? header = null;
         var events = new List<EvsEvent>();
-        var interned = new Dictionary<string, string>(StringComparer.Ordinal);
+        var file = new FileOfLines(source, events.Add);
         var lines = new JsonLinesReader(utf8, source);
-        long eventsOfFile = 0; // event lines since the last header: one file of a concatenation
-        int endedAt = 0; // the line of that file's end line, 0 while none has been read
-        int quiescentAt = 0; // the line of that file's header when it says "quiescent": true, else 0
-        int lastLine = 0; // the last line that is not blank
-        while (lines.Next(out var line))
+        while (lines.Next(out var line)) file.Take(line, lines.LineNumber);
+        return new Trace(file.End(lines.LineNumber), events);
+    }
+
+    /// <summary>
+    /// Reads a trace from a UTF-8 stream, line by line, as <see cref="Read(ReadOnlySpan{byte}, string)"/>
+    /// reads its bytes: the same checks, the same errors. Each event goes to <paramref name="onEvent"/>
+    /// as its line is read, so that a large file is never held whole; the header is returned at the end.
+    /// </summary>
+    /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
+    public static TraceHeader Read(Stream utf8, string source, Action<EvsEvent> onEvent)
+    {
+        ArgumentNullException.ThrowIfNull(utf8);
+        ArgumentNullException.ThrowIfNull(onEvent);
+        var file = new FileOfLines(source, onEvent);
+        using var lines = new JsonLinesStreamReader(utf8);
+        while (lines.Next(out var line)) file.Take(line, lines.LineNumber);
+        return file.End(lines.LineNumber);
+    }
+
+    /// <summary>
+    /// The rules of one trace file (or of files joined into one stream), applied line by line: a header
+    /// first, the end line's count, nothing after it, an end line where the header says quiescent.
+    /// </summary>
+    private sealed class FileOfLines(string source, Action<EvsEvent> onEvent)
+    {
+        private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
+        private TraceHeader? _header;
+        private long _eventsOfFile; // event lines since the last header: one file of a concatenation
+        private int _endedAt; // the line of that file's end line, 0 while none has been read
+        private int _quiescentAt; // the line of that file's header when it says "quiescent": true, else 0
+        private int _lastLine; // the last line that is not blank
+
+        /// <summary>Takes line <paramref name="number"/>, which is not blank.</summary>
+        public void Take(ReadOnlySpan<byte> line, int number)
         {
-            lastLine = lines.LineNumber;
+            _lastLine = number;
             try
             {
-                var f = Fields.Parse(line, interned);
+                var f = Fields.Parse(line, _interned);
                 if (f.E == "run")
                 {
-                    if (quiescentAt > 0 && endedAt == 0) throw lines.Error(CutShort(quiescentAt, "before the header of the next file, on this line"));
-                    eventsOfFile = 0;
-                    endedAt = 0;
-                    quiescentAt = f.Header.Quiescent == true ? lines.LineNumber : 0;
-                    if (header is not null) continue; // concatenated files: only one header is kept
+                    if (_quiescentAt > 0 && _endedAt == 0) throw Error(number, CutShort(_quiescentAt, "before the header of the next file, on this line"));
+                    _eventsOfFile = 0;
+                    _endedAt = 0;
+                    _quiescentAt = f.Header.Quiescent == true ? number : 0;
+                    if (_header is not null) return; // concatenated files: only one header is kept
                     var h = f.Header;
                     if (h.Format != TraceHeader.FormatName)
                         throw new LineFormatError($"format is \"{h.Format}\", expected \"{TraceHeader.FormatName}\"");
-                    header = new TraceHeader(h.Source ?? "unknown", h.Seed, h.Scenario, h.Quiescent ?? false);
-                    continue;
+                    _header = new TraceHeader(h.Source ?? "unknown", h.Seed, h.Scenario, h.Quiescent ?? false);
+                    return;
                 }
-                if (header is null) throw new LineFormatError("the first line must be the header {\"e\":\"run\",...}");
-                if (endedAt > 0)
-                    throw new LineFormatError($"a line after the end line (line {endedAt}), which closes the file: only the header of a next file may follow it");
+                if (_header is null) throw new LineFormatError("the first line must be the header {\"e\":\"run\",...}");
+                if (_endedAt > 0)
+                    throw new LineFormatError($"a line after the end line (line {_endedAt}), which closes the file: only the header of a next file may follow it");
                 if (f.E == "end")
                 {
                     if (f.Events is not { } counted || counted < 0)
                         throw new LineFormatError("the end line needs \"events\", the number of event lines of the file (an integer at least 0)");
-                    if (counted != eventsOfFile)
-                        throw new LineFormatError($"the end line counts {counted} event lines, but the file holds {eventsOfFile} before it: the file is damaged or lines are missing");
-                    endedAt = lines.LineNumber;
-                    continue;
+                    if (counted != _eventsOfFile)
+                        throw new LineFormatError($"the end line counts {counted} event lines, but the file holds {_eventsOfFile} before it: the file is damaged or lines are missing");
+                    _endedAt = number;
+                    return;
                 }
-                events.Add(f.ToEvent());
-                eventsOfFile++;
+                onEvent(f.ToEvent());
+                _eventsOfFile++;
             }
             catch (Exception ex) when (ex is JsonException or LineFormatError)
             {
-                throw lines.Error(ex);
+                throw Error(number, ex is JsonException ? $"not a JSON object: {ex.Message}" : ex.Message);
             }
         }
-        if (header is null) throw lines.Error("empty trace: no header line");
-        if (quiescentAt > 0 && endedAt == 0) throw new TraceFormatException(source, lastLine, CutShort(quiescentAt, "at the end of the file"));
-        return new Trace(header, events);
+
+        /// <summary>The header, once every line is taken (<paramref name="lines"/> of them, blank ones counted).</summary>
+        public TraceHeader End(int lines)
+        {
+            if (_header is null) throw Error(lines, "empty trace: no header line");
+            if (_quiescentAt > 0 && _endedAt == 0) throw Error(_lastLine, CutShort(_quiescentAt, "at the end of the file"));
+            return _header;
+        }
+
+        private TraceFormatException Error(int line, string problem) => new(source, line, problem);
     }
 
     // A file whose header claims a settled run but that has no end line: docs/TRACE.md, "The end line".
@@ -87,7 +123,7 @@ public static class TraceReader
     /// <summary>
     /// Reads one line of a trace on its own, as a live view reads a file that is still being
     /// written: the event of an event line, or null for the header, the end line and a blank line,
-    /// which say nothing about the history. An event line is checked as <see cref="Read"/> checks it;
+    /// which say nothing about the history. An event line is checked as <see cref="Read(ReadOnlySpan{byte}, string)"/> checks it;
     /// what needs the whole file (a header first, the count of the end line) is not.
     /// </summary>
     /// <exception cref="TraceFormatException">The line is not what the format asks for; the message names <paramref name="source"/> and <paramref name="lineNumber"/>.</exception>
