@@ -110,7 +110,7 @@ public sealed class CompactTrace
     /// <see cref="Trace.Combine"/> joins traces: the first header is kept, and the history is quiescent
     /// only if every part is), then sorts and numbers them once in <see cref="Build"/>.
     /// </summary>
-    public sealed class Builder
+    public sealed class Builder : IEventLineSink
     {
         // The events as they come, in columns; names numbered in the order they come.
         private readonly List<int> _process = [];
@@ -138,7 +138,11 @@ public sealed class CompactTrace
         /// file whole), with every check <see cref="TraceReader"/> makes; <paramref name="source"/> names it in errors.
         /// </summary>
         /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
-        public void Read(Stream utf8, string source) => AddHeader(TraceReader.Read(utf8, source, Add));
+        public void Read(Stream utf8, string source)
+        {
+            ArgumentNullException.ThrowIfNull(utf8);
+            AddHeader(TraceReader.Read(utf8, source, this));
+        }
 
         /// <summary>
         /// The history of everything added: the events sorted by (process, index), a stable sort (two
@@ -184,6 +188,30 @@ public sealed class CompactTrace
                     AddOther(EventKind.Fail);
                     break;
             }
+        }
+
+        // A line read from a file: taken straight into the columns, with the checks ToEvent makes. Only a
+        // deliver_conf, rare and carrying a list of members, becomes an object.
+        void IEventLineSink.Take(in EventLine line)
+        {
+            var kind = line.Check();
+            if (kind == EventKind.DeliverConf)
+            {
+                Add(line.ToEvent());
+                return;
+            }
+            _process.Add(_processNames.NumberOf(line.P!));
+            _index.Add(line.I.GetValueOrDefault());
+            _config.Add(_configNames.NumberOf(line.C!));
+            if (kind == EventKind.Fail)
+            {
+                AddOther(EventKind.Fail);
+                return;
+            }
+            _kind.Add(kind);
+            _message.Add(_messageNames.NumberOf(line.M));
+            _service.Add(line.Service());
+            _digest.Add(line.HasH ? _digestNames.NumberOf(line.H) : -1);
         }
 
         private void AddMessage(EventKind kind, MessageId message, DeliveryService service, string? digest)
@@ -302,11 +330,15 @@ public sealed class CompactTrace
         }
     }
 
-    /// <summary>Strings numbered 0, 1, 2, … in the order they are first seen.</summary>
+    /// <summary>Strings numbered 0, 1, 2, … in the order they are first seen, found by their characters too.</summary>
     private sealed class Names
     {
         private readonly Dictionary<string, int> _numbers = new(StringComparer.Ordinal);
         private readonly List<string> _all = [];
+
+        public Names() => _byCharacters = _numbers.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _byCharacters;
 
         public int Count => _all.Count;
 
@@ -324,6 +356,9 @@ public sealed class CompactTrace
             }
             return number;
         }
+
+        /// <summary>The number of the name spelled <paramref name="name"/>; a string is made only for a new one.</summary>
+        public int NumberOf(ReadOnlySpan<char> name) => _byCharacters.TryGetValue(name, out int number) ? number : NumberOf(new string(name));
     }
 
     /// <summary>New numbers for old ones, given in the order the old ones are first met.</summary>

@@ -4,6 +4,7 @@
 // way and name the file and line at fault alike. Lines come from bytes already in memory, or from
 // a stream through one pooled buffer, so that a file of a million events need not be held whole.
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace Evs.Reference.Tracing;
@@ -163,7 +164,14 @@ internal ref struct JsonFieldReader
     public string Str(string field)
     {
         if (_json.TokenType != JsonTokenType.String) throw new LineFormatError($"\"{field}\" must be a string");
-        return _json.GetString()!;
+        try
+        {
+            return _json.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw NotUtf8(field);
+        }
     }
 
     /// <summary>
@@ -174,13 +182,50 @@ internal ref struct JsonFieldReader
     {
         if (_json.TokenType != JsonTokenType.String) throw new LineFormatError($"\"{field}\" must be a string");
         int longest = _json.ValueSpan.Length; // a string has at most as many characters as its UTF-8 bytes
-        Span<char> chars = longest <= 256 ? stackalloc char[256] : new char[longest];
-        chars = chars[.._json.CopyString(chars)];
+        Span<char> chars = longest <= 256 ? stackalloc char[longest] : new char[longest];
+        chars = chars[..CopyString(field, chars)];
         var byCharacters = _interned.GetAlternateLookup<ReadOnlySpan<char>>();
         if (byCharacters.TryGetValue(chars, out var known)) return known;
         var name = new string(chars);
         _interned[name] = name;
         return name;
+    }
+
+    /// <summary>
+    /// A string value that is nearly always one of <paramref name="known"/> (an event kind, a service):
+    /// that string, found by comparing bytes, without decoding; any other value as <see cref="Name"/> gives it.
+    /// </summary>
+    public string OneOf(string field, KnownNames known)
+    {
+        if (_json.TokenType != JsonTokenType.String) throw new LineFormatError($"\"{field}\" must be a string");
+        foreach (var (utf8, name) in known.All)
+            if (_json.ValueTextEquals(utf8)) return name;
+        return Name(field);
+    }
+
+    /// <summary>
+    /// A string value decoded into <paramref name="into"/>, without making a string; returns its length.
+    /// <paramref name="into"/> must hold as many characters as the value has bytes in the line.
+    /// </summary>
+    public int Characters(string field, Span<char> into)
+    {
+        if (_json.TokenType != JsonTokenType.String) throw new LineFormatError($"\"{field}\" must be a string");
+        return CopyString(field, into);
+    }
+
+    // Utf8JsonReader checks the structure of a line but not the UTF-8 inside its strings; decoding does.
+    private static LineFormatError NotUtf8(string field) => new($"\"{field}\" is not valid UTF-8");
+
+    private readonly int CopyString(string field, Span<char> into)
+    {
+        try
+        {
+            return _json.CopyString(into);
+        }
+        catch (InvalidOperationException)
+        {
+            throw NotUtf8(field);
+        }
     }
 
     /// <summary>An integer value.</summary>
@@ -216,6 +261,13 @@ internal ref struct JsonFieldReader
         while (_json.Read() && _json.TokenType != JsonTokenType.EndArray) list.Add(Name(field));
         return list;
     }
+}
+
+/// <summary>The values a field nearly always has, in UTF-8 beside the strings, for <see cref="JsonFieldReader.OneOf"/>.</summary>
+internal sealed class KnownNames(params string[] names)
+{
+    /// <summary>Each value's UTF-8 bytes and its string.</summary>
+    public (byte[] Utf8, string Name)[] All { get; } = [.. names.Select(name => (Encoding.UTF8.GetBytes(name), name))];
 }
 
 /// <summary>The fields of the header line, the same in both formats, as found.</summary>

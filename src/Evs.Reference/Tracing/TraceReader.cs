@@ -27,36 +27,43 @@ public static class TraceReader
     /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
     public static Trace Read(ReadOnlySpan<byte> utf8, string source)
     {
-        var events = new List<EvsEvent>();
-        var file = new FileOfLines(source, events.Add);
+        var events = new EventList();
+        var file = new FileOfLines(source, events);
         var lines = new JsonLinesReader(utf8, source);
         while (lines.Next(out var line)) file.Take(line, lines.LineNumber);
-        return new Trace(file.End(lines.LineNumber), events);
+        return new Trace(file.End(lines.LineNumber), events.Events);
     }
 
     /// <summary>
     /// Reads a trace from a UTF-8 stream, line by line, as <see cref="Read(ReadOnlySpan{byte}, string)"/>
-    /// reads its bytes: the same checks, the same errors. Each event goes to <paramref name="onEvent"/>
-    /// as its line is read, so that a large file is never held whole; the header is returned at the end.
+    /// reads its bytes: the same checks, the same errors. Each event line goes to <paramref name="sink"/>
+    /// as it is read, so that a large file is never held whole; the header is returned at the end.
     /// </summary>
     /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
-    public static TraceHeader Read(Stream utf8, string source, Action<EvsEvent> onEvent)
+    internal static TraceHeader Read(Stream utf8, string source, IEventLineSink sink)
     {
-        ArgumentNullException.ThrowIfNull(utf8);
-        ArgumentNullException.ThrowIfNull(onEvent);
-        var file = new FileOfLines(source, onEvent);
+        var file = new FileOfLines(source, sink);
         using var lines = new JsonLinesStreamReader(utf8);
         while (lines.Next(out var line)) file.Take(line, lines.LineNumber);
         return file.End(lines.LineNumber);
+    }
+
+    /// <summary>Collects the events of a trace as objects.</summary>
+    private sealed class EventList : IEventLineSink
+    {
+        public List<EvsEvent> Events { get; } = [];
+
+        public void Take(in EventLine line) => Events.Add(line.ToEvent());
     }
 
     /// <summary>
     /// The rules of one trace file (or of files joined into one stream), applied line by line: a header
     /// first, the end line's count, nothing after it, an end line where the header says quiescent.
     /// </summary>
-    private sealed class FileOfLines(string source, Action<EvsEvent> onEvent)
+    private sealed class FileOfLines(string source, IEventLineSink sink)
     {
         private readonly Dictionary<string, string> _interned = new(StringComparer.Ordinal);
+        private char[] _characters = []; // where a line's messages and digests are decoded
         private TraceHeader? _header;
         private long _eventsOfFile; // event lines since the last header: one file of a concatenation
         private int _endedAt; // the line of that file's end line, 0 while none has been read
@@ -69,7 +76,8 @@ public static class TraceReader
             _lastLine = number;
             try
             {
-                var f = Fields.Parse(line, _interned);
+                if (_characters.Length < line.Length) _characters = new char[line.Length];
+                var f = EventLine.Parse(line, _interned, _characters);
                 if (f.E == "run")
                 {
                     if (_quiescentAt > 0 && _endedAt == 0) throw Error(number, CutShort(_quiescentAt, "before the header of the next file, on this line"));
@@ -95,7 +103,7 @@ public static class TraceReader
                     _endedAt = number;
                     return;
                 }
-                onEvent(f.ToEvent());
+                sink.Take(f);
                 _eventsOfFile++;
             }
             catch (Exception ex) when (ex is JsonException or LineFormatError)
@@ -132,7 +140,7 @@ public static class TraceReader
         if (line.Trim(" \r\n"u8).IsEmpty) return null;
         try
         {
-            var f = Fields.Parse(line, new Dictionary<string, string>(StringComparer.Ordinal));
+            var f = EventLine.Parse(line, new Dictionary<string, string>(StringComparer.Ordinal), new char[line.Length]);
             return f.E is "run" or "end" ? null : f.ToEvent();
         }
         catch (Exception ex) when (ex is JsonException or LineFormatError)
@@ -160,78 +168,147 @@ public static class TraceReader
         }
     }
 
-    /// <summary>The fields of one line, as found; checked when turned into an event.</summary>
-    private ref struct Fields
+}
+
+/// <summary>Where a reader puts the event lines of a trace, one by one, as it reads them.</summary>
+internal interface IEventLineSink
+{
+    /// <summary>Takes one event line; its characters are valid only during the call.</summary>
+    void Take(in EventLine line);
+}
+
+/// <summary>
+/// The fields of one line, as found; checked when turned into an event (<see cref="ToEvent"/>) or
+/// taken as one (<see cref="Check"/>). The message and the digest stay characters in a buffer the
+/// reader reuses, not strings: the checker numbers them without making two strings per line.
+/// </summary>
+internal ref struct EventLine
+{
+    public string? E, P, C, Svc, Text, Kind, Reg;
+    public long? I, Events;
+    public double? T;
+    public bool? Primary;
+    public List<string>? Members;
+    public HeaderFields Header;
+    public ReadOnlySpan<char> M, H;
+    public bool HasM, HasH;
+
+    // The values of "e", "svc" and "kind" that the format knows, the most frequent first.
+    private static readonly KnownNames EventKinds = new("deliver", "send", "deliver_conf", "fail", "run", "end");
+    private static readonly KnownNames Services = new("causal", "agreed", "safe");
+    private static readonly KnownNames ConfigurationKinds = new("regular", "transitional");
+
+    /// <summary>
+    /// The fields of <paramref name="line"/>; names are shared through <paramref name="interned"/>, and
+    /// the message and digest are decoded into <paramref name="characters"/>, at least as long as the line.
+    /// </summary>
+    public static EventLine Parse(ReadOnlySpan<byte> line, Dictionary<string, string> interned, char[] characters)
     {
-        public string? E, P, C, M, Svc, H, Text, Kind, Reg;
-        public long? I, Events;
-        public double? T;
-        public bool? Primary;
-        public List<string>? Members;
-        public HeaderFields Header;
-
-        public static Fields Parse(ReadOnlySpan<byte> line, Dictionary<string, string> interned)
+        var f = new EventLine();
+        var r = new JsonFieldReader(line, interned);
+        int used = 0; // characters[used..] is free: a value has at most as many characters as its bytes in the line
+        while (r.Next(out var name))
         {
-            var f = new Fields();
-            var r = new JsonFieldReader(line, interned);
-            while (r.Next(out var name))
+            // The one-letter fields come on every line: told apart by their letter, not one by one.
+            if (name.Length == 1)
             {
-                if (name.SequenceEqual("e"u8)) f.E = r.Name("e");
-                else if (name.SequenceEqual("p"u8)) f.P = r.Name("p");
-                else if (name.SequenceEqual("i"u8)) f.I = r.Long("i");
-                else if (name.SequenceEqual("t"u8)) f.T = r.Double("t");
-                else if (name.SequenceEqual("c"u8)) f.C = r.Name("c");
-                else if (name.SequenceEqual("m"u8)) f.M = r.Str("m");
-                else if (name.SequenceEqual("svc"u8)) f.Svc = r.Name("svc");
-                else if (name.SequenceEqual("h"u8)) f.H = r.Str("h");
-                else if (name.SequenceEqual("text"u8)) f.Text = r.Str("text");
-                else if (name.SequenceEqual("kind"u8)) f.Kind = r.Name("kind");
-                else if (name.SequenceEqual("reg"u8)) f.Reg = r.Name("reg");
-                else if (name.SequenceEqual("primary"u8)) f.Primary = r.Bool("primary");
-                else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
-                else if (name.SequenceEqual("events"u8)) f.Events = r.TryLong(out var n) ? n : -1;
-                else if (!f.Header.Read(name, ref r)) r.Skip(); // docs/TRACE.md: a writer may add fields of its own
+                switch (name[0])
+                {
+                    case (byte)'e': f.E = r.OneOf("e", EventKinds); break;
+                    case (byte)'p': f.P = r.Name("p"); break;
+                    case (byte)'i': f.I = r.Long("i"); break;
+                    case (byte)'t': f.T = r.Double("t"); break;
+                    case (byte)'c': f.C = r.Name("c"); break;
+                    case (byte)'m': f.HasM = Decoded(ref r, "m", characters, ref used, out f.M); break;
+                    case (byte)'h': f.HasH = Decoded(ref r, "h", characters, ref used, out f.H); break;
+                    default: r.Skip(); break; // docs/TRACE.md: a writer may add fields of its own
+                }
             }
-            return f;
+            else if (name.SequenceEqual("svc"u8)) f.Svc = r.OneOf("svc", Services);
+            else if (name.SequenceEqual("text"u8)) f.Text = r.Str("text");
+            else if (name.SequenceEqual("kind"u8)) f.Kind = r.OneOf("kind", ConfigurationKinds);
+            else if (name.SequenceEqual("reg"u8)) f.Reg = r.Name("reg");
+            else if (name.SequenceEqual("primary"u8)) f.Primary = r.Bool("primary");
+            else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
+            else if (name.SequenceEqual("events"u8)) f.Events = r.TryLong(out var n) ? n : -1;
+            else if (!f.Header.Read(name, ref r)) r.Skip(); // docs/TRACE.md: a writer may add fields of its own
         }
-
-        public readonly EvsEvent ToEvent()
-        {
-            if (E is null) throw new LineFormatError("missing \"e\"");
-            if (P is null) throw new LineFormatError("missing \"p\" (process)");
-            if (I is not { } index || index < 0) throw new LineFormatError("missing or negative \"i\" (event index)");
-            var p = new ProcessId(P);
-            double t = T ?? 0;
-            switch (E)
-            {
-                case "deliver_conf":
-                    var conf = new ConfigurationId(Need(C, "c"));
-                    var kind = Kind switch
-                    {
-                        "regular" => ConfigurationKind.Regular,
-                        "transitional" => ConfigurationKind.Transitional,
-                        _ => throw new LineFormatError($"\"kind\" must be \"regular\" or \"transitional\", not \"{Kind}\""),
-                    };
-                    if (Members is null) throw new LineFormatError("missing \"members\"");
-                    if (kind == ConfigurationKind.Transitional && Reg is null)
-                        throw new LineFormatError("a transitional deliver_conf needs \"reg\"");
-                    var members = Members.Select(m => new ProcessId(m)).ToImmutableArray();
-                    return new DeliverConf(p, index, t, conf, kind, members, Reg is null ? null : new ConfigurationId(Reg), Primary);
-                case "send":
-                    return new Send(p, index, t, new MessageId(Need(M, "m")), new ConfigurationId(Need(C, "c")), Service(), H, Text);
-                case "deliver":
-                    return new Deliver(p, index, t, new MessageId(Need(M, "m")), new ConfigurationId(Need(C, "c")), Service(), H, Text);
-                case "fail":
-                    return new Fail(p, index, t, new ConfigurationId(Need(C, "c")));
-                default:
-                    throw new LineFormatError($"unknown event kind \"e\":\"{E}\"");
-            }
-        }
-
-        private readonly DeliveryService Service() =>
-            DeliveryServiceNames.TryParse(Svc, out var s) ? s
-                : throw new LineFormatError($"\"svc\" must be causal, agreed or safe, not \"{Svc}\"");
-
-        private static string Need(string? value, string field) => value ?? throw new LineFormatError($"missing \"{field}\"");
+        return f;
     }
+
+    // A string value decoded into characters[used..], after which `used` moves; true: the field was found.
+    private static bool Decoded(scoped ref JsonFieldReader r, string field, char[] characters, scoped ref int used, out ReadOnlySpan<char> value)
+    {
+        int length = r.Characters(field, characters.AsSpan(used));
+        value = characters.AsSpan(used, length);
+        used += length;
+        return true;
+    }
+
+    /// <summary>The kind of event of this line, once every check of <see cref="ToEvent"/> has passed, in the same order.</summary>
+    /// <exception cref="LineFormatError">The line is no event the format allows.</exception>
+    public readonly EventKind Check()
+    {
+        if (E is null) throw new LineFormatError("missing \"e\"");
+        if (P is null) throw new LineFormatError("missing \"p\" (process)");
+        if (I is not { } index || index < 0) throw new LineFormatError("missing or negative \"i\" (event index)");
+        switch (E)
+        {
+            case "deliver_conf":
+                Need(C, "c");
+                var kind = ConfigurationKindOf();
+                if (Members is null) throw new LineFormatError("missing \"members\"");
+                if (kind == ConfigurationKind.Transitional && Reg is null)
+                    throw new LineFormatError("a transitional deliver_conf needs \"reg\"");
+                return EventKind.DeliverConf;
+            case "send":
+            case "deliver":
+                if (!HasM) throw new LineFormatError("missing \"m\"");
+                Need(C, "c");
+                Service();
+                return E == "send" ? EventKind.Send : EventKind.Deliver;
+            case "fail":
+                Need(C, "c");
+                return EventKind.Fail;
+            default:
+                throw new LineFormatError($"unknown event kind \"e\":\"{E}\"");
+        }
+    }
+
+    /// <summary>The event of this line.</summary>
+    /// <exception cref="LineFormatError">The line is no event the format allows.</exception>
+    public readonly EvsEvent ToEvent()
+    {
+        var p = new ProcessId(P!);
+        long index = I.GetValueOrDefault();
+        double t = T ?? 0;
+        switch (Check())
+        {
+            case EventKind.DeliverConf:
+                var members = Members!.Select(m => new ProcessId(m)).ToImmutableArray();
+                return new DeliverConf(p, index, t, new ConfigurationId(C!), ConfigurationKindOf(), members, Reg is null ? null : new ConfigurationId(Reg), Primary);
+            case EventKind.Send:
+                return new Send(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text);
+            case EventKind.Deliver:
+                return new Deliver(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text);
+            default:
+                return new Fail(p, index, t, new ConfigurationId(C!));
+        }
+    }
+
+    /// <summary>The delivery service of a send or deliver line.</summary>
+    public readonly DeliveryService Service() =>
+        DeliveryServiceNames.TryParse(Svc, out var s) ? s
+            : throw new LineFormatError($"\"svc\" must be causal, agreed or safe, not \"{Svc}\"");
+
+    private readonly string? Digest => HasH ? new string(H) : null;
+
+    private readonly ConfigurationKind ConfigurationKindOf() => Kind switch
+    {
+        "regular" => ConfigurationKind.Regular,
+        "transitional" => ConfigurationKind.Transitional,
+        _ => throw new LineFormatError($"\"kind\" must be \"regular\" or \"transitional\", not \"{Kind}\""),
+    };
+
+    private static string Need(string? value, string field) => value ?? throw new LineFormatError($"missing \"{field}\"");
 }

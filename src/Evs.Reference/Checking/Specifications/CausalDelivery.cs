@@ -1,6 +1,5 @@
 // Section 2.1, "Causal Delivery", Specification 5: causality is local to one configuration;
 // if m is sent before m' in c and a process delivers m', it delivered m first.
-using System.Runtime.InteropServices;
 using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
@@ -80,15 +79,18 @@ internal sealed class Spec5CausalDelivery : Specification
     {
         private readonly int[] _prefix = new int[sends.Length];
 
-        /// <summary>The first send that precedes send <paramref name="s"/> (by its vector clock) and is not delivered yet.</summary>
+        /// <summary>
+        /// The first send that precedes send <paramref name="s"/> (by its vector clock) and is not
+        /// delivered yet. A sender's sends are in local order, so those that precede s are a prefix of
+        /// them, and one is missing exactly when the first send after the delivered prefix is in it.
+        /// </summary>
         public int? FirstMissingBefore(History h, int s, ReadOnlySpan<int> clock)
         {
             for (int p = 0; p < sends.Length; p++)
             {
                 // The sender's own earlier sends precede s; for the others the clock says how far.
                 int last = p == h.ProcessOf[s] ? s - 1 : clock[p];
-                int needed = CountUpTo(sends[p], last);
-                if (_prefix[p] < needed) return sends[p][_prefix[p]];
+                if (_prefix[p] < sends[p].Count && sends[p][_prefix[p]] <= last) return sends[p][_prefix[p]];
             }
             return null;
         }
@@ -98,13 +100,6 @@ internal sealed class Spec5CausalDelivery : Specification
             deliveredBy[s] = r + 1;
             int p = h.ProcessOf[s];
             while (_prefix[p] < sends[p].Count && deliveredBy[sends[p][_prefix[p]]] == r + 1) _prefix[p]++;
-        }
-
-        /// <summary>How many of the ascending <paramref name="events"/> are at most <paramref name="last"/>.</summary>
-        private static int CountUpTo(List<int> events, int last)
-        {
-            int index = CollectionsMarshal.AsSpan(events).BinarySearch(last);
-            return index >= 0 ? index + 1 : ~index;
         }
     }
 }
