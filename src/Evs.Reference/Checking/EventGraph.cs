@@ -34,15 +34,22 @@ public sealed class EventGraph
         ArgumentNullException.ThrowIfNull(processOf);
         ArgumentNullException.ThrowIfNull(sendDelivered);
         int n = processOf.Length;
-        var from = new List<int>(2 * n);
-        var to = new List<int>(2 * n);
+        var sendOf = new int[n]; // asked once per event: the arrays are sized exactly, a million events are not copied
+        int edges = 0;
         for (int e = 0; e < n; e++)
         {
-            if (e > 0 && processOf[e - 1] == processOf[e]) { from.Add(e - 1); to.Add(e); }
-            if (sendDelivered(e) is var s and >= 0) { from.Add(s); to.Add(e); }
+            sendOf[e] = sendDelivered(e);
+            if (e > 0 && processOf[e - 1] == processOf[e]) edges++;
+            if (sendOf[e] >= 0) edges++;
         }
-        From = [.. from];
-        To = [.. to];
+        From = new int[edges];
+        To = new int[edges];
+        int k = 0;
+        for (int e = 0; e < n; e++)
+        {
+            if (e > 0 && processOf[e - 1] == processOf[e]) (From[k], To[k++]) = (e - 1, e);
+            if (sendOf[e] >= 0) (From[k], To[k++]) = (sendOf[e], e);
+        }
         ProcessOf = processOf;
     }
 

@@ -1,8 +1,8 @@
-// Section 2, Specification 1.2: "the events of a process are totally ordered", by the index a
-// trace gives them; the virtual synchrony model of Section 4 orders a process's events so too (L2).
-// Both histories (History.cs for EVS, VirtualSynchrony/VsHistory.cs) number the events of a trace
-// in that order, process by process, with the same sort and the same flat arrays; this file holds
-// what they share, so that a million events are numbered in well under a second.
+// Section 4: the virtual synchrony model orders a process's events by the index a trace gives them
+// (L2), as Specification 1.2 does for extended virtual synchrony. VirtualSynchrony/VsHistory.cs
+// numbers the events of a VS trace in that order, process by process, with the same stable sort by
+// (process, index) that CompactTrace gives an EVS history; this file holds that numbering, so that a
+// million events are numbered in well under a second.
 namespace Evs.Reference.Checking;
 
 /// <summary>
@@ -64,25 +64,10 @@ internal abstract class NumberedEvents<TEvent, TProcess> where TProcess : notnul
     public int ProcessNumber(TProcess process) => _processNumber.TryGetValue(process, out int k) ? k : -1;
 
     /// <summary>
-    /// Buckets the events by a key (counting sort): <paramref name="keyOf"/> gives each event's
+    /// Buckets the events by a key (<see cref="Buckets.Of"/>): <paramref name="keyOf"/> gives each event's
     /// bucket in 0..<paramref name="buckets"/>-1, or -1 to leave it out. Within a bucket events keep event order.
     /// </summary>
-    protected (int[] Start, int[] Items) Bucket(int buckets, Func<int, int> keyOf)
-    {
-        var start = new int[buckets + 1];
-        var keys = new int[Count];
-        for (int e = 0; e < Count; e++)
-        {
-            keys[e] = keyOf(e);
-            if (keys[e] >= 0) start[keys[e] + 1]++;
-        }
-        for (int b = 0; b < buckets; b++) start[b + 1] += start[b];
-        var items = new int[start[buckets]];
-        var fill = (int[])start.Clone();
-        for (int e = 0; e < Count; e++)
-            if (keys[e] >= 0) items[fill[keys[e]]++] = e;
-        return (start, items);
-    }
+    protected (int[] Start, int[] Items) Bucket(int buckets, Func<int, int> keyOf) => Buckets.Of(Count, buckets, keyOf);
 
     /// <summary>
     /// The events sorted by (process, index); a stable sort, so that two events of one process

@@ -10,7 +10,7 @@
 // 2.3/2.4 (layer 2), or no ord satisfying 6.1 and 6.2 (layer 3); a cycle is blamed on the first
 // layer where it appears. All algorithms are linear and iterative, so that a million events
 // neither take minutes nor overflow the stack.
-using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking;
 
@@ -21,8 +21,6 @@ namespace Evs.Reference.Checking;
 /// </summary>
 internal sealed class PrecedesLayer
 {
-    private readonly int[] _memberStart, _members;
-
     /// <summary>For each event, the representative of the node it is merged into.</summary>
     public int[] Group { get; }
 
@@ -36,24 +34,9 @@ internal sealed class PrecedesLayer
     public PrecedesLayer(History h, EventGraph graph, int[] group)
     {
         Group = group;
-        (_memberStart, _members) = Members(group);
         var ord = Ord.Of(graph, group);
         Order = ord.IsTotal ? ord.OrderArray : null;
         Cycle = ord.IsTotal ? null : Cycles.Find(graph, ord).Select(h.Ref).ToList();
-    }
-
-    /// <summary>The events merged into the node of representative r.</summary>
-    public ReadOnlySpan<int> MembersOf(int r) => _members.AsSpan(_memberStart[r], _memberStart[r + 1] - _memberStart[r]);
-
-    private static (int[] Start, int[] Items) Members(int[] group)
-    {
-        var start = new int[group.Length + 1];
-        foreach (int r in group) start[r + 1]++;
-        for (int r = 0; r < group.Length; r++) start[r + 1] += start[r];
-        var items = new int[group.Length];
-        var fill = (int[])start.Clone();
-        for (int e = 0; e < group.Length; e++) items[fill[group[e]]++] = e;
-        return (start, items);
     }
 
     /// <summary>
@@ -64,31 +47,61 @@ internal sealed class PrecedesLayer
     /// live only as each process's running clock, so memory stays linear in what is asked for.
     /// Needs <see cref="Order"/>, and that every send is kept when its deliveries are in the graph.
     /// </summary>
-    public int[]?[] VectorClocks(History h, Func<int, bool> keep)
+    public VectorClocks VectorClocks(History h, Func<int, bool> keep)
     {
         int processes = h.Processes.Length;
-        var kept = new int[]?[h.Count];
-        var running = new int[processes][];
-        for (int p = 0; p < processes; p++) { running[p] = new int[processes]; Array.Fill(running[p], -1); }
+        var (memberStart, members) = Buckets.Of(Group.Length, Group.Length, e => Group[e]);
+        var kept = new VectorClocks(h.Count, processes, Order!.Count(keep));
+        var running = new int[processes * processes];
+        Array.Fill(running, -1);
         var clock = new int[processes];
         foreach (int r in Order!)
         {
+            var inNode = members.AsSpan(memberStart[r], memberStart[r + 1] - memberStart[r]);
             Array.Fill(clock, -1);
-            foreach (int e in MembersOf(r))
+            foreach (int e in inNode)
             {
-                MaxInto(clock, running[h.ProcessOf[e]]);
-                if (h.Events[e] is Deliver && h.SendOf[h.MessageOf[e]] is var s and >= 0) MaxInto(clock, kept[s]!);
+                MaxInto(clock, running.AsSpan(h.ProcessOf[e] * processes, processes));
+                if (h.Kind[e] == EventKind.Deliver && h.SendOf[h.MessageOf[e]] is var s and >= 0) MaxInto(clock, kept.Of(s));
             }
-            foreach (int e in MembersOf(r)) clock[h.ProcessOf[e]] = Math.Max(clock[h.ProcessOf[e]], e);
-            foreach (int e in MembersOf(r)) clock.CopyTo(running[h.ProcessOf[e]], 0);
-            if (keep(r)) kept[r] = (int[])clock.Clone();
+            foreach (int e in inNode) clock[h.ProcessOf[e]] = Math.Max(clock[h.ProcessOf[e]], e);
+            foreach (int e in inNode) clock.CopyTo(running.AsSpan(h.ProcessOf[e] * processes, processes));
+            if (keep(r)) kept.Keep(r, clock);
         }
         return kept;
     }
 
-    private static void MaxInto(int[] into, int[] other)
+    private static void MaxInto(int[] into, ReadOnlySpan<int> other)
     {
         for (int p = 0; p < into.Length; p++) if (other[p] > into[p]) into[p] = other[p];
+    }
+}
+
+/// <summary>The vector clocks that <see cref="PrecedesLayer.VectorClocks"/> kept, side by side in one array.</summary>
+internal sealed class VectorClocks
+{
+    private readonly int[] _slot, _clocks;
+    private readonly int _processes;
+    private int _kept;
+
+    /// <summary>Room for <paramref name="capacity"/> clocks over <paramref name="processes"/> processes, of some of <paramref name="events"/> events.</summary>
+    public VectorClocks(int events, int processes, int capacity)
+    {
+        _slot = new int[events];
+        Array.Fill(_slot, -1);
+        _clocks = new int[capacity * processes];
+        _processes = processes;
+    }
+
+    /// <summary>The clock of node r, which must have been kept.</summary>
+    public ReadOnlySpan<int> Of(int r) =>
+        _slot[r] >= 0 ? _clocks.AsSpan(_slot[r] * _processes, _processes) : throw new InvalidOperationException($"no clock was kept for node {r}");
+
+    /// <summary>Keeps a copy of <paramref name="clock"/> as node r's.</summary>
+    public void Keep(int r, int[] clock)
+    {
+        _slot[r] = _kept++;
+        clock.CopyTo(_clocks, _slot[r] * _processes);
     }
 }
 
@@ -108,12 +121,12 @@ internal sealed class PrecedesRelation
     {
         // Specification 1.2: the events of a process are totally ordered, in index order.
         // Specification 1.3: send_q(m, reg_q(c)) -> deliver_p(m, c).
-        var graph = new EventGraph(h.ProcessOf, e => h.Events[e] is Deliver ? h.SendOf[h.MessageOf[e]] : -1);
+        var graph = new EventGraph(h.ProcessOf, e => h.Kind[e] == EventKind.Deliver ? h.SendOf[h.MessageOf[e]] : -1);
         var basic = Ord.Apart(h.Count);
         Basic = new PrecedesLayer(h, graph, basic);
-        var confs = Ord.Merged(basic, e => h.Events[e] is DeliverConf ? h.ConfigOf[e] : -1, h.Configurations.Length);
+        var confs = Ord.Merged(basic, e => h.Kind[e] == EventKind.DeliverConf ? h.ConfigOf[e] : -1, h.Configurations.Length);
         WithConfigurationChanges = new PrecedesLayer(h, graph, confs);
-        var messages = Ord.Merged(confs, e => h.Events[e] is Deliver ? h.MessageOf[e] : -1, h.Messages.Length);
+        var messages = Ord.Merged(confs, e => h.Kind[e] == EventKind.Deliver ? h.MessageOf[e] : -1, h.Messages.Length);
         WithMessageDeliveries = new PrecedesLayer(h, graph, messages);
     }
 }

@@ -1,20 +1,22 @@
 // Section 2.1: "The model of extended virtual synchrony consists of Specifications 1-7", and
 // Section 2.2 adds two properties of primary components. Each is a predicate over the history;
 // each is one class deriving from Specification, so that the checker is read spec by spec.
+using Evs.Reference.Tracing;
+
 namespace Evs.Reference.Checking;
 
 /// <summary>What every specification sees: the indexed history and the derived precedes relation.</summary>
 internal sealed class CheckContext
 {
-    private readonly Lazy<int[]?[]> _sendClocks, _mergedClocks;
+    private readonly Lazy<VectorClocks> _sendClocks, _mergedClocks;
 
     public CheckContext(History history)
     {
         History = history;
         Precedes = new PrecedesRelation(history);
         var h = history;
-        _sendClocks = new(() => Precedes.Basic.VectorClocks(h, e => h.Events[e] is Model.Send));
-        _mergedClocks = new(() => Precedes.WithConfigurationChanges.VectorClocks(h, e => h.Events[e] is Model.Send or Model.DeliverConf));
+        _sendClocks = new(() => Precedes.Basic.VectorClocks(h, e => h.Kind[e] == EventKind.Send));
+        _mergedClocks = new(() => Precedes.WithConfigurationChanges.VectorClocks(h, e => h.Kind[e] is EventKind.Send or EventKind.DeliverConf));
     }
 
     /// <summary>The trace, indexed.</summary>
@@ -24,10 +26,10 @@ internal sealed class CheckContext
     public PrecedesRelation Precedes { get; }
 
     /// <summary>Vector clocks of the send events in layer 1 (needs that layer acyclic).</summary>
-    public int[]?[] SendClocks => _sendClocks.Value;
+    public VectorClocks SendClocks => _sendClocks.Value;
 
     /// <summary>Vector clocks of sends and merged deliver_conf nodes in layer 2 (needs that layer acyclic).</summary>
-    public int[]?[] ConfigurationClocks => _mergedClocks.Value;
+    public VectorClocks ConfigurationClocks => _mergedClocks.Value;
 
     /// <summary>A violation of <paramref name="spec"/> witnessed by the given events.</summary>
     public Violation Violation(Specification spec, string message, params IEnumerable<int> events) =>

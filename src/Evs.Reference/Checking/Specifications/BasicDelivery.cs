@@ -1,7 +1,7 @@
 // Section 2.1, "Basic Delivery", Specifications 1.1-1.4: -> is a partial order, the events of
 // a process are totally ordered, a delivered message was sent (in reg(c)) before it is
 // delivered, and a message is sent once and delivered in one configuration by a process.
-using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -41,8 +41,8 @@ internal sealed class Spec1_2LocalTotalOrder : Specification
     {
         var h = context.History;
         for (int e = 1; e < h.Count; e++)
-            if (h.ProcessOf[e] == h.ProcessOf[e - 1] && h.Events[e].Index == h.Events[e - 1].Index)
-                return context.Violation(this, $"two events of {h.Events[e].Process} share the index {h.Events[e].Index}, so they are not ordered", e - 1, e);
+            if (h.ProcessOf[e] == h.ProcessOf[e - 1] && h.Index[e] == h.Index[e - 1])
+                return context.Violation(this, $"two events of {h.ProcessName(e)} share the index {h.Index[e]}, so they are not ordered", e - 1, e);
         return null;
     }
 }
@@ -66,15 +66,15 @@ internal sealed class Spec1_3DeliveredWasSent : Specification
         var h = context.History;
         for (int e = 0; e < h.Count; e++)
         {
-            if (h.Events[e] is not Deliver d) continue;
+            if (h.Kind[e] != EventKind.Deliver) continue;
             int s = h.SendOf[h.MessageOf[e]];
             if (s < 0)
-                return context.Violation(this, $"{d.Process} delivers {d.Message}, which no process sends", e);
+                return context.Violation(this, $"{h.ProcessName(e)} delivers {h.MessageName(e)}, which no process sends", e);
             int reg = h.RegularOf[h.ConfigOf[e]];
             if (h.ConfigOf[s] != reg)
-                return context.Violation(this, $"{d.Message} is delivered in {d.Conf} (reg {h.Configurations[reg]}) but was sent in {h.ConfigName(s)}", s, e);
-            if (h.Events[s] is Send { Hash: { } sent } && d.Hash is { } delivered && sent != delivered)
-                return context.Violation(this, $"{d.Message} is delivered with digest {delivered} but was sent with digest {sent}", s, e);
+                return context.Violation(this, $"{h.MessageName(e)} is delivered in {h.ConfigName(e)} (reg {h.Configurations[reg]}) but was sent in {h.ConfigName(s)}", s, e);
+            if (h.DigestOf[s] >= 0 && h.DigestOf[e] >= 0 && h.DigestOf[s] != h.DigestOf[e])
+                return context.Violation(this, $"{h.MessageName(e)} is delivered with digest {h.Digests[h.DigestOf[e]]} but was sent with digest {h.Digests[h.DigestOf[s]]}", s, e);
         }
         return null;
     }
@@ -99,12 +99,12 @@ internal sealed class Spec1_4UniqueMessages : Specification
         Array.Fill(firstSend, -1);
         for (int e = 0; e < h.Count; e++)
         {
-            if (h.Events[e] is not Send s) continue;
+            if (h.Kind[e] != EventKind.Send) continue;
             if (h.IsTransitional(h.ConfigOf[e]))
-                return context.Violation(this, $"{s.Process} sends {s.Message} in the transitional configuration {s.Conf}", e);
+                return context.Violation(this, $"{h.ProcessName(e)} sends {h.MessageName(e)} in the transitional configuration {h.ConfigName(e)}", e);
             int m = h.MessageOf[e];
             if (firstSend[m] >= 0)
-                return context.Violation(this, $"{s.Message} is sent twice", firstSend[m], e);
+                return context.Violation(this, $"{h.MessageName(e)} is sent twice", firstSend[m], e);
             firstSend[m] = e;
         }
         for (int m = 0; m < h.Messages.Length; m++)
@@ -114,7 +114,7 @@ internal sealed class Spec1_4UniqueMessages : Specification
             {
                 int a = deliveries[i - 1], b = deliveries[i];
                 if (h.ProcessOf[a] == h.ProcessOf[b] && h.ConfigOf[a] != h.ConfigOf[b])
-                    return context.Violation(this, $"{h.Events[b].Process} delivers {h.Messages[m]} in {h.ConfigName(a)} and again in {h.ConfigName(b)}", a, b);
+                    return context.Violation(this, $"{h.ProcessName(b)} delivers {h.Messages[m]} in {h.ConfigName(a)} and again in {h.ConfigName(b)}", a, b);
             }
         }
         return null;

@@ -1,6 +1,6 @@
 // Section 2.1, "Causal Delivery", Specification 5: causality is local to one configuration;
 // if m is sent before m' in c and a process delivers m', it delivered m first.
-using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -28,17 +28,18 @@ internal sealed class Spec5CausalDelivery : Specification
         if (context.Precedes.Basic.Order is null) return null;
         var clocks = context.SendClocks;
         var sends = new SendsByConfiguration(h);
+        var deliveredBy = new int[h.Count]; // for each send event, 1 + the last process found to have delivered it
         for (int r = 0; r < h.Processes.Length; r++)
         {
             var prefixes = new Dictionary<int, DeliveredPrefixes>();
             for (int e = h.ProcessStart[r]; e < h.ProcessStart[r + 1]; e++)
             {
-                if (h.Events[e] is not Deliver) continue;
+                if (h.Kind[e] != EventKind.Deliver) continue;
                 int s = h.SendOf[h.MessageOf[e]], c = h.RegularOf[h.ConfigOf[e]];
                 if (s < 0 || h.ConfigOf[s] != c) continue; // not sent in reg(c): 1.3's to report
-                if (!prefixes.TryGetValue(c, out var delivered)) prefixes[c] = delivered = new DeliveredPrefixes(sends.Of(c));
-                if (delivered.FirstMissingBefore(h, s, clocks[s]!) is { } missing)
-                    return context.Violation(this, $"send of {h.Messages[h.MessageOf[missing]]} -> send of {h.Messages[h.MessageOf[s]]} in {h.Configurations[c]}, but {h.Processes[r]} delivers the latter without having delivered the former", missing, s, e);
+                if (!prefixes.TryGetValue(c, out var delivered)) prefixes[c] = delivered = new DeliveredPrefixes(sends.Of(c), deliveredBy, r);
+                if (delivered.FirstMissingBefore(h, s, clocks.Of(s)) is { } missing)
+                    return context.Violation(this, $"send of {h.MessageName(missing)} -> send of {h.MessageName(s)} in {h.Configurations[c]}, but {h.Processes[r]} delivers the latter without having delivered the former", missing, s, e);
                 delivered.Add(h, s);
             }
         }
@@ -57,7 +58,7 @@ internal sealed class Spec5CausalDelivery : Specification
             var result = new Dictionary<int, List<int>[]>();
             for (int e = 0; e < h.Count; e++)
             {
-                if (h.Events[e] is not Send) continue;
+                if (h.Kind[e] != EventKind.Send) continue;
                 if (!result.TryGetValue(h.ConfigOf[e], out var perProcess))
                 {
                     result[h.ConfigOf[e]] = perProcess = new List<int>[h.Processes.Length];
@@ -69,37 +70,36 @@ internal sealed class Spec5CausalDelivery : Specification
         }
     }
 
-    /// <summary>What one process has delivered of one configuration's sends: per sender, which, and how long a prefix without gaps.</summary>
-    private sealed class DeliveredPrefixes(List<int>[] sends)
+    /// <summary>
+    /// What process r has delivered of one configuration's sends: per sender, how long a prefix
+    /// without gaps. Which sends r delivered is marked in <c>deliveredBy</c>, shared by all of r's
+    /// configurations (a send is of one configuration) and then by the next process's walk.
+    /// </summary>
+    private sealed class DeliveredPrefixes(List<int>[] sends, int[] deliveredBy, int r)
     {
-        private readonly HashSet<int> _delivered = [];
         private readonly int[] _prefix = new int[sends.Length];
 
-        /// <summary>The first send that precedes send <paramref name="s"/> (by its vector clock) and is not delivered yet.</summary>
-        public int? FirstMissingBefore(History h, int s, int[] clock)
+        /// <summary>
+        /// The first send that precedes send <paramref name="s"/> (by its vector clock) and is not
+        /// delivered yet. A sender's sends are in local order, so those that precede s are a prefix of
+        /// them, and one is missing exactly when the first send after the delivered prefix is in it.
+        /// </summary>
+        public int? FirstMissingBefore(History h, int s, ReadOnlySpan<int> clock)
         {
             for (int p = 0; p < sends.Length; p++)
             {
                 // The sender's own earlier sends precede s; for the others the clock says how far.
                 int last = p == h.ProcessOf[s] ? s - 1 : clock[p];
-                int needed = CountUpTo(sends[p], last);
-                if (_prefix[p] < needed) return sends[p][_prefix[p]];
+                if (_prefix[p] < sends[p].Count && sends[p][_prefix[p]] <= last) return sends[p][_prefix[p]];
             }
             return null;
         }
 
         public void Add(History h, int s)
         {
-            _delivered.Add(s);
+            deliveredBy[s] = r + 1;
             int p = h.ProcessOf[s];
-            while (_prefix[p] < sends[p].Count && _delivered.Contains(sends[p][_prefix[p]])) _prefix[p]++;
-        }
-
-        /// <summary>How many of the ascending <paramref name="events"/> are at most <paramref name="last"/>.</summary>
-        private static int CountUpTo(List<int> events, int last)
-        {
-            int index = events.BinarySearch(last);
-            return index >= 0 ? index + 1 : ~index;
+            while (_prefix[p] < sends[p].Count && deliveredBy[sends[p][_prefix[p]]] == r + 1) _prefix[p]++;
         }
     }
 }

@@ -2,6 +2,7 @@
 // configuration install it and leave it together; every event of a process lies in the
 // configuration it last installed; and a configuration change happens at one point of ->.
 using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -51,7 +52,7 @@ internal sealed class Spec2_1MembersStayTogether : Specification
     private static HashSet<(int Process, int Config)> FailedIn(History h)
     {
         var failed = new HashSet<(int, int)>();
-        for (int e = 0; e < h.Count; e++) if (h.Events[e] is Fail) failed.Add((h.ProcessOf[e], h.ConfigOf[e]));
+        for (int e = 0; e < h.Count; e++) if (h.Kind[e] == EventKind.Fail) failed.Add((h.ProcessOf[e], h.ConfigOf[e]));
         return failed;
     }
 
@@ -59,7 +60,7 @@ internal sealed class Spec2_1MembersStayTogether : Specification
     {
         var last = new int[h.Processes.Length];
         Array.Fill(last, -1);
-        for (int e = 0; e < h.Count; e++) if (h.Events[e] is DeliverConf) last[h.ProcessOf[e]] = e;
+        for (int e = 0; e < h.Count; e++) if (h.Kind[e] == EventKind.DeliverConf) last[h.ProcessOf[e]] = e;
         return last;
     }
 
@@ -96,20 +97,20 @@ internal sealed class Spec2_2EventsInCurrentConfiguration : Specification
             bool failedSince = false;
             for (int e = h.ProcessStart[p]; e < h.ProcessStart[p + 1]; e++)
             {
-                if (h.Events[e] is DeliverConf dc)
+                if (h.Kind[e] == EventKind.DeliverConf)
                 {
-                    if (Inconsistent(context, e, dc) is { } inconsistent) return inconsistent;
+                    if (Inconsistent(context, e, h.ConfChange(e)) is { } inconsistent) return inconsistent;
                     installed = e;
                     failedSince = false;
                     continue;
                 }
                 if (installed < 0)
-                    return context.Violation(this, $"{h.Events[e].Process} acts in {h.ConfigName(e)} before installing any configuration", e);
+                    return context.Violation(this, $"{h.ProcessName(e)} acts in {h.ConfigName(e)} before installing any configuration", e);
                 if (h.ConfigOf[installed] != h.ConfigOf[e])
-                    return context.Violation(this, $"{h.Events[e].Process} acts in {h.ConfigName(e)} while its configuration is {h.ConfigName(installed)}", installed, e);
+                    return context.Violation(this, $"{h.ProcessName(e)} acts in {h.ConfigName(e)} while its configuration is {h.ConfigName(installed)}", installed, e);
                 if (failedSince)
-                    return context.Violation(this, $"{h.Events[e].Process} acts in {h.ConfigName(e)} after failing in it", installed, e);
-                failedSince = h.Events[e] is Fail;
+                    return context.Violation(this, $"{h.ProcessName(e)} acts in {h.ConfigName(e)} after failing in it", installed, e);
+                failedSince = h.Kind[e] == EventKind.Fail;
             }
         }
         return null;

@@ -8,6 +8,7 @@
 // agree on the membership of that configuration"), and that a failed process does nothing before
 // it recovers; Specification 2.2 reports both (see the class comments below).
 using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -34,8 +35,9 @@ internal sealed class ModelM1SingletonRecovery : Specification
             int lastFail = -1;
             for (int e = h.ProcessStart[p]; e < h.ProcessStart[p + 1]; e++)
             {
-                if (h.Events[e] is Fail) lastFail = e;
-                if (h.Events[e] is not DeliverConf dc || lastFail < 0) continue;
+                if (h.Kind[e] == EventKind.Fail) lastFail = e;
+                if (h.Kind[e] != EventKind.DeliverConf || lastFail < 0) continue;
+                var dc = h.ConfChange(e);
                 if (!IsSingletonRegular(dc))
                     return context.Violation(this,
                         $"{dc.Process} fails in {h.ConfigName(lastFail)} and recovers in {dc.Kind.ToString().ToLowerInvariant()} {dc.Conf} with members {{{string.Join(", ", dc.Members)}}}, not in a regular configuration {{{dc.Process}}}",
@@ -82,9 +84,9 @@ internal sealed class ModelM2TransitionalBetweenRegulars : Specification
             bool failedSince = false;
             for (int e = h.ProcessStart[p]; e < h.ProcessStart[p + 1]; e++)
             {
-                if (h.Events[e] is Fail) failedSince = true;
-                if (h.Events[e] is not DeliverConf dc) continue;
-                var violation = failedSince ? null : Misplaced(context, previous, e, dc);
+                if (h.Kind[e] == EventKind.Fail) failedSince = true;
+                if (h.Kind[e] != EventKind.DeliverConf) continue;
+                var violation = failedSince ? null : Misplaced(context, previous, e, h.ConfChange(e));
                 if (violation is not null) return violation;
                 previous = e;
                 failedSince = false;
@@ -98,7 +100,7 @@ internal sealed class ModelM2TransitionalBetweenRegulars : Specification
     private Violation? Misplaced(CheckContext context, int previous, int e, DeliverConf dc)
     {
         var h = context.History;
-        var before = previous < 0 ? null : (DeliverConf)h.Events[previous];
+        var before = previous < 0 ? null : h.ConfChange(previous);
         if (before is { Kind: ConfigurationKind.Transitional })
         {
             if (dc.Kind == ConfigurationKind.Transitional)

@@ -3,6 +3,7 @@
 // must be totally ordered by -> (Uniqueness) with consecutive components sharing a member
 // (Continuity). A trace without any primary mark has no primary components: both hold vacuously.
 using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -21,8 +22,8 @@ internal static class PrimaryComponents
         if (layer.Order is null) return [];
         var primary = new bool[h.Configurations.Length];
         for (int e = 0; e < h.Count; e++)
-            if (h.Events[e] is DeliverConf { Kind: ConfigurationKind.Regular, Primary: true }) primary[h.ConfigOf[e]] = true;
-        return layer.Order.Where(r => h.Events[r] is DeliverConf && primary[h.ConfigOf[r]]).ToList();
+            if (h.Kind[e] == EventKind.DeliverConf && h.ConfChange(e) is { Kind: ConfigurationKind.Regular, Primary: true }) primary[h.ConfigOf[e]] = true;
+        return layer.Order.Where(r => h.Kind[r] == EventKind.DeliverConf && primary[h.ConfigOf[r]]).ToList();
     }
 
     /// <summary>
@@ -30,7 +31,7 @@ internal static class PrimaryComponents
     /// a's event precedes b exactly when b's vector clock has reached it at a's process.
     /// </summary>
     public static bool Precedes(CheckContext context, int a, int b) =>
-        context.ConfigurationClocks[b]![context.History.ProcessOf[a]] >= a;
+        context.ConfigurationClocks.Of(b)[context.History.ProcessOf[a]] >= a;
 }
 
 /// <summary>

@@ -2,6 +2,7 @@
 // member of a configuration is delivered by every member unless it fails, and a safe
 // delivery in a regular configuration means every member installed that configuration.
 using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -25,30 +26,38 @@ internal sealed class Spec7_1SafeDeliveredByAllMembers : Specification
         var left = LeftRegular(h);
         var failed = new HashSet<(int Process, int Regular)>();
         for (int e = 0; e < h.Count; e++)
-            if (h.Events[e] is Fail) failed.Add((h.ProcessOf[e], h.RegularOf[h.ConfigOf[e]]));
+            if (h.Kind[e] == EventKind.Fail) failed.Add((h.ProcessOf[e], h.RegularOf[h.ConfigOf[e]]));
         var delivered = new HashSet<(int Process, int Regular)>();
         var judged = new List<int>();
         for (int m = 0; m < h.Messages.Length; m++)
         {
             var deliveries = h.DeliveriesOf(m);
+            if (!AnySafe(h, deliveries)) continue;
             delivered.Clear();
             judged.Clear();
             foreach (int d in deliveries) delivered.Add((h.ProcessOf[d], h.RegularOf[h.ConfigOf[d]]));
             foreach (int d in deliveries)
             {
                 int c = h.ConfigOf[d], regular = h.RegularOf[c];
-                if (h.Events[d] is not Deliver { Service: DeliveryService.Safe } || judged.Contains(c)) continue;
+                if (h.Service[d] != DeliveryService.Safe || judged.Contains(c)) continue;
                 judged.Add(c);
                 foreach (var member in h.MembersOf(c))
                 {
                     var q = (h.ProcessNumber(member), regular);
                     if (delivered.Contains(q) || failed.Contains(q) || !(h.Quiescent || left.Contains(q))) continue;
                     var installed = h.ConfChangesOf(c).ToArray().Where(e => h.ProcessOf[e] == q.Item1);
-                    return context.Violation(this, $"{h.Events[d].Process} delivers the safe message {h.Messages[m]} in {h.ConfigName(d)}, but its member {member} neither delivers it nor fails", [d, .. installed]);
+                    return context.Violation(this, $"{h.ProcessName(d)} delivers the safe message {h.Messages[m]} in {h.ConfigName(d)}, but its member {member} neither delivers it nor fails", [d, .. installed]);
                 }
             }
         }
         return null;
+    }
+
+    // Whether any of the deliveries is of the safe service: only then is there anything to judge.
+    private static bool AnySafe(History h, ReadOnlySpan<int> deliveries)
+    {
+        foreach (int d in deliveries) if (h.Service[d] == DeliveryService.Safe) return true;
+        return false;
     }
 
     /// <summary>The (process, regular configuration) pairs where the process installed a configuration of that reg and later one of another.</summary>
@@ -60,7 +69,7 @@ internal sealed class Spec7_1SafeDeliveredByAllMembers : Specification
             int current = -1;
             for (int e = h.ProcessStart[p]; e < h.ProcessStart[p + 1]; e++)
             {
-                if (h.Events[e] is not DeliverConf) continue;
+                if (h.Kind[e] != EventKind.DeliverConf) continue;
                 int regular = h.RegularOf[h.ConfigOf[e]];
                 if (current >= 0 && current != regular) left.Add((p, current));
                 current = regular;
@@ -89,12 +98,12 @@ internal sealed class Spec7_2SafeMeansAllInstalled : Specification
         for (int e = 0; e < h.Count; e++)
         {
             int c = h.ConfigOf[e];
-            if (h.Events[e] is not Deliver { Service: DeliveryService.Safe } d || h.IsTransitional(c) || !judged.Add(c)) continue;
+            if (h.Kind[e] != EventKind.Deliver || h.Service[e] != DeliveryService.Safe || h.IsTransitional(c) || !judged.Add(c)) continue;
             var installed = new HashSet<int>();
             foreach (int dc in h.ConfChangesOf(c)) installed.Add(h.ProcessOf[dc]);
             foreach (var member in h.MembersOf(c))
                 if (!installed.Contains(h.ProcessNumber(member)))
-                    return context.Violation(this, $"{d.Process} delivers the safe message {d.Message} in {d.Conf}, which its member {member} never installs", e);
+                    return context.Violation(this, $"{h.ProcessName(e)} delivers the safe message {h.MessageName(e)} in {h.ConfigName(e)}, which its member {member} never installs", e);
         }
         return null;
     }

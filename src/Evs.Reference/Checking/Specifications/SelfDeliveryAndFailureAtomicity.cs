@@ -1,7 +1,7 @@
 // Section 2.1, "Self-Delivery" (Specification 3) and "Failure Atomicity" (Specification 4):
 // a process delivers what it sends unless it fails, and two processes that proceed together
 // from one configuration to the next delivered the same messages in it.
-using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -33,19 +33,19 @@ internal sealed class Spec3SelfDelivery : Specification
             for (int e = h.ProcessStart[p]; e < end; e++)
             {
                 int c = h.ConfigOf[e];
-                switch (h.Events[e])
+                switch (h.Kind[e])
                 {
-                    case DeliverConf when h.IsTransitional(c) && h.RegularOf[c] == regular:
+                    case EventKind.DeliverConf when h.IsTransitional(c) && h.RegularOf[c] == regular:
                         break;
-                    case DeliverConf:
+                    case EventKind.DeliverConf:
                         if (!failed && Undelivered(context, p, regular, sends, e) is { } violation) return violation;
                         (regular, failed) = (h.RegularOf[c], false);
                         sends.Clear();
                         break;
-                    case Send when regular >= 0:
+                    case EventKind.Send when regular >= 0:
                         sends.Add(e);
                         break;
-                    case Fail when h.RegularOf[c] == regular:
+                    case EventKind.Fail when h.RegularOf[c] == regular:
                         failed = true;
                         break;
                 }
@@ -93,14 +93,16 @@ internal sealed class Spec4FailureAtomicity : Specification
     public override Violation? Check(CheckContext context)
     {
         var h = context.History;
+        var (first, other) = (new DeliveredMessages(h.Messages.Length), new DeliveredMessages(h.Messages.Length));
         foreach (var together in Steps(h).Values.Where(g => g.Count > 1))
         {
-            var delivered = together.Select(step => DeliveredIn(h, step.From, step.To)).ToList();
+            first.Take(h, together[0]);
             for (int i = 1; i < together.Count; i++)
             {
-                if (Difference(delivered[0], delivered[i]) is { } onlyFirst)
+                other.Take(h, together[i]);
+                if (first.FirstNotIn(h, other) is { } onlyFirst)
                     return Missing(context, onlyFirst, together[i]);
-                if (Difference(delivered[i], delivered[0]) is { } onlyOther)
+                if (other.FirstNotIn(h, first) is { } onlyOther)
                     return Missing(context, onlyOther, together[0]);
             }
         }
@@ -122,8 +124,8 @@ internal sealed class Spec4FailureAtomicity : Specification
             bool failedSince = false;
             for (int e = h.ProcessStart[p]; e < h.ProcessStart[p + 1]; e++)
             {
-                if (h.Events[e] is Fail) failedSince = true;
-                if (h.Events[e] is not DeliverConf) continue;
+                if (h.Kind[e] == EventKind.Fail) failedSince = true;
+                if (h.Kind[e] != EventKind.DeliverConf) continue;
                 if (previous >= 0) Add(h.ConfigOf[previous], h.ConfigOf[e], previous, e);
                 (previous, failedSince) = (e, false);
             }
@@ -132,19 +134,39 @@ internal sealed class Spec4FailureAtomicity : Specification
         return steps;
     }
 
-    /// <summary>The deliver events (by message) between <paramref name="from"/> and <paramref name="to"/> in from's configuration.</summary>
-    private static Dictionary<int, int> DeliveredIn(History h, int from, int to)
+    /// <summary>
+    /// The messages a process delivers in one step's configuration, between the step's deliver_conf
+    /// and its next event: the first delivery of each, in local order, and a mark per message that says
+    /// which are in. The marks of a step taken before are left behind by counting steps, not cleared.
+    /// </summary>
+    private sealed class DeliveredMessages(int messages)
     {
-        var delivered = new Dictionary<int, int>();
-        for (int e = from + 1; e < to; e++)
-            if (h.Events[e] is Deliver && h.ConfigOf[e] == h.ConfigOf[from]) delivered.TryAdd(h.MessageOf[e], e);
-        return delivered;
-    }
+        private readonly List<int> _deliveries = [];
+        private readonly int[] _takenIn = new int[messages]; // for each message, the last step it was delivered in
+        private int _step;
 
-    private static int? Difference(Dictionary<int, int> a, Dictionary<int, int> b)
-    {
-        foreach (var (m, e) in a) if (!b.ContainsKey(m)) return e;
-        return null;
+        /// <summary>Takes the deliveries of the step from <paramref name="step"/>.From to .To, in From's configuration.</summary>
+        public void Take(History h, (int From, int To) step)
+        {
+            _step++;
+            _deliveries.Clear();
+            for (int e = step.From + 1; e < step.To; e++)
+            {
+                if (h.Kind[e] != EventKind.Deliver || h.ConfigOf[e] != h.ConfigOf[step.From] || Contains(h.MessageOf[e])) continue;
+                _takenIn[h.MessageOf[e]] = _step;
+                _deliveries.Add(e);
+            }
+        }
+
+        /// <summary>Whether message m is delivered in the step.</summary>
+        public bool Contains(int m) => _takenIn[m] == _step;
+
+        /// <summary>The first delivery of a message that <paramref name="other"/> does not deliver, or null when there is none.</summary>
+        public int? FirstNotIn(History h, DeliveredMessages other)
+        {
+            foreach (int e in _deliveries) if (!other.Contains(h.MessageOf[e])) return e;
+            return null;
+        }
     }
 
     private Violation Missing(CheckContext context, int delivery, (int From, int To) other)
@@ -152,6 +174,6 @@ internal sealed class Spec4FailureAtomicity : Specification
         var h = context.History;
         var witnesses = new List<int> { delivery, other.From };
         if (other.To < h.Count && h.ProcessOf[other.To] == h.ProcessOf[other.From]) witnesses.Add(other.To);
-        return context.Violation(this, $"{h.Events[delivery].Process} and {h.Events[other.From].Process} proceed together from {h.ConfigName(other.From)}, but only {h.Events[delivery].Process} delivers {h.Messages[h.MessageOf[delivery]]} in it", witnesses);
+        return context.Violation(this, $"{h.ProcessName(delivery)} and {h.ProcessName(other.From)} proceed together from {h.ConfigName(other.From)}, but only {h.ProcessName(delivery)} delivers {h.MessageName(delivery)} in it", witnesses);
     }
 }

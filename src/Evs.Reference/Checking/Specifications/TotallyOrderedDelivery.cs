@@ -1,7 +1,7 @@
 // Section 2.1, "Totally Ordered Delivery", Specifications 6.1-6.3: a logical total order ord,
 // consistent with ->, at which every change to one configuration and every delivery of one
 // message happen at one logical time, and along which processes deliver without gaps.
-using Evs.Reference.Model;
+using Evs.Reference.Tracing;
 
 namespace Evs.Reference.Checking.Specifications;
 
@@ -67,43 +67,72 @@ internal sealed class Spec6_3DeliveryWithoutGaps : Specification
         var inRegular = new Dictionary<int, List<int>>();
         for (int e = 0; e < h.Count; e++)
         {
-            if (h.Events[e] is not Deliver) continue;
+            if (h.Kind[e] != EventKind.Deliver) continue;
             int r = h.RegularOf[h.ConfigOf[e]];
             if (!inRegular.TryGetValue(r, out var list)) inRegular[r] = list = [];
             list.Add(e);
         }
+        var marks = new MessageMarks(h.Messages.Length);
         foreach (var (regular, deliveries) in inRegular)
-            if (CheckRegular(context, regular, deliveries) is { } violation) return violation;
+            if (CheckRegular(context, regular, deliveries, marks) is { } violation) return violation;
         return null;
     }
 
     /// <summary>Judges the deliveries (in event order) of one regular configuration and its transitional ones.</summary>
-    private Violation? CheckRegular(CheckContext context, int regular, List<int> deliveries)
+    private Violation? CheckRegular(CheckContext context, int regular, List<int> deliveries, MessageMarks marks)
     {
         var h = context.History;
-        var messages = deliveries.Select(d => h.MessageOf[d]).Distinct().ToList();
-        foreach (var byProcess in deliveries.GroupBy(d => h.ProcessOf[d]))
+        var messages = new List<int>(); // the messages delivered, in the order first delivered
+        marks.Next();
+        foreach (int d in deliveries)
+            if (marks.Mark(h.MessageOf[d])) messages.Add(h.MessageOf[d]);
+        // Deliveries in event order are grouped by process: q's are one run of them.
+        for (int run = 0, end; run < deliveries.Count; run = end)
         {
-            int q = byProcess.Key;
-            var deliveredByQ = byProcess.Select(d => h.MessageOf[d]).ToHashSet();
-            var missing = messages.Where(m => !deliveredByQ.Contains(m) && h.SendOf[m] >= 0).ToList();
+            int q = h.ProcessOf[deliveries[run]];
+            for (end = run + 1; end < deliveries.Count && h.ProcessOf[deliveries[end]] == q; end++) { }
+            var byQ = deliveries.GetRange(run, end - run);
+            marks.Next();
+            foreach (int d in byQ) marks.Mark(h.MessageOf[d]);
+            var missing = messages.Where(m => !marks.IsMarked(m) && h.SendOf[m] >= 0).ToList();
             if (missing.Count == 0) continue;
-            foreach (var inConfiguration in byProcess.GroupBy(d => h.ConfigOf[d]))
+            foreach (var inConfiguration in byQ.GroupBy(d => h.ConfigOf[d]))
             {
                 var latest = LatestDeliveries(h, regular, inConfiguration);
                 var members = h.MembersOf(inConfiguration.Key).ToHashSet();
-                foreach (int m in missing.Where(m => members.Contains(h.Events[h.SendOf[m]].Process)))
+                foreach (int m in missing.Where(m => members.Contains(h.ProcessName(h.SendOf[m]))))
                 {
                     foreach (int d in h.DeliveriesOf(m))
                     {
                         int p = h.ProcessOf[d];
                         if (h.RegularOf[h.ConfigOf[d]] == regular && latest.TryGetValue(p, out var later) && d < later.AtP)
-                            return context.Violation(this, $"{h.Events[d].Process} delivers {h.Messages[m]} before {h.Messages[h.MessageOf[later.AtP]]}; {h.Processes[q]} delivers the latter in {h.Configurations[inConfiguration.Key]}, which includes the sender of the former, but never the former", d, later.AtP, later.AtQ);
+                            return context.Violation(this, $"{h.ProcessName(d)} delivers {h.Messages[m]} before {h.MessageName(later.AtP)}; {h.Processes[q]} delivers the latter in {h.Configurations[inConfiguration.Key]}, which includes the sender of the former, but never the former", d, later.AtP, later.AtQ);
                     }
                 }
             }
         }
         return null;
+    }
+
+    /// <summary>A set of messages, emptied in constant time: a message is in when its mark is the current round's.</summary>
+    private sealed class MessageMarks(int messages)
+    {
+        private readonly int[] _markedIn = new int[messages];
+        private int _round;
+
+        /// <summary>Empties the set.</summary>
+        public void Next() => _round++;
+
+        /// <summary>Puts message m in; false when it was in already.</summary>
+        public bool Mark(int m)
+        {
+            if (_markedIn[m] == _round) return false;
+            _markedIn[m] = _round;
+            return true;
+        }
+
+        /// <summary>Whether message m is in.</summary>
+        public bool IsMarked(int m) => _markedIn[m] == _round;
     }
 
     /// <summary>For each process p, its latest delivery (in com_p(regular)) of a message that q delivers in c', with q's delivery of it.</summary>
