@@ -167,6 +167,7 @@ internal static unsafe class ReceiveLoop
             RuntimeLog.ConsumerFailed(logger, source, counters.ReceiveErrors, ex);
         }
     }
+
     private static EndPoint? SafeLocalEndPoint(Socket socket)
     {
         try

@@ -87,8 +87,8 @@ public sealed class Simulator
     // happens at (an index into the scenario's processes), and what the kind needs besides.
     private enum HappeningKind : byte
     {
-        Arrival,            // Process receives Input (a packet sent by From), unless cut off or crashed meanwhile
-        TimerFires,         // Process's timer (TimerKind)From expires, if Number is still its generation
+        Arrival,            // Process receives Item (the PacketArrived of a packet From sent), unless cut off or crashed meanwhile
+        TimerFires,         // Process's Timer expires, if Number is still its generation
         TrafficTick,        // Process's application sends its next message
         StepComesDue,       // the scenario's step Number is due
         StepDeadline,       // a waiting step's time is up
@@ -97,7 +97,15 @@ public sealed class Simulator
         InjectionArrives,   // an injected packet (Item) reaches its addressee
     }
 
-    private readonly record struct Happening(HappeningKind Kind, int Process = 0, int From = 0, long Number = 0, object? Item = null);
+    private readonly record struct Happening(HappeningKind Kind, int Process = 0, int From = 0, long Number = 0, object? Item = null)
+    {
+        public static Happening Arrival(int to, int from, PacketArrived input) => new(HappeningKind.Arrival, to, from, Item: input);
+
+        public static Happening TimerFires(int process, TimerKind timer, long generation) => new(HappeningKind.TimerFires, process, (int)timer, generation);
+
+        /// <summary>The timer of a <see cref="HappeningKind.TimerFires"/> (kept in <see cref="From"/>, which a timer has no use for).</summary>
+        public TimerKind Timer => (TimerKind)From;
+    }
 
     private static readonly int TimerKinds = Enum.GetValues<TimerKind>().Length;
 
@@ -241,8 +249,8 @@ public sealed class Simulator
                 break;
             case HappeningKind.TimerFires:
                 // Unless it was stopped or restarted since.
-                if (_timerGenerations[TimerSlot(p, (TimerKind)happening.From)] == happening.Number)
-                    Handle(p, new TimerExpired((TimerKind)happening.From));
+                if (_timerGenerations[TimerSlot(p, happening.Timer)] == happening.Number)
+                    Handle(p, new TimerExpired(happening.Timer));
                 break;
             case HappeningKind.TrafficTick when _trafficOn:
                 if (_nodes[p] is not null) RequestSend(p, DrawService(), _scenario.Traffic.Size);
@@ -432,7 +440,7 @@ public sealed class Simulator
                     else _network.Transmit(_processes[p], u.To, out _, out _); // to a process outside the scenario: counted, and lost
                     break;
                 case StartTimer t:
-                    Schedule(_now + Micro(t.DelayMs), new Happening(HappeningKind.TimerFires, p, (int)t.Timer, ++_timerGenerations[TimerSlot(p, t.Timer)]));
+                    Schedule(_now + Micro(t.DelayMs), Happening.TimerFires(p, t.Timer, ++_timerGenerations[TimerSlot(p, t.Timer)]));
                     break;
                 case StopTimer t:
                     _timerGenerations[TimerSlot(p, t.Timer)]++;
@@ -455,8 +463,8 @@ public sealed class Simulator
     private void Transmit(int from, int to, PacketArrived arrived)
     {
         int copies = _network.Transmit(_processes[from], _processes[to], out long first, out long second);
-        if (copies > 0) Schedule(_now + first, new Happening(HappeningKind.Arrival, to, from, Item: arrived));
-        if (copies > 1) Schedule(_now + second, new Happening(HappeningKind.Arrival, to, from, Item: arrived));
+        if (copies > 0) Schedule(_now + first, Happening.Arrival(to, from, arrived));
+        if (copies > 1) Schedule(_now + second, Happening.Arrival(to, from, arrived));
         // Lost by the loss probability, not cut off by a partition (a failure the coverage counts as such).
         if (copies == 0 && _coverage is not null && _network.Connected(_processes[from], _processes[to]) && _nodes[to] is { } addressee)
             _coverage.Lost(arrived.Packet, addressee);
