@@ -77,6 +77,8 @@ def series(name, points, key, scale=1.0):
 
 
 def write(outdir, file, title, ylabel, lines):
+    # A title too long for one line of the chart is broken after its first colon (plotly's <br>).
+    title = title.replace(": ", "<br>", 1)
     with open(os.path.join(outdir, file), "w") as f:
         json.dump({"Title": title, "XLabel": "nodes (one per network namespace, behind one bridge)", "YLabel": ylabel, "Series": lines}, f, indent=1)
     print(os.path.join(outdir, file))
