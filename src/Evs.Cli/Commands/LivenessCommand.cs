@@ -1,8 +1,9 @@
 // `evs liveness`: the membership's termination, measured. Runs a scenario for many seeds and
-// reports, over every partition, heal, crash and recovery, the virtual time until every live
-// process is in a regular configuration of exactly the processes it can reach (median, p99,
-// max) and how many regular configurations were formed on the way. A run that never settles
-// is a failure, reported with its seed.
+// reports, for each change of the world (partition, heal, directed link faults, loss, crash,
+// recovery, stop), the virtual time until the membership settled (Liveness: every live process in
+// a configuration whose members all hear each other both ways, and nothing installed after it),
+// median, p99 and max, and how many regular configurations were formed on the way. A run that
+// never becomes quiescent is a failure, reported with its seed.
 using System.CommandLine;
 using Evs.Reference.Simulation;
 using Evs.Runtime.Files;
@@ -53,25 +54,43 @@ internal static class LivenessCommand
         return command;
     }
 
+    // A row per kind of change, in the order the scenario first makes it (when there are few kinds),
+    // then the last change and every change together.
     private static void Print(List<ConvergenceSample> samples)
     {
-        var converged = samples.Where(s => s.ConvergedAfterMs is not null).ToList();
-        var afterLast = converged.Where(s => s.Change.StartsWith("stop", StringComparison.Ordinal)).ToList();
-        var table = new Table().AddColumns("after", "n", "virtual ms: median / p99 / max", "configurations: median / p99 / max");
-        AddRow(table, "any change (next one later)", converged);
-        AddRow(table, "the last (stop)", afterLast);
+        var table = new Table().AddColumns("after", "n", "settled", "kept re-forming", "virtual ms to settle (median / p99 / max)", "configurations (median / p99 / max)");
+        var kinds = samples.GroupBy(s => s.Change).ToList();
+        if (kinds.Count <= MostKindsShown)
+            foreach (var change in kinds)
+                AddRow(table, Markup.Escape(change.Key), change.ToList());
+        else
+            AddRow(table, "the last (stop)", samples.Where(s => s.Change.StartsWith("stop", StringComparison.Ordinal)).ToList());
+        AddRow(table, "[bold]every change[/]", samples);
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLineInterpolated($"{samples.Count} changes of the world: {converged.Count} followed by the right configuration everywhere, {samples.Count - converged.Count} overtaken by the next change first");
+        int settled = samples.Count(s => s.Settled), reforming = samples.Count(s => s.Reformations > 0);
+        AnsiConsole.MarkupLineInterpolated($"{samples.Count} changes of the world. Settled: every live process in a configuration whose members all hear each other both ways, no two of which could be one, and nothing installed after it. After {settled} the membership settled; after {reforming} it got there but kept re-forming rings of the same members; the others were followed by the next change first.");
     }
+
+    private const int MostKindsShown = 12;
 
     private static void AddRow(Table table, string label, List<ConvergenceSample> samples)
     {
-        if (samples.Count == 0) return;
-        var times = samples.Select(s => s.ConvergedAfterMs!.Value).Order().ToList();
-        var rounds = samples.Select(s => (double)s.RegularConfigurations).Order().ToList();
-        table.AddRow(label, $"{samples.Count}",
-            $"{Percentile(times, 0.5):N0} / {Percentile(times, 0.99):N0} / {times[^1]:N0}",
-            $"{Percentile(rounds, 0.5):N0} / {Percentile(rounds, 0.99):N0} / {rounds[^1]:N0}");
+        var settled = samples.Where(s => s.Settled).ToList();
+        string reforming = $"{samples.Count(s => s.Reformations > 0)}";
+        if (settled.Count == 0)
+        {
+            table.AddRow(label, $"{samples.Count}", "0", reforming, "-", "-");
+            return;
+        }
+        table.AddRow(label, $"{samples.Count}", $"{settled.Count}", reforming,
+            Spread(settled.Select(s => s.ConvergedAfterMs!.Value)),
+            Spread(settled.Select(s => (double)s.RegularConfigurations)));
+    }
+
+    private static string Spread(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return $"{Percentile(sorted, 0.5):N0} / {Percentile(sorted, 0.99):N0} / {sorted[^1]:N0}";
     }
 
     // Nearest-rank percentile of sorted values.

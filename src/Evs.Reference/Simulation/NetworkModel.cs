@@ -1,6 +1,7 @@
 // The simulated network (docs/SCENARIOS.md "network"): one-way delay drawn uniformly, loss and
-// duplication per packet, and components that no packet crosses. Reordering follows from
-// the random delays. All randomness comes from the simulator's one seeded source.
+// duplication per packet, components that no packet crosses, and directed link faults (the
+// "links" step) on top of them: a one-way cut, or loss between some processes only. Reordering
+// follows from the random delays. All randomness comes from the simulator's one seeded source.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
 
@@ -48,11 +49,15 @@ public sealed class NetworkModel
             if (!_componentOf.ContainsKey(p)) _componentOf[p] = index++;
     }
 
-    /// <summary>Everybody in one component again.</summary>
+    /// <summary>Everybody in one component again, and no directed fault left.</summary>
     public void Heal()
     {
         foreach (var p in _processes) _componentOf[p] = 0;
+        Links = [];
     }
+
+    /// <summary>The directed faults now in force (a links step replaces them all).</summary>
+    public ImmutableArray<LinkFault> Links { get; set; } = [];
 
     /// <summary>
     /// Whether a packet from <paramref name="from"/> can reach <paramref name="to"/> now. A process
@@ -69,7 +74,7 @@ public sealed class NetworkModel
     {
         PacketsSent++;
         firstDelay = secondDelay = 0;
-        if (!Connected(from, to) || _random.Chance(Conditions.Loss))
+        if (!Connected(from, to) || LostOnLink(from, to) || _random.Chance(Conditions.Loss))
         {
             PacketsLost++;
             return 0;
@@ -79,6 +84,19 @@ public sealed class NetworkModel
         PacketsDuplicated++;
         secondDelay = Delay();
         return 2;
+    }
+
+    // Each fault across the link may lose the packet, independently; a cut (loss 1) and a link no
+    // fault crosses draw nothing from the random source, so a run without links draws what it drew
+    // before links existed.
+    private bool LostOnLink(ProcessId from, ProcessId to)
+    {
+        foreach (var fault in Links)
+        {
+            if (!fault.Covers(from, to)) continue;
+            if (fault.Loss >= 1 || fault.Loss > 0 && _random.Chance(fault.Loss)) return true;
+        }
+        return false;
     }
 
     private long Delay() => (long)Math.Round(_random.Uniform(Conditions.MinDelayMs, Conditions.MaxDelayMs) * 1000);

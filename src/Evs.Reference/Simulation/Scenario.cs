@@ -75,6 +75,22 @@ public sealed record RecoverStep(double At, int Number, int Line, ProcessId Proc
 /// <summary>The network changes from now on; a null field keeps its value.</summary>
 public sealed record NetworkStep(double At, int Number, int Line, double? Loss, double? MinDelayMs, double? MaxDelayMs, double? Duplicate) : ScenarioStep(At, Number, Line);
 
+/// <summary>
+/// Directed faults on top of the components, replacing those set before (docs/SCENARIOS.md "links"):
+/// an empty list removes them.
+/// </summary>
+public sealed record LinksStep(double At, int Number, int Line, ImmutableArray<LinkFault> Faults) : ScenarioStep(At, Number, Line);
+
+/// <summary>
+/// A packet from a process in <see cref="From"/> to a process in <see cref="To"/> is lost with
+/// probability <see cref="Loss"/>: 1 cuts the link in that direction, leaving the other as it is.
+/// </summary>
+public sealed record LinkFault(ImmutableArray<ProcessId> From, ImmutableArray<ProcessId> To, double Loss)
+{
+    /// <summary>Whether a packet from <paramref name="from"/> to <paramref name="to"/> crosses this fault; a process always hears itself.</summary>
+    public bool Covers(ProcessId from, ProcessId to) => from != to && From.Contains(from) && To.Contains(to);
+}
+
 /// <summary>The application at <see cref="From"/> asks to send <see cref="Count"/> messages.</summary>
 public sealed record SendStep(double At, int Number, int Line, ProcessId From, DeliveryService Service, int Count) : ScenarioStep(At, Number, Line);
 

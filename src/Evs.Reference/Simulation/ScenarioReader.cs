@@ -86,11 +86,7 @@ public static partial class ScenarioReader
     private sealed partial class Parser(string source, LineMap lines)
     {
         private static readonly string[] TopLevelKeys = ["name", "processes", "start", "traffic", "network", "steps", "adversary"];
-        private static readonly string[] StepKeys = ["at", "partition", "heal", "crash", "recover", "loss", "delay_ms", "duplicate", "send", "stop", "recover_all", "when", "within_ms"];
-
-        // A step of the format (docs/SCENARIOS.md) that the simulator cannot run yet: a scenario
-        // that uses it is refused by name, so that no run silently leaves its faults out.
-        private const string NotRunYet = "links";
+        private static readonly string[] StepKeys = ["at", "partition", "heal", "crash", "recover", "loss", "delay_ms", "duplicate", "send", "links", "stop", "recover_all", "when", "within_ms"];
         private HashSet<ProcessId> _known = [];
 
         public Scenario Scenario(JsonElement root, string defaultName)
@@ -191,12 +187,10 @@ public static partial class ScenarioReader
                 if (step.ValueKind != JsonValueKind.Object) throw Error(line, $"{where} must be an object");
                 if (result.Count > 0 && result[^1] is StopStep) throw Error(line, $"{where} comes after the stop step; stop must be last");
                 foreach (var property in step.EnumerateObject())
-                    if (!StepKeys.Contains(property.Name) && property.Name != NotRunYet) throw Error(line, $"{where}: unknown key \"{property.Name}\"");
+                    if (!StepKeys.Contains(property.Name)) throw Error(line, $"{where}: unknown key \"{property.Name}\"");
                 if (!step.TryGetProperty("at", out var atValue)) throw Error(line, $"{where}: missing \"at\" (milliseconds)");
                 double at = NonNegative(atValue, $"{where}: \"at\"", line);
                 where = $"step {number} (at {at} ms)";
-                if (step.TryGetProperty(NotRunYet, out _))
-                    throw Error(line, $"{where}: \"{NotRunYet}\" (directed link faults) is a step of the scenario format that this simulator does not run yet; the scenario is refused rather than run without it");
                 if (at < previousAt) throw Error(line, $"{where} is out of order: it comes after a step at {previousAt} ms");
                 previousAt = at;
                 result.Add(Step(step, at, number, line, where, crashed));
@@ -210,7 +204,7 @@ public static partial class ScenarioReader
         {
             var actions = step.EnumerateObject().Select(p => p.Name).Where(k => k is not ("at" or "recover_all" or "when" or "within_ms")).ToList();
             bool network = actions.Count > 0 && actions.All(k => k is "loss" or "delay_ms" or "duplicate");
-            if (actions.Count == 0) throw Error(line, $"{where} does nothing: give one of partition, heal, crash, recover, loss, delay_ms, duplicate, send, stop");
+            if (actions.Count == 0) throw Error(line, $"{where} does nothing: give one of partition, heal, crash, recover, loss, delay_ms, duplicate, send, links, stop");
             if (actions.Count > 1 && !network) throw Error(line, $"{where} has several actions ({string.Join(", ", actions)}); give one per step");
             if (step.TryGetProperty("recover_all", out _) && actions[0] != "stop") throw Error(line, $"{where}: \"recover_all\" goes with \"stop\"");
             var trigger = Trigger(step, actions[0], line, where);
@@ -262,6 +256,8 @@ public static partial class ScenarioReader
                 }
                 case "send":
                     return Send(value, at, number, line, where);
+                case "links":
+                    return new LinksStep(at, number, line, Links(value, $"{where}: links", line));
                 case "stop":
                     if (value.ValueKind != JsonValueKind.True) throw Error(line, $"{where}: write \"stop\": true");
                     bool recoverAll = step.TryGetProperty("recover_all", out var ra) && ra.ValueKind == JsonValueKind.True;
@@ -282,6 +278,39 @@ public static partial class ScenarioReader
             int count = value.TryGetProperty("count", out var c) ? (int)NonNegative(c, $"{where}: send.count", line) : 1;
             if (count < 1) throw Error(line, $"{where}: send.count must be at least 1");
             return new SendStep(at, number, line, p, service, count);
+        }
+
+        // A list of {"from": [...], "to": [...], "loss": L}; L may be 1 here (a cut), unlike the network's loss.
+        private ImmutableArray<LinkFault> Links(JsonElement value, string what, int line)
+        {
+            if (value.ValueKind != JsonValueKind.Array) throw Error(line, $"{what} must be a list of {{\"from\": [...], \"to\": [...], \"loss\": L}} ([] removes every directed fault)");
+            var result = ImmutableArray.CreateBuilder<LinkFault>();
+            int index = 0;
+            foreach (var fault in value.EnumerateArray())
+            {
+                string where = $"{what}[{index++}]";
+                Only(fault, line, where, "from", "to", "loss");
+                if (!fault.TryGetProperty("from", out var from)) throw Error(line, $"{where} needs \"from\", a list of process ids");
+                if (!fault.TryGetProperty("to", out var to)) throw Error(line, $"{where} needs \"to\", a list of process ids");
+                if (!fault.TryGetProperty("loss", out var loss)) throw Error(line, $"{where} needs \"loss\", the probability that a packet across it is lost (1.0 cuts it)");
+                double l = NonNegative(loss, $"{where}.loss", line);
+                if (l > 1) throw Error(line, $"{where}.loss must be a probability, at most 1");
+                result.Add(new LinkFault(ProcessList(from, $"{where}.from", line), ProcessList(to, $"{where}.to", line), l));
+            }
+            return result.ToImmutable();
+        }
+
+        private ImmutableArray<ProcessId> ProcessList(JsonElement value, string what, int line)
+        {
+            if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0) throw Error(line, $"{what} must be a non-empty list of process ids");
+            var result = ImmutableArray.CreateBuilder<ProcessId>();
+            foreach (var item in value.EnumerateArray())
+            {
+                var p = Known(String(item, what, line), line, what);
+                if (result.Contains(p)) throw Error(line, $"{what} names \"{p}\" twice");
+                result.Add(p);
+            }
+            return result.ToImmutable();
         }
 
         private (double, double) Delay(JsonElement value, int line, string what)

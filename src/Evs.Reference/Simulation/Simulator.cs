@@ -342,6 +342,9 @@ public sealed class Simulator
             case HealStep:
                 _network.Heal();
                 break;
+            case LinksStep links:
+                _network.Links = links.Faults;
+                break;
             case CrashStep crash:
                 Crash(_indexOf[crash.Process]);
                 break;
