@@ -55,11 +55,12 @@ internal static class LivenessCommand
     }
 
     // A row per kind of change, in the order the scenario first makes it (when there are few kinds),
+    // a change followed by another within a short while (a flap) apart from one followed by a rest;
     // then the last change and every change together.
     private static void Print(List<ConvergenceSample> samples)
     {
-        var table = new Table().AddColumns("after", "n", "settled", "kept re-forming", "virtual ms to settle (median / p99 / max)", "configurations (median / p99 / max)");
-        var kinds = samples.GroupBy(s => s.Change).ToList();
+        var table = new Table().AddColumns("after", "n", "settled", "virtual ms to settle (median / p99 / max)", "configurations on the way (median / p99 / max)", "of them, rings re-formed of the same members");
+        var kinds = samples.GroupBy(s => s.NextChangeAfterMs < BurstMs ? $"{s.Change}, in a burst (next change within {BurstMs / 1000:N0} s)" : s.Change).ToList();
         if (kinds.Count <= MostKindsShown)
             foreach (var change in kinds)
                 AddRow(table, Markup.Escape(change.Key), change.ToList());
@@ -67,24 +68,26 @@ internal static class LivenessCommand
             AddRow(table, "the last (stop)", samples.Where(s => s.Change.StartsWith("stop", StringComparison.Ordinal)).ToList());
         AddRow(table, "[bold]every change[/]", samples);
         AnsiConsole.Write(table);
-        int settled = samples.Count(s => s.Settled), reforming = samples.Count(s => s.Reformations > 0);
-        AnsiConsole.MarkupLineInterpolated($"{samples.Count} changes of the world. Settled: every live process in a configuration whose members all hear each other both ways, no two of which could be one, and nothing installed after it. After {settled} the membership settled; after {reforming} it got there but kept re-forming rings of the same members; the others were followed by the next change first.");
+        int settled = samples.Count(s => s.ConvergedAfterMs is not null);
+        AnsiConsole.MarkupLineInterpolated($"{samples.Count} changes of the world. Settled: every live process in a configuration whose members all hear each other both ways, no two of which could be one, and nothing installed after it until the next change. After {settled} the membership settled; after the {samples.Count - settled} others, the next change came first.");
     }
 
     private const int MostKindsShown = 12;
 
+    private const double BurstMs = 2000;
+
     private static void AddRow(Table table, string label, List<ConvergenceSample> samples)
     {
-        var settled = samples.Where(s => s.Settled).ToList();
-        string reforming = $"{samples.Count(s => s.Reformations > 0)}";
+        var settled = samples.Where(s => s.ConvergedAfterMs is not null).ToList();
         if (settled.Count == 0)
         {
-            table.AddRow(label, $"{samples.Count}", "0", reforming, "-", "-");
+            table.AddRow(label, $"{samples.Count}", "0", "-", "-", "-");
             return;
         }
-        table.AddRow(label, $"{samples.Count}", $"{settled.Count}", reforming,
+        table.AddRow(label, $"{samples.Count}", $"{settled.Count}",
             Spread(settled.Select(s => s.ConvergedAfterMs!.Value)),
-            Spread(settled.Select(s => (double)s.RegularConfigurations)));
+            Spread(settled.Select(s => (double)s.RegularConfigurations)),
+            Spread(settled.Select(s => (double)s.Reformations)));
     }
 
     private static string Spread(IEnumerable<double> values)

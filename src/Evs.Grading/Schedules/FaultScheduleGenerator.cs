@@ -1,5 +1,6 @@
 // Random scenarios in which the world changes the membership: partitions into up to four
-// components, heals, crashes of live processes, recoveries of crashed ones, and "failures
+// components, heals, directed link faults (a one-way cut, or loss in one direction between some
+// processes: the "links" step), crashes of live processes, recoveries of crashed ones, and "failures
 // during recovery", a second partition or crash 2-30 ms after a fault, while the membership
 // algorithm and the recovery are still running. Biased toward the hard cases (issue #15, item 3;
 // docs/COVERAGE.md measures how often the runs reach each): most later faults wait for a step of
@@ -73,10 +74,10 @@ public static partial class FaultSchedules
         from maxDelayTenths in Gen.Choose(3, 50)
         select new NetworkConditions(0.1, maxDelayTenths / 10.0, lossPercent / 100.0, duplicatePercent / 100.0);
 
-    private enum FaultKind { Partition, Heal, Crash, Recover }
+    private enum FaultKind { Partition, Heal, Crash, Recover, Links, LinksMended }
 
     /// <summary>What the schedule so far has done: who is crashed, whether the network is split, when the last fault struck.</summary>
-    private sealed record World(ImmutableArray<ProcessId> Processes, ImmutableSortedSet<ProcessId> Crashed, bool Partitioned, int LastAt)
+    private sealed record World(ImmutableArray<ProcessId> Processes, ImmutableSortedSet<ProcessId> Crashed, bool Partitioned, int LastAt, bool Linked = false)
     {
         public static World Of(ImmutableArray<ProcessId> processes) => new(processes, [], false, 0);
 
@@ -91,12 +92,15 @@ public static partial class FaultSchedules
             .. Live.Length > 1 ? [FaultKind.Crash] : Array.Empty<FaultKind>(),
             .. !soon && Partitioned ? [FaultKind.Heal] : Array.Empty<FaultKind>(),
             .. !soon && Crashed.Count > 0 ? [FaultKind.Recover] : Array.Empty<FaultKind>(),
+            .. !soon ? [FaultKind.Links] : Array.Empty<FaultKind>(),
+            .. !soon && Linked ? [FaultKind.LinksMended] : Array.Empty<FaultKind>(),
         ];
 
         public World After(ScenarioStep step) => step switch
         {
             PartitionStep => this with { Partitioned = true, LastAt = (int)step.At },
-            HealStep => this with { Partitioned = false, LastAt = (int)step.At },
+            HealStep => this with { Partitioned = false, Linked = false, LastAt = (int)step.At },
+            LinksStep l => this with { Linked = !l.Faults.IsEmpty, LastAt = (int)step.At },
             CrashStep c => this with { Crashed = Crashed.Add(c.Process), LastAt = (int)step.At },
             RecoverStep r => this with { Crashed = Crashed.Remove(r.Process), LastAt = (int)step.At },
             _ => this,
@@ -207,8 +211,26 @@ public static partial class FaultSchedules
         FaultKind.Partition => PartitionOf(world.Processes).Select(ScenarioStep (c) => new PartitionStep(at, 0, 0, c)),
         FaultKind.Heal => Gen.Constant<ScenarioStep>(new HealStep(at, 0, 0)),
         FaultKind.Crash => Gen.Elements(world.Live.AsEnumerable()).Select(ScenarioStep (p) => new CrashStep(at, 0, 0, p)),
+        FaultKind.Links => LinkFaultsOf(world.Processes).Select(ScenarioStep (f) => new LinksStep(at, 0, 0, f)),
+        FaultKind.LinksMended => Gen.Constant<ScenarioStep>(new LinksStep(at, 0, 0, [])),
         _ => Gen.Elements(world.Crashed.AsEnumerable()).Select(ScenarioStep (p) => new RecoverStep(at, 0, 0, p)),
     };
+
+    /// <summary>
+    /// One or two directed faults, each from some processes to some others, most of them cuts (loss
+    /// 1: the processes in "to" no longer hear those in "from", who still hear them), some lossy.
+    /// </summary>
+    private static Gen<ImmutableArray<LinkFault>> LinkFaultsOf(ImmutableArray<ProcessId> processes) =>
+        from count in Gen.Elements(1, 1, 2)
+        from faults in Gen.ListOf(LinkFaultOf(processes), count)
+        select faults.ToImmutableArray();
+
+    private static Gen<LinkFault> LinkFaultOf(ImmutableArray<ProcessId> processes) =>
+        from order in Gen.Shuffle(processes.AsEnumerable())
+        from senders in Gen.Choose(1, processes.Length - 1)
+        from receivers in Gen.Choose(1, processes.Length - senders)
+        from lossPercent in Gen.Elements(100, 100, 100, 30, 60)
+        select new LinkFault([.. order.Take(senders).Order()], [.. order.Skip(senders).Take(receivers).Order()], lossPercent / 100.0);
 
     /// <summary>Up to four disjoint components covering a random subset; a lone component never covers everyone (that would be a heal).</summary>
     private static Gen<ImmutableArray<ImmutableArray<ProcessId>>> PartitionOf(ImmutableArray<ProcessId> processes) =>
@@ -250,6 +272,7 @@ public static partial class FaultSchedules
     private static bool NamedByAStep(Scenario s, ProcessId p) => s.Steps.Any(step => step switch
     {
         PartitionStep partition => partition.Components.Any(c => c.Contains(p)),
+        LinksStep links => links.Faults.Any(f => f.From.Contains(p) || f.To.Contains(p)),
         CrashStep c => c.Process == p,
         RecoverStep r => r.Process == p,
         SendStep b => b.From == p,

@@ -41,6 +41,7 @@ public static class ScenarioJson
         CrashStep c => $"\"crash\": {Quote(c.Process.Name)}",
         RecoverStep r => $"\"recover\": {Quote(r.Process.Name)}",
         NetworkStep n => NetworkChange(n),
+        LinksStep l => $"\"links\": [{string.Join(", ", l.Faults.Select(f => $"{{ \"from\": {Ids(f.From)}, \"to\": {Ids(f.To)}, \"loss\": {F(f.Loss)} }}"))}]",
         SendStep b => $"\"send\": {{ \"from\": {Quote(b.From.Name)}, \"svc\": \"{b.Service.ToName()}\", \"count\": {b.Count} }}",
         StopStep { RecoverAll: true } => "\"stop\": true, \"recover_all\": true",
         StopStep => "\"stop\": true",

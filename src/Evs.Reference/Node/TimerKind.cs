@@ -26,4 +26,10 @@ public enum TimerKind
 
     /// <summary>The representative holds an idle token (Ordering/TokenHold); when this expires it passes it on.</summary>
     TokenHold,
+
+    /// <summary>
+    /// While some process is unanswered (Membership/HearingEvidence), this process reports whom it
+    /// hears, every merge period.
+    /// </summary>
+    HearingReport,
 }

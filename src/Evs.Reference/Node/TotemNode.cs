@@ -10,6 +10,9 @@
 // checked against their bound (Node/ClaimBounds), a token or commit token must come from this
 // process's predecessor on its ring, and a join must be fresh; what fails is dropped and counted
 // (Node/PacketDrops).
+// Over links that work one way only, a foreign process's packet starts a merge only on evidence
+// that the two rings hear each other both ways, once a round has failed with it
+// (Membership/HearingEvidence).
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -32,6 +35,8 @@ public sealed class TotemNode : IProtocolNode
     private readonly Step2Buffering _buffering = new();
     private readonly StableMemory _stable = new();
     private readonly PrimaryInstall _primary;
+    private readonly HearingEvidence _hearing;
+    private bool _reporting;
     private RegularDelivery? _regular;
     private Gather? _gather;
     private RecoveryAttempt? _attempt;
@@ -48,6 +53,7 @@ public sealed class TotemNode : IProtocolNode
         _settings = settings ?? TotemSettings.Simulation;
         _membership = timeouts ?? MembershipSettings.Simulation;
         _primary = new PrimaryInstall(id, primary);
+        _hearing = new HearingEvidence(id);
     }
 
     /// <inheritdoc/>
@@ -127,6 +133,7 @@ public sealed class TotemNode : IProtocolNode
             _drops.OutOfBounds++;
             return;
         }
+        _hearing.Heard(packet.Sender);
         switch (packet)
         {
             case Token token when TokenRing(token) is { } ring && token.Sender != ring.Predecessor:
@@ -138,7 +145,11 @@ public sealed class TotemNode : IProtocolNode
             case CommitToken commit:
                 OnCommitToken(commit, outputs);
                 break;
-            case MergeDetect detect when operational && IsForeign(detect):
+            case HearingReport report:
+                _hearing.OnReport(report);
+                if (operational && IsForeign(report) && MayMergeWith(report.Sender)) EnterGather(GatherReason.ForeignProcess, [report.Sender], outputs);
+                break;
+            case MergeDetect detect when operational && IsForeign(detect) && MayMergeWith(detect.Sender):
                 EnterGather(GatherReason.ForeignProcess, [detect.Sender], outputs);
                 break;
             case TokenHoldCancel cancel when operational && cancel.Ring == _regular!.Ring.Id && _regular.Configuration.Contains(cancel.Sender):
@@ -166,7 +177,7 @@ public sealed class TotemNode : IProtocolNode
             case RingMessage message when recovering && message.Ring == _attempt!.Ring?.Id:
                 _attempt.OnMessage(message, outputs);
                 break;
-            case RingMessage message when operational && IsForeign(message):
+            case RingMessage message when operational && IsForeign(message) && MayMergeWith(message.Sender):
                 EnterGather(GatherReason.ForeignProcess, [message.Sender], outputs);
                 break;
             default:
@@ -208,6 +219,10 @@ public sealed class TotemNode : IProtocolNode
                 _gather!.OnConsensusTimeout(outputs);
                 CommitIfAgreed(outputs);
                 break;
+            case TimerKind.HearingReport:
+                _reporting = _regular is null || _hearing.OnReportTimer(_regular.Ring.Id, _regular.Configuration.Members, outputs);
+                if (_reporting) outputs.Add(new StartTimer(TimerKind.HearingReport, _membership.MergeDetectTimeoutMs));
+                break;
             case TimerKind.MergeDetect when State == MembershipState.Operational && _regular!.Ring.Id.Representative == Id:
                 outputs.Add(new Broadcast(new MergeDetect(Id, _regular.Ring.Id)));
                 outputs.Add(new StartTimer(TimerKind.MergeDetect, _membership.MergeDetectTimeoutMs));
@@ -220,6 +235,7 @@ public sealed class TotemNode : IProtocolNode
     private void EnterGather(GatherReason reason, IEnumerable<ProcessId> alsoReachable, List<NodeOutput> outputs, IReadOnlySet<ProcessId>? expected = null)
     {
         var reachable = (_regular?.Configuration.Members ?? []).Concat(alsoReachable);
+        if (State == MembershipState.Operational) _hearing.RoundBegins();
         State = MembershipState.Gather;
         _gather = new Gather(Id, reachable, reason, expected);
         _obligations = _attempt?.Obligations ?? _obligations; // an interrupted recovery keeps what its step 5.c took on
@@ -240,6 +256,11 @@ public sealed class TotemNode : IProtocolNode
             _drops.StaleJoins++;
             return;
         }
+        if (State == MembershipState.Operational && IsForeign(join) && !MayMergeWith(join.Sender))
+        {
+            _ignoredPackets++;
+            return;
+        }
         if (State == MembershipState.Operational)
             EnterGather(IsForeign(join) ? GatherReason.ForeignProcess : GatherReason.JoinReceived, [join.Sender], outputs);
         else if (_attempt is { } attempt && join.Abandons(attempt.ProposedRing, attempt.Members))
@@ -255,6 +276,8 @@ public sealed class TotemNode : IProtocolNode
     }
 
     private bool IsForeign(Packet packet) => _regular is { } ring && !ring.Configuration.Contains(packet.Sender);
+
+    private bool MayMergeWith(ProcessId foreign) => _hearing.MayMergeWith(foreign, _regular!.Configuration.Members);
 
     // ---- Commit and Recovery: one attempt of the recovery algorithm (Recovery/RecoveryAttempt) ----
 
@@ -330,6 +353,11 @@ public sealed class TotemNode : IProtocolNode
     private void BecomeOperational(List<NodeOutput> outputs)
     {
         State = MembershipState.Operational;
+        if (_hearing.Installed(_regular!.Configuration.Members) && !_reporting)
+        {
+            _reporting = true;
+            outputs.Add(new StartTimer(TimerKind.HearingReport, _membership.MergeDetectTimeoutMs));
+        }
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _membership.TokenLossTimeoutMs));
         if (_regular!.Ring.Id.Representative == Id)
             outputs.Add(new StartTimer(TimerKind.MergeDetect, _membership.MergeDetectTimeoutMs));

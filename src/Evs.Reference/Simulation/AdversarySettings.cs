@@ -60,6 +60,9 @@ public enum CapturedPacketKind
 
     /// <summary><see cref="Ordering.TokenHoldCancel"/>.</summary>
     TokenHoldCancel,
+
+    /// <summary><see cref="Membership.HearingReport"/>.</summary>
+    HearingReport,
 }
 
 /// <summary>

@@ -22,6 +22,7 @@ public sealed record CapturedPacket(ProcessId From, ProcessId? To, Packet Packet
         RecoveredMessage => CapturedPacketKind.RecoveredMessage,
         MergeDetect => CapturedPacketKind.MergeDetect,
         TokenHoldCancel => CapturedPacketKind.TokenHoldCancel,
+        HearingReport => CapturedPacketKind.HearingReport,
         _ => throw new ArgumentOutOfRangeException(nameof(packet), packet.GetType().Name, "a packet the adversary does not know"),
     };
 }

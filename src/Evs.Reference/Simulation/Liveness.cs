@@ -19,12 +19,12 @@ namespace Evs.Reference.Simulation;
 /// change (null when the next change, or the end of the run, came first); how many regular
 /// configurations were installed on the way (membership rounds that completed); and how many rings
 /// of the same members as the one before were formed after the membership first got where it should
-/// rest, which is what a membership that gathers again and again without getting anywhere does.
+/// rest: a round that failed, or, again and again, a membership that gathers without getting anywhere.
 /// </summary>
 public sealed record ConvergenceSample(double At, string Change, double? ConvergedAfterMs, int RegularConfigurations, int Reformations = 0)
 {
-    /// <summary>The membership got where it should rest and stayed there, re-forming no ring on the way.</summary>
-    public bool Settled => ConvergedAfterMs is not null && Reformations == 0;
+    /// <summary>Virtual ms until the next change of the world (infinity after the last one).</summary>
+    public double NextChangeAfterMs { get; init; } = double.PositiveInfinity;
 }
 
 /// <summary>Measures how the membership follows the world in one simulated run.</summary>
@@ -50,7 +50,7 @@ public static class Liveness
             double until = k + 1 < changes.Count ? changes[k + 1].At : double.PositiveInfinity;
             var converged = ConvergedAt(world, installs, at, until);
             int rounds = installs.Where(c => c.Time >= at && c.Time <= (converged ?? until)).Select(c => c.Conf).Distinct().Count();
-            samples.Add(new ConvergenceSample(at, Describe(step), converged - at, rounds, Reformations(world, installs, at, until)));
+            samples.Add(new ConvergenceSample(at, Describe(step), converged - at, rounds, Reformations(world, installs, at, until)) { NextChangeAfterMs = until - at });
         }
         return samples;
     }

@@ -35,6 +35,9 @@ public enum PacketKind : byte
 
     /// <summary><see cref="Evs.Reference.Ordering.TokenHoldCancel"/>.</summary>
     TokenHoldCancel = 7,
+
+    /// <summary><see cref="Evs.Reference.Membership.HearingReport"/>.</summary>
+    HearingReport = 8,
 }
 
 /// <summary>
@@ -125,6 +128,12 @@ public static class PacketCodec
                 w.U8((byte)PacketKind.TokenHoldCancel);
                 WriteHead(w, h);
                 break;
+            case HearingReport h:
+                w.U8((byte)PacketKind.HearingReport);
+                WriteHead(w, h);
+                WriteProcesses(w, h.Members);
+                WriteSet(w, h.Heard);
+                break;
             case CommitToken c:
                 w.U8((byte)PacketKind.CommitToken);
                 WriteHead(w, c);
@@ -148,6 +157,7 @@ public static class PacketCodec
         PacketKind.MergeDetect => new MergeDetect(r.Process(), ReadRing(ref r)),
         PacketKind.TokenHoldCancel => new TokenHoldCancel(r.Process(), ReadRing(ref r)),
         PacketKind.CommitToken => ReadCommit(ref r),
+        PacketKind.HearingReport => ReadHearingReport(ref r),
         _ => Unknown(ref r),
     };
 
@@ -233,6 +243,14 @@ public static class PacketCodec
         var procSet = ReadSet(ref r);
         var failSet = ReadSet(ref r);
         return new JoinMessage(sender, ring, procSet, failSet, r.I64());
+    }
+
+    private static HearingReport ReadHearingReport(ref WireReader r)
+    {
+        var sender = r.Process();
+        var ring = ReadRing(ref r);
+        var members = ReadProcesses(ref r);
+        return new HearingReport(sender, ring, members, ReadSet(ref r));
     }
 
     private static CommitToken ReadCommit(ref WireReader r)
