@@ -27,7 +27,7 @@ namespace Evs.Reference.Membership;
 /// <summary>
 /// What a process tells processes outside its ring while it has unanswered processes
 /// (<see cref="HearingEvidence"/>): its ring, the ring's <see cref="Members"/>, and the processes
-/// outside that ring it has <see cref="Heard"/> lately (this period and the one before).
+/// outside that ring it has <see cref="Heard"/> lately (in the last few report periods).
 /// </summary>
 public sealed record HearingReport(ProcessId Sender, RingId Ring, ImmutableArray<ProcessId> Members, ImmutableSortedSet<ProcessId> Heard)
     : Packet(Sender, Ring);
@@ -107,7 +107,7 @@ public sealed class HearingEvidence
     /// </summary>
     public bool OnReportTimer(RingId ring, ImmutableArray<ProcessId> members, List<NodeOutput> outputs)
     {
-        var heard = _lastHeard.Where(h => h.Value >= _period - 1 && !members.Contains(h.Key)).Select(h => h.Key);
+        var heard = _lastHeard.Keys.Where(p => RecentlyHeard(p) && !members.Contains(p));
         outputs.Add(new Broadcast(new HearingReport(_me, ring, members, ImmutableSortedSet.CreateRange(ProcessId.Ordinal, heard))));
         _period++;
         Unanswered = Unanswered.Where(RecentlyHeard).ToImmutableSortedSet(ProcessId.Ordinal);

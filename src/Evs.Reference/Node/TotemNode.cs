@@ -354,10 +354,7 @@ public sealed class TotemNode : IProtocolNode
     {
         State = MembershipState.Operational;
         if (_hearing.Installed(_regular!.Configuration.Members) && !_reporting)
-        {
-            _reporting = true;
-            outputs.Add(new StartTimer(TimerKind.HearingReport, _membership.MergeDetectTimeoutMs));
-        }
+            OnTimer(TimerKind.HearingReport, outputs); // the first report at once: the others wait for it to merge
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _membership.TokenLossTimeoutMs));
         if (_regular!.Ring.Id.Representative == Id)
             outputs.Add(new StartTimer(TimerKind.MergeDetect, _membership.MergeDetectTimeoutMs));

@@ -60,11 +60,20 @@ public sealed class NetworkModel
     public ImmutableArray<LinkFault> Links { get; set; } = [];
 
     /// <summary>
-    /// Whether a packet from <paramref name="from"/> can reach <paramref name="to"/> now. A process
-    /// outside the scenario (a ghost an adversary made up) is reached by nothing.
+    /// Whether a packet from <paramref name="from"/> can reach <paramref name="to"/> now: the same
+    /// component, and no directed fault cutting that way (one that only loses some packets leaves
+    /// the two connected). A process outside the scenario (a ghost an adversary made up) is reached
+    /// by nothing.
     /// </summary>
     public bool Connected(ProcessId from, ProcessId to) =>
-        from == to || _componentOf.TryGetValue(from, out int a) && _componentOf.TryGetValue(to, out int b) && a == b;
+        from == to || _componentOf.TryGetValue(from, out int a) && _componentOf.TryGetValue(to, out int b) && a == b && !Cut(from, to);
+
+    private bool Cut(ProcessId from, ProcessId to)
+    {
+        foreach (var fault in Links)
+            if (fault.Loss >= 1 && fault.Covers(from, to)) return true;
+        return false;
+    }
 
     /// <summary>
     /// Sends one packet from <paramref name="from"/> to <paramref name="to"/>: how many copies of it
@@ -86,16 +95,13 @@ public sealed class NetworkModel
         return 2;
     }
 
-    // Each fault across the link may lose the packet, independently; a cut (loss 1) and a link no
-    // fault crosses draw nothing from the random source, so a run without links draws what it drew
-    // before links existed.
+    // Each lossy fault across the link may lose the packet, independently (a cut is not Connected);
+    // a link no fault crosses draws nothing from the random source, so a run without links draws
+    // what it drew before links existed.
     private bool LostOnLink(ProcessId from, ProcessId to)
     {
         foreach (var fault in Links)
-        {
-            if (!fault.Covers(from, to)) continue;
-            if (fault.Loss >= 1 || fault.Loss > 0 && _random.Chance(fault.Loss)) return true;
-        }
+            if (fault.Loss is > 0 and < 1 && fault.Covers(from, to) && _random.Chance(fault.Loss)) return true;
         return false;
     }
 

@@ -73,11 +73,13 @@ public static class PacketCodec
     /// Whether a correct node could have sent <paramref name="packet"/>: the shapes the protocol
     /// relies on and every sender keeps (docs/WIRE.md, "Packets no node sends"). A commit token
     /// names at least one member, each once, is in rotation 1 or 2, and its infos are the members'
-    /// own, in ring order: the i-th member writes the i-th info. Values within those shapes are the
-    /// protocol's to judge, not the wire's.
+    /// own, in ring order: the i-th member writes the i-th info. A hearing report names its sender
+    /// among its ring's members, each once. Values within those shapes are the protocol's to judge,
+    /// not the wire's.
     /// </summary>
     public static bool IsPossible(Packet packet) => packet switch
     {
+        HearingReport h => h.Members.Contains(h.Sender) && h.Members.Distinct().Count() == h.Members.Length,
         CommitToken c => c.Members.Length > 0 && c.Members.Distinct().Count() == c.Members.Length && c.Rotation is 1 or 2
             && c.Infos.Length <= c.Members.Length && c.Infos.Select(i => i.Process).SequenceEqual(c.Members.Take(c.Infos.Length)),
         _ => true,

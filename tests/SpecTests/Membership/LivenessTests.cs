@@ -3,8 +3,11 @@
 // configuration is reduced", so after every change of the world the membership catches up
 // within a bounded time. The bound here: the token loss timeout to notice a broken ring, and
 // two consensus timeouts, one for a round that a late join may interrupt and one to agree.
+using System.Collections.Immutable;
 using Evs.Reference.Membership;
+using Evs.Reference.Model;
 using Evs.Reference.Simulation;
+using Evs.Reference.Tracing;
 using Xunit;
 
 namespace SpecTests.Membership;
@@ -70,5 +73,71 @@ public class LivenessTests
             var last = Liveness.Measure(scenario, result.Trace)[^1];
             Assert.True(last.ConvergedAfterMs <= Bound, $"churn seed {seed}: {last}");
         }
+    }
+
+    // Over a one-way link a round can fail twice before the membership settles: the process that
+    // is not heard takes the others' agreement for its own and waits in Commit for a commit token
+    // that never comes (a token loss timeout), then gathers alone (a consensus timeout), while the
+    // others leave it out (a token loss and a consensus timeout).
+    private static readonly double LinksBound =
+        2 * MembershipSettings.Simulation.TokenLossTimeoutMs + 2 * MembershipSettings.Simulation.ConsensusTimeoutMs;
+
+    // A change followed by another this soon is a flap: the membership may follow it or not.
+    private const double Flap = 2000;
+
+    [Theory]
+    [InlineData("one-way")]
+    [InlineData("flapping")]
+    [InlineData("overload")]
+    public void Over_one_way_and_flapping_links_and_under_overload_the_membership_settles_within_the_bound_after_every_change_it_has_time_for(string name)
+    {
+        var scenario = BuiltInScenarios.Get(name);
+        for (long seed = 1; seed <= 5; seed++)
+        {
+            var result = Simulator.Run(scenario, new SimulationOptions(seed));
+            Assert.True(result.Summary.Quiescent, $"{name} seed {seed} never became quiescent");
+            foreach (var sample in Liveness.Measure(scenario, result.Trace, result.StepsHappenedAt).Where(s => s.NextChangeAfterMs >= Flap))
+            {
+                Assert.True(sample.ConvergedAfterMs <= LinksBound,
+                    $"{name} seed {seed}: after '{sample.Change}' at {sample.At} ms the membership took {sample.ConvergedAfterMs?.ToString() ?? "for ever"} ms to settle (bound {LinksBound} ms)");
+                Assert.True(sample.Reformations <= 1, $"{name} seed {seed}: after '{sample.Change}' at {sample.At} ms {sample.Reformations} rings were re-formed of the same members");
+            }
+        }
+    }
+
+    [Fact]
+    public void Under_overload_with_a_tenth_of_the_packets_lost_tokens_are_lost_and_retransmitted_and_the_membership_never_changes()
+    {
+        var result = Simulator.Run(BuiltInScenarios.Get("overload"), new SimulationOptions(1));
+        Assert.True(result.Summary.Quiescent);
+        Assert.True(result.Summary.TokenRetransmissions > 50, $"{result.Summary.TokenRetransmissions} token retransmissions");
+        Assert.Equal(5, result.Trace.Events.OfType<DeliverConf>().Count(c => c.Kind == ConfigurationKind.Regular));
+    }
+
+    [Fact]
+    public void A_membership_that_keeps_re_forming_the_same_ring_is_counted_as_such_and_one_that_rests_is_settled()
+    {
+        var scenario = ScenarioReader.Parse("""
+            {
+              "processes": ["p", "q"],
+              "steps": [
+                { "at": 1000, "links": [{ "from": ["p"], "to": ["q"], "loss": 1.0 }] },
+                { "at": 9000, "stop": true }
+              ]
+            }
+            """, "loop.json");
+        DeliverConf Install(ProcessId p, int sequence, double at, params string[] members) =>
+            new(p, sequence, at, new ConfigurationId($"R{sequence}.{p}"), ConfigurationKind.Regular, [.. members.Select(m => new ProcessId(m))]);
+        ProcessId P = new("p"), Q = new("q");
+        var start = new List<EvsEvent> { Install(P, 1, 500, "p", "q"), Install(Q, 1, 500, "p", "q") };
+        // p, heard by nobody, forms a ring of itself alone every half second; q rests at once.
+        var looping = start.Concat([Install(Q, 2, 1500, "q"), .. Enumerable.Range(2, 10).Select(i => Install(P, i, 1000 + 500 * i, "p"))]).ToList();
+        var resting = start.Concat([Install(Q, 2, 1500, "q"), Install(P, 2, 1900, "p")]).ToList();
+        var loop = Liveness.Measure(scenario, new Trace(new TraceHeader("test", 1, "loop", true), looping))[0];
+        var rest = Liveness.Measure(scenario, new Trace(new TraceHeader("test", 1, "loop", true), resting))[0];
+        Assert.Equal(9, loop.Reformations);
+        Assert.Equal(900, rest.ConvergedAfterMs);
+        Assert.Equal(0, rest.Reformations);
+        Assert.Equal(2, rest.RegularConfigurations);
     }
 }

@@ -66,6 +66,9 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
             ["partition into three or four components"] = runs.Count(s => Partitions(s).Any(p => p.Components.Length >= 3)),
             ["partition leaving processes alone"] = runs.Count(s => Partitions(s).Any(p => p.Components.Sum(c => c.Length) < s.Processes.Length)),
             ["heal"] = runs.Count(s => s.Steps.OfType<HealStep>().Any()),
+            ["a one-way cut"] = runs.Count(s => s.Steps.OfType<LinksStep>().Any(l => l.Faults.Any(f => f.Loss == 1))),
+            ["loss in one direction only"] = runs.Count(s => s.Steps.OfType<LinksStep>().Any(l => l.Faults.Any(f => f.Loss < 1))),
+            ["links mended"] = runs.Count(s => s.Steps.OfType<LinksStep>().Any(l => l.Faults.IsEmpty)),
             ["crash and recovery of one process"] = runs.Count(CrashesAndRecovers),
             ["crash without recovery"] = runs.Count(s => s.Steps.OfType<CrashStep>().Count() > s.Steps.OfType<RecoverStep>().Count()),
             ["second failure 2-30 ms after a fault"] = runs.Count(HasFailureDuringRecovery),
@@ -180,5 +183,5 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
 
     [Property(Arbitrary = [typeof(FaultSchedules.WithFaults)], MaxTest = 200)]
     public bool A_property_that_names_WithFaults_draws_fault_schedules(GeneratedScenario run) =>
-        FaultSteps(run.Scenario).Any(step => step is PartitionStep or HealStep or CrashStep or RecoverStep);
+        FaultSteps(run.Scenario).Any(step => step is PartitionStep or HealStep or CrashStep or RecoverStep or LinksStep);
 }

@@ -34,8 +34,11 @@ public class AdversaryTests
     // and they merge again from 1900 ms. Just before each change a burst is sent while a fifth of
     // the packets are lost, so that members hold different messages and recovery rebroadcasts some
     // (step 5.a); between them the traffic is light, so that idle tokens are held and their holds
-    // cancelled. Every kind of packet is sent, and every phase comes round after it, while the
-    // adversary strikes, from 100 to 2200 ms.
+    // cancelled. From 1000 to 2100 ms p2 cannot hear p1: the two form rings alone, p1 having heard
+    // p2 leave it out, and p1 reports whom it hears until they merge again
+    // (Membership/HearingEvidence); the heal at 1900 ms clears that fault with the partition, and a
+    // links step puts it back until 2100 ms. Every kind of packet is sent, and every phase comes round after
+    // it, while the adversary strikes, from 100 to 2200 ms.
     private static readonly Scenario MembershipChanges = ScenarioReader.Parse("""
         {
           "name": "adversary-membership",
@@ -54,11 +57,14 @@ public class AdversaryTests
             { "at": 860, "send": { "from": "p4", "svc": "safe", "count": 20 } },
             { "at": 900, "partition": [["p1", "p2"], ["p3", "p4"]] },
             { "at": 950, "loss": 0 },
+            { "at": 1000, "links": [{ "from": ["p1"], "to": ["p2"], "loss": 1.0 }] },
             { "at": 1850, "loss": 0.2 },
             { "at": 1860, "send": { "from": "p1", "svc": "safe", "count": 20 } },
             { "at": 1860, "send": { "from": "p4", "svc": "safe", "count": 20 } },
             { "at": 1900, "heal": true },
+            { "at": 1900, "links": [{ "from": ["p1"], "to": ["p2"], "loss": 1.0 }] },
             { "at": 2000, "loss": 0 },
+            { "at": 2100, "links": [] },
             { "at": 2400, "stop": true }
           ]
         }

@@ -39,11 +39,14 @@ public class DeterminismTests
     // The first 16 hex digits of the SHA-256 of each trace, as the simulator wrote it before it was
     // made several times faster (issue #16): a faster simulator must run the same protocol on the
     // same network, draw the same random numbers in the same order and so write the same bytes. A
-    // change that alters traces on purpose (a change of the protocol) changes these digests, visibly.
+    // change that alters traces on purpose (a change of the protocol) changes these digests, visibly:
+    // churn's changed with issue #17, when a process heard in a round of Gather that ended without
+    // it began to need evidence before merging with it (Membership/HearingEvidence), which churn's
+    // partitions during Gather call for.
     [Theory]
     [InlineData("burst", 1, "d652ba49be291e6b")]
     [InlineData("cascade", 2, "183688961c4d1d12")]
-    [InlineData("churn", 1, "e171e4dda3de921e")]
+    [InlineData("churn", 1, "e15ceb8d8a0f6525")]
     [InlineData("crash-recover", 2, "26b1ed4533524fa1")]
     [InlineData("figure6", 1, "bdeb7642ee772879")]
     [InlineData("lossy", 2, "6fb0682d41c8f286")]

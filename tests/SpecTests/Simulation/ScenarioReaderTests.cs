@@ -1,6 +1,5 @@
 // docs/SCENARIOS.md: a scenario that names an unknown process, overlaps components, places steps
-// out of order or uses a step the simulator does not run yet is refused, naming the step and its
-// line; nothing runs.
+// out of order or writes a step wrongly is refused, naming the step and its line; nothing runs.
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Simulation;
@@ -80,18 +79,48 @@ public class ScenarioReaderTests
         Assert.Contains("unknown key \"losss\"", Refused(With("""{ "at": 10, "losss": 0.2 }, { "at": 20, "stop": true }""")).Message);
 
     [Fact]
-    public void A_links_step_is_refused_as_not_run_by_this_simulator_yet_naming_the_step_and_its_line()
+    public void A_links_step_is_read_as_directed_faults_and_an_empty_one_as_none()
     {
-        var e = Refused(With("""
+        var s = ScenarioReader.Parse(With("""
+            { "at": 10, "links": [{ "from": ["p"], "to": ["q", "r"], "loss": 1.0 }, { "from": ["r"], "to": ["p"], "loss": 0.25 }] },
+            { "at": 20, "links": [] },
+            { "at": 30, "stop": true }
+            """), "t.json");
+        var faults = Assert.IsType<LinksStep>(s.Steps[0]).Faults;
+        Assert.Equal(2, faults.Length);
+        Assert.Equal(["p"], faults[0].From.Select(p => p.Name));
+        Assert.Equal(["q", "r"], faults[0].To.Select(p => p.Name));
+        Assert.Equal(1.0, faults[0].Loss);
+        Assert.Equal(0.25, faults[1].Loss);
+        Assert.True(faults[0].Covers(new("p"), new("q")));
+        Assert.False(faults[0].Covers(new("q"), new("p")));
+        Assert.Empty(Assert.IsType<LinksStep>(s.Steps[1]).Faults);
+    }
+
+    [Theory]
+    [InlineData("""{ "from": ["p"], "to": ["q"] }""", "needs \"loss\"")]
+    [InlineData("""{ "to": ["q"], "loss": 1 }""", "needs \"from\"")]
+    [InlineData("""{ "from": ["p"], "loss": 1 }""", "needs \"to\"")]
+    [InlineData("""{ "from": ["p"], "to": ["q"], "loss": 1.5 }""", "links[0].loss must be a probability, at most 1")]
+    [InlineData("""{ "from": [], "to": ["q"], "loss": 1 }""", "links[0].from must be a non-empty list of process ids")]
+    [InlineData("""{ "from": ["p"], "to": ["x"], "loss": 1 }""", "unknown process \"x\"")]
+    [InlineData("""{ "from": ["p", "p"], "to": ["q"], "loss": 1 }""", "names \"p\" twice")]
+    [InlineData("""{ "from": ["p"], "to": ["q"], "loss": 1, "delay": 3 }""", "unknown key \"delay\"")]
+    public void A_wrong_link_fault_is_refused_naming_the_step_its_line_and_what_is_wrong(string fault, string problem)
+    {
+        var e = Refused(With($$"""
             { "at": 10, "heal": true },
-            { "at": 20, "links": [{ "from": ["p"], "to": ["q"], "loss": 1.0 }] },
+            { "at": 20, "links": [{{fault}}] },
             { "at": 30, "stop": true }
             """));
         Assert.Equal(6, e.Line);
-        Assert.Contains("t.json:6: step 2 (at 20 ms): \"links\"", e.Message);
-        Assert.Contains("does not run yet", e.Message);
-        Assert.Contains("step 1 (at 10 ms): \"links\"", Refused(With("""{ "at": 10, "links": [] }, { "at": 20, "stop": true }""")).Message);
+        Assert.Contains("t.json:6: step 2 (at 20 ms): links", e.Message);
+        Assert.Contains(problem, e.Message);
     }
+
+    [Fact]
+    public void A_links_step_that_is_not_a_list_is_refused() =>
+        Assert.Contains("links must be a list", Refused(With("""{ "at": 10, "links": { "from": ["p"] } }, { "at": 20, "stop": true }""")).Message);
 
     [Fact]
     public void Recovering_a_process_that_never_crashed_is_refused() =>
@@ -182,7 +211,7 @@ public class ScenarioReaderTests
     [Fact]
     public void Every_built_in_scenario_reads()
     {
-        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "full-load", "lossy", "partition-merge", "steady"], BuiltInScenarios.Names);
+        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "flapping", "full-load", "lossy", "one-way", "overload", "partition-merge", "steady"], BuiltInScenarios.Names);
         foreach (var name in BuiltInScenarios.Names) Assert.Equal(name, BuiltInScenarios.Get(name).Name);
     }
 }

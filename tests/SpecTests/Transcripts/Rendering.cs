@@ -41,6 +41,7 @@ public static class Rendering
         RecoveredMessage r => $"rebroadcast {r.Ring} seq={r.Seq} of {r.Original.Ring} seq={r.Original.Seq} {Message(r.Original.Payload, r.Original.Id, r.Original.Service)}",
         MergeDetect d => $"merge-detect {d.Ring}",
         TokenHoldCancel h => $"hold-cancel {h.Ring}",
+        HearingReport h => $"hearing {h.Ring} members={Set(h.Members)} heard={Set(h.Heard)}",
         _ => packet.ToString(),
     };
 
@@ -99,6 +100,7 @@ public static class Rendering
         TimerKind.Consensus => "consensus",
         TimerKind.MergeDetect => "merge-detect",
         TimerKind.TokenHold => "token-hold",
+        TimerKind.HearingReport => "hearing-report",
         _ => timer.ToString(),
     };
 

@@ -28,6 +28,8 @@ public static class PacketAssert
             && x with { Original = y.Original } == y,
         (JoinMessage x, JoinMessage y) => x.ProcSet.SetEquals(y.ProcSet) && x.FailSet.SetEquals(y.FailSet)
             && x with { ProcSet = NoSet, FailSet = NoSet } == y with { ProcSet = NoSet, FailSet = NoSet },
+        (HearingReport x, HearingReport y) => x.Members.SequenceEqual(y.Members) && x.Heard.SetEquals(y.Heard)
+            && x with { Members = [], Heard = NoSet } == y with { Members = [], Heard = NoSet },
         (CommitToken x, CommitToken y) => x.Members.SequenceEqual(y.Members)
             && x.Infos.Length == y.Infos.Length && x.Infos.Zip(y.Infos).All(p => SameInfo(p.First, p.Second))
             && x with { Members = [], Infos = [] } == y with { Members = [], Infos = [] },

@@ -39,6 +39,8 @@ public static class Packets
 
     public static MergeDetect Detect() => new(P1, Ring);
 
+    public static HearingReport Report() => new(P1, Ring, [P2, P1], Set(P3));
+
     public static CommitToken Commit(int members = 3)
     {
         var ids = Enumerable.Range(0, members).Select(i => new ProcessId($"member{i:D4}")).ToImmutableArray();
@@ -54,7 +56,7 @@ public static class Packets
     }
 
     /// <summary>One of every kind, small.</summary>
-    public static IEnumerable<Packet> OneOfEach() => [Token(), Regular(), Recovered(), Join(), Detect(), Commit()];
+    public static IEnumerable<Packet> OneOfEach() => [Token(), Regular(), Recovered(), Join(), Detect(), Commit(), Report()];
 
     /// <summary>The three sizes the issue names: a long retransmission list, many member infos, a 64 KiB payload.</summary>
     public static IEnumerable<Packet> Large() => [Token(requests: 5_000), Commit(members: 200), Regular(payload: 64 * 1024)];
@@ -144,6 +146,8 @@ public static class Packets
         select (Packet)new JoinMessage(sender, ring, proc, fail, highest),
         from sender in ProcessGen from ring in Rings select (Packet)new MergeDetect(sender, ring),
         from sender in ProcessGen from ring in Rings select (Packet)new TokenHoldCancel(sender, ring),
+        from sender in ProcessGen from ring in Rings from others in Lists from heard in Sets
+        select (Packet)new HearingReport(sender, ring, [sender, .. others.Where(p => p != sender).Distinct()], heard),
         from sender in ProcessGen from ring in Rings
         from members in Gen.NonEmptyListOf(ProcessGen).Select(ps => ps.Distinct().ToImmutableArray())
         from infos in Gen.ListOf(Infos).Resize(6)
