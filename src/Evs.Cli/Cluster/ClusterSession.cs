@@ -1,10 +1,10 @@
 // `evs cluster` at work: N `evs node` processes on this machine and one prompt for all of them.
 // Everything goes through each node's control socket (ControlServer): sends, partitions (each node
-// blocks everyone outside its group), one-way cuts and flapping links (issue #17), status, quit; and the deliveries and configuration changes
-// the cluster shows, prefixed by the node's id, come from each node's `events` stream. That is
-// simpler and sturdier than reading the children's standard output: the stream is structured
-// JSON, says exactly one event per line, and survives no reformatting of the node's display; the
-// children's output goes to a log file per node instead.
+// blocks everyone outside its group), one-way cuts and flapping links (issue #17), status, quit;
+// and the deliveries and configuration changes the cluster shows, prefixed by the node's id, come
+// from each node's `events` stream. That is simpler and sturdier than reading the children's
+// standard output: the stream is structured JSON, says exactly one event per line, and survives no
+// reformatting of the node's display; the children's output goes to a log file per node instead.
 // With --web, a live page draws the run as it happens from the nodes' trace files, and its
 // controls post lines of this prompt, which are handled exactly as typed ones (HandleAsync), one
 // command at a time whichever door it came by, echoed and answered on the console.
