@@ -132,13 +132,20 @@ public sealed class EvsNode : IAsyncDisposable
     /// <summary>This process's state (see <see cref="NodeStatus"/>).</summary>
     public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Host.GetStatusAsync(cancellationToken);
 
-    /// <summary>Drops every datagram to and from <paramref name="peers"/>, as if the network between them were cut.</summary>
+    /// <summary>Drops every datagram to and from <paramref name="peers"/>, as if the network between them were cut (both ways).</summary>
     public void Block(params ProcessId[] peers) => Host.Traffic.Block(peers);
+
+    /// <summary>
+    /// Drops the datagrams of <paramref name="peers"/> one way (<see cref="TrafficDirection.In"/>: what
+    /// they send here; <see cref="TrafficDirection.Out"/>: what this process sends them) or both, as a
+    /// network that loses traffic in one direction only would (see <see cref="TrafficFilter"/>).
+    /// </summary>
+    public void Block(TrafficDirection direction, params ProcessId[] peers) => Host.Traffic.Block(direction, peers);
 
     /// <summary>Drops every datagram to and from anyone.</summary>
     public void Isolate() => Host.Traffic.Isolate();
 
-    /// <summary>Undoes every <see cref="Block"/> and <see cref="Isolate"/>.</summary>
+    /// <summary>Undoes every cut: each block, either way, and <see cref="Isolate"/>.</summary>
     public void Heal() => Host.Traffic.Heal();
 
     /// <summary>Stops the process, which fails (see <see cref="NodeHost.StopAsync"/>); returns its final state.</summary>

@@ -626,8 +626,10 @@ public sealed class NodeHost : IAsyncDisposable
         {
             QueueTo(peer, datagrams);
         }
-        else if (Traffic.IsOpen)
+        else if (Traffic.SendsToEveryone)
         {
+            // A cut of what this process sends to some peers makes the broadcast one datagram per
+            // peer (below), so that those peers can be left out; a cut of what it receives does not.
             foreach (var datagram in datagrams) _outgoing.Add(new OutgoingDatagram(null, datagram));
         }
         else

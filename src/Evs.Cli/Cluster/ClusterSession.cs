@@ -1,13 +1,14 @@
 // `evs cluster` at work: N `evs node` processes on this machine and one prompt for all of them.
 // Everything goes through each node's control socket (ControlServer): sends, partitions (each node
-// blocks everyone outside its group), status, quit; and the deliveries and configuration changes
-// the cluster shows, prefixed by the node's id, come from each node's `events` stream. That is
-// simpler and sturdier than reading the children's standard output: the stream is structured
-// JSON, says exactly one event per line, and survives no reformatting of the node's display; the
-// children's output goes to a log file per node instead.
+// blocks everyone outside its group), one-way cuts and flapping links (issue #17), status, quit;
+// and the deliveries and configuration changes the cluster shows, prefixed by the node's id, come
+// from each node's `events` stream. That is simpler and sturdier than reading the children's
+// standard output: the stream is structured JSON, says exactly one event per line, and survives no
+// reformatting of the node's display; the children's output goes to a log file per node instead.
 // With --web, a live page draws the run as it happens from the nodes' trace files, and its
 // controls post lines of this prompt, which are handled exactly as typed ones (HandleAsync), one
 // command at a time whichever door it came by, echoed and answered on the console.
+using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Evs.Cli.Network;
@@ -24,7 +25,8 @@ internal sealed class ClusterSession
 {
     private const string Help =
         "A line is sent from p1 (\"p3: text\" from p3). /safe /agreed /causal switch the service; /partition p1,p2 p3 (nodes not named form one more group); "
-        + "/heal; /kill p3 (SIGKILL); /restart p3; /status; /quit stops every node, and marks the traces quiescent when the cluster settled.";
+        + "/cut p1>p3 (one way: what p1 sends p3 is lost, what p3 sends p1 passes); /flap p2 300 (p2's links go down and up every 300 ms); "
+        + "/heal ends them all; /kill p3 (SIGKILL); /restart p3; /status; /quit stops every node, and marks the traces quiescent when the cluster settled.";
 
     private static readonly string[] Colours = ["blue", "magenta", "cyan", "orange1", "green", "purple", "yellow", "red"];
 
@@ -40,6 +42,8 @@ internal sealed class ClusterSession
     private readonly SemaphoreSlim _oneCommandAtATime = new(1, 1);
     private LiveWeb? _live;
     private List<HashSet<ProcessId>>? _partition;
+    private readonly SortedSet<(ProcessId From, ProcessId To)> _oneWay = [];
+    private readonly Dictionary<ProcessId, LinkFlap> _flaps = [];
     private DeliveryService _service = DeliveryService.Agreed;
 
     /// <summary>
@@ -171,11 +175,11 @@ internal sealed class ClusterSession
         _console.Line(formed ? "[green]one ring of every node: type a line to send it[/]" : $"[yellow]no ring of every node within {_settle.TotalSeconds:0.#} s; the prompt is open all the same (/status)[/]");
     }
 
-    // Starts (or restarts) a node, applies the partition in force (a refusal said with say), and follows its events.
+    // Starts (or restarts) a node, applies the cuts in force (a refusal said with say), and follows its events.
     private async Task StartAsync(ClusterNode node, Action<string> say)
     {
         await node.StartAsync(_stop.Token);
-        if (_partition is not null) await ApplyPartitionAsync(node, say);
+        if (HasCuts(node.Id)) await ApplyCutsAsync(node, say);
         lock (_followers) _followers.Add(Task.Run(() => FollowAsync(node)));
     }
 
@@ -270,6 +274,8 @@ internal sealed class ClusterSession
         switch (command)
         {
             case "partition": await PartitionAsync(arguments, answer); break;
+            case "cut": await CutAsync(arguments, answer); break;
+            case "flap": await FlapAsync(arguments, answer); break;
             case "heal": await HealAsync(answer); break;
             case "kill": await KillAsync(arguments, answer); break;
             case "restart": await RestartAsync(arguments, answer); break;
@@ -319,25 +325,147 @@ internal sealed class ClusterSession
         if (rest.Count > 0) groups.Add(rest);
         if (groups.Count < 2) { answer.Line("[red]a partition needs at least two groups:[/] /partition p1,p2 p3"); return; }
         _partition = groups;
-        foreach (var node in _nodes.Where(n => n.IsRunning)) await ApplyPartitionAsync(node, answer.Line);
+        foreach (var node in _nodes.Where(n => n.IsRunning)) await ApplyCutsAsync(node, answer.Line);
         answer.Line($"[grey]partitioned: {Markup.Escape(string.Join(" | ", groups.Select(g => string.Join(",", g.Order()))))}[/]");
         answer.Line(Waiting("waiting: the nodes notice the cut"));
     }
 
-    // Heals the node, then blocks everyone outside its group of the partition in force; says a refusal with say.
-    private async Task ApplyPartitionAsync(ClusterNode node, Action<string> say)
+    // Whether anything is cut at the node: a partition, a one-way cut it receives, its links down.
+    private bool HasCuts(ProcessId id) =>
+        _partition is not null || _oneWay.Any(c => c.To == id) || _flaps.GetValueOrDefault(id) is { Down: true };
+
+    // Heals the node, then makes every cut in force at it again: it blocks everyone outside its group
+    // of the partition, blocks in what comes from the nodes cut one way from it, and blocks everyone
+    // while its links are down (a flap); says a refusal with say.
+    private async Task ApplyCutsAsync(ClusterNode node, Action<string> say)
     {
         await Expect(node, new ControlRequest.Heal(), say);
-        var outside = _partition!.First(g => g.Contains(node.Id));
-        var blocked = _nodes.Select(n => n.Id).Where(id => !outside.Contains(id)).Order().ToList();
-        if (blocked.Count > 0) await Expect(node, new ControlRequest.Block([.. blocked]), say);
+        if (_partition is not null)
+        {
+            var group = _partition.First(g => g.Contains(node.Id));
+            var outside = _nodes.Select(n => n.Id).Where(id => !group.Contains(id)).Order().ToList();
+            if (outside.Count > 0) await Expect(node, new ControlRequest.Block([.. outside]), say);
+        }
+        var lostFrom = _oneWay.Where(c => c.To == node.Id).Select(c => c.From).ToList();
+        if (lostFrom.Count > 0) await Expect(node, new ControlRequest.Block([.. lostFrom], TrafficDirection.In), say);
+        if (_flaps.GetValueOrDefault(node.Id) is { Down: true }) await Expect(node, new ControlRequest.Block([.. Others(node.Id)]), say);
+    }
+
+    // Every node of the cluster but id.
+    private IEnumerable<ProcessId> Others(ProcessId id) => _nodes.Select(n => n.Id).Where(other => other != id);
+
+    // /cut p1>p3 ...: what p1 sends p3 is lost, what p3 sends p1 passes. p3 drops it on arrival
+    // (blocks p1 in) rather than p1 not sending it (blocks p3 out): the sender then does exactly what
+    // a sender behind a half-broken link does, sends (and with multicast sends one datagram to the
+    // whole group), and the loss shows where the network lost it, as "cut in" at p3 alone.
+    private async Task CutAsync(IReadOnlyList<string> arguments, CommandAnswer answer)
+    {
+        if (arguments.Count == 0) { answer.Line("[red]/cut needs one-way links, FROM>TO:[/] /cut p1>p3 [grey](what p1 sends p3 is lost; several may follow: /cut p1>p3 p2>p3)[/]"); return; }
+        var cuts = new List<(ProcessId From, ProcessId To)>();
+        foreach (var argument in arguments)
+        {
+            var ends = argument.Split('>');
+            if (ends.Length != 2 || ends[0].Length == 0 || ends[1].Length == 0)
+            {
+                answer.Line($"[red]\"{Markup.Escape(argument)}\" is not a one-way link: write FROM>TO, without spaces,[/] /cut p1>p3");
+                return;
+            }
+            if (Node(ends[0]) is not { } from) { answer.Line($"[red]no node {Markup.Escape(ends[0])} in this cluster[/] [grey](in {Markup.Escape(argument)})[/]"); return; }
+            if (Node(ends[1]) is not { } to) { answer.Line($"[red]no node {Markup.Escape(ends[1])} in this cluster[/] [grey](in {Markup.Escape(argument)})[/]"); return; }
+            if (from == to) { answer.Line($"[red]{Markup.Escape(argument)} is a node to itself: a cut is between two nodes[/]"); return; }
+            cuts.Add((from.Id, to.Id));
+        }
+        foreach (var cut in cuts)
+        {
+            _oneWay.Add(cut);
+            var to = _nodes.First(n => n.Id == cut.To);
+            if (to.IsRunning) await Expect(to, new ControlRequest.Block([cut.From], TrafficDirection.In), answer.Line);
+            answer.Line($"[grey]cut one way: what {cut.From} sends {cut.To} is lost ({cut.To} drops it on arrival); what {cut.To} sends {cut.From} passes[/]");
+        }
+        answer.Line(Waiting("waiting: the nodes notice the cut"));
+    }
+
+    // /flap p2 300: p2's links to every other node go down for 300 ms, up for 300 ms, and so on
+    // until /heal (a new /flap of p2 replaces its period).
+    private async Task FlapAsync(IReadOnlyList<string> arguments, CommandAnswer answer)
+    {
+        var usage = $"/flap {_nodes[^1].Id} 300";
+        if (arguments.Count != 2) { answer.Line($"[red]/flap needs a node and a period in milliseconds:[/] {usage} [grey](its links go down for 300 ms, up for 300 ms, until /heal)[/]"); return; }
+        if (Node(arguments[0]) is not { } node) { answer.Line($"[red]no node {Markup.Escape(arguments[0])} in this cluster[/] [grey]({usage})[/]"); return; }
+        if (!int.TryParse(arguments[1], NumberStyles.None, CultureInfo.InvariantCulture, out int ms))
+        {
+            answer.Line($"[red]\"{Markup.Escape(arguments[1])}\" is not a period in whole milliseconds:[/] {usage}");
+            return;
+        }
+        var period = TimeSpan.FromMilliseconds(ms);
+        if (period < LinkFlap.MinPeriod)
+        {
+            answer.Line($"[red]a flap's period is at least {LinkFlap.MinPeriod.TotalMilliseconds:0} ms (given: {ms} ms): each turn is a request to the node, which takes some milliseconds itself[/]");
+            return;
+        }
+        if (_flaps.Remove(node.Id, out var earlier))
+        {
+            earlier.Stop();
+            answer.Line($"[grey]{node.Id} flapped every {earlier.Period.TotalMilliseconds:0} ms: that flap stops[/]");
+        }
+        var flap = new LinkFlap(node.Id, period);
+        _flaps[node.Id] = flap;
+        _ = Task.Run(() => RunFlapAsync(flap, node));
+        answer.Line($"[grey]{node.Id}'s links to every other node go down for {ms} ms, up for {ms} ms, and so on until /heal[/]");
+    }
+
+    // The flap's timer: turns the links at every period, one command at a time with the prompt's
+    // (a /heal or a /partition typed meanwhile is never undone by a turn made before it).
+    private async Task RunFlapAsync(LinkFlap flap, ClusterNode node)
+    {
+        using var timer = new PeriodicTimer(flap.Period);
+        try
+        {
+            do
+            {
+                await _oneCommandAtATime.WaitAsync(flap.Stopped);
+                try
+                {
+                    if (flap.Stopped.IsCancellationRequested) return;
+                    flap.Turn();
+                    if (!node.IsRunning) continue; // killed: it gets the links' state when it restarts
+                    if (flap.Down) await Expect(node, new ControlRequest.Block([.. Others(node.Id)]), _console.Line);
+                    else await ApplyCutsAsync(node, _console.Line);
+                }
+                catch (Exception ex) when (ex is ControlUnreachableException or InvalidOperationException)
+                {
+                    _console.Line($"[red]{node.Id}'s flap: {Markup.Escape(ex.Message)}[/]");
+                }
+                finally
+                {
+                    _oneCommandAtATime.Release();
+                }
+            }
+            while (await timer.WaitForNextTickAsync(flap.Stopped));
+        }
+        catch (OperationCanceledException) when (flap.Stopped.IsCancellationRequested)
+        {
+            // /heal, a new /flap of the node, or /quit stopped it.
+        }
+    }
+
+    // The node of this cluster named name, or null.
+    private ClusterNode? Node(string name) => _nodes.FirstOrDefault(n => n.Id.Name == name);
+
+    // Stops every flap; the caller heals the nodes.
+    private void StopFlaps()
+    {
+        foreach (var flap in _flaps.Values) flap.Stop();
+        _flaps.Clear();
     }
 
     private async Task HealAsync(CommandAnswer answer)
     {
         _partition = null;
+        _oneWay.Clear();
+        StopFlaps();
         foreach (var node in _nodes.Where(n => n.IsRunning)) await Expect(node, new ControlRequest.Heal(), answer.Line);
-        answer.Line("[grey]healed: every node lets all traffic through[/]");
+        answer.Line("[grey]healed: every node lets all traffic through (no partition, no one-way cut, no flap)[/]");
     }
 
     private async Task KillAsync(IReadOnlyList<string> arguments, CommandAnswer answer)
@@ -369,6 +497,8 @@ internal sealed class ClusterSession
             else absent.Add((node.Id.Name, reply.Message));
         }
         answer.Write(StatusView.Table(reports, absent));
+        if (_oneWay.Count > 0) answer.Line($"[grey]one-way cuts: {string.Join(", ", _oneWay.Select(c => $"{c.From}>{c.To}"))} (what the first sends the second is lost)[/]");
+        foreach (var flap in _flaps.Values) answer.Line($"[grey]{Markup.Escape(flap.Describe())}[/]");
     }
 
     // The one node named in the arguments of /kill or /restart, or null after saying what is wrong.
@@ -397,6 +527,7 @@ internal sealed class ClusterSession
     private async Task<bool> QuitAsync()
     {
         await _oneCommandAtATime.WaitAsync(); // a command of the page in progress ends first; later ones are refused
+        StopFlaps(); // before the heal below: no turn of a flap comes after it
         _oneCommandAtATime.Release();
         var live = _nodes.Where(n => n.IsRunning).ToList();
         bool settled = false;

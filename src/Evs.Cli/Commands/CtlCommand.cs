@@ -3,6 +3,7 @@
 //
 //     evs ctl NODE status [--json]              the node's status, one line (or the JSON answer)
 //     evs ctl NODE block p4 p5                  drop traffic to and from p4 and p5
+//     evs ctl NODE block p4 in | out            drop only what p4 sends NODE | what NODE sends p4
 //     evs ctl NODE isolate | heal               drop all traffic | let it all through again
 //     evs ctl NODE send [--service safe] TEXT   send TEXT (agreed unless --service says otherwise)
 //     evs ctl NODE quit                         stop the node (it leaves: the others see it fail)

@@ -1,7 +1,8 @@
 // `evs node`: one process of an extended virtual synchrony group on a real network, in the
 // foreground (issue "The real network", item 5). What is typed is sent; what is delivered, and
 // every configuration change, is printed; /block, /isolate and /heal partition the network for a
-// class without pulling cables; a control socket lets `evs ctl` and `evs cluster` do the same.
+// class without pulling cables (/block P in and /block P out cut one direction only, as a
+// half-broken link does); a control socket lets `evs ctl` and `evs cluster` do the same.
 using System.CommandLine;
 using System.Net;
 using Evs.Cli.Network;

@@ -3,12 +3,15 @@
 // One parser for all three doors, so a command means the same wherever it is typed.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
+using Evs.Runtime;
 
 namespace Evs.Cli.Network;
 
 /// <summary>
 /// A request to a running node. The line forms (<see cref="Line"/>, parsed by <see cref="Parse"/>):
-/// <c>status</c>, <c>isolate</c>, <c>block P...</c> (peers separated by spaces or commas),
+/// <c>status</c>, <c>isolate</c>, <c>block P... [in|out|both]</c> (peers separated by spaces or
+/// commas; the direction last: <c>in</c> drops what they send here, <c>out</c> what is sent to them,
+/// <c>both</c>, the default, both),
 /// <c>heal</c>, <c>send [--service causal|agreed|safe] TEXT</c> (TEXT is the rest of the line,
 /// spaces kept; the service is agreed unless given), <c>quit</c>, <c>end</c> and <c>events</c>
 /// (a stream, see <see cref="ControlServer"/>).
@@ -16,7 +19,7 @@ namespace Evs.Cli.Network;
 internal abstract record ControlRequest
 {
     /// <summary>The commands, for help and error messages.</summary>
-    public const string Usage = "status | isolate | block P... | heal | send [--service causal|agreed|safe] TEXT | quit | end | events";
+    public const string Usage = "status | isolate | block P... [in|out|both] | heal | send [--service causal|agreed|safe] TEXT | quit | end | events";
 
     /// <summary>The request as one line of the protocol.</summary>
     public abstract string Line { get; }
@@ -33,10 +36,10 @@ internal abstract record ControlRequest
         public override string Line => "isolate";
     }
 
-    /// <summary>Drop every datagram to and from <paramref name="Peers"/>.</summary>
-    public sealed record Block(ImmutableArray<ProcessId> Peers) : ControlRequest
+    /// <summary>Drop the datagrams of <paramref name="Peers"/> in <paramref name="Direction"/> (in: what they send; out: what is sent to them).</summary>
+    public sealed record Block(ImmutableArray<ProcessId> Peers, TrafficDirection Direction = TrafficDirection.Both) : ControlRequest
     {
-        public override string Line => $"block {string.Join(' ', Peers)}";
+        public override string Line => Direction == TrafficDirection.Both ? $"block {string.Join(' ', Peers)}" : $"block {string.Join(' ', Peers)} {Direction.ToName()}";
     }
 
     /// <summary>Undo every block and isolate.</summary>
@@ -99,11 +102,20 @@ internal abstract record ControlRequest
     private static ControlRequest NoArguments(ControlRequest request, string rest) =>
         rest.Length == 0 ? request : throw new FormatException($"\"{request.Line}\" takes no arguments (given: {rest})");
 
+    // The peers, then the direction if one is given: the last word, and only there.
     private static Block ParseBlock(string rest)
     {
-        var names = rest.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
-        if (names.Length == 0) throw new FormatException("block needs the peers to cut off: block P...");
-        return new Block([.. names.Select(n => NodeArguments.Process(n, "peer")).Distinct()]);
+        var words = rest.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries);
+        var direction = TrafficDirection.Both;
+        if (words.Length > 0 && TrafficDirectionNames.TryParse(words[^1], out var last))
+        {
+            direction = last;
+            words = words[..^1];
+        }
+        if (words.FirstOrDefault(w => TrafficDirectionNames.TryParse(w, out _)) is { } misplaced)
+            throw new FormatException($"\"{misplaced}\" is a direction: it comes once, after the peers: block P... [in|out|both]");
+        if (words.Length == 0) throw new FormatException("block needs the peers to cut off: block P... [in|out|both]");
+        return new Block([.. words.Select(n => NodeArguments.Process(n, "peer")).Distinct()], direction);
     }
 
     private static Send ParseSend(string rest)

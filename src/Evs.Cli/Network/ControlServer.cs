@@ -5,7 +5,7 @@
 // The line protocol (UTF-8, lines end with '\n'). A client connects and sends ONE request line,
 // the words of ControlRequest:
 //
-//     status | isolate | block P... | heal | send [--service causal|agreed|safe] TEXT | quit | end | events
+//     status | isolate | block P... [in|out|both] | heal | send [--service causal|agreed|safe] TEXT | quit | end | events
 //
 // and the node answers with ONE line of JSON, then closes the connection:
 //

@@ -37,8 +37,8 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
                 return new ControlReply(true, $"{node.Id} is isolated: every datagram to and from anyone is dropped; {Waiting($"{node.Id} and the others notice")}");
             case ControlRequest.Block block:
                 if (UnknownPeer(block) is { } refusal) return new ControlReply(false, refusal);
-                node.Block([.. block.Peers]);
-                return new ControlReply(true, $"{node.Id} blocks {string.Join(", ", block.Peers)}: now cut off from {string.Join(", ", node.Host.Traffic.Blocked.Order())}; {Waiting("the two sides notice")}");
+                node.Block(block.Direction, [.. block.Peers]);
+                return new ControlReply(true, $"{node.Id} blocks {string.Join(", ", block.Peers)}{OneWay(block)}: now cut off from {Cuts()}; {Waiting("the two sides notice")}");
             case ControlRequest.Heal:
                 node.Heal();
                 return new ControlReply(true, $"{node.Id} is healed: every datagram passes");
@@ -57,6 +57,22 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
         }
     }
 
+    // What a one-way block drops, in words; nothing for a block both ways.
+    private string OneWay(ControlRequest.Block block)
+    {
+        var peers = string.Join(", ", block.Peers);
+        var send = block.Peers.Length == 1 ? "sends" : "send";
+        return block.Direction switch
+        {
+            TrafficDirection.In => $" in (what {peers} {send} {node.Id} is dropped; what {node.Id} sends {peers} passes)",
+            TrafficDirection.Out => $" out (what {node.Id} sends {peers} is dropped; what {peers} {send} {node.Id} passes)",
+            _ => "",
+        };
+    }
+
+    // Every peer cut off, with its direction when it is one way only: "p3, p4 in".
+    private string Cuts() => string.Join(", ", node.Host.Traffic.Blocked.Select(cut => TrafficDirectionNames.Cut(cut.Key, cut.Value)));
+
     // What the node and the ones cut off from it wait for before their configurations change.
     private string Waiting(string who) => MembershipWait.Sentence(who, node.Host.Options.Membership);
 
@@ -72,7 +88,9 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
         var unknown = block.Peers.Where(p => !known.Contains(p)).ToList();
         if (unknown.Count == 0) return null;
         var knownText = known.Count == 0 ? "it knows no peer yet" : $"it knows {string.Join(", ", known)}";
-        return $"unknown peer {string.Join(", ", unknown)}: {knownText}; nothing was blocked";
+        // "block p3 sideways" reads as two peers: say what a direction may be, in case one was meant.
+        var direction = block.Peers.Length > 1 && unknown.Contains(block.Peers[^1]) ? " (a direction, after the peers, is in, out or both)" : "";
+        return $"unknown peer {string.Join(", ", unknown)}: {knownText}; nothing was blocked{direction}";
     }
 
     private async Task<ControlReply> SendAsync(ControlRequest.Send send, CancellationToken cancellationToken)

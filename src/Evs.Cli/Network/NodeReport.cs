@@ -27,7 +27,7 @@ namespace Evs.Cli.Network;
 /// <param name="Datagrams">The transport's counters.</param>
 /// <param name="Dropped">Datagrams dropped, by reason.</param>
 /// <param name="Isolated">Whether traffic to and from everyone is cut.</param>
-/// <param name="Blocked">The peers cut off one by one.</param>
+/// <param name="Blocked">The peers cut off one by one, as block names them: <c>p3</c> (both ways), <c>p3 in</c> (what p3 sends is dropped), <c>p3 out</c> (what is sent to p3 is).</param>
 /// <param name="TokenHolds">How often an idle token was held.</param>
 internal sealed record NodeReport(
     string Id,
@@ -74,7 +74,7 @@ internal sealed record NodeReport(
                 wire.Replayed, wire.Stale, wire.Misaddressed, host.Senders.Refused,
                 status.Drops?.OutOfBounds ?? 0, status.Drops?.Misaddressed ?? 0, status.Drops?.StaleJoins ?? 0, status.Drops?.DroppedRequests ?? 0),
             host.Traffic.IsIsolated,
-            [.. host.Traffic.Blocked.Select(p => p.Name).Order(StringComparer.Ordinal)],
+            [.. host.Traffic.Blocked.Select(cut => TrafficDirectionNames.Cut(cut.Key, cut.Value))],
             status.Counters?.TokenHolds ?? 0);
     }
 
@@ -100,7 +100,7 @@ internal sealed record NodeReport(
     /// <summary>" primary", " not primary", or nothing when no primary component algorithm runs.</summary>
     public string PrimaryText => Primary switch { true => " primary", false => " not primary", null => "" };
 
-    /// <summary>What is cut: "isolated", "blocks p3, p4", or "nothing".</summary>
+    /// <summary>What is cut: "isolated", "blocks p3, p4 in", or "nothing".</summary>
     public string CutText => Isolated ? "isolated" : Blocked.IsEmpty ? "nothing" : $"blocks {string.Join(", ", Blocked)}";
 }
 

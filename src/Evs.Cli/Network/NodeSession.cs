@@ -23,7 +23,9 @@ namespace Evs.Cli.Network;
 internal sealed class NodeSession
 {
     private const string Help =
-        "Type a line to send it. /safe, /agreed, /causal switch the delivery service; /status; /block P... and /isolate cut traffic, /heal restores it; /quit stops (so does Ctrl-C or the end of input).";
+        "Type a line to send it. /safe, /agreed, /causal switch the delivery service; /status; "
+        + "/block P... cuts traffic to and from peers (/block P... in: only what they send; /block P... out: only what is sent to them), "
+        + "/isolate cuts it all, /heal restores it; /quit stops (so does Ctrl-C or the end of input).";
 
     private readonly EvsNode _node;
     private readonly NodeConsole _console;
