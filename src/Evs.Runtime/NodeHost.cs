@@ -683,7 +683,8 @@ public sealed class NodeHost : IAsyncDisposable
             node.Regular?.DeliveredUpTo ?? 0, node.Regular?.HighestSeen ?? 0, node.Counters, node.Drops, _delivered, _deliveredInConfiguration);
     }
 
-    private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+    // The trace's timestamps are wall-clock time (for people and plots); no timer reads them.
+    private double NowMs() => WallClock.UnixMs(_time);
 
     private void ThrowIfEnded()
     {
