@@ -76,7 +76,7 @@ public sealed class UdpMulticastTransport : ITransport
                 _configured.Add(peer);
             }
 
-        _unicast = UdpSockets.Bound(bind);
+        _unicast = UdpSockets.Bound(bind, self);
         try
         {
             _unicast.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, bind.Address.GetAddressBytes());
