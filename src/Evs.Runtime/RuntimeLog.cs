@@ -50,7 +50,7 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops packets from {Sender} (first from {Source}): not a process of the configuration (the peer list, or --members with multicast); each further one is only counted ({Count} so far)")]
     public static partial void UnknownSender(ILogger logger, ProcessId process, ProcessId sender, IPEndPoint source, long count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Peer} at {Source}: they fail authentication with this node's key, so {Peer} has another key (or someone forges its datagrams); further ones are only counted ({Count} so far)")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Peer} at {Source}: they fail authentication with this node's key: {Peer}'s key differs from this node's (or someone forges its datagrams); further ones are only counted ({Count} so far)")]
     public static partial void OtherKey(ILogger logger, ProcessId process, string peer, IPEndPoint source, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Peer} at {Source}: they are sealed with security {Theirs}, this node's is {Ours}: every node of a cluster needs the same key and security; further ones are only counted ({Count} so far)")]

@@ -78,7 +78,7 @@ public sealed class BadPeerTests(ITestOutputHelper output) : IDisposable
 
         await Logged(cluster, "Error: p3: the datagrams of every peer (p1, p2) fail authentication and not one has passed: this node's key differs from theirs. "
             + "Give it the cluster's key file (the one evs keygen wrote, copied to every node) and restart it");
-        await AssertNamedAndCountedAsync(cluster, "they fail authentication with this node's key, so p3 has another key (or someone forges its datagrams)",
+        await AssertNamedAndCountedAsync(cluster, "they fail authentication with this node's key: p3's key differs from this node's (or someone forges its datagrams)",
             p => p.Unauthenticated, host => host.WireCounters.Unauthenticated);
         await EndWithoutP3Async(cluster);
     }
