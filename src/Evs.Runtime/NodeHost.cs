@@ -97,6 +97,7 @@ public sealed class NodeHost : IAsyncDisposable
     private PacketDrops _drops = new();
     private readonly HashSet<(ProcessId Sender, string Kind, string Why)> _claimsLogged = [];
     private readonly HashSet<System.Net.IPEndPoint> _impostorsLogged = [];
+    private readonly HashSet<(System.Net.IPEndPoint Source, ProcessId Claimed)> _secondsLogged = [];
     private readonly HashSet<(ProcessId Sender, ProcessId Named)> _strangersLogged = [];
     private readonly List<OutgoingDatagram> _outgoing = [];
     private int _sendsQueued;
@@ -500,6 +501,7 @@ public sealed class NodeHost : IAsyncDisposable
             RuntimeLog.BlockedIn(_logger, Id, datagram.Source, datagram.Peer?.Name ?? "unknown", Traffic.DroppedIn);
             return;
         }
+        if (datagram.Peer is null && IsSecondProcess(datagram)) return;
         var packets = _wire.Decode(datagram.Bytes.Span);
         if (_wire.LastDrop is { } drop)
         {
@@ -539,6 +541,22 @@ public sealed class NodeHost : IAsyncDisposable
             }
             Arrive(packet);
         }
+    }
+
+    // A datagram from an address no peer is known at, whose header names a member of this
+    // process's configuration known at another address: a second process with that member's
+    // identifier (over multicast, where peers are learned), not the member restarted elsewhere
+    // (which leaves the configuration first: its token stops). It is dropped before it is decoded,
+    // so that its newer incarnation does not make the live member's datagrams stale; counted as
+    // from a wrong source, and told once per address and identifier.
+    private bool IsSecondProcess(ReceivedDatagram datagram)
+    {
+        if (DatagramHeader.Glimpse(datagram.Bytes.Span).Sender is not { } claimed || claimed == Id) return false;
+        if (_lastRegular?.Members.Contains(claimed) != true || _transport.AddressOf(claimed) is not { } live || live.Equals(datagram.Source)) return false;
+        long count = _transport.Counters.CountWrongSource();
+        if (_secondsLogged.Count < SenderPolicy.MaxLogged && _secondsLogged.Add((datagram.Source, claimed)))
+            RuntimeLog.SecondProcess(_logger, Id, datagram.Source, claimed, live, count);
+        return true;
     }
 
     // A join names every process its sender counts in the membership; one that this node's

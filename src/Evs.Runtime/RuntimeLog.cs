@@ -83,6 +83,9 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} has heard nothing from its peers ({Peers}) in the {Seconds:0.#} s since it started: none of them runs, or they send to another address than {Address} (does their peer list put {Process} there? does another process run as {Process} at the address they know?), or a firewall drops the datagrams")]
     public static partial void HearsNothing(ILogger logger, ProcessId process, string peers, double seconds, IPEndPoint address);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Source} that say they are {Peer}'s, while {Peer} runs at {Live}: a second process runs as {Peer} (two processes with one identifier break the protocol: stop the one started last), or someone sends copies of {Peer}'s datagrams from there; further ones are only counted ({Count} from wrong sources so far)")]
+    public static partial void SecondProcess(ILogger logger, ProcessId process, IPEndPoint source, ProcessId peer, IPEndPoint live, long count);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: {Sender} counts {Named} in its membership, but this node's peer list ({Peers}) does not name {Named}: the peer lists differ between the nodes, so that this node never hears {Named} nor sends to it; give every node the same list")]
     public static partial void PeerListsDiffer(ILogger logger, ProcessId process, ProcessId sender, ProcessId named, string peers);
 

@@ -188,6 +188,9 @@ public sealed class UdpMulticastTransport : ITransport
     }
 
     /// <inheritdoc/>
+    public IPEndPoint? AddressOf(ProcessId peer) => _peers.GetValueOrDefault(peer);
+
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

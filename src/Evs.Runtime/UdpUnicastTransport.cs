@@ -153,6 +153,9 @@ public sealed class UdpUnicastTransport : ITransport
     }
 
     /// <inheritdoc/>
+    public IPEndPoint? AddressOf(ProcessId peer) => _peers.GetValueOrDefault(peer);
+
+    /// <inheritdoc/>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

@@ -163,6 +163,43 @@ public sealed class BadPeerTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Over_multicast_a_second_p2_is_refused_before_its_datagrams_are_read_both_p2s_say_so_and_the_live_p2_keeps_its_ring()
+    {
+        var group = UdpClusterTests.UnusedGroup();
+        await using var cluster = new RuntimeCluster(3, output, (_, options) => options with
+        {
+            Peers = new Dictionary<ProcessId, IPEndPoint>(),
+            Bind = options.Peers[options.Id],
+            Multicast = new MulticastGroup(group, TimeToLive: 0),
+            Membership = RuntimeCluster.SteadyMembership,
+        });
+        await cluster.StartAllAsync();
+        await cluster.WaitForRingAsync(P1, P2, P3);
+        var ring = await RingOf(cluster, P1);
+
+        // Peers are learned as they are heard: a second p2 in the group, at another address, would
+        // take the live p2's place (its newer incarnation making the live one's datagrams stale).
+        var elsewhere = new IPEndPoint(IPAddress.Loopback, RuntimeCluster.FreeLoopbackPorts(1)[0]);
+        await using (var second = await EvsNode.StartAsync(SecondP2(cluster, elsewhere), cluster.Loggers))
+        {
+            foreach (var p in new[] { P1, P3 })
+                await Logged(cluster, $"Warning: {p} drops datagrams from {elsewhere} that say they are p2's, while p2 runs at {cluster.Addresses[P2]}: a second process runs as p2");
+            // Each p2 hears the other's broadcasts (the live one's, once it sends) and says so.
+            int sent = await SendFromEachAsync(cluster, [P1, P2, P3], "meanwhile");
+            foreach (var p in cluster.Ids) await cluster.WaitForDeliveriesAsync(p, sent);
+            foreach (var from in new[] { elsewhere, cluster.Addresses[P2] })
+                await Logged(cluster, $"Warning: p2 receives datagrams from {from} that say they are p2's: another process runs with this node's identifier there");
+            await Task.Delay(TimeSpan.FromMilliseconds(2 * RuntimeCluster.SteadyMembership.TokenLossTimeoutMs));
+            foreach (var p in cluster.Ids) Assert.Equal(ring, await RingOf(cluster, p));
+            Assert.All([P1, P3], p => Assert.True(cluster[p].Host.Transport.Counters.WrongSource > 0, $"{p} counts the second p2's datagrams"));
+            Assert.All([P1, P3], p => Assert.Equal(0, cluster[p].Host.WireCounters.Stale));
+            Assert.Equal(["p2"], (await second.GetStatusAsync()).Configuration!.Members.Select(m => m.Name));
+        }
+        await cluster.StopQuiescentAsync();
+        cluster.CheckTraces();
+    }
+
+    [Fact]
     public async Task A_node_whose_peer_list_leaves_out_p2_says_that_the_lists_differ_and_no_specification_is_violated()
     {
         // p1 and p2 know all three; p3's list has p1 only.
