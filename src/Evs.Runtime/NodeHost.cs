@@ -43,6 +43,11 @@ namespace Evs.Runtime;
 /// on Linux); a received datagram's buffer goes back to the transport once it is decoded.</item>
 /// <item><b>Senders.</b> A packet from a process outside <see cref="EvsNodeOptions.AcceptedSenders"/>
 /// is dropped before the node sees it, counted in <see cref="Senders"/>, and logged once per identifier.</item>
+/// <item><b>Bad peers.</b> A peer configured differently (another key, cluster name or wire
+/// version) is named in the log once and counted per peer (<see cref="Mismatches"/>); over
+/// multicast, a second process with a member's identifier is dropped before its datagrams are
+/// decoded; a join naming a process outside the configuration, and a process that hears nothing
+/// at all, are told (docs/BAD-PEERS.md).</item>
 /// <item><b>Traffic cuts.</b> <see cref="Traffic"/> drops datagrams to blocked peers after encoding
 /// and from them before decoding (and a decoded packet from a blocked sender that the transport
 /// could not name); a broadcast with a cut in force goes peer by peer to those not cut off.</item>
