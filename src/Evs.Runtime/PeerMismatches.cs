@@ -39,6 +39,7 @@ public sealed class PeerMismatches
     private readonly Lock _counting = new();
     private readonly Dictionary<string, Counts> _counts = [];
     private readonly HashSet<(string Peer, WireDrop Drop, string Detail)> _told = [];
+    private readonly HashSet<string> _toldPeers = [];
     private readonly HashSet<WireDrop> _concluded = [];
     private bool _anyPassed;
 
@@ -66,7 +67,7 @@ public sealed class PeerMismatches
     public static bool IsMismatch(WireDrop drop) => drop is WireDrop.Unauthenticated or WireDrop.OtherCluster or WireDrop.WrongVersion;
 
     /// <summary>Whether <see cref="Passed"/> has anything to do: nothing has passed yet, or a peer's mismatch was told.</summary>
-    public bool Watching => !_anyPassed || _told.Count > 0;
+    public bool Watching => !_anyPassed || _toldPeers.Count > 0;
 
     /// <summary>The peers whose datagrams were dropped as a mismatch, with their counts, by name.</summary>
     public IReadOnlyList<MismatchedPeer> Peers
@@ -103,7 +104,11 @@ public sealed class PeerMismatches
                 _ => ++counts.WrongVersion,
             };
             (counts.Last, counts.Detail) = (drop, detail);
-            if (_told.Count < MaxPeers && _told.Add((name, drop, detail))) Tell(drop, who?.Name ?? "a process", source, glimpse, count);
+            if (_told.Count < MaxPeers && _told.Add((name, drop, detail)))
+            {
+                _toldPeers.Add(name);
+                Tell(drop, who?.Name ?? "a process", source, glimpse, count);
+            }
         }
         if (!_anyPassed) Conclude(drop);
     }
@@ -112,7 +117,7 @@ public sealed class PeerMismatches
     public void Passed(ProcessId? peer)
     {
         _anyPassed = true;
-        if (peer is { } p) _told.RemoveWhere(t => t.Peer == p.Name);
+        if (peer is { } p && _toldPeers.Remove(p.Name)) _told.RemoveWhere(t => t.Peer == p.Name);
     }
 
     // What differs, as a word that tells one mismatch from another of the same kind.
