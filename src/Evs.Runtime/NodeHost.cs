@@ -2,6 +2,7 @@
 // simulator. Where the simulator has a virtual clock and a network model, this has real timers,
 // a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
 // and is only ever called from one event loop, one input at a time.
+using System.Net;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
@@ -101,8 +102,8 @@ public sealed class NodeHost : IAsyncDisposable
     private long _delivered, _deliveredInConfiguration;
     private PacketDrops _drops = new();
     private readonly HashSet<(ProcessId Sender, string Kind, string Why)> _claimsLogged = [];
-    private readonly HashSet<System.Net.IPEndPoint> _impostorsLogged = [];
-    private readonly HashSet<(System.Net.IPEndPoint Source, ProcessId Claimed)> _secondsLogged = [];
+    private readonly HashSet<IPEndPoint> _impostorsLogged = [];
+    private readonly HashSet<(IPEndPoint Source, ProcessId Claimed)> _secondsLogged = [];
     private readonly HashSet<(ProcessId Sender, ProcessId Named)> _strangersLogged = [];
     private readonly List<OutgoingDatagram> _outgoing = [];
     private int _sendsQueued;
