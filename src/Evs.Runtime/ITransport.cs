@@ -73,6 +73,9 @@ public interface ITransport : IAsyncDisposable
     /// learns its peers (multicast) records an unconfigured peer's address and says yes.
     /// </summary>
     bool Learn(ProcessId peer, IPEndPoint source);
+
+    /// <summary>The address <paramref name="peer"/> is known at now (configured or learned), or null.</summary>
+    IPEndPoint? AddressOf(ProcessId peer);
 }
 
 /// <summary>What a transport did, for an operator; safe to read from any thread while it runs.</summary>

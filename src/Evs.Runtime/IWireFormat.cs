@@ -26,6 +26,34 @@ public interface IWireFormat
 
     /// <summary>What was dropped, and why.</summary>
     WireCounters Counters { get; }
+
+    /// <summary>Why the datagram <see cref="Decode"/> read last was dropped, or null when it was accepted (or none was read).</summary>
+    WireDrop? LastDrop { get; }
+}
+
+/// <summary>Why <see cref="IWireFormat.Decode"/> dropped a datagram: one reason each, the first check it failed (docs/WIRE.md, "What is dropped, and when").</summary>
+public enum WireDrop
+{
+    /// <summary>Too short, truncated, bad lengths, unknown packet kind, fields that do not parse.</summary>
+    Malformed = 0,
+
+    /// <summary>Failed authentication (another key or security mode, tampered bytes).</summary>
+    Unauthenticated = 1,
+
+    /// <summary>Another wire version, or not this format at all.</summary>
+    WrongVersion = 2,
+
+    /// <summary>Another cluster's name.</summary>
+    OtherCluster = 3,
+
+    /// <summary>Addressed to another process.</summary>
+    Misaddressed = 4,
+
+    /// <summary>Accepted before.</summary>
+    Replayed = 5,
+
+    /// <summary>Of an earlier run of its sender, or older than the window.</summary>
+    Stale = 6,
 }
 
 /// <summary>Datagrams dropped by <see cref="IWireFormat.Decode"/>, by reason; a count a node shows its operator.</summary>

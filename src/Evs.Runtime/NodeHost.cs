@@ -2,6 +2,7 @@
 // simulator. Where the simulator has a virtual clock and a network model, this has real timers,
 // a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
 // and is only ever called from one event loop, one input at a time.
+using System.Net;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
@@ -10,6 +11,7 @@ using Evs.Reference.PrimaryComponent;
 using Evs.Reference.Storage;
 using Evs.Reference.Tracing;
 using Evs.Runtime.Storage;
+using Evs.Runtime.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -42,6 +44,11 @@ namespace Evs.Runtime;
 /// on Linux); a received datagram's buffer goes back to the transport once it is decoded.</item>
 /// <item><b>Senders.</b> A packet from a process outside <see cref="EvsNodeOptions.AcceptedSenders"/>
 /// is dropped before the node sees it, counted in <see cref="Senders"/>, and logged once per identifier.</item>
+/// <item><b>Bad peers.</b> A peer configured differently (another key, cluster name or wire
+/// version) is named in the log once and counted per peer (<see cref="Mismatches"/>); over
+/// multicast, a second process with a member's identifier is dropped before its datagrams are
+/// decoded; a join naming a process outside the configuration, and a process that hears nothing
+/// at all, are told (docs/BAD-PEERS.md).</item>
 /// <item><b>Traffic cuts.</b> <see cref="Traffic"/> drops datagrams to blocked peers after encoding
 /// and from them before decoding (and a decoded packet from a blocked sender that the transport
 /// could not name); a broadcast with a cut in force goes peer by peer to those not cut off.</item>
@@ -68,6 +75,7 @@ public sealed class NodeHost : IAsyncDisposable
     private sealed record TimerFired(TimerKind Timer, long Generation) : Input;
     private sealed record SendMessage(byte[] Payload, DeliveryService Service) : Input;
     private sealed record StatusAsked(TaskCompletionSource<NodeStatus> Reply) : Input;
+    private sealed record SilenceCheck(long Generation) : Input;
 
     private readonly EvsNodeOptions _options;
     private readonly ITransport _transport;
@@ -79,6 +87,7 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly TaskCompletionSource<NodeStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
+    private readonly GenerationTimer _silence;
     private readonly SemaphoreSlim _sendSlots;
     private readonly EventPublisher _events;
     private readonly StoreLock _storeLock;
@@ -93,6 +102,9 @@ public sealed class NodeHost : IAsyncDisposable
     private long _delivered, _deliveredInConfiguration;
     private PacketDrops _drops = new();
     private readonly HashSet<(ProcessId Sender, string Kind, string Why)> _claimsLogged = [];
+    private readonly HashSet<IPEndPoint> _impostorsLogged = [];
+    private readonly HashSet<(IPEndPoint Source, ProcessId Claimed)> _secondsLogged = [];
+    private readonly HashSet<(ProcessId Sender, ProcessId Named)> _strangersLogged = [];
     private readonly List<OutgoingDatagram> _outgoing = [];
     private int _sendsQueued;
     private int _stopping;
@@ -112,6 +124,7 @@ public sealed class NodeHost : IAsyncDisposable
         _events = new EventPublisher(ex => RuntimeLog.HandlerFailed(_logger, options.Id, ex));
         Id = options.Id;
         Senders = new SenderPolicy(options.AcceptedSenders);
+        Mismatches = new PeerMismatches(options.Id, options.ClusterName, options.KeyFile is null ? WireSecurityMode.None : options.Security, options.Peers.Keys, _logger);
         _storage = new FileStableStorage(options.Store, options.SyncStableStorage);
         _stored = _storage.Load(options.NewIdentity);
         _earlierRun = _stored is null ? EarlierRun(options, _storage) : null;
@@ -123,6 +136,7 @@ public sealed class NodeHost : IAsyncDisposable
         _vs = options.VirtualSynchrony ? new VirtualSynchronyDriver(options.Id, options.VsTracePath) : null;
         foreach (var kind in Enum.GetValues<TimerKind>())
             _timers[kind] = new GenerationTimer(_time, generation => _inputs.Post(new TimerFired(kind, generation)));
+        _silence = new GenerationTimer(_time, generation => _inputs.Post(new SilenceCheck(generation)));
         _sendSlots = new SemaphoreSlim(options.MaxPendingSends, options.MaxPendingSends);
     }
 
@@ -203,6 +217,9 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>The processes whose packets are accepted, and how many packets were refused.</summary>
     public SenderPolicy Senders { get; }
+
+    /// <summary>The peers whose datagrams are dropped because they are configured differently (key, cluster name, wire version), with counts.</summary>
+    public PeerMismatches Mismatches { get; }
 
     /// <summary>The trace file, or null when none is written.</summary>
     public string? TracePath => _trace?.Path;
@@ -335,6 +352,7 @@ public sealed class NodeHost : IAsyncDisposable
             await _transport.DisposeAsync().ConfigureAwait(false);
             (_wire as IDisposable)?.Dispose();
             foreach (var timer in _timers.Values) timer.Dispose();
+            _silence.Dispose();
             if (traceFail) TraceFail();
             _crashed = !traceFail && !ending;
             if (_crashed) _trace?.Abandon();
@@ -405,6 +423,11 @@ public sealed class NodeHost : IAsyncDisposable
             case StatusAsked asked:
                 asked.Reply.TrySetResult(Status(running: true));
                 break;
+            case SilenceCheck check when _silence.Expire(check.Generation):
+                TellSilence();
+                break;
+            case SilenceCheck:
+                break;
         }
     }
 
@@ -414,6 +437,7 @@ public sealed class NodeHost : IAsyncDisposable
     {
         var address = _transport.LocalEndPoint;
         var traced = _trace?.OpenConfiguration;
+        if (_options.Peers.Keys.Any(p => p != Id)) _silence.Start(SilenceMs);
         if (_vs is not null) _events.Publish([_vs.Begin(_stored?.Primary, NowMs())]);
         if (_stored is null)
         {
@@ -433,6 +457,22 @@ public sealed class NodeHost : IAsyncDisposable
         }
         RuntimeLog.Restart(_logger, Id, address, _stored.LastConfiguration?.Name ?? "no configuration");
         Handle(new Restart(_stored));
+    }
+
+    // How long a process waits for a first datagram from anyone before it says it hears nothing:
+    // twice a first membership's worth of waiting (the token loss and consensus timeouts).
+    private double SilenceMs => 2 * (_options.Membership.TokenLossTimeoutMs + _options.Membership.ConsensusTimeoutMs);
+
+    // Nothing at all has arrived since the start: the peers are down, or do not send to this
+    // process's address (their peer lists put it elsewhere, or another process runs with its
+    // identifier at the address they know), or a firewall drops the datagrams. Told once; a
+    // peer configured differently sends datagrams, and PeerMismatches tells that.
+    private void TellSilence()
+    {
+        var counters = _transport.Counters;
+        if (counters.Received + counters.UnknownSource + counters.OwnEcho > 0) return;
+        var peers = string.Join(", ", _options.Peers.Keys.Where(p => p != Id).Order());
+        RuntimeLog.HearsNothing(_logger, Id, peers, SilenceMs / 1000, _transport.LocalEndPoint);
     }
 
     // fail_p(c) for the configuration the trace left this process in, when there is one: into the
@@ -467,17 +507,30 @@ public sealed class NodeHost : IAsyncDisposable
             RuntimeLog.BlockedIn(_logger, Id, datagram.Source, datagram.Peer?.Name ?? "unknown", Traffic.DroppedIn);
             return;
         }
-        long droppedBefore = _wire.Counters.Dropped;
+        if (datagram.Peer is null && IsSecondProcess(datagram)) return;
         var packets = _wire.Decode(datagram.Bytes.Span);
-        if (_wire.Counters.Dropped != droppedBefore)
+        if (_wire.LastDrop is { } drop)
         {
             var c = _wire.Counters;
             RuntimeLog.WireDropped(_logger, Id, datagram.Bytes.Length, datagram.Source, c.Malformed, c.Unauthenticated, c.WrongVersion, c.OtherCluster,
                 c.Misaddressed, c.Replayed, c.Stale);
+            if (PeerMismatches.IsMismatch(drop)) Mismatches.Dropped(drop, datagram.Peer, datagram.Source, DatagramHeader.Glimpse(datagram.Bytes.Span));
+        }
+        else if (Mismatches.Watching)
+        {
+            Mismatches.Passed(datagram.Peer ?? DatagramHeader.Glimpse(datagram.Bytes.Span).Sender);
         }
         foreach (var packet in packets)
         {
-            if (packet.Sender == Id) continue; // only an echo of this process's own datagrams, or a copy of one, can say so
+            if (packet.Sender == Id)
+            {
+                // An echo of this process's own datagrams, or a copy of one; or, from another
+                // address than its own, another process that runs with its identifier.
+                if (!datagram.Source.Equals(_transport.LocalEndPoint) && _impostorsLogged.Count < SenderPolicy.MaxLogged && _impostorsLogged.Add(datagram.Source))
+                    RuntimeLog.SameIdentifier(_logger, Id, datagram.Source);
+                continue;
+            }
+            if (packet is JoinMessage join) CompareMembership(join);
             if (!Senders.Accepts(packet.Sender))
             {
                 if (Senders.FirstRefusal(packet.Sender)) RuntimeLog.UnknownSender(_logger, Id, packet.Sender, datagram.Source, Senders.Refused);
@@ -493,6 +546,34 @@ public sealed class NodeHost : IAsyncDisposable
                 if (!_transport.Learn(packet.Sender, datagram.Source)) continue;
             }
             Arrive(packet);
+        }
+    }
+
+    // A datagram from an address no peer is known at, whose header names a member of this
+    // process's configuration known at another address: a second process with that member's
+    // identifier (over multicast, where peers are learned), not the member restarted elsewhere
+    // (which leaves the configuration first: its token stops). It is dropped before it is decoded,
+    // so that its newer incarnation does not make the live member's datagrams stale; counted as
+    // from a wrong source, and told once per address and identifier.
+    private bool IsSecondProcess(ReceivedDatagram datagram)
+    {
+        if (DatagramHeader.Glimpse(datagram.Bytes.Span).Sender is not { } claimed || claimed == Id) return false;
+        if (_lastRegular?.Members.Contains(claimed) != true || _transport.AddressOf(claimed) is not { } live || live.Equals(datagram.Source)) return false;
+        long count = _transport.Counters.CountWrongSource();
+        if (_secondsLogged.Count < SenderPolicy.MaxLogged && _secondsLogged.Add((datagram.Source, claimed)))
+            RuntimeLog.SecondProcess(_logger, Id, datagram.Source, claimed, live, count);
+        return true;
+    }
+
+    // A join names every process its sender counts in the membership; one that this node's
+    // configuration does not name means their peer lists differ: told once per sender and process.
+    private void CompareMembership(JoinMessage join)
+    {
+        if (Senders.Accepted is not { } accepted || !accepted.Contains(join.Sender)) return;
+        foreach (var named in join.ProcSet)
+        {
+            if (accepted.Contains(named) || _strangersLogged.Count >= SenderPolicy.MaxLogged || !_strangersLogged.Add((join.Sender, named))) continue;
+            RuntimeLog.PeerListsDiffer(_logger, Id, join.Sender, named, string.Join(", ", accepted.Where(p => p != Id).Order()));
         }
     }
 
@@ -685,7 +766,8 @@ public sealed class NodeHost : IAsyncDisposable
             node.Regular?.DeliveredUpTo ?? 0, node.Regular?.HighestSeen ?? 0, node.Counters, node.Drops, _delivered, _deliveredInConfiguration);
     }
 
-    private double NowMs() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalMilliseconds;
+    // The trace's timestamps are wall-clock time (for people and plots); no timer reads them.
+    private double NowMs() => WallClock.UnixMs(_time);
 
     private void ThrowIfEnded()
     {

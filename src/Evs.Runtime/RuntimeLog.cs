@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
+using Evs.Runtime.Wire;
 using Microsoft.Extensions.Logging;
 
 namespace Evs.Runtime;
@@ -49,6 +50,45 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops packets from {Sender} (first from {Source}): not a process of the configuration (the peer list, or --members with multicast); each further one is only counted ({Count} so far)")]
     public static partial void UnknownSender(ILogger logger, ProcessId process, ProcessId sender, IPEndPoint source, long count);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Peer} at {Source}: they fail authentication with this node's key: {Peer}'s key differs from this node's (or someone forges its datagrams); further ones are only counted ({Count} so far)")]
+    public static partial void OtherKey(ILogger logger, ProcessId process, string peer, IPEndPoint source, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Peer} at {Source}: they are sealed with security {Theirs}, this node's is {Ours}: every node of a cluster needs the same key and security; further ones are only counted ({Count} so far)")]
+    public static partial void OtherSecurity(ILogger logger, ProcessId process, string peer, IPEndPoint source, WireSecurityMode theirs, WireSecurityMode ours, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Peer} at {Source}: they are of cluster \"{Theirs}\", this node's is \"{Ours}\": every node of a cluster needs the same cluster name (--cluster); further ones are only counted ({Count} so far)")]
+    public static partial void OtherClusterName(ILogger logger, ProcessId process, string peer, IPEndPoint source, string theirs, string ours, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Peer} at {Source}: they are of wire version {Theirs}, this node's is {Ours}: every node needs the same wire version (the same evs release); further ones are only counted ({Count} so far)")]
+    public static partial void OtherWireVersion(ILogger logger, ProcessId process, string peer, IPEndPoint source, byte theirs, byte ours, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Source}: they are not evs datagrams (no EVSW magic), so another program sends to this node's port; further ones are only counted ({Count} so far)")]
+    public static partial void NotEvs(ILogger logger, ProcessId process, IPEndPoint source, long count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: the datagrams of every peer ({Peers}) fail authentication and not one has passed: this node's key differs from theirs. Give it the cluster's key file (the one evs keygen wrote, copied to every node) and restart it")]
+    public static partial void ThisNodesKeyDiffers(ILogger logger, ProcessId process, string peers);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: every peer ({Peers}) seals its datagrams with {Theirs}, this node with security {Ours}, and not one has passed: give this node the cluster's key and security, and restart it")]
+    public static partial void ThisNodesSecurityDiffers(ILogger logger, ProcessId process, string peers, string theirs, WireSecurityMode ours);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: every peer ({Peers}) sends datagrams of {Theirs} and not one has passed: this node's cluster name \"{Ours}\" is not theirs. Restart it with theirs (--cluster)")]
+    public static partial void ThisNodesClusterDiffers(ILogger logger, ProcessId process, string peers, string theirs, string ours);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: every peer ({Peers}) speaks wire {Theirs}, this node version {Ours}, and not one datagram has passed: run the evs release they run")]
+    public static partial void ThisNodesVersionDiffers(ILogger logger, ProcessId process, string peers, string theirs, byte ours);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} receives datagrams from {Source} that say they are {Process}'s: another process runs with this node's identifier there (two processes with one identifier break the protocol: stop the one started last), or a key holder forges them; they are dropped")]
+    public static partial void SameIdentifier(ILogger logger, ProcessId process, IPEndPoint source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} has heard nothing from its peers ({Peers}) in the {Seconds:0.#} s since it started: none of them runs, or they send to another address than {Address} (does their peer list put {Process} there? does another process run as {Process} at the address they know?), or a firewall drops the datagrams")]
+    public static partial void HearsNothing(ILogger logger, ProcessId process, string peers, double seconds, IPEndPoint address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Source} that say they are {Peer}'s, while {Peer} runs at {Live}: a second process runs as {Peer} (two processes with one identifier break the protocol: stop the one started last), or someone sends copies of {Peer}'s datagrams from there; further ones are only counted ({Count} from wrong sources so far)")]
+    public static partial void SecondProcess(ILogger logger, ProcessId process, IPEndPoint source, ProcessId peer, IPEndPoint live, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process}: {Sender} counts {Named} in its membership, but this node's peer list ({Peers}) does not name {Named}: the peer lists differ between the nodes, so that this node never hears {Named} nor sends to it; give every node the same list")]
+    public static partial void PeerListsDiffer(ILogger logger, ProcessId process, ProcessId sender, ProcessId named, string peers);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops a {Kind} from {Sender}: it {Why}, which no correct process sends (a buggy or hostile key holder); further ones are only counted ({Count} so far)")]
     public static partial void ClaimDropped(ILogger logger, ProcessId process, string kind, ProcessId sender, string why, long count);
 
@@ -72,6 +112,15 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "drops a datagram from {Address}, which is no configured peer's ({Count} so far)")]
     public static partial void UnknownSource(ILogger logger, IPEndPoint address, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Address} that say they are {Process}'s, this node's own identifier: another process runs as {Process} there (two processes with one identifier break the protocol: stop the one started last); further ones are only counted ({Count} from unknown addresses so far)")]
+    public static partial void OwnIdentifierElsewhere(ILogger logger, ProcessId process, IPEndPoint address, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Address} that say they are {Peer}'s, but this node's peer list puts {Peer} at {Configured}: another process runs as {Peer} there (stop the one started last), or {Peer}'s address differs between the peer lists; further ones are only counted ({Count} from unknown addresses so far)")]
+    public static partial void PeerAtAnotherAddress(ILogger logger, ProcessId process, IPEndPoint address, ProcessId peer, IPEndPoint configured, long count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Process} drops datagrams from {Address} that say they are {Peer}'s, but this node's peer list ({Peers}) does not name {Peer}: the peer lists differ between the nodes; give every node the same list. Further ones are only counted ({Count} from unknown addresses so far)")]
+    public static partial void PeerNotListed(ILogger logger, ProcessId process, IPEndPoint address, ProcessId peer, string peers, long count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "drops a packet from {Address} that names {Peer} as its sender, whose address that is not ({Count} so far)")]
     public static partial void WrongSource(ILogger logger, IPEndPoint address, ProcessId peer, long count);

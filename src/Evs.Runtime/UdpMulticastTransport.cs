@@ -76,7 +76,7 @@ public sealed class UdpMulticastTransport : ITransport
                 _configured.Add(peer);
             }
 
-        _unicast = UdpSockets.Bound(bind);
+        _unicast = UdpSockets.Bound(bind, self);
         try
         {
             _unicast.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, bind.Address.GetAddressBytes());
@@ -186,6 +186,9 @@ public sealed class UdpMulticastTransport : ITransport
         RuntimeLog.PeerLearned(_logger, peer, source);
         return true;
     }
+
+    /// <inheritdoc/>
+    public IPEndPoint? AddressOf(ProcessId peer) => _peers.GetValueOrDefault(peer);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

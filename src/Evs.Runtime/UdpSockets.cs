@@ -2,6 +2,7 @@
 // transports share, so that an error on send is handled (logged, counted, never thrown) in one place.
 using System.Net;
 using System.Net.Sockets;
+using Evs.Reference.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Evs.Runtime;
@@ -13,8 +14,9 @@ internal static class UdpSockets
     // loses fewer of them. The kernel clamps it to its own maximum (net.core.rmem_max).
     private const int SocketBufferBytes = 4 << 20;
 
-    /// <summary>A UDP socket bound to <paramref name="bind"/>, with large buffers.</summary>
-    public static Socket Bound(IPEndPoint bind)
+    /// <summary>A UDP socket bound to <paramref name="bind"/>, with large buffers, for process <paramref name="self"/>.</summary>
+    /// <exception cref="AddressInUseException">Another socket is bound to the address: most likely <paramref name="self"/> runs already.</exception>
+    public static Socket Bound(IPEndPoint bind, ProcessId self)
     {
         var socket = new Socket(bind.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -23,6 +25,11 @@ internal static class UdpSockets
             socket.SendBufferSize = SocketBufferBytes;
             socket.Bind(bind);
             return socket;
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            socket.Dispose();
+            throw new AddressInUseException(bind, self);
         }
         catch
         {
@@ -50,4 +57,21 @@ internal static class UdpSockets
             // The transport is being disposed while the host sends its last outputs: nothing to do.
         }
     }
+}
+
+/// <summary>
+/// The address a process was to bind to is taken. On one machine, where every process of a
+/// cluster has its own port, that is most likely the same process already running, started again
+/// (a second process with one identifier must not run: docs/BAD-PEERS.md); or another program.
+/// A <see cref="SocketException"/>, as any other failure to bind, with a message that says so.
+/// </summary>
+public sealed class AddressInUseException(IPEndPoint address, ProcessId process) : SocketException((int)SocketError.AddressAlreadyInUse)
+{
+    /// <summary>The address that is taken.</summary>
+    public IPEndPoint Address { get; } = address;
+
+    /// <inheritdoc/>
+    public override string Message =>
+        $"{Address} is in use: is {process} running already? A process runs once: a second {process} must not run beside the first. " +
+        $"If {process} is not running, another program holds the port: give {process} another address";
 }

@@ -6,6 +6,7 @@ using System.Collections.Frozen;
 using System.Net;
 using System.Net.Sockets;
 using Evs.Reference.Model;
+using Evs.Runtime.Wire;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -24,7 +25,9 @@ public sealed class UdpUnicastTransport : ITransport
     private readonly Socket _socket;
     private readonly FrozenDictionary<ProcessId, IPEndPoint> _peers;
     private readonly FrozenDictionary<IPEndPoint, ProcessId> _byAddress;
+    private readonly ProcessId _self;
     private readonly ILogger _logger;
+    private readonly HashSet<(IPEndPoint Source, ProcessId Sender)> _told = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly DatagramSender _sender;
     private readonly bool _batchReceives;
@@ -41,6 +44,7 @@ public sealed class UdpUnicastTransport : ITransport
     /// <exception cref="SocketException">The address cannot be bound (in use, not this machine's).</exception>
     public UdpUnicastTransport(ProcessId self, IPEndPoint bind, IReadOnlyDictionary<ProcessId, IPEndPoint> peers, ILogger? logger = null, SystemCallBatching batching = SystemCallBatching.Both)
     {
+        _self = self;
         _logger = logger ?? NullLogger.Instance;
         var others = peers.Where(p => p.Key != self).ToDictionary();
         foreach (var (peer, address) in others)
@@ -51,7 +55,7 @@ public sealed class UdpUnicastTransport : ITransport
             throw new ArgumentException($"peers {string.Join(" and ", duplicate.Select(p => p.Key))} have the same address {duplicate.Key}", nameof(peers));
         _peers = others.ToFrozenDictionary();
         _byAddress = others.ToFrozenDictionary(p => p.Value, p => p.Key);
-        _socket = UdpSockets.Bound(bind);
+        _socket = UdpSockets.Bound(bind, self);
         LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
         _sender = new DatagramSender(_socket, batching.HasFlag(SystemCallBatching.Send), Counters, _logger);
         _batchReceives = batching.HasFlag(SystemCallBatching.Receive);
@@ -75,15 +79,35 @@ public sealed class UdpUnicastTransport : ITransport
             {
                 if (!_byAddress.TryGetValue(source, out var peer))
                 {
-                    bytes.Return();
                     Counters.CountUnknownSource();
-                    RuntimeLog.UnknownSource(_logger, source, Counters.UnknownSource);
+                    TellUnknownSource(bytes.Bytes.Span, source);
+                    bytes.Return();
                     return;
                 }
                 Counters.CountReceived();
                 received(new ReceivedDatagram(bytes, source, peer));
             },
             Counters, _logger, _stop.Token);
+
+    // A datagram from an address that is no configured peer's names its sender in its header
+    // (unauthenticated: anyone can write it, so it only explains the drop): a process of the peer
+    // list at another address, this process's own identifier, or a process the list does not name
+    // says that the peer lists differ between the nodes, or that a second process runs with one
+    // identifier (docs/BAD-PEERS.md). Told once per address and sender; anything else only at Debug.
+    private void TellUnknownSource(ReadOnlySpan<byte> datagram, IPEndPoint source)
+    {
+        long count = Counters.UnknownSource;
+        if (DatagramHeader.Glimpse(datagram).Sender is not { } sender)
+        {
+            RuntimeLog.UnknownSource(_logger, source, count);
+            return;
+        }
+        lock (_told)
+            if (_told.Count >= SenderPolicy.MaxLogged || !_told.Add((source, sender))) return;
+        if (sender == _self) RuntimeLog.OwnIdentifierElsewhere(_logger, _self, source, count);
+        else if (_peers.TryGetValue(sender, out var configured)) RuntimeLog.PeerAtAnotherAddress(_logger, _self, source, sender, configured, count);
+        else RuntimeLog.PeerNotListed(_logger, _self, source, sender, string.Join(", ", _peers.Keys.Order()), count);
+    }
 
     /// <inheritdoc/>
     public void Send(ProcessId peer, ReadOnlySpan<byte> datagram)
@@ -127,6 +151,9 @@ public sealed class UdpUnicastTransport : ITransport
         RuntimeLog.WrongSource(_logger, source, peer, Counters.CountWrongSource());
         return false;
     }
+
+    /// <inheritdoc/>
+    public IPEndPoint? AddressOf(ProcessId peer) => _peers.GetValueOrDefault(peer);
 
     /// <inheritdoc/>
     public async ValueTask DisposeAsync()

@@ -29,6 +29,7 @@ namespace Evs.Cli.Network;
 /// <param name="Isolated">Whether traffic to and from everyone is cut.</param>
 /// <param name="Blocked">The peers cut off one by one, as block names them: <c>p3</c> (both ways), <c>p3 in</c> (what p3 sends is dropped), <c>p3 out</c> (what is sent to p3 is).</param>
 /// <param name="TokenHolds">How often an idle token was held.</param>
+/// <param name="Mismatched">The peers whose datagrams are dropped because they are configured differently (another key or security, cluster name or wire version), with counts (<see cref="PeerMismatches"/>); null from a node that does not report them.</param>
 internal sealed record NodeReport(
     string Id,
     bool Running,
@@ -47,7 +48,8 @@ internal sealed record NodeReport(
     DropCounts Dropped,
     bool Isolated,
     ImmutableArray<string> Blocked,
-    long TokenHolds)
+    long TokenHolds,
+    IReadOnlyList<MismatchedPeer>? Mismatched = null)
 {
     /// <summary>The report of <paramref name="node"/> in state <paramref name="status"/>, with its counters now.</summary>
     public static NodeReport Of(EvsNode node, NodeStatus status)
@@ -75,8 +77,14 @@ internal sealed record NodeReport(
                 status.Drops?.OutOfBounds ?? 0, status.Drops?.Misaddressed ?? 0, status.Drops?.StaleJoins ?? 0, status.Drops?.DroppedRequests ?? 0),
             host.Traffic.IsIsolated,
             [.. host.Traffic.Blocked.Select(cut => TrafficDirectionNames.Cut(cut.Key, cut.Value))],
-            status.Counters?.TokenHolds ?? 0);
+            status.Counters?.TokenHolds ?? 0,
+            host.Mismatches.Peers);
     }
+
+    /// <summary>The peers configured differently, with what was dropped of each: "p3: unauthenticated 12", or "none".</summary>
+    public string MismatchedText =>
+        Mismatched is not { Count: > 0 } peers ? "none" : string.Join("; ", peers.Select(p => $"{p.Peer}: " + string.Join(", ",
+            new[] { ("unauthenticated", p.Unauthenticated), ("other cluster", p.OtherCluster), ("wrong version", p.WrongVersion) }.Where(c => c.Item2 > 0).Select(c => $"{c.Item1} {c.Item2}"))));
 
     /// <summary>The library's status again, for <see cref="NodeStatus.AllQuiescent"/> over processes that each run in an OS process of their own.</summary>
     /// <exception cref="FormatException">A field does not name a state, a process or a ring.</exception>

@@ -23,6 +23,7 @@ internal static class StatusView
         Row("dropped by a cut", $"in {d.CutIn}, out {d.CutOut}");
         Row("refused senders", $"unknown source {d.UnknownSource}, wrong source {d.WrongSource}, unknown sender {d.UnknownSender}");
         Row("refused datagrams", $"malformed {d.Malformed}, unauthenticated {d.Unauthenticated}, wrong version {d.WrongVersion}, other cluster {d.OtherCluster}");
+        Row("peers configured differently", r.MismatchedText);
         Row("copies refused", $"replayed {d.Replayed}, stale {d.Stale}, misaddressed {d.Misaddressed}");
         Row("claims refused", $"out of bounds {d.OutOfBounds}, misaddressed tokens {d.MisaddressedTokens}, stale joins {d.StaleJoins}, dropped requests {d.DroppedRequests}");
         Row("traffic cut", r.CutText);

@@ -249,7 +249,7 @@ public sealed class FileStableStorage : IStableStorage
             using (var stream = new FileStream(MarkerPath, FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 stream.Write(Encoding.UTF8.GetBytes(
-                    $"A stable state was first saved in this directory at {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}. While this file is here, " +
+                    $"A stable state was first saved in this directory at {WallClock.UtcText()}. While this file is here, " +
                     $"a missing {FileName} is a lost state, not a new process: the process refuses to start as new (evs node --help, --new-identity).\n"));
                 stream.Flush(flushToDisk: true);
             }

@@ -32,7 +32,7 @@ public static class IncarnationFile
     public static ulong Advance(string directory, TimeProvider clock)
     {
         var path = Path.Combine(directory, FileName);
-        ulong now = (ulong)Math.Max(1, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        ulong now = (ulong)Math.Max(1, (long)WallClock.UnixMs(clock));
         ulong next = Read(path) is { } stored ? Math.Max(stored + 1, now) : now;
         Write(directory, path, next);
         return next;

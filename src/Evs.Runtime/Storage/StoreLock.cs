@@ -72,7 +72,7 @@ public sealed class StoreLock : IDisposable
         try
         {
             if (OperatingSystem.IsLinux()) Flock(file, full, path);
-            var line = Encoding.UTF8.GetBytes($"pid {Environment.ProcessId}, {holder}, since {DateTime.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\n");
+            var line = Encoding.UTF8.GetBytes($"pid {Environment.ProcessId}, {holder}, since {WallClock.UtcText()}\n");
             file.SetLength(0);
             file.Write(line);
             file.Flush();

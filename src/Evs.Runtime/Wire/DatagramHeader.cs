@@ -20,6 +20,19 @@ public enum DatagramKind : byte
 }
 
 /// <summary>
+/// What a datagram's header says about it before anything of it is believed
+/// (<see cref="DatagramHeader.Glimpse"/>): whether it is of this format at all, its version, and,
+/// when it is of this version, its security mode, cluster name and sender. Anyone can write these
+/// bytes: they name a mismatch for an operator (docs/BAD-PEERS.md), and nothing is decided by them.
+/// </summary>
+/// <param name="IsEvs">Whether the datagram begins with the magic <c>EVSW</c>.</param>
+/// <param name="Version">Its version byte (0 when it is not of this format).</param>
+/// <param name="Security">Its security mode, when of this version and a known mode.</param>
+/// <param name="ClusterName">Its cluster name, printable (control characters shown as '?'), when of this version.</param>
+/// <param name="Sender">Its sender, when of this version and a process identifier.</param>
+public sealed record DatagramGlimpse(bool IsEvs, byte Version, WireSecurityMode? Security, string? ClusterName, ProcessId? Sender);
+
+/// <summary>
 /// The datagram header: magic <c>EVSW</c>, wire version, flags (the <see cref="WireSecurityMode"/>
 /// in bits 0-1, the other bits zero), <see cref="DatagramKind"/>, the cluster name (u8 length, UTF-8),
 /// the <see cref="Sender"/> (u8 length, ASCII), its <see cref="Incarnation"/> and datagram
@@ -88,6 +101,28 @@ public readonly record struct DatagramHeader(
 
     // The length byte at offset at, or a length that puts everything after it past any datagram.
     private static int LengthByte(ReadOnlySpan<byte> datagram, int at) => at < datagram.Length ? datagram[at] : ushort.MaxValue;
+
+    /// <summary>
+    /// What <paramref name="datagram"/>'s header says about it, unauthenticated (<see cref="DatagramGlimpse"/>):
+    /// only the version of a datagram of another version, since its layout may differ.
+    /// </summary>
+    public static DatagramGlimpse Glimpse(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length <= VersionOffset || !datagram[..4].SequenceEqual(Magic)) return new DatagramGlimpse(false, 0, null, null, null);
+        byte version = datagram[VersionOffset];
+        if (version != Version) return new DatagramGlimpse(true, version, null, null, null);
+        var r = new WireReader(datagram);
+        r.Bytes(FlagsOffset);
+        var security = (WireSecurityMode)(r.U8() & SecurityBits);
+        r.U8();
+        var name = r.Bytes(r.U8());
+        string? cluster = r.Failed ? null : Printable(System.Text.Encoding.UTF8.GetString(name));
+        var sender = r.Process();
+        return new DatagramGlimpse(true, version, Enum.IsDefined(security) ? security : null, cluster, r.Failed ? null : sender);
+    }
+
+    // Text from the network, fit for a terminal: no escape sequence or line break of someone else's.
+    private static string Printable(string text) => string.Concat(text.Select(c => char.IsControl(c) ? '?' : c));
 
     /// <summary>Writes the header to <paramref name="w"/>.</summary>
     internal void Write(WireWriter w)

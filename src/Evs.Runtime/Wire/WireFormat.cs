@@ -47,6 +47,9 @@ public sealed class WireFormat : IWireFormat, IDisposable
     /// <summary>Incomplete packets evicted from the reassembly buffer to make room for newer ones.</summary>
     public long EvictedIncomplete => _reassembly.Evicted;
 
+    /// <inheritdoc/>
+    public WireDrop? LastDrop { get; private set; }
+
     /// <summary>Whether the cluster is open: no key, so anyone who can reach the port can speak for any process.</summary>
     public bool IsOpen => _options.Security.Mode == WireSecurityMode.None;
 
@@ -91,16 +94,17 @@ public sealed class WireFormat : IWireFormat, IDisposable
     public IReadOnlyList<Packet> Decode(ReadOnlySpan<byte> datagram)
     {
         var (packets, drop) = Read(datagram);
+        LastDrop = drop;
         switch (drop)
         {
             case null: Accepted++; break;
-            case Drop.Malformed: Counters.Malformed++; break;
-            case Drop.Unauthenticated: Counters.Unauthenticated++; break;
-            case Drop.WrongVersion: Counters.WrongVersion++; break;
-            case Drop.OtherCluster: Counters.OtherCluster++; break;
-            case Drop.Misaddressed: Counters.Misaddressed++; break;
-            case Drop.Replayed: Counters.Replayed++; break;
-            case Drop.Stale: Counters.Stale++; break;
+            case WireDrop.Malformed: Counters.Malformed++; break;
+            case WireDrop.Unauthenticated: Counters.Unauthenticated++; break;
+            case WireDrop.WrongVersion: Counters.WrongVersion++; break;
+            case WireDrop.OtherCluster: Counters.OtherCluster++; break;
+            case WireDrop.Misaddressed: Counters.Misaddressed++; break;
+            case WireDrop.Replayed: Counters.Replayed++; break;
+            case WireDrop.Stale: Counters.Stale++; break;
         }
         return packets;
     }
@@ -108,21 +112,19 @@ public sealed class WireFormat : IWireFormat, IDisposable
     /// <inheritdoc/>
     public void Dispose() => _authentication.Dispose();
 
-    private enum Drop { Malformed, Unauthenticated, WrongVersion, OtherCluster, Misaddressed, Replayed, Stale }
-
     // The checks in the order docs/WIRE.md gives ("What is dropped, and when").
-    private (IReadOnlyList<Packet> Packets, Drop? Drop) Read(ReadOnlySpan<byte> datagram)
+    private (IReadOnlyList<Packet> Packets, WireDrop? Drop) Read(ReadOnlySpan<byte> datagram)
     {
-        if (datagram.Length <= DatagramHeader.VersionOffset) return ([], Drop.Malformed);
-        if (!DatagramHeader.IsThisVersion(datagram)) return ([], Drop.WrongVersion);
-        if (datagram.Length < DatagramHeader.FixedLength) return ([], Drop.Malformed);
-        if (datagram[DatagramHeader.FlagsOffset] != (byte)_authentication.Mode) return ([], Drop.Unauthenticated);
+        if (datagram.Length <= DatagramHeader.VersionOffset) return ([], WireDrop.Malformed);
+        if (!DatagramHeader.IsThisVersion(datagram)) return ([], WireDrop.WrongVersion);
+        if (datagram.Length < DatagramHeader.FixedLength) return ([], WireDrop.Malformed);
+        if (datagram[DatagramHeader.FlagsOffset] != (byte)_authentication.Mode) return ([], WireDrop.Unauthenticated);
         if (DatagramHeader.LengthOf(datagram) is not { } headerLength || _authentication.Open(datagram, headerLength) is not { } content)
-            return ([], Drop.Unauthenticated);
-        if (DatagramHeader.Read(content) is not { } header) return ([], Drop.Malformed);
-        if (!header.ClusterName.AsSpan().SequenceEqual(_cluster)) return ([], Drop.OtherCluster);
-        if (header.BodyLength != content.Length - headerLength) return ([], Drop.Malformed);
-        if (header.Destination is { } destination && destination != _options.Self) return ([], Drop.Misaddressed);
+            return ([], WireDrop.Unauthenticated);
+        if (DatagramHeader.Read(content) is not { } header) return ([], WireDrop.Malformed);
+        if (!header.ClusterName.AsSpan().SequenceEqual(_cluster)) return ([], WireDrop.OtherCluster);
+        if (header.BodyLength != content.Length - headerLength) return ([], WireDrop.Malformed);
+        if (header.Destination is { } destination && destination != _options.Self) return ([], WireDrop.Misaddressed);
         if (Stale(header) is { } stale) return ([], stale);
         var body = content.AsSpan(headerLength);
         var (packets, drop) = header.Kind == DatagramKind.Packets ? Packed(header.Sender, body) : Fragment(header.Sender, body);
@@ -131,20 +133,20 @@ public sealed class WireFormat : IWireFormat, IDisposable
     }
 
     // Why the header's (incarnation, counter) is not new from its sender, or null when it is.
-    private Drop? Stale(DatagramHeader header) => _window.Check(header.Sender, header.Incarnation, header.Counter) switch
+    private WireDrop? Stale(DatagramHeader header) => _window.Check(header.Sender, header.Incarnation, header.Counter) switch
     {
-        Freshness.Replayed => Drop.Replayed,
-        Freshness.Stale => Drop.Stale,
+        Freshness.Replayed => WireDrop.Replayed,
+        Freshness.Stale => WireDrop.Stale,
         _ => null,
     };
 
     // Only the header's sender can have put a packet in its datagram: any other sender is a forgery by a key holder.
-    private static (IReadOnlyList<Packet>, Drop?) Packed(ProcessId sender, ReadOnlySpan<byte> body) =>
-        Packing.Unpack(body) is { } packets && packets.All(p => p.Sender == sender) ? (packets, null) : ([], Drop.Malformed);
+    private static (IReadOnlyList<Packet>, WireDrop?) Packed(ProcessId sender, ReadOnlySpan<byte> body) =>
+        Packing.Unpack(body) is { } packets && packets.All(p => p.Sender == sender) ? (packets, null) : ([], WireDrop.Malformed);
 
-    private (IReadOnlyList<Packet>, Drop?) Fragment(ProcessId sender, ReadOnlySpan<byte> body)
+    private (IReadOnlyList<Packet>, WireDrop?) Fragment(ProcessId sender, ReadOnlySpan<byte> body)
     {
-        if (Fragmentation.Parse(body, _options.MaxPacketSize) is not var (header, bytes)) return ([], Drop.Malformed);
+        if (Fragmentation.Parse(body, _options.MaxPacketSize) is not var (header, bytes)) return ([], WireDrop.Malformed);
         switch (_reassembly.Add(sender, header, bytes, out var whole))
         {
             case FragmentOutcome.Held:
@@ -152,7 +154,7 @@ public sealed class WireFormat : IWireFormat, IDisposable
             case FragmentOutcome.Completed when PacketCodec.Decode(whole) is { } packet && packet.Sender == sender:
                 return ([packet], null);
             default:
-                return ([], Drop.Malformed);
+                return ([], WireDrop.Malformed);
         }
     }
 

@@ -128,16 +128,21 @@ public sealed class EvsProcess : IDisposable
     }
 
     /// <summary>Waits for a line from index <paramref name="from"/> on that has every one of <paramref name="parts"/>; returns its index.</summary>
-    public async Task<int> WaitForLineAsync(int from, params string[] parts)
+    public Task<int> WaitForLineAsync(int from, params string[] parts) => WaitForAsync(() => Lines, "line", from, parts);
+
+    /// <summary>Waits for a line of standard error (the node's log) that has every one of <paramref name="parts"/>; returns its index.</summary>
+    public Task<int> WaitForErrorLineAsync(params string[] parts) => WaitForAsync(() => Errors, "line on standard error", 0, parts);
+
+    private async Task<int> WaitForAsync(Func<IReadOnlyList<string>> read, string what, int from, string[] parts)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            var lines = Lines;
+            var lines = read();
             for (int i = from; i < lines.Count; i++)
                 if (parts.All(p => lines[i].Contains(p, StringComparison.Ordinal))) return i;
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{_name}: no line with {string.Join(" and ", parts.Select(p => $"\"{p}\""))} after line {from} within {Patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
-            if (_process.HasExited && LineCount == lines.Count) Assert.Fail($"{_name} exited with code {_process.ExitCode} before a line with {string.Join(" and ", parts)}{Environment.NewLine}{Describe()}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{_name}: no {what} with {string.Join(" and ", parts.Select(p => $"\"{p}\""))} after line {from} within {Patience.TotalSeconds} s{Environment.NewLine}{Describe()}");
+            if (_process.HasExited && read().Count == lines.Count) Assert.Fail($"{_name} exited with code {_process.ExitCode} before a {what} with {string.Join(" and ", parts)}{Environment.NewLine}{Describe()}");
             await Task.Delay(20);
         }
     }

@@ -87,6 +87,12 @@ public sealed class RuntimeCluster : IAsyncDisposable
     /// <summary>Process <paramref name="id"/>, running.</summary>
     public EvsNode this[ProcessId id] => _running[id];
 
+    /// <summary>Every line the processes logged so far, Information and up, as "Level: message".</summary>
+    public IReadOnlyList<string> Logged => _loggers.Lines;
+
+    /// <summary>The loggers the processes log to (for a process a test starts itself).</summary>
+    public TestOutputLoggers Loggers => _loggers;
+
     /// <summary>Every process's trace file.</summary>
     public IEnumerable<string> TracePaths => Ids.Select(TracePath);
 

@@ -1,14 +1,20 @@
 // Tests of the real network: the processes' logs (membership changes and their reasons) go to
-// the test's output, which xunit shows when the test fails: the first thing to read then.
+// the test's output, which xunit shows when the test fails: the first thing to read then. They
+// are also kept, so that a test can assert what a process told its operator.
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace SpecTests.Runtime;
 
-/// <summary>Logs of the processes into the test's output, Information and up.</summary>
+/// <summary>Logs of the processes into the test's output, Information and up; and kept in <see cref="Lines"/>.</summary>
 public sealed class TestOutputLoggers(ITestOutputHelper output) : ILoggerFactory
 {
+    private readonly ConcurrentQueue<string> _lines = new();
     private volatile bool _disposed;
+
+    /// <summary>Every line logged so far, Information and up, as "Level: message".</summary>
+    public IReadOnlyList<string> Lines => [.. _lines];
 
     public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("the test's output is the only sink");
 
@@ -37,8 +43,9 @@ public sealed class TestOutputLoggers(ITestOutputHelper output) : ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel))
-                owner.Write($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+            if (!IsEnabled(logLevel)) return;
+            owner._lines.Enqueue($"{logLevel}: {formatter(state, exception)}");
+            owner.Write($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
         }
     }
 }
