@@ -27,7 +27,7 @@ namespace Evs.Reference.Membership;
 /// <summary>
 /// What a process tells processes outside its ring while it has unanswered processes
 /// (<see cref="HearingEvidence"/>): its ring, the ring's <see cref="Members"/>, and the processes
-/// outside that ring it has <see cref="Heard"/> lately (in the last few report periods).
+/// outside that ring it has <see cref="Heard"/> lately (in this report period and the one before).
 /// </summary>
 public sealed record HearingReport(ProcessId Sender, RingId Ring, ImmutableArray<ProcessId> Members, ImmutableSortedSet<ProcessId> Heard)
     : Packet(Sender, Ring);
@@ -40,7 +40,8 @@ public sealed record HearingReport(ProcessId Sender, RingId Ring, ImmutableArray
 /// </summary>
 public sealed class HearingEvidence
 {
-    // A report, or a process heard, counts for this many report periods; one lost report does not close the gate.
+    // A report counts for this many report periods, so that one lost report does not close the gate;
+    // an unanswered process not heard for as long is forgotten.
     private const int PeriodsRemembered = 3;
 
     private readonly ProcessId _me;
@@ -107,7 +108,7 @@ public sealed class HearingEvidence
     /// </summary>
     public bool OnReportTimer(RingId ring, ImmutableArray<ProcessId> members, List<NodeOutput> outputs)
     {
-        var heard = _lastHeard.Keys.Where(p => RecentlyHeard(p) && !members.Contains(p));
+        var heard = _lastHeard.Keys.Where(p => HeardLately(p) && !members.Contains(p));
         outputs.Add(new Broadcast(new HearingReport(_me, ring, members, ImmutableSortedSet.CreateRange(ProcessId.Ordinal, heard))));
         _period++;
         Unanswered = Unanswered.Where(RecentlyHeard).ToImmutableSortedSet(ProcessId.Ordinal);
@@ -115,6 +116,10 @@ public sealed class HearingEvidence
             _reports.Remove(stale);
         return !Unanswered.IsEmpty;
     }
+
+    // Heard in this report period or the one before: what a report says, and what this process
+    // takes for hearing now. Older hearing would make evidence of a link that has just been cut.
+    private bool HeardLately(ProcessId p) => _lastHeard.TryGetValue(p, out int period) && _period - period <= 1;
 
     private bool RecentlyHeard(ProcessId p) => _lastHeard.TryGetValue(p, out int period) && _period - period <= PeriodsRemembered;
 
@@ -125,7 +130,7 @@ public sealed class HearingEvidence
     // ring's members hear each other (their ring runs).
     private bool Hears(ProcessId listener, ProcessId speaker)
     {
-        if (listener == _me) return RecentlyHeard(speaker);
+        if (listener == _me) return HeardLately(speaker);
         if (Report(listener) is not { } report) return false;
         return report.Members.Contains(speaker) || report.Heard.Contains(speaker);
     }

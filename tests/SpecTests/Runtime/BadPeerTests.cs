@@ -200,7 +200,7 @@ public sealed class BadPeerTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task A_node_whose_peer_list_leaves_out_p2_says_that_the_lists_differ_and_no_specification_is_violated()
+    public async Task A_node_whose_peer_list_leaves_out_p2_says_that_the_lists_differ_the_membership_settles_and_no_specification_is_violated()
     {
         // p1 and p2 know all three; p3's list has p1 only.
         await using var cluster = new RuntimeCluster(3, output, (id, options) => id == P3 ? options with { Peers = options.Peers.Where(p => p.Key != P2).ToDictionary() } : options);
@@ -211,11 +211,29 @@ public sealed class BadPeerTests(ITestOutputHelper output) : IDisposable
         await Logged(cluster, "Warning: p3: p1 counts p2 in its membership, but this node's peer list (p1) does not name p2: "
             + "the peer lists differ between the nodes, so that this node never hears p2 nor sends to it; give every node the same list");
         Assert.True(cluster[P3].Host.Transport.Counters.UnknownSource > 0, "p3 counts p2's datagrams as from an unknown address");
+        await AssertSettlesWithP2ApartFromP3Async(cluster);
         await StopAllAndCheckAsync(cluster);
     }
 
+    // Lists that disagree so make p2 and p3 deaf to each other while p1 hears both: no ring can hold
+    // all three. The membership settles with p2 and p3 in different rings and then installs nothing
+    // more (Membership/HearingEvidence), where it used to re-form its rings many times a second.
+    private static async Task AssertSettlesWithP2ApartFromP3Async(RuntimeCluster cluster)
+    {
+        ConfigurationChangedEvent? Last(ProcessId p) =>
+            cluster.Delivered(p).Events.OfType<ConfigurationChangedEvent>().LastOrDefault(c => c.Kind == ConfigurationKind.Regular);
+        int Installed() => cluster.Ids.Sum(p => cluster.Delivered(p).Events.OfType<ConfigurationChangedEvent>().Count(c => c.Kind == ConfigurationKind.Regular));
+        await RuntimeCluster.WaitUntilAsync("p2 and p3 in different rings", () => Task.FromResult(
+            cluster.Ids.All(p => Last(p) is not null) && Last(P2)!.Configuration != Last(P3)!.Configuration));
+        int settled = Installed();
+        var timeouts = RuntimeCluster.FastMembership;
+        await Task.Delay(TimeSpan.FromMilliseconds(2 * (timeouts.TokenLossTimeoutMs + timeouts.ConsensusTimeoutMs)));
+        Assert.Equal(settled, Installed());
+        Assert.NotEqual(Last(P2)!.Configuration, Last(P3)!.Configuration);
+    }
+
     [Fact]
-    public async Task A_node_whose_peer_list_puts_p2_at_another_address_says_where_its_list_puts_p2_and_no_specification_is_violated()
+    public async Task A_node_whose_peer_list_puts_p2_at_another_address_says_where_its_list_puts_p2_the_membership_settles_and_no_specification_is_violated()
     {
         var wrong = new IPEndPoint(IPAddress.Loopback, RuntimeCluster.FreeLoopbackPorts(1)[0]);
         await using var cluster = new RuntimeCluster(3, output, (id, options) => id == P3 ? options with { Peers = new Dictionary<ProcessId, IPEndPoint>(options.Peers) { [P2] = wrong } } : options);
@@ -224,6 +242,7 @@ public sealed class BadPeerTests(ITestOutputHelper output) : IDisposable
         await Logged(cluster, $"Warning: p3 drops datagrams from {cluster.Addresses[P2]} that say they are p2's, but this node's peer list puts p2 at {wrong}: "
             + "another process runs as p2 there (stop the one started last), or p2's address differs between the peer lists");
         Assert.True(cluster[P3].Host.Transport.Counters.UnknownSource > 0, "p3 counts p2's datagrams as from an unknown address");
+        await AssertSettlesWithP2ApartFromP3Async(cluster);
         await StopAllAndCheckAsync(cluster);
     }
 
