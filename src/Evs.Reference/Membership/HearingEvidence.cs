@@ -80,6 +80,7 @@ public sealed class HearingEvidence
     /// </summary>
     public bool Installed(IReadOnlyCollection<ProcessId> members)
     {
+        if (Unanswered.IsEmpty) ForgetOldHearing();
         Unanswered = Unanswered.Union(_heardInRound).Except(members).Remove(_me);
         _heardInRound.Clear();
         return !Unanswered.IsEmpty;
@@ -121,9 +122,19 @@ public sealed class HearingEvidence
     // takes for hearing now. Older hearing would make evidence of a link that has just been cut.
     private bool HeardLately(ProcessId p) => _lastHeard.TryGetValue(p, out int period) && _period - period <= 1;
 
+    // While nobody was unanswered no report period ran, so what was heard before this round is of
+    // unknown age: it is let go, lest it pass for evidence of a link that has been cut since. Who was
+    // heard in the round was heard just now.
+    private void ForgetOldHearing()
+    {
+        _period += PeriodsRemembered + 1;
+        foreach (var p in _heardInRound) _lastHeard[p] = _period;
+    }
+
     private bool RecentlyHeard(ProcessId p) => _lastHeard.TryGetValue(p, out int period) && _period - period <= PeriodsRemembered;
 
-    private HearingReport? Report(ProcessId p) => _reports.TryGetValue(p, out var held) ? held.Report : null;
+    private HearingReport? Report(ProcessId p) =>
+        _reports.TryGetValue(p, out var held) && _period - held.Period <= PeriodsRemembered ? held.Report : null;
 
     // Whether `listener` hears `speaker`: this process knows whom it heard itself; of another, only
     // what its latest report says. A report is about processes outside the reporter's ring; its own
