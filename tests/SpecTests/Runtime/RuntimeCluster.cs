@@ -169,6 +169,31 @@ public sealed class RuntimeCluster : IAsyncDisposable
         WaitUntilAsync($"{string.Join(",", group)} quiescent", async () =>
             NodeStatus.AllQuiescent(await Task.WhenAll(group.Select(m => _running[m].GetStatusAsync()))));
 
+    /// <summary>
+    /// Where no ring can hold all the processes (links that work one way, peer lists that disagree):
+    /// waits until every process's latest regular configuration is shared by all its members, with
+    /// <paramref name="a"/> and <paramref name="b"/> in different ones, and then checks that the
+    /// membership rests there: nothing more is installed for two token-loss-and-consensus periods.
+    /// </summary>
+    public async Task AssertSettlesApartAsync(ProcessId a, ProcessId b)
+    {
+        await WaitUntilAsync($"{a} and {b} in different rings, each shared by all its members", () => Task.FromResult(SettledApart(a, b)));
+        int installed = RegularConfigurationsInstalled();
+        await Task.Delay(TimeSpan.FromMilliseconds(2 * (FastMembership.TokenLossTimeoutMs + FastMembership.ConsensusTimeoutMs)));
+        Assert.Equal(installed, RegularConfigurationsInstalled());
+        Assert.True(SettledApart(a, b));
+    }
+
+    private ConfigurationChangedEvent? LastRegular(ProcessId p) =>
+        _recorders[p].Events.OfType<ConfigurationChangedEvent>().LastOrDefault(c => c.Kind == ConfigurationKind.Regular);
+
+    private bool SettledApart(ProcessId a, ProcessId b) =>
+        Ids.All(p => LastRegular(p) is { } mine && mine.Members.All(m => LastRegular(m)?.Configuration == mine.Configuration))
+        && LastRegular(a)!.Configuration != LastRegular(b)!.Configuration;
+
+    private int RegularConfigurationsInstalled() =>
+        Ids.Sum(p => _recorders[p].Events.OfType<ConfigurationChangedEvent>().Count(c => c.Kind == ConfigurationKind.Regular));
+
     /// <summary>Waits until <paramref name="id"/> has delivered <paramref name="count"/> messages in all.</summary>
     public Task WaitForDeliveriesAsync(ProcessId id, int count) =>
         WaitUntilAsync($"{id} delivers {count} messages", () => Task.FromResult(_recorders[id].Messages.Count >= count));
