@@ -13,6 +13,12 @@ namespace Evs.Cli.Commands;
 
 internal static class LivenessCommand
 {
+    // More kinds of change than this (churn's many partitions) are shown together only.
+    private const int MostKindsShown = 12;
+
+    // A change followed by another this soon is a flap, shown apart from the changes followed by a rest.
+    private const double BurstMs = 2000;
+
     public static Command Create()
     {
         var scenario = new Option<string>("--scenario") { Description = "A built-in scenario or a scenario file.", DefaultValueFactory = _ => "churn" };
@@ -71,10 +77,6 @@ internal static class LivenessCommand
         int settled = samples.Count(s => s.ConvergedAfterMs is not null);
         AnsiConsole.MarkupLineInterpolated($"{samples.Count} changes of the world. Settled: every live process in a configuration whose members all hear each other both ways, no two of which could be one, and nothing installed after it until the next change. After {settled} the membership settled; after the {samples.Count - settled} others, the next change came first.");
     }
-
-    private const int MostKindsShown = 12;
-
-    private const double BurstMs = 2000;
 
     private static void AddRow(Table table, string label, List<ConvergenceSample> samples)
     {
