@@ -49,6 +49,7 @@ public sealed class HearingEvidence
     private readonly Dictionary<ProcessId, int> _lastHeard = new();
     private readonly Dictionary<ProcessId, (HearingReport Report, int Period)> _reports = new();
     private int _period;
+    private bool _inRound = true;
 
     /// <summary>The evidence of process <paramref name="me"/>, with nobody unanswered.</summary>
     public HearingEvidence(ProcessId me) => _me = me;
@@ -59,16 +60,24 @@ public sealed class HearingEvidence
     /// </summary>
     public ImmutableSortedSet<ProcessId> Unanswered { get; private set; } = ImmutableSortedSet.Create(ProcessId.Ordinal);
 
-    /// <summary>A packet from <paramref name="sender"/> arrived (any kind: a report is evidence too).</summary>
+    /// <summary>
+    /// A packet from <paramref name="sender"/> arrived (any kind: a report is evidence too). Only
+    /// what matters is kept, so that a flood of made-up senders cannot grow it: who is heard during
+    /// a round, and when each was last heard while some process is unanswered.
+    /// </summary>
     public void Heard(ProcessId sender)
     {
         if (sender == _me) return;
-        _lastHeard[sender] = _period;
-        _heardInRound.Add(sender);
+        if (!Unanswered.IsEmpty) _lastHeard[sender] = _period;
+        if (_inRound) _heardInRound.Add(sender);
     }
 
     /// <summary>A round of Gather begins, from an operational ring: who is heard from now on is heard in the round.</summary>
-    public void RoundBegins() => _heardInRound.Clear();
+    public void RoundBegins()
+    {
+        _heardInRound.Clear();
+        _inRound = true;
+    }
 
     /// <summary>A report arrived; the latest of each sender is kept.</summary>
     public void OnReport(HearingReport report) => _reports[report.Sender] = (report, _period);
@@ -83,6 +92,7 @@ public sealed class HearingEvidence
         if (Unanswered.IsEmpty) ForgetOldHearing();
         Unanswered = Unanswered.Union(_heardInRound).Except(members).Remove(_me);
         _heardInRound.Clear();
+        _inRound = false;
         return !Unanswered.IsEmpty;
     }
 
@@ -115,6 +125,8 @@ public sealed class HearingEvidence
         Unanswered = Unanswered.Where(RecentlyHeard).ToImmutableSortedSet(ProcessId.Ordinal);
         foreach (var stale in _reports.Where(r => _period - r.Value.Period > PeriodsRemembered).Select(r => r.Key).ToList())
             _reports.Remove(stale);
+        foreach (var silent in _lastHeard.Keys.Where(p => !RecentlyHeard(p)).ToList())
+            _lastHeard.Remove(silent);
         return !Unanswered.IsEmpty;
     }
 
@@ -128,6 +140,7 @@ public sealed class HearingEvidence
     private void ForgetOldHearing()
     {
         _period += PeriodsRemembered + 1;
+        _lastHeard.Clear();
         foreach (var p in _heardInRound) _lastHeard[p] = _period;
     }
 

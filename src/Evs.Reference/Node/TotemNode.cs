@@ -220,7 +220,7 @@ public sealed class TotemNode : IProtocolNode
                 CommitIfAgreed(outputs);
                 break;
             case TimerKind.HearingReport:
-                _reporting = _regular is null || _hearing.OnReportTimer(_regular.Ring.Id, _regular.Configuration.Members, outputs);
+                _reporting = _hearing.OnReportTimer(_regular!.Ring.Id, _regular.Configuration.Members, outputs); // started at an install: a ring is there
                 if (_reporting) outputs.Add(new StartTimer(TimerKind.HearingReport, _membership.MergeDetectTimeoutMs));
                 break;
             case TimerKind.MergeDetect when State == MembershipState.Operational && _regular!.Ring.Id.Representative == Id:
