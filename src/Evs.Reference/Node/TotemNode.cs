@@ -219,8 +219,8 @@ public sealed class TotemNode : IProtocolNode
                 _gather!.OnConsensusTimeout(outputs);
                 CommitIfAgreed(outputs);
                 break;
-            case TimerKind.HearingReport:
-                _reporting = _hearing.OnReportTimer(_regular!.Ring.Id, _regular.Configuration.Members, outputs); // started at an install: a ring is there
+            case TimerKind.HearingReport when _reporting && _regular is { } ring: // a driver's stray timer, before any install or after the reports stopped, is ignored
+                _reporting = _hearing.OnReportTimer(ring.Ring.Id, ring.Configuration.Members, outputs);
                 if (_reporting) outputs.Add(new StartTimer(TimerKind.HearingReport, _membership.MergeDetectTimeoutMs));
                 break;
             case TimerKind.MergeDetect when State == MembershipState.Operational && _regular!.Ring.Id.Representative == Id:
@@ -354,7 +354,10 @@ public sealed class TotemNode : IProtocolNode
     {
         State = MembershipState.Operational;
         if (_hearing.Installed(_regular!.Configuration.Members) && !_reporting)
+        {
+            _reporting = true;
             OnTimer(TimerKind.HearingReport, outputs); // the first report at once: the others wait for it to merge
+        }
         outputs.Add(new StartTimer(TimerKind.TokenLoss, _membership.TokenLossTimeoutMs));
         if (_regular!.Ring.Id.Representative == Id)
             outputs.Add(new StartTimer(TimerKind.MergeDetect, _membership.MergeDetectTimeoutMs));
