@@ -173,15 +173,18 @@ public sealed class RuntimeCluster : IAsyncDisposable
     /// Where no ring can hold all the processes (links that work one way, peer lists that disagree):
     /// waits until every process's latest regular configuration is shared by all its members, with
     /// <paramref name="a"/> and <paramref name="b"/> in different ones, and then checks that the
-    /// membership rests there: nothing more is installed for two token-loss-and-consensus periods.
+    /// membership rests there for two token-loss-and-consensus periods: still apart, and at most one
+    /// more ring per process. One is a token that a machine busy with other tests delayed past the
+    /// short timeout (seen in CI: {p1,p3} re-formed once, alone); a membership that gathers again and
+    /// again without getting anywhere installs dozens (about a hundred without Membership/HearingEvidence).
     /// </summary>
     public async Task AssertSettlesApartAsync(ProcessId a, ProcessId b)
     {
         await WaitUntilAsync($"{a} and {b} in different rings, each shared by all its members", () => Task.FromResult(SettledApart(a, b)));
         int installed = RegularConfigurationsInstalled();
         await Task.Delay(TimeSpan.FromMilliseconds(2 * (FastMembership.TokenLossTimeoutMs + FastMembership.ConsensusTimeoutMs)));
-        Assert.Equal(installed, RegularConfigurationsInstalled());
-        Assert.True(SettledApart(a, b));
+        Assert.InRange(RegularConfigurationsInstalled() - installed, 0, Ids.Length);
+        await WaitUntilAsync($"{a} and {b} still in different rings", () => Task.FromResult(SettledApart(a, b)));
     }
 
     private ConfigurationChangedEvent? LastRegular(ProcessId p) =>
