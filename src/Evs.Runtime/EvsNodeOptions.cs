@@ -20,9 +20,9 @@ namespace Evs.Runtime;
 /// same list), or 127.0.0.1:<see cref="DefaultPort"/>.
 /// </para>
 /// <para>
-/// Protocol: <see cref="Membership"/> and <see cref="Totem"/> default to Corosync's real-network
-/// timeouts (token loss 3 s, consensus 3.6 s, token retransmission 714 ms): a failure is noticed in
-/// seconds, and a busy host is not taken for a failed one.
+/// Protocol: <see cref="Timeouts"/> default to Corosync's real-network timeouts (token loss 3 s,
+/// consensus 3.6 s, token retransmission 714 ms): a failure is noticed in seconds, and a busy host
+/// is not taken for a failed one. Set <see cref="Timeouts.TokenLoss"/> alone to scale them all.
 /// </para>
 /// </summary>
 public sealed record EvsNodeOptions
@@ -119,11 +119,22 @@ public sealed record EvsNodeOptions
     /// </summary>
     public bool SyncStableStorage { get; init; }
 
-    /// <summary>The membership algorithm's timeouts.</summary>
-    public MembershipSettings Membership { get; init; } = MembershipSettings.Corosync;
+    /// <summary>The protocol's timeouts: set <see cref="Timeouts.TokenLoss"/>, and the rest follow in Corosync's proportions.</summary>
+    public Timeouts Timeouts { get; init; } = new();
 
-    /// <summary>The ordering protocol's settings.</summary>
-    public TotemSettings Totem { get; init; } = TotemSettings.Default;
+    /// <summary>The membership algorithm's settings: by default those <see cref="Timeouts"/> make; the evs command and tests set them whole.</summary>
+    public MembershipSettings Membership
+    {
+        get => field ?? Timeouts.Membership();
+        init;
+    }
+
+    /// <summary>The ordering protocol's settings: by default those <see cref="Timeouts"/> make; the evs command and tests set them whole.</summary>
+    public TotemSettings Totem
+    {
+        get => field ?? Timeouts.Totem();
+        init;
+    }
 
     /// <summary>
     /// How long the representative holds an idle token (the protocol's <see cref="TokenHold"/>); null
