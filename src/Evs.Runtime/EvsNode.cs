@@ -35,7 +35,7 @@ public sealed class EvsNode : IAsyncDisposable
     private EvsNode(NodeHost host) => Host = host;
 
     /// <summary>The host that runs this process (status, counters, trace).</summary>
-    public NodeHost Host { get; }
+    internal NodeHost Host { get; }
 
     /// <summary>This process.</summary>
     public ProcessId Id => Host.Id;
@@ -156,7 +156,7 @@ public sealed class EvsNode : IAsyncDisposable
     public IDisposable OnEvent(Action<EvsNodeEvent> handler) => Host.OnEvent(handler);
 
     /// <summary>This process's state (see <see cref="NodeStatus"/>).</summary>
-    public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Host.GetStatusAsync(cancellationToken);
+    internal Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Host.GetStatusAsync(cancellationToken);
 
     /// <summary>Drops every datagram to and from <paramref name="peers"/>, as if the network between them were cut (both ways).</summary>
     public void Block(params ProcessId[] peers) => Host.Traffic.Block(peers);
@@ -174,14 +174,17 @@ public sealed class EvsNode : IAsyncDisposable
     /// <summary>Undoes every cut: each block, either way, and <see cref="Isolate"/>.</summary>
     public void Heal() => Host.Traffic.Heal();
 
-    /// <summary>Stops the process, which fails (see <see cref="NodeHost.StopAsync"/>); returns its final state.</summary>
-    public Task<NodeStatus> StopAsync() => Host.StopAsync();
+    /// <summary>
+    /// Stops the process, which fails as far as the others are concerned; every send not yet
+    /// delivered here ends as lost. Its next start on the same store is a restart (<see cref="ChangeCause.Recovered"/>).
+    /// </summary>
+    public Task StopAsync() => Host.StopAsync();
 
     /// <summary>Stops the process at once, as kill -9 would (see <see cref="NodeHost.CrashAsync"/>); returns its final state.</summary>
-    public Task<NodeStatus> CrashAsync() => Host.CrashAsync();
+    internal Task<NodeStatus> CrashAsync() => Host.CrashAsync();
 
     /// <summary>Ends this process's part in a run that ends here, without failing (see <see cref="NodeHost.EndRunAsync"/>); returns its final state.</summary>
-    public Task<NodeStatus> EndRunAsync() => Host.EndRunAsync();
+    internal Task<NodeStatus> EndRunAsync() => Host.EndRunAsync();
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Host.DisposeAsync();

@@ -66,7 +66,7 @@ namespace Evs.Runtime;
 /// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
 /// every <see cref="Events"/> enumeration with that exception.
 /// </summary>
-public sealed class NodeHost : IAsyncDisposable
+internal sealed class NodeHost : IAsyncDisposable
 {
     private abstract record Input;
     private sealed record Begin : Input;
