@@ -16,7 +16,7 @@ namespace Evs.Runtime;
 /// input runs (by the handler itself, or by another thread) runs after it, on the thread already
 /// running. The handler must not throw and must not wait for the loop (it would wait for itself).
 /// </summary>
-public sealed class EventLoop<T>(Action<T> handle)
+internal sealed class EventLoop<T>(Action<T> handle)
 {
     private readonly ConcurrentQueue<T> _queue = new();
     private readonly TaskCompletionSource _idleAfterClose = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -18,14 +18,24 @@ namespace Evs.Runtime;
 /// await foreach (var e in node.Events(cancellationToken)) ...
 /// </code>
 /// The transport is UDP unicast to the peers, or multicast when <see cref="EvsNodeOptions.Multicast"/>
-/// is set; the wire format is <see cref="WireFormat"/>, protected when a key file is given.
+/// is set; datagrams are protected when a key file is given.
+/// <para>
+/// <b>Threading.</b> Every member may be called from any thread. The protocol runs one input at a
+/// time, sometimes on the thread of a call (a <see cref="SendAsync"/> may run a step of the node);
+/// application code never does: handlers (<see cref="OnEvent"/>) are called by one dispatcher
+/// task of this process's own, one event at a time, in the order of the events, never inside a
+/// call of yours and never on the protocol's thread; <see cref="Events"/> streams are read on
+/// whatever thread enumerates them; receipt completions (<see cref="SendReceipt"/>) continue
+/// asynchronously. A handler may send and await the receipt; while one handler waits, no other
+/// handler is called (the events wait for it, in order).
+/// </para>
 /// </summary>
 public sealed class EvsNode : IAsyncDisposable
 {
     private EvsNode(NodeHost host) => Host = host;
 
     /// <summary>The host that runs this process (status, counters, trace).</summary>
-    public NodeHost Host { get; }
+    internal NodeHost Host { get; }
 
     /// <summary>This process.</summary>
     public ProcessId Id => Host.Id;
@@ -101,36 +111,52 @@ public sealed class EvsNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// Sends <paramref name="payload"/> (copied) to the group with <paramref name="service"/>. Completes
-    /// when the process has taken the message, which it sends when it next holds the token; waits
-    /// while <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting already.
+    /// Sends <paramref name="payload"/> (copied) to the group with <paramref name="service"/>, and
+    /// returns its receipt once the ring has given the message its identifier (when this process
+    /// sends it on the token): the identifier, the regular configuration it was sent in, and the
+    /// completions of its delivery here and, for a safe message, of its safe delivery, which end
+    /// as <see cref="MessageLost"/> if the process stops or fails first. Waits first while
+    /// <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting already.
     /// </summary>
     /// <exception cref="ArgumentException">The message is larger than <see cref="EvsNodeOptions.MaxMessageBytes"/>.</exception>
     /// <exception cref="SendsBlockedException">Behind the virtual synchrony filter (<see cref="EvsNodeOptions.VirtualSynchrony"/>), the process is outside the primary component: its reason says why, and a <see cref="SendsUnblockedEvent"/> says when sends are accepted again.</exception>
+    /// <exception cref="MessageLostException">The process stopped or failed while the message waited for the token: it was never sent.</exception>
     /// <exception cref="InvalidOperationException">The process has stopped or failed.</exception>
-    public ValueTask SendAsync(ReadOnlyMemory<byte> payload, DeliveryService service, CancellationToken cancellationToken = default)
+    public async Task<SendReceipt> SendAsync(ReadOnlyMemory<byte> payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
-        int max = Host.Options.MaxMessageBytes;
-        if (payload.Length > max)
-            throw new ArgumentException($"a message of {payload.Length} bytes is larger than the maximum of {max} bytes (EvsNodeOptions.MaxMessageBytes)", nameof(payload));
-        return Host.SendAsync(payload.ToArray(), service, cancellationToken);
+        var receipt = await Host.SendAsync(payload.ToArray(), service, cancellationToken).ConfigureAwait(false);
+        return await receipt.ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Deliveries and configuration changes from now on, starting with the current configuration (see <see cref="NodeHost.Events"/>);
-    /// behind the virtual synchrony filter, views of the primary component and deliveries in them, starting with the current view or blocked state.
+    /// The configuration this process is in now, the last it delivered (regular or transitional),
+    /// with who joined, who left and why (<see cref="View.Cause"/>); null before its first. Read at
+    /// once, from any thread; the same configuration, without the filter, that the last
+    /// <see cref="ConfigurationChangedEvent"/> carried.
+    /// </summary>
+    public View? CurrentView => Host.CurrentView;
+
+    /// <summary>
+    /// Deliveries and configuration changes from the moment of this call (not of the first
+    /// iteration), starting with the current regular configuration when there is one; behind the
+    /// virtual synchrony filter, views of the primary component and deliveries in them, starting
+    /// with the current view or blocked state. Also every <see cref="HandlerFailedEvent"/>. Each
+    /// call is a stream of its own, buffered: enumerate it, or cancel it. It ends when the process
+    /// stops, with the failure when it failed.
     /// </summary>
     public IAsyncEnumerable<EvsNodeEvent> Events(CancellationToken cancellationToken = default) => Host.Events(cancellationToken);
 
     /// <summary>
-    /// Calls <paramref name="handler"/> with every delivery and configuration change, in order, on
-    /// the node's event loop, the moment it happens (see <see cref="NodeHost.OnEvent"/>): it must
-    /// return quickly and never wait for the node. Dispose the result to unsubscribe.
+    /// Calls <paramref name="handler"/> with every delivery and configuration change from now on,
+    /// first with the current configuration, in order, from this process's dispatcher (see the
+    /// class: never inside your own call, never two at once). A handler that throws stays
+    /// subscribed: the exception is logged as an error and told to every subscriber as a
+    /// <see cref="HandlerFailedEvent"/>. Dispose the result to unsubscribe.
     /// </summary>
     public IDisposable OnEvent(Action<EvsNodeEvent> handler) => Host.OnEvent(handler);
 
     /// <summary>This process's state (see <see cref="NodeStatus"/>).</summary>
-    public Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Host.GetStatusAsync(cancellationToken);
+    internal Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default) => Host.GetStatusAsync(cancellationToken);
 
     /// <summary>Drops every datagram to and from <paramref name="peers"/>, as if the network between them were cut (both ways).</summary>
     public void Block(params ProcessId[] peers) => Host.Traffic.Block(peers);
@@ -148,14 +174,17 @@ public sealed class EvsNode : IAsyncDisposable
     /// <summary>Undoes every cut: each block, either way, and <see cref="Isolate"/>.</summary>
     public void Heal() => Host.Traffic.Heal();
 
-    /// <summary>Stops the process, which fails (see <see cref="NodeHost.StopAsync"/>); returns its final state.</summary>
-    public Task<NodeStatus> StopAsync() => Host.StopAsync();
+    /// <summary>
+    /// Stops the process, which fails as far as the others are concerned; every send not yet
+    /// delivered here ends as lost. Its next start on the same store is a restart (<see cref="ChangeCause.Recovered"/>).
+    /// </summary>
+    public Task StopAsync() => Host.StopAsync();
 
     /// <summary>Stops the process at once, as kill -9 would (see <see cref="NodeHost.CrashAsync"/>); returns its final state.</summary>
-    public Task<NodeStatus> CrashAsync() => Host.CrashAsync();
+    internal Task<NodeStatus> CrashAsync() => Host.CrashAsync();
 
     /// <summary>Ends this process's part in a run that ends here, without failing (see <see cref="NodeHost.EndRunAsync"/>); returns its final state.</summary>
-    public Task<NodeStatus> EndRunAsync() => Host.EndRunAsync();
+    internal Task<NodeStatus> EndRunAsync() => Host.EndRunAsync();
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Host.DisposeAsync();

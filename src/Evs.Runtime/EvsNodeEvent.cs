@@ -29,17 +29,28 @@ public sealed record MessageDeliveredEvent(
     ReadOnlyMemory<byte> Payload) : EvsNodeEvent;
 
 /// <summary>
-/// deliver_conf_p(c): this process is now in configuration <paramref name="Configuration"/>, regular or
-/// transitional, with <paramref name="Members"/> (sorted). <paramref name="Primary"/> is what the primary
-/// component algorithm decided for a regular configuration (null when none runs, and for a transitional
-/// one); <paramref name="PreviousRegular"/> is, for a transitional configuration, the regular one it follows.
+/// deliver_conf_p(c): this process is now in the configuration <paramref name="View"/> describes,
+/// regular or transitional, with what changed since the previous regular configuration and why
+/// (<see cref="Runtime.View.Cause"/>: a restart of this process is told apart from a partition).
+/// The properties below are the view's, for pattern matching.
 /// </summary>
-public sealed record ConfigurationChangedEvent(
-    ConfigurationId Configuration,
-    ConfigurationKind Kind,
-    ImmutableArray<ProcessId> Members,
-    bool? Primary,
-    ConfigurationId? PreviousRegular = null) : EvsNodeEvent;
+public sealed record ConfigurationChangedEvent(View View) : EvsNodeEvent
+{
+    /// <summary>The configuration's identifier.</summary>
+    public ConfigurationId Configuration => View.Configuration;
+
+    /// <summary>Regular or transitional.</summary>
+    public ConfigurationKind Kind => View.Kind;
+
+    /// <summary>The members, sorted.</summary>
+    public ImmutableArray<ProcessId> Members => View.Members;
+
+    /// <summary>What the primary component algorithm decided for a regular configuration (null when none runs, and for a transitional one).</summary>
+    public bool? Primary => View.Primary;
+
+    /// <summary>For a transitional configuration, the regular one it follows.</summary>
+    public ConfigurationId? PreviousRegular => View.PreviousRegular;
+}
 
 /// <summary>
 /// view_i(g^x), behind the virtual synchrony filter: this process, under the virtual synchrony
@@ -78,6 +89,15 @@ public sealed record MessageDeliveredInViewEvent(
 /// primary component since it started). <paramref name="Reason"/> says why, as the refusal does.
 /// </summary>
 public sealed record SendsBlockedEvent(string? StoppedIdentity, string Reason) : EvsNodeEvent;
+
+/// <summary>
+/// A handler given to <see cref="EvsNode.OnEvent"/> threw <paramref name="Exception"/> while it
+/// handled <paramref name="Event"/>. The handler stays subscribed (it is called with the next
+/// event); the exception is also logged as an error. Every subscriber, handlers and
+/// <see cref="EvsNode.Events"/> streams, is told, so that an application that lost an event to its
+/// own bug knows it; a handler that throws on this event is only logged, so a failure never feeds itself.
+/// </summary>
+public sealed record HandlerFailedEvent(EvsNodeEvent Event, Exception Exception) : EvsNodeEvent;
 
 /// <summary>
 /// Behind the virtual synchrony filter, this process has been merged into the primary component

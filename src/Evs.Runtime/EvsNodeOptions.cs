@@ -20,9 +20,9 @@ namespace Evs.Runtime;
 /// same list), or 127.0.0.1:<see cref="DefaultPort"/>.
 /// </para>
 /// <para>
-/// Protocol: <see cref="Membership"/> and <see cref="Totem"/> default to Corosync's real-network
-/// timeouts (token loss 3 s, consensus 3.6 s, token retransmission 714 ms): a failure is noticed in
-/// seconds, and a busy host is not taken for a failed one.
+/// Protocol: <see cref="Timeouts"/> default to Corosync's real-network timeouts (token loss 3 s,
+/// consensus 3.6 s, token retransmission 714 ms): a failure is noticed in seconds, and a busy host
+/// is not taken for a failed one. Set <see cref="Timeouts.TokenLoss"/> alone to scale them all.
 /// </para>
 /// </summary>
 public sealed record EvsNodeOptions
@@ -93,14 +93,14 @@ public sealed record EvsNodeOptions
     public WireSecurityMode Security { get; init; } = WireSecurityMode.Aes256Gcm;
 
     /// <summary>The largest datagram sent (<see cref="WireOptions.MaxDatagramSize"/>).</summary>
-    public int MaxDatagramBytes { get; init; } = WireOptions.DefaultMaxDatagramSize;
+    internal int MaxDatagramBytes { get; init; } = WireOptions.DefaultMaxDatagramSize;
 
     /// <summary>
     /// Which directions move many datagrams per system call (sendmmsg, recvmmsg) where the platform
     /// allows it (64-bit Linux): both by default; <see cref="SystemCallBatching.None"/> is the
     /// portable path, one call per datagram.
     /// </summary>
-    public SystemCallBatching Batching { get; init; } = SystemCallBatching.Both;
+    internal SystemCallBatching Batching { get; init; } = SystemCallBatching.Both;
 
     /// <summary>The cluster's name: datagrams of another cluster are dropped.</summary>
     public string ClusterName { get; init; } = "evs";
@@ -119,11 +119,22 @@ public sealed record EvsNodeOptions
     /// </summary>
     public bool SyncStableStorage { get; init; }
 
-    /// <summary>The membership algorithm's timeouts.</summary>
-    public MembershipSettings Membership { get; init; } = MembershipSettings.Corosync;
+    /// <summary>The protocol's timeouts: set <see cref="Timeouts.TokenLoss"/>, and the rest follow in Corosync's proportions.</summary>
+    public Timeouts Timeouts { get; init; } = new();
 
-    /// <summary>The ordering protocol's settings.</summary>
-    public TotemSettings Totem { get; init; } = TotemSettings.Default;
+    /// <summary>The membership algorithm's settings: by default those <see cref="Timeouts"/> make; the evs command and tests set them whole.</summary>
+    internal MembershipSettings Membership
+    {
+        get => field ?? Timeouts.Membership();
+        init;
+    }
+
+    /// <summary>The ordering protocol's settings: by default those <see cref="Timeouts"/> make; the evs command and tests set them whole.</summary>
+    internal TotemSettings Totem
+    {
+        get => field ?? Timeouts.Totem();
+        init;
+    }
 
     /// <summary>
     /// How long the representative holds an idle token (the protocol's <see cref="TokenHold"/>); null
@@ -131,7 +142,7 @@ public sealed record EvsNodeOptions
     /// the token retransmission timeout); 0 never holds. A sender asks for a held token at once, so the hold costs a message no wait;
     /// and a longer hold costs an idle ring less CPU.
     /// </summary>
-    public double? IdleTokenHoldMs { get; init; }
+    internal double? IdleTokenHoldMs { get; init; }
 
     /// <summary>The primary component algorithm by name (<see cref="PrimaryComponentAlgorithms.Names"/>), over this process and its <see cref="Peers"/>; null for none.</summary>
     public string? PrimaryComponent { get; init; }
@@ -159,31 +170,31 @@ public sealed record EvsNodeOptions
     /// node starts, so that the first partition or crash is handled as fast as the next
     /// (<see cref="MembershipWarmUp"/>); on by default.
     /// </summary>
-    public bool WarmUpMembership { get; init; } = true;
+    internal bool WarmUpMembership { get; init; } = true;
 
     /// <summary>The clock of the timers and the trace; the system's unless a test gives another.</summary>
-    public TimeProvider Time { get; init; } = TimeProvider.System;
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The address this process binds to, after the defaults.</summary>
-    public IPEndPoint BindEndPoint => Bind ?? (Peers.TryGetValue(Id, out var own) ? own : new IPEndPoint(IPAddress.Loopback, DefaultPort));
+    internal IPEndPoint BindEndPoint => Bind ?? (Peers.TryGetValue(Id, out var own) ? own : new IPEndPoint(IPAddress.Loopback, DefaultPort));
 
     /// <summary>The stable storage directory, after the default.</summary>
-    public string Store => StoreDirectory ?? Path.Combine("evs-store", Id.Name);
+    internal string Store => StoreDirectory ?? Path.Combine("evs-store", Id.Name);
 
     /// <summary>The idle token hold in milliseconds, after the default.</summary>
-    public double IdleTokenHold => IdleTokenHoldMs ?? Totem.IdleTokenHold;
+    internal double IdleTokenHold => IdleTokenHoldMs ?? Totem.IdleTokenHold;
 
     /// <summary>Every process this one may ever form a ring with, as far as the configuration says: itself and its peers.</summary>
-    public IEnumerable<ProcessId> Universe => Peers.Keys.Append(Id).Distinct().Order();
+    internal IEnumerable<ProcessId> Universe => Peers.Keys.Append(Id).Distinct().Order();
 
     /// <summary>
     /// The processes whose packets this one accepts: over unicast, the <see cref="Universe"/> (no
     /// other can be sent to anyway); over multicast, the <see cref="Members"/>, or null for any.
     /// </summary>
-    public IReadOnlySet<ProcessId>? AcceptedSenders => Multicast is null ? Universe.ToHashSet() : Members;
+    internal IReadOnlySet<ProcessId>? AcceptedSenders => Multicast is null ? Universe.ToHashSet() : Members;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting that cannot work.</summary>
-    public void Validate()
+    internal void Validate()
     {
         if (!IsIdentifier(Id)) throw new ArgumentException($"\"{Id.Name}\" is not a process identifier ({IdentifierRule})", nameof(Id));
         foreach (var peer in Peers.Keys)

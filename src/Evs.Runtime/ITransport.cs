@@ -12,7 +12,7 @@ namespace Evs.Runtime;
 /// this, before decoding). The bytes may lie in a buffer the transport lent: <see cref="Release"/>
 /// gives it back once they have been read, after which they must not be read again.
 /// </summary>
-public sealed record ReceivedDatagram(ReadOnlyMemory<byte> Bytes, IPEndPoint Source, ProcessId? Peer)
+internal sealed record ReceivedDatagram(ReadOnlyMemory<byte> Bytes, IPEndPoint Source, ProcessId? Peer)
 {
     private readonly LentBuffer _lent;
     private int _released;
@@ -28,7 +28,7 @@ public sealed record ReceivedDatagram(ReadOnlyMemory<byte> Bytes, IPEndPoint Sou
 }
 
 /// <summary>A datagram to send: to <see cref="To"/>, or to every peer when it is null.</summary>
-public readonly record struct OutgoingDatagram(ProcessId? To, byte[] Bytes);
+internal readonly record struct OutgoingDatagram(ProcessId? To, byte[] Bytes);
 
 /// <summary>
 /// Moves datagrams between this process and its peers. Sending never blocks for long and never
@@ -36,7 +36,7 @@ public readonly record struct OutgoingDatagram(ProcessId? To, byte[] Bytes);
 /// datagram, which the protocol recovers from. Receiving runs in the background from
 /// <see cref="Start"/> until the transport is disposed.
 /// </summary>
-public interface ITransport : IAsyncDisposable
+internal interface ITransport : IAsyncDisposable
 {
     /// <summary>The address this process's datagrams come from, and unicast datagrams to it go to.</summary>
     IPEndPoint LocalEndPoint { get; }
@@ -79,7 +79,7 @@ public interface ITransport : IAsyncDisposable
 }
 
 /// <summary>What a transport did, for an operator; safe to read from any thread while it runs.</summary>
-public sealed class TransportCounters
+internal sealed class TransportCounters
 {
     private long _sent, _received, _sendErrors, _receiveErrors, _unknownPeer, _unknownSource, _wrongSource, _ownEcho, _sendCalls, _receiveCalls;
 

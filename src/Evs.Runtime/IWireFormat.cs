@@ -13,7 +13,7 @@ namespace Evs.Runtime;
 /// cluster name, destination and freshness, reassembles fragments and returns the whole packets it
 /// now has. A bad datagram never throws: it is dropped and counted in <see cref="Counters"/>.
 /// </summary>
-public interface IWireFormat
+internal interface IWireFormat
 {
     /// <summary>
     /// The datagrams that carry <paramref name="packets"/> (all this process's own) to
@@ -32,7 +32,7 @@ public interface IWireFormat
 }
 
 /// <summary>Why <see cref="IWireFormat.Decode"/> dropped a datagram: one reason each, the first check it failed (docs/WIRE.md, "What is dropped, and when").</summary>
-public enum WireDrop
+internal enum WireDrop
 {
     /// <summary>Too short, truncated, bad lengths, unknown packet kind, fields that do not parse.</summary>
     Malformed = 0,
@@ -57,7 +57,7 @@ public enum WireDrop
 }
 
 /// <summary>Datagrams dropped by <see cref="IWireFormat.Decode"/>, by reason; a count a node shows its operator.</summary>
-public sealed class WireCounters
+internal sealed class WireCounters
 {
     /// <summary>Too short, truncated, bad lengths, unknown packet kind, fields that do not parse.</summary>
     public long Malformed { get; set; }

@@ -6,7 +6,7 @@ using System.Net.Sockets;
 namespace Evs.Runtime;
 
 /// <summary>Free UDP ports of the loopback interface.</summary>
-public static class LoopbackPorts
+internal static class LoopbackPorts
 {
     /// <summary>
     /// <paramref name="count"/> distinct free UDP ports of 127.0.0.1: sockets bound to port 0 at once,

@@ -20,7 +20,7 @@ namespace Evs.Runtime;
 /// first partition or crash does not wait for the compiler. It shares nothing with the running
 /// nodes: its own simulated processes, in virtual time, writing their trace to nowhere.
 /// </summary>
-public static class MembershipWarmUp
+internal static class MembershipWarmUp
 {
     private static int _started;
 

@@ -66,14 +66,14 @@ namespace Evs.Runtime;
 /// node or of its stable storage stops the event loop (fail-stop), is logged as critical, and ends
 /// every <see cref="Events"/> enumeration with that exception.
 /// </summary>
-public sealed class NodeHost : IAsyncDisposable
+internal sealed class NodeHost : IAsyncDisposable
 {
     private abstract record Input;
     private sealed record Begin : Input;
     private sealed record DatagramArrived(ReceivedDatagram Datagram) : Input;
     private sealed record LoopedBack(Packet Packet) : Input;
     private sealed record TimerFired(TimerKind Timer, long Generation) : Input;
-    private sealed record SendMessage(byte[] Payload, DeliveryService Service) : Input;
+    private sealed record SendMessage(SendTracker.Waiting Send, DeliveryService Service) : Input;
     private sealed record StatusAsked(TaskCompletionSource<NodeStatus> Reply) : Input;
     private sealed record SilenceCheck(long Generation) : Input;
 
@@ -98,7 +98,10 @@ public sealed class NodeHost : IAsyncDisposable
     private readonly NodeTrace? _trace;
     private readonly EventRecorder _recorder;
     private readonly VirtualSynchronyDriver? _vs;
+    private readonly SendTracker _sends;
+    private readonly ViewHistory _views;
     private Configuration? _lastRegular;
+    private View? _view;
     private long _delivered, _deliveredInConfiguration;
     private PacketDrops _drops = new();
     private readonly HashSet<(ProcessId Sender, string Kind, string Why)> _claimsLogged = [];
@@ -110,6 +113,7 @@ public sealed class NodeHost : IAsyncDisposable
     private int _stopping;
     private bool _crashed;
     private NodeStatus? _final;
+    private string? _lostReason;
     private Exception? _fault;
 
     private NodeHost(EvsNodeOptions options, ITransport transport, IWireFormat wire, StoreLock storeLock, ILoggerFactory? loggers)
@@ -121,13 +125,15 @@ public sealed class NodeHost : IAsyncDisposable
         _logger = (ILogger?)loggers?.CreateLogger<NodeHost>() ?? NullLogger.Instance;
         _time = options.Time;
         _inputs = new EventLoop<Input>(Process);
-        _events = new EventPublisher(ex => RuntimeLog.HandlerFailed(_logger, options.Id, ex));
+        _events = new EventPublisher((e, ex) => RuntimeLog.HandlerFailed(_logger, options.Id, e.GetType().Name, ex));
+        _sends = new SendTracker(options.Id);
         Id = options.Id;
         Senders = new SenderPolicy(options.AcceptedSenders);
         Mismatches = new PeerMismatches(options.Id, options.ClusterName, options.KeyFile is null ? WireSecurityMode.None : options.Security, options.Peers.Keys, _logger);
         _storage = new FileStableStorage(options.Store, options.SyncStableStorage);
         _stored = _storage.Load(options.NewIdentity);
         _earlierRun = _stored is null ? EarlierRun(options, _storage) : null;
+        _views = _stored is null ? new ViewHistory(RunStart.First, null) : new ViewHistory(RunStart.Recovery, _stored.LastConfiguration);
         var primary = options.PrimaryComponent is { } name ? PrimaryComponentAlgorithms.Create(name, options.Universe) : null;
         _node = new TotemNode(options.Id, options.Totem with { IdleTokenHoldMs = options.IdleTokenHold }, options.Membership, primary);
         if (options.VsTracePath is { } vsTrace) VirtualSynchronyDriver.RefuseUnusableTrace(options.Id, vsTrace, storeHasState: _stored is not null);
@@ -238,13 +244,20 @@ public sealed class NodeHost : IAsyncDisposable
 
     /// <summary>
     /// Hands a message to the node, which sends it when it next holds the token. Waits while
-    /// <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting to be sent already.
+    /// <see cref="EvsNodeOptions.MaxPendingSends"/> messages are waiting to be sent already; returns,
+    /// once the message is queued, the task of its receipt, which completes when the node sends it
+    /// (or fails with <see cref="MessageLostException"/> when the process ends first). A caller that
+    /// has many messages to send queues them all before it waits for a receipt.
     /// The node keeps <paramref name="payload"/>: the caller must not change it afterwards.
     /// </summary>
+    /// <exception cref="ArgumentException">The message is larger than <see cref="EvsNodeOptions.MaxMessageBytes"/>.</exception>
     /// <exception cref="SendsBlockedException">Behind the virtual synchrony filter, the process is outside the primary component.</exception>
     /// <exception cref="InvalidOperationException">The host has stopped or failed.</exception>
-    public async ValueTask SendAsync(byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
+    public async ValueTask<Task<SendReceipt>> SendAsync(byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
+        int max = _options.MaxMessageBytes;
+        if (payload.Length > max)
+            throw new ArgumentException($"a message of {payload.Length} bytes is larger than the maximum of {max} bytes (EvsNodeOptions.MaxMessageBytes)", nameof(payload));
         ThrowIfEnded();
         if (_vs?.BlockedReason is { } reason) throw new SendsBlockedException(reason);
         if (!_sendSlots.Wait(0))
@@ -260,13 +273,30 @@ public sealed class NodeHost : IAsyncDisposable
             }
         }
         Interlocked.Increment(ref _sendsQueued);
-        if (!_inputs.Post(new SendMessage(payload, service)))
+        var send = new SendTracker.Waiting(payload, new TaskCompletionSource<SendReceipt>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_inputs.Post(new SendMessage(send, service)))
         {
             Interlocked.Decrement(ref _sendsQueued);
             _sendSlots.Release();
             throw Ended();
         }
+        return ReceiptAsync(send.Receipt.Task);
     }
+
+    // The receipt, or the loss of a message the loop never took: a send queued just as the loop
+    // closed is in no list the end goes through, and must not wait for ever.
+    private async Task<SendReceipt> ReceiptAsync(Task<SendReceipt> receipt)
+    {
+        await Task.WhenAny(receipt, _ended.Task).ConfigureAwait(false);
+        if (receipt.IsCompleted) return await receipt.ConfigureAwait(false);
+        throw new MessageLostException(LostReason());
+    }
+
+    /// <summary>
+    /// The configuration this process is in now (the last it delivered, regular or transitional),
+    /// with what changed and why; null before its first. Safe to read from any thread.
+    /// </summary>
+    public View? CurrentView => Volatile.Read(ref _view);
 
     /// <summary>
     /// The deliveries and configuration changes of this process, from now on: the subscription
@@ -283,13 +313,19 @@ public sealed class NodeHost : IAsyncDisposable
     /// Calls <paramref name="handler"/> with the deliveries and configuration changes of this
     /// process, from now on (at once with the current regular configuration, when there is one;
     /// behind the virtual synchrony filter, its views and deliveries in them, at once with the
-    /// current view or blocked state),
-    /// in order, on the event loop, as the node makes them: no buffer and no thread hand-over, for
-    /// an application that must see a delivery the moment it happens. The handler must return
-    /// quickly and never wait for this process (a send it starts completes later); one that
-    /// throws is unsubscribed and its exception logged. Dispose the result to unsubscribe.
+    /// current view or blocked state), in order, from one dispatcher task of this process's own:
+    /// never on the event loop, never inside a caller's own call into the process, never two
+    /// handlers at once. A handler that throws stays subscribed; its exception is logged and told
+    /// to every subscriber as a <see cref="HandlerFailedEvent"/>. Dispose the result to unsubscribe.
     /// </summary>
     public IDisposable OnEvent(Action<EvsNodeEvent> handler) => _events.Subscribe(handler);
+
+    /// <summary>
+    /// Calls <paramref name="handler"/> on the event loop, as the node makes each event, with no
+    /// dispatcher hop: for <c>evs bench</c>, which timestamps deliveries. It must not throw, and
+    /// must never call into this process; it may run inside a caller's <see cref="SendAsync"/>.
+    /// </summary>
+    internal IDisposable OnEventInline(Action<EvsNodeEvent> handler) => _events.SubscribeInline(handler);
 
     /// <summary>This process's state, taken on the event loop; the final state once it has stopped.</summary>
     public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken = default)
@@ -348,7 +384,7 @@ public sealed class NodeHost : IAsyncDisposable
         {
             await _stop.CancelAsync().ConfigureAwait(false);
             await _inputs.Close().ConfigureAwait(false);
-            End();
+            End(traceFail ? $"{Id} stopped" : ending ? $"{Id} ended its run" : $"{Id} crashed");
             await _transport.DisposeAsync().ConfigureAwait(false);
             (_wire as IDisposable)?.Dispose();
             foreach (var timer in _timers.Values) timer.Dispose();
@@ -383,20 +419,30 @@ public sealed class NodeHost : IAsyncDisposable
             Volatile.Write(ref _fault, ex);
             RuntimeLog.Faulted(_logger, Id, ex);
             _inputs.Close();
-            End();
+            End($"{Id} failed: {ex.Message}");
             _events.End(ex);
         }
     }
 
     // The loop has closed (stopped, or failed): the final state is taken once, and answers every
-    // question about the state still waiting.
-    private void End()
+    // question about the state still waiting; every send not delivered yet is lost, for
+    // <paramref name="how"/> the process ended, before anyone waiting on the end is woken.
+    private void End(string how)
     {
         if (Volatile.Read(ref _final) is null) Volatile.Write(ref _final, Status(running: false));
-        _ended.TrySetResult(_final!);
+        Volatile.Write(ref _lostReason, how);
+        var lost = $"{how} before the message was delivered here";
+        _sends.LoseAll(lost);
         foreach (var left in _inputs.TakeLeft())
+        {
             if (left is StatusAsked asked) asked.Reply.TrySetResult(_final!);
+            if (left is SendMessage { Send: var send }) send.Receipt.TrySetException(new MessageLostException(lost));
+        }
+        _ended.TrySetResult(_final!);
     }
+
+    // Why a send still waiting when the process ended is lost.
+    private string LostReason() => $"{Volatile.Read(ref _lostReason) ?? $"{Id} has stopped"} before the message was sent";
 
     private void Run(Input input)
     {
@@ -418,7 +464,8 @@ public sealed class NodeHost : IAsyncDisposable
                 break; // stopped or started again since
             case SendMessage send:
                 Interlocked.Decrement(ref _sendsQueued);
-                Handle(new SendRequested(send.Payload, send.Service));
+                _sends.Requested(send.Send);
+                Handle(new SendRequested(send.Send.Payload, send.Service));
                 break;
             case StatusAsked asked:
                 asked.Reply.TrySetResult(Status(running: true));
@@ -614,6 +661,7 @@ public sealed class NodeHost : IAsyncDisposable
         List<(ProcessId? To, List<Packet> Packets)>? groups = null;
         List<Packet>? toSelf = null;
         List<EvsNodeEvent>? events = null;
+        List<(NodeOutput Output, ConfigurationKind Kind)>? sends = null;
         bool traced = false;
         foreach (var output in outputs)
         {
@@ -639,15 +687,19 @@ public sealed class NodeHost : IAsyncDisposable
                     break;
                 case MessageSent:
                     _sendSlots.Release();
+                    (sends ??= []).Add((output, ConfigurationKind.Regular));
                     Record(output, now, null, ref traced, ref events);
                     break;
                 case MessageDelivered d:
                     _delivered++;
+                    if (d.Originator == Id) (sends ??= []).Add((output, _view!.Kind));
                     if (d.Configuration == _lastRegular?.Id) _deliveredInConfiguration++;
                     Record(output, now, new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload), ref traced, ref events);
                     break;
                 case ConfigurationDelivered { Configuration: var c }:
-                    Record(output, now, new ConfigurationChangedEvent(c.Id, c.Kind, c.Members, c.Primary, c.PreviousRegular), ref traced, ref events);
+                    var view = _views.Next(c, NoGracefulLeaves);
+                    Volatile.Write(ref _view, view);
+                    Record(output, now, new ConfigurationChangedEvent(view), ref traced, ref events);
                     LogConfiguration(c, restarting);
                     if (c.Kind == ConfigurationKind.Regular) (_lastRegular, _deliveredInConfiguration) = (c, 0);
                     break;
@@ -658,6 +710,7 @@ public sealed class NodeHost : IAsyncDisposable
         }
         if (traced) _trace!.Flush();
         _vs?.Flush();
+        if (sends is not null) Track(sends);
         if (groups is not null)
         {
             foreach (var (to, packets) in groups) Queue(to, _wire.Encode(packets, to));
@@ -667,6 +720,21 @@ public sealed class NodeHost : IAsyncDisposable
             foreach (var packet in toSelf) _inputs.Post(new LoopedBack(packet));
         if (events is not null) _events.Publish(events);
     }
+
+    // The receipts and outcomes of this step's sends and own deliveries, once their trace lines are
+    // flushed: an application never learns of a delivery the trace could still lose.
+    private void Track(List<(NodeOutput Output, ConfigurationKind Kind)> sends)
+    {
+        foreach (var (output, kind) in sends)
+        {
+            if (output is MessageSent sent) _sends.Sent(sent);
+            else if (output is MessageDelivered delivered) _sends.Delivered(delivered, kind);
+        }
+    }
+
+    // Who left a configuration gracefully. The core does not announce leaves yet; when it does, its
+    // configuration output names them, and they go here instead (View.LeftGracefully, ChangeCause.GracefulLeave).
+    private static readonly IReadOnlySet<ProcessId> NoGracefulLeaves = new HashSet<ProcessId>();
 
     private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)
     {

@@ -23,7 +23,7 @@ namespace Evs.Runtime;
 /// (ordinals count the ring's messages, and start again with every ring). A stopped host reports its
 /// last state with <see cref="Running"/> false.
 /// </summary>
-public sealed record NodeStatus(
+internal sealed record NodeStatus(
     ProcessId Id,
     bool Running,
     MembershipState State,

@@ -28,7 +28,7 @@ namespace Evs.Runtime;
 /// appends to a file marked quiescent marks it <c>false</c> again before it writes.
 /// </para>
 /// </summary>
-public sealed class NodeTrace : IDisposable
+internal sealed class NodeTrace : IDisposable
 {
     /// <summary>The <c>source</c> of a real process's trace.</summary>
     public const string Source = "udp";

@@ -17,7 +17,7 @@ namespace Evs.Runtime;
 /// <param name="Unauthenticated">Datagrams that failed authentication (another key or security mode).</param>
 /// <param name="OtherCluster">Datagrams of another cluster name.</param>
 /// <param name="WrongVersion">Datagrams of another wire version, or of another format.</param>
-public sealed record MismatchedPeer(string Peer, long Unauthenticated, long OtherCluster, long WrongVersion);
+internal sealed record MismatchedPeer(string Peer, long Unauthenticated, long OtherCluster, long WrongVersion);
 
 /// <summary>
 /// What this node knows of peers configured differently from it: which drops are a mismatch
@@ -26,7 +26,7 @@ public sealed record MismatchedPeer(string Peer, long Unauthenticated, long Othe
 /// mismatch until a datagram of that peer passes again. Called from the event loop only;
 /// <see cref="Peers"/> may be read from any thread.
 /// </summary>
-public sealed class PeerMismatches
+internal sealed class PeerMismatches
 {
     /// <summary>Peers counted, at most: a sender named in an unauthenticated header is anyone's to choose.</summary>
     public const int MaxPeers = 64;

@@ -5,7 +5,7 @@
 namespace Evs.Runtime;
 
 /// <summary>Stops a set of processes, marking their traces quiescent when they stop settled.</summary>
-public static class QuiescentStop
+internal static class QuiescentStop
 {
     // How often the processes are asked for their state while the cluster settles.
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(10);

@@ -134,8 +134,8 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "the membership warm-up failed; a first membership change will compile its code when it comes")]
     public static partial void WarmUpFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: an event handler threw and is unsubscribed; the node goes on")]
-    public static partial void HandlerFailed(ILogger logger, ProcessId process, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Process}: an event handler threw on {Event}; it stays subscribed, the application is told (HandlerFailedEvent), the node goes on")]
+    public static partial void HandlerFailed(ILogger logger, ProcessId process, string @event, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "the consumer of a datagram from {Address} failed ({Count} receive errors so far); the datagram is lost, receiving goes on")]
     public static partial void ConsumerFailed(ILogger logger, IPEndPoint address, long count, Exception exception);

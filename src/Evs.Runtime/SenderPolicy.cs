@@ -12,7 +12,7 @@ namespace Evs.Runtime;
 /// when the set is null. Each refused identifier is worth one log line, not one a packet; at
 /// most <see cref="MaxLogged"/> are. Safe to read from any thread; judged on the event loop only.
 /// </summary>
-public sealed class SenderPolicy(IReadOnlySet<ProcessId>? accepted)
+internal sealed class SenderPolicy(IReadOnlySet<ProcessId>? accepted)
 {
     /// <summary>Refused identifiers logged, at most: more are counted, not logged.</summary>
     public const int MaxLogged = 64;

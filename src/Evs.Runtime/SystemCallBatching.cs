@@ -6,7 +6,7 @@ namespace Evs.Runtime;
 
 /// <summary>Which directions batch their datagrams into one system call, where the platform allows it.</summary>
 [Flags]
-public enum SystemCallBatching
+internal enum SystemCallBatching
 {
     /// <summary>One system call per datagram both ways (the portable path).</summary>
     None = 0,

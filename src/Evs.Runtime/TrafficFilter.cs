@@ -27,7 +27,7 @@ public enum TrafficDirection
 }
 
 /// <summary>The spelling of a direction at the prompt, on the control socket and in a status: <c>in</c>, <c>out</c>, <c>both</c>.</summary>
-public static class TrafficDirectionNames
+internal static class TrafficDirectionNames
 {
     /// <summary>The lower-case name of a cut's direction.</summary>
     public static string ToName(this TrafficDirection direction) => direction switch
@@ -63,7 +63,7 @@ public static class TrafficDirectionNames
 /// side); a one-way loss from p1 to p3 is p3 blocking p1 <see cref="TrafficDirection.In"/> (or p1
 /// blocking p3 <see cref="TrafficDirection.Out"/>).
 /// </summary>
-public sealed class TrafficFilter
+internal sealed class TrafficFilter
 {
     private sealed record Cut(bool Isolated, ImmutableSortedDictionary<ProcessId, TrafficDirection> Blocked)
     {

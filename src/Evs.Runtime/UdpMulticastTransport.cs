@@ -30,7 +30,7 @@ namespace Evs.Runtime;
 /// A configured address is never replaced by a learned one, and no peer is learned at another
 /// configured peer's address.
 /// </summary>
-public sealed class UdpMulticastTransport : ITransport
+internal sealed class UdpMulticastTransport : ITransport
 {
     private readonly ProcessId _self;
     private readonly IPEndPoint _group;

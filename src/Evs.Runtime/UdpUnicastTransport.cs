@@ -20,7 +20,7 @@ namespace Evs.Runtime;
 /// that could be heard but never sent to would be taken into every membership round and left out
 /// of every ring. So each process must send from its configured address: bind to it (the default).
 /// </summary>
-public sealed class UdpUnicastTransport : ITransport
+internal sealed class UdpUnicastTransport : ITransport
 {
     private readonly Socket _socket;
     private readonly FrozenDictionary<ProcessId, IPEndPoint> _peers;

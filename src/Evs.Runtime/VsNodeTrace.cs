@@ -18,7 +18,7 @@ namespace Evs.Runtime;
 /// killed with -9 leaves a file that is whole up to its last flushed line.
 /// <c>quiescent</c> is set in place, as for the EVS trace (<see cref="SetQuiescent"/>).
 /// </summary>
-public sealed class VsNodeTrace : IDisposable
+internal sealed class VsNodeTrace : IDisposable
 {
     private readonly ProcessId _process;
     private readonly FileStream _file;

@@ -98,7 +98,8 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
         var payload = Encoding.UTF8.GetBytes(send.Text);
         try
         {
-            await node.SendAsync(payload, send.Service, cancellationToken);
+            // Queued, not waited for: a line typed while the membership changes is answered at once.
+            _ = await node.Host.SendAsync(payload, send.Service, cancellationToken);
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {

@@ -137,7 +137,7 @@ internal sealed class NodeSession
     // The end of a run stops without failing: nothing more is traced, so the trace ends in the node's last configuration.
     private Task<NodeStatus> StopAsync(NodeStop how)
     {
-        var stopping = how == NodeStop.EndOfRun ? _node.EndRunAsync() : _node.StopAsync();
+        var stopping = how == NodeStop.EndOfRun ? _node.EndRunAsync() : _node.Host.StopAsync();
         _stopRequested.TrySetResult();
         return stopping;
     }

@@ -5,7 +5,7 @@ using Evs.Reference.Simulation;
 namespace Evs.Runtime.Files;
 
 /// <summary>Reads scenario files.</summary>
-public static class ScenarioFiles
+internal static class ScenarioFiles
 {
     /// <summary>Reads a scenario file; its name, when the file gives none, is the file's.</summary>
     /// <exception cref="ScenarioException">The file cannot be read, or is not a valid scenario; the message names the file and line.</exception>

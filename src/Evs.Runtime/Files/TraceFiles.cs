@@ -8,7 +8,7 @@ using Evs.Reference.VirtualSynchrony;
 namespace Evs.Runtime.Files;
 
 /// <summary>Reads trace files: one, or several as one history (one file per process, say).</summary>
-public static class TraceFiles
+internal static class TraceFiles
 {
     /// <summary>Reads one trace file.</summary>
     /// <exception cref="TraceFormatException">The file cannot be read, or is not a trace; the message names the file and line.</exception>

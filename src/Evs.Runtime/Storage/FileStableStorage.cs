@@ -68,7 +68,7 @@ public sealed class StableStorageException(string path, string problem, Exceptio
 /// directory, cannot be told from a process that never ran (its trace may tell: <see cref="NodeHost"/>).
 /// </para>
 /// </summary>
-public sealed class FileStableStorage : IStableStorage
+internal sealed class FileStableStorage : IStableStorage
 {
     /// <summary>The name of the state file in the directory.</summary>
     public const string FileName = "stable-state.json";

@@ -16,7 +16,7 @@ namespace Evs.Runtime.Storage;
 /// disk, renamed over the old one, the directory flushed. A file that cannot be read as a number is
 /// refused, never taken for a first start.
 /// </summary>
-public static class IncarnationFile
+internal static class IncarnationFile
 {
     /// <summary>The file's name in the store directory.</summary>
     public const string FileName = "incarnation";

@@ -26,7 +26,7 @@ namespace Evs.Runtime.Storage;
 /// one. It is advisory on a network file system only as far as that file system passes <c>flock</c> on.
 /// </para>
 /// </summary>
-public sealed class StoreLock : IDisposable
+internal sealed class StoreLock : IDisposable
 {
     /// <summary>The name of the lock file in the store directory.</summary>
     public const string FileName = "node.lock";

@@ -17,7 +17,7 @@ namespace Evs.Runtime.Wire;
 /// nonce is never used twice under a key except by a 2^-64 chance per pair of prefixes.
 /// Not thread-safe.
 /// </summary>
-public sealed class Authentication : IDisposable
+internal sealed class Authentication : IDisposable
 {
     /// <summary>Length of an HMAC-SHA-256 trailer.</summary>
     public const int HmacLength = 32;

@@ -10,7 +10,7 @@ using Evs.Reference.Model;
 namespace Evs.Runtime.Wire;
 
 /// <summary>What a datagram's body holds.</summary>
-public enum DatagramKind : byte
+internal enum DatagramKind : byte
 {
     /// <summary>One or more whole packets, each preceded by its u16 length (<see cref="Packing"/>).</summary>
     Packets = 1,
@@ -30,7 +30,7 @@ public enum DatagramKind : byte
 /// <param name="Security">Its security mode, when of this version and a known mode.</param>
 /// <param name="ClusterName">Its cluster name, printable (control characters shown as '?'), when of this version.</param>
 /// <param name="Sender">Its sender, when of this version and a process identifier.</param>
-public sealed record DatagramGlimpse(bool IsEvs, byte Version, WireSecurityMode? Security, string? ClusterName, ProcessId? Sender);
+internal sealed record DatagramGlimpse(bool IsEvs, byte Version, WireSecurityMode? Security, string? ClusterName, ProcessId? Sender);
 
 /// <summary>
 /// The datagram header: magic <c>EVSW</c>, wire version, flags (the <see cref="WireSecurityMode"/>
@@ -39,7 +39,7 @@ public sealed record DatagramGlimpse(bool IsEvs, byte Version, WireSecurityMode?
 /// <see cref="Counter"/> (u64 each), the <see cref="Destination"/> (u8 length, ASCII; length 0 for
 /// every peer) and the body length (u16): 28 bytes plus the three names (<see cref="LengthFor"/>).
 /// </summary>
-public readonly record struct DatagramHeader(
+internal readonly record struct DatagramHeader(
     WireSecurityMode Security,
     DatagramKind Kind,
     byte[] ClusterName,

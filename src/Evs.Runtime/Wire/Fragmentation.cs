@@ -16,14 +16,14 @@ namespace Evs.Runtime.Wire;
 /// <see cref="Index"/> of <see cref="Count"/> (2-65,535), and the packet's <see cref="Total"/>
 /// length. 20 bytes, followed by the fragment's bytes.
 /// </summary>
-public readonly record struct FragmentHeader(ulong Origin, uint Number, int Index, int Count, int Total)
+internal readonly record struct FragmentHeader(ulong Origin, uint Number, int Index, int Count, int Total)
 {
     /// <summary>The header's length in bytes.</summary>
     public const int Length = 20;
 }
 
 /// <summary>Cuts packets into fragment bodies.</summary>
-public static class Fragmentation
+internal static class Fragmentation
 {
     /// <summary>
     /// The fragment bodies of <paramref name="packet"/>, each at most <paramref name="capacity"/> bytes:
@@ -73,7 +73,7 @@ public static class Fragmentation
 }
 
 /// <summary>What <see cref="Reassembly.Add"/> made of a fragment.</summary>
-public enum FragmentOutcome
+internal enum FragmentOutcome
 {
     /// <summary>Kept (or a duplicate of one kept or of a packet completed): the packet is not complete yet.</summary>
     Held,
@@ -93,7 +93,7 @@ public enum FragmentOutcome
 /// the one least likely to complete. Remembers the last <c>slots</c> completed packets, so that
 /// a late duplicate fragment does not start a packet again. Not thread-safe.
 /// </summary>
-public sealed class Reassembly(int slots)
+internal sealed class Reassembly(int slots)
 {
     private sealed class Partial(FragmentHeader header)
     {

@@ -18,7 +18,7 @@ public sealed class KeyFileException(string message, Exception? inner = null) : 
 /// A cluster key file: 32 random bytes as one line of base64 (44 characters). Written readable
 /// and writable by its owner only (mode 0600 on Unix), since whoever reads it can join the cluster.
 /// </summary>
-public static class KeyFile
+internal static class KeyFile
 {
     // The mode of a key file: read and write for its owner, nothing for anyone else.
     private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -13,7 +13,7 @@ using Evs.Reference.Recovery;
 namespace Evs.Runtime.Wire;
 
 /// <summary>The first byte of an encoded packet: which record follows.</summary>
-public enum PacketKind : byte
+internal enum PacketKind : byte
 {
     /// <summary><see cref="Evs.Reference.Ordering.Token"/>.</summary>
     Token = 1,
@@ -45,7 +45,7 @@ public enum PacketKind : byte
 /// and decodes bytes from the network into a packet, or null when they are not exactly one
 /// well-formed packet. Decoding never throws.
 /// </summary>
-public static class PacketCodec
+internal static class PacketCodec
 {
     // The smallest encodings, used to refuse element counts the remaining bytes cannot hold.
     private const int MinProcessBytes = 2;

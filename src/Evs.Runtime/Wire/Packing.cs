@@ -11,7 +11,7 @@ namespace Evs.Runtime.Wire;
 /// Builds and splits the body of a <see cref="DatagramKind.Packets"/> datagram: one or more
 /// packets, each a u16 length followed by that many bytes of <see cref="PacketCodec"/> encoding.
 /// </summary>
-public static class Packing
+internal static class Packing
 {
     /// <summary>Bytes before each packed packet: its length.</summary>
     public const int LengthPrefix = 2;

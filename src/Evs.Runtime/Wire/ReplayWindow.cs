@@ -12,7 +12,7 @@ using Evs.Reference.Model;
 namespace Evs.Runtime.Wire;
 
 /// <summary>Whether a datagram's (incarnation, counter) is new to its receiver.</summary>
-public enum Freshness
+internal enum Freshness
 {
     /// <summary>Not seen before, and within (or ahead of) the window: may be accepted.</summary>
     Fresh = 0,
@@ -33,7 +33,7 @@ public enum Freshness
 /// At most <see cref="MaxSenders"/> senders are remembered; a new one beyond that forgets the one
 /// heard from least recently (with a key, only key holders can make new senders). Not thread-safe.
 /// </summary>
-public sealed class ReplayWindow
+internal sealed class ReplayWindow
 {
     /// <summary>
     /// Counters remembered below a sender's highest. The counter is the sender's over every

@@ -14,7 +14,7 @@ namespace Evs.Runtime.Wire;
 /// The binary wire format of docs/WIRE.md. One instance per node (it holds the reassembly
 /// buffer, the replay windows and the fragment, datagram and nonce counters); not thread-safe.
 /// </summary>
-public sealed class WireFormat : IWireFormat, IDisposable
+internal sealed class WireFormat : IWireFormat, IDisposable
 {
     private readonly WireOptions _options;
     private readonly byte[] _cluster;

@@ -24,7 +24,7 @@ public enum WireSecurityMode : byte
 /// The security of a cluster: a mode and, unless <see cref="WireSecurityMode.None"/>, a
 /// 32-byte key shared by every node (a <see cref="KeyFile"/>). <see cref="ToString"/> never shows the key.
 /// </summary>
-public sealed class WireSecurity
+internal sealed class WireSecurity
 {
     /// <summary>The length of a key, in bytes, for both HMAC-SHA-256 and AES-256-GCM.</summary>
     public const int KeyLength = 32;
@@ -71,7 +71,7 @@ public sealed class WireSecurity
 /// <see cref="ReassemblySlots"/> is how many incomplete packets are held at once before the
 /// oldest is evicted.
 /// </summary>
-public sealed record WireOptions(
+internal sealed record WireOptions(
     string ClusterName,
     WireSecurity Security,
     ProcessId Self,

@@ -27,8 +27,10 @@ public sealed class DatagramBatchingTests
     [InlineData(SystemCallBatching.Send)]
     [InlineData(SystemCallBatching.Receive)]
     [InlineData(SystemCallBatching.Both)]
-    public async Task A_batch_to_every_peer_and_to_one_arrives_whole_and_in_order_at_each(SystemCallBatching batching)
+    public async Task A_batch_to_every_peer_and_to_one_arrives_whole_and_in_order_at_each(Enum batchingChosen)
     {
+        // The parameter is an Enum: SystemCallBatching is internal to the runtime, a test method is public.
+        var batching = (SystemCallBatching)batchingChosen;
         var peers = Peers(3);
         await using var a = new UdpUnicastTransport(A, peers[A], peers, batching: batching);
         await using var b = new UdpUnicastTransport(B, peers[B], peers, batching: batching);
@@ -66,8 +68,10 @@ public sealed class DatagramBatchingTests
     [Theory]
     [InlineData(SystemCallBatching.None)]
     [InlineData(SystemCallBatching.Receive)]
-    public async Task Datagrams_already_waiting_are_received_in_one_call_where_the_platform_allows_it(SystemCallBatching batching)
+    public async Task Datagrams_already_waiting_are_received_in_one_call_where_the_platform_allows_it(Enum batchingChosen)
     {
+        // The parameter is an Enum: SystemCallBatching is internal to the runtime, a test method is public.
+        var batching = (SystemCallBatching)batchingChosen;
         var peers = Peers(2);
         await using var a = new UdpUnicastTransport(A, peers[A], peers, batching: SystemCallBatching.None);
         await using var b = new UdpUnicastTransport(B, peers[B], peers, batching: batching);
@@ -82,8 +86,10 @@ public sealed class DatagramBatchingTests
     [Theory]
     [InlineData(SystemCallBatching.None)]
     [InlineData(SystemCallBatching.Receive)]
-    public async Task A_datagram_comes_in_its_receive_buffer_which_is_received_into_again_once_released(SystemCallBatching batching)
+    public async Task A_datagram_comes_in_its_receive_buffer_which_is_received_into_again_once_released(Enum batchingChosen)
     {
+        // The parameter is an Enum: SystemCallBatching is internal to the runtime, a test method is public.
+        var batching = (SystemCallBatching)batchingChosen;
         var peers = Peers(2);
         await using var a = new UdpUnicastTransport(A, peers[A], peers);
         await using var b = new UdpUnicastTransport(B, peers[B], peers, batching: batching);

@@ -72,7 +72,7 @@ public sealed class RandomPackets(Random random)
 }
 
 /// <summary>Datagrams written by hand from docs/WIRE.md, and the fuzz test's mutations of datagrams.</summary>
-public static class Datagrams
+internal static class Datagrams
 {
     /// <summary>
     /// A datagram laid out as docs/WIRE.md says, from <paramref name="sender"/> in its

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace SpecTests.Wire;
 
-public static class Wires
+internal static class Wires
 {
     public const string Cluster = "test-cluster";
     public static readonly byte[] Key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();

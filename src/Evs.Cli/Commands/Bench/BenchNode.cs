@@ -114,7 +114,7 @@ internal static class BenchNode
         var counter = new DeliveryCounter(settings.Id, settings.Peers.Count, settings.Senders);
         // Counted in place, on the node's event loop: a delivery's time is when the node made it,
         // not when a thread woken for it got round to it (and no thread is woken per delivery).
-        using var counting = node.OnEvent(e => counter.On(e, Stopwatch.GetTimestamp()));
+        using var counting = node.Host.OnEventInline(e => counter.On(e, Stopwatch.GetTimestamp()));
         await counter.Ready.WaitAsync(parentGone.Token);
         double formedMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         output.WriteLine(ReadyLine);
@@ -164,8 +164,10 @@ internal static class BenchNode
 
     private static TimeSpan SamplingPeriod(BenchNodeSettings s) => MemorySampler.Period(s.DurationS + 2 * s.WarmupS);
 
-    // Sends data messages from t0 until sendEnd (as fast as SendAsync takes them, or paced at the
-    // rate), then the done marker; returns how many data messages were sent.
+    // Sends data messages from t0 until sendEnd (as fast as the host queues them, or paced at the
+    // rate), then the done marker; returns how many data messages were sent. The host's send
+    // returns once a message is queued, without waiting for its receipt (EvsNode.SendAsync waits
+    // for the token), so that the queue stays full, as the harness's cpg_mcast_joined keeps it.
     private static async Task<long> SendAsync(EvsNode node, BenchNodeSettings s, long t0, long sendEnd, CancellationToken cancellationToken)
     {
         var payload = new byte[s.Size];
@@ -181,11 +183,11 @@ internal static class BenchNode
                 next += interval;
             }
             new BenchMessage(BenchMessageKind.Data, seq, Stopwatch.GetTimestamp()).WriteTo(payload);
-            await node.SendAsync(payload, s.Service, bounded.Token);
+            _ = await node.Host.SendAsync(payload.ToArray(), s.Service, bounded.Token);
             seq++;
         }
         new BenchMessage(BenchMessageKind.Done, seq, Stopwatch.GetTimestamp()).WriteTo(payload);
-        await node.SendAsync(payload, s.Service, bounded.Token);
+        _ = await node.Host.SendAsync(payload.ToArray(), s.Service, bounded.Token);
         return seq;
     }
 

@@ -9,7 +9,7 @@ using Evs.Runtime;
 namespace Evs.Cli.Commands.Bench;
 
 /// <summary>
-/// Counts one node's deliveries. Called on the node's event loop (EvsNode.OnEvent), one event at
+/// Counts one node's deliveries. Called on the node's event loop (NodeHost.OnEventInline), one event at
 /// a time; the window is set by <see cref="SetWindow"/> before any data message can arrive, the
 /// results read after the stream has drained (<see cref="Drained"/>).
 /// </summary>

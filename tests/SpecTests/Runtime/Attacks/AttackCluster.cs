@@ -22,7 +22,7 @@ namespace SpecTests.Runtime.Attacks;
 public sealed record Moment(ImmutableDictionary<ProcessId, int> Events, long Datagrams);
 
 /// <summary>The processes under attack, the attacker's tools, and the checks of a run.</summary>
-public sealed class AttackCluster : IAsyncDisposable
+internal sealed class AttackCluster : IAsyncDisposable
 {
     public static readonly ProcessId P1 = new("p1"), P2 = new("p2"), P3 = new("p3");
 

@@ -8,7 +8,7 @@ using Evs.Runtime;
 namespace SpecTests.Runtime.Attacks;
 
 /// <summary>The drop counters of one process at one moment, by name.</summary>
-public sealed record Drops(ImmutableSortedDictionary<string, long> Counts)
+internal sealed record Drops(ImmutableSortedDictionary<string, long> Counts)
 {
     private static readonly (string Name, Func<NodeHost, long> Read)[] Counters =
     [

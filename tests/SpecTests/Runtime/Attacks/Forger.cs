@@ -23,7 +23,7 @@ namespace SpecTests.Runtime.Attacks;
 /// cluster's key, and sends them through the <see cref="Relay"/>. Safe to use from the test and
 /// from the relay's taps at once.
 /// </summary>
-public sealed class Forger(Relay relay, string cluster, WireSecurity security, int maxDatagramSize) : IDisposable
+internal sealed class Forger(Relay relay, string cluster, WireSecurity security, int maxDatagramSize) : IDisposable
 {
     // An incarnation for a sender never heard (the ghost): any number will do, nobody has a window for it.
     private const ulong InventedIncarnation = 1;
