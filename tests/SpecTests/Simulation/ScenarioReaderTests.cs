@@ -211,7 +211,7 @@ public class ScenarioReaderTests
     [Fact]
     public void Every_built_in_scenario_reads()
     {
-        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "flapping", "full-load", "lossy", "one-way", "overload", "partition-merge", "steady"], BuiltInScenarios.Names);
+        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "flapping", "full-load", "leave", "lossy", "one-way", "overload", "partition-merge", "steady"], BuiltInScenarios.Names);
         foreach (var name in BuiltInScenarios.Names) Assert.Equal(name, BuiltInScenarios.Get(name).Name);
     }
 }
