@@ -175,8 +175,14 @@ public sealed class EvsNode : IAsyncDisposable
     public void Heal() => Host.Traffic.Heal();
 
     /// <summary>
-    /// Stops the process, which fails as far as the others are concerned; every send not yet
-    /// delivered here ends as lost. Its next start on the same store is a restart (<see cref="ChangeCause.Recovered"/>).
+    /// Leaves gracefully, then stops: the process announces its leave in the ring's total order,
+    /// sends what it was handed, delivers everything ordered before its leave, and the others
+    /// install the configuration without it at once, naming it in <see cref="View.LeftGracefully"/>
+    /// (<see cref="ChangeCause.GracefulLeave"/>) instead of waiting for a failure to be noticed.
+    /// Sends are refused from this call on. If the leave cannot be done within the token loss
+    /// timeout (the ring is changing, the network lost the token), the process just stops and the
+    /// others see it fail. A send not delivered here by then ends as lost. Its next start on the
+    /// same store is a restart (<see cref="ChangeCause.Recovered"/>).
     /// </summary>
     public Task StopAsync() => Host.StopAsync();
 

@@ -76,6 +76,7 @@ internal sealed class NodeHost : IAsyncDisposable
     private sealed record SendMessage(SendTracker.Waiting Send, DeliveryService Service) : Input;
     private sealed record StatusAsked(TaskCompletionSource<NodeStatus> Reply) : Input;
     private sealed record SilenceCheck(long Generation) : Input;
+    private sealed record LeaveAsked : Input;
 
     private readonly EvsNodeOptions _options;
     private readonly ITransport _transport;
@@ -86,6 +87,7 @@ internal sealed class NodeHost : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<NodeStatus> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _left = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Dictionary<TimerKind, GenerationTimer> _timers = new();
     private readonly GenerationTimer _silence;
     private readonly SemaphoreSlim _sendSlots;
@@ -111,6 +113,7 @@ internal sealed class NodeHost : IAsyncDisposable
     private readonly List<OutgoingDatagram> _outgoing = [];
     private int _sendsQueued;
     private int _stopping;
+    private int _leaving;
     private bool _crashed;
     private NodeStatus? _final;
     private string? _lostReason;
@@ -339,12 +342,31 @@ internal sealed class NodeHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops the process, which fails as far as the others are concerned: the event loop ends
-    /// after the input it is handling, the <c>fail</c> line of the configuration it was in is
-    /// traced, the transport, timers and trace (with its end line) are closed, and every
-    /// <see cref="Events"/> enumeration ends. Its next start is a restart. Returns the final state.
+    /// Leaves gracefully, then stops. The node announces its leave (<see cref="LeaveRequested"/>): the
+    /// messages already handed to it are sent, it delivers everything ordered up to its leave, and
+    /// the others install the configuration without it at once, knowing it left (their regular
+    /// configuration change names it: <see cref="ConfigurationDelivered.Left"/>); its trace's
+    /// <c>fail</c> line says <c>"left":true</c>. Sends are refused from this call on. If the leave is
+    /// not done within <paramref name="leaveWithin"/> (by default the token loss timeout, after which
+    /// the others would have noticed a failure anyway: a ring that is changing, or a network that
+    /// lost its token), the process just stops, and the others see it fail. Then, as when it fails:
+    /// the event loop ends, the <c>fail</c> line is traced unless the leave traced it, the transport,
+    /// timers and trace (with its end line) are closed, and every <see cref="Events"/> enumeration
+    /// ends. Its next start is a restart. Returns the final state.
     /// </summary>
-    public Task<NodeStatus> StopAsync() => EndAsync(traceFail: true, ending: false);
+    public async Task<NodeStatus> StopAsync(TimeSpan? leaveWithin = null)
+    {
+        if (Interlocked.Exchange(ref _leaving, 1) == 0 && Volatile.Read(ref _stopping) == 0 && _inputs.Post(new LeaveAsked()))
+        {
+            var bound = leaveWithin ?? TimeSpan.FromMilliseconds(_options.Membership.TokenLossTimeoutMs);
+            await Task.WhenAny(_left.Task, _ended.Task, Task.Delay(bound, _time)).ConfigureAwait(false);
+            RuntimeLog.Leave(_logger, Id, _left.Task.IsCompleted ? "announced" : $"not done within {bound.TotalMilliseconds} ms: it stops as if failed");
+        }
+        return await EndAsync(traceFail: true, ending: false).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether this process has left gracefully (<see cref="StopAsync"/>): its leave was announced and its <c>fail</c> line says so.</summary>
+    public bool LeftGracefully => _left.Task.IsCompleted;
 
     /// <summary>
     /// Stops the process at once, as kill -9 would: like <see cref="StopAsync"/>, but nothing more
@@ -475,6 +497,9 @@ internal sealed class NodeHost : IAsyncDisposable
                 break;
             case SilenceCheck:
                 break;
+            case LeaveAsked:
+                Handle(new LeaveRequested());
+                break;
         }
     }
 
@@ -524,9 +549,9 @@ internal sealed class NodeHost : IAsyncDisposable
 
     // fail_p(c) for the configuration the trace left this process in, when there is one: into the
     // trace, and through the virtual synchrony filter, where it stops the live identity.
-    private void TraceFail()
+    private void TraceFail(bool left = false)
     {
-        if ((_trace is null && _vs is null) || _recorder.Fail(NowMs()) is not { } fail) return;
+        if ((_trace is null && _vs is null) || _recorder.Fail(NowMs(), left) is not { } fail) return;
         _vs?.Apply(fail, null);
         _vs?.Flush();
         if (_trace is null) return;
@@ -696,15 +721,19 @@ internal sealed class NodeHost : IAsyncDisposable
                     if (d.Configuration == _lastRegular?.Id) _deliveredInConfiguration++;
                     Record(output, now, new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload), ref traced, ref events);
                     break;
-                case ConfigurationDelivered { Configuration: var c }:
-                    var view = _views.Next(c, NoGracefulLeaves);
+                case ConfigurationDelivered { Configuration: var c } delivered:
+                    var view = _views.Next(c, delivered.Left);
                     Volatile.Write(ref _view, view);
                     Record(output, now, new ConfigurationChangedEvent(view), ref traced, ref events);
-                    LogConfiguration(c, restarting);
+                    LogConfiguration(c, delivered.Left, restarting);
                     if (c.Kind == ConfigurationKind.Regular) (_lastRegular, _deliveredInConfiguration) = (c, 0);
                     break;
                 case PrimaryComponentInstalled:
                     Record(output, now, null, ref traced, ref events); // nothing to write: the regular configuration that follows says it is primary
+                    break;
+                case ProcessLeft:
+                    TraceFail(left: true); // its packets (the announcement) leave after the line, as every step's do
+                    _left.TrySetResult();
                     break;
             }
         }
@@ -731,10 +760,6 @@ internal sealed class NodeHost : IAsyncDisposable
             else if (output is MessageDelivered delivered) _sends.Delivered(delivered, kind);
         }
     }
-
-    // Who left a configuration gracefully. The core does not announce leaves yet; when it does, its
-    // configuration output names them, and they go here instead (View.LeftGracefully, ChangeCause.GracefulLeave).
-    private static readonly IReadOnlySet<ProcessId> NoGracefulLeaves = new HashSet<ProcessId>();
 
     private static List<Packet> GroupFor(ref List<(ProcessId? To, List<Packet> Packets)>? groups, ProcessId? to)
     {
@@ -815,7 +840,7 @@ internal sealed class NodeHost : IAsyncDisposable
         }
     }
 
-    private void LogConfiguration(Configuration c, bool restarting)
+    private void LogConfiguration(Configuration c, IReadOnlyList<ProcessId>? left, bool restarting)
     {
         var members = string.Join(",", c.Members);
         if (c.Kind == ConfigurationKind.Transitional)
@@ -825,6 +850,7 @@ internal sealed class NodeHost : IAsyncDisposable
         }
         var reason = restarting ? "restart from stable storage" : $"after gathering: {_node.Snapshot().LastGatherReason ?? GatherReason.Start}";
         RuntimeLog.RegularConfiguration(_logger, Id, c.Id, members, c.Primary?.ToString() ?? "not decided", reason);
+        if (left is { Count: > 0 }) RuntimeLog.OthersLeft(_logger, Id, c.Id, string.Join(",", left));
     }
 
     private NodeStatus Status(bool running)
@@ -839,7 +865,7 @@ internal sealed class NodeHost : IAsyncDisposable
 
     private void ThrowIfEnded()
     {
-        if (Volatile.Read(ref _stopping) != 0 || Fault is not null) throw Ended();
+        if (Volatile.Read(ref _stopping) != 0 || Volatile.Read(ref _leaving) != 0 || Fault is not null) throw Ended();
     }
 
     private InvalidOperationException Ended() =>

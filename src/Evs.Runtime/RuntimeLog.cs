@@ -37,6 +37,12 @@ internal static partial class RuntimeLog
     [LoggerMessage(Level = LogLevel.Information, Message = "{Process} delivers transitional configuration {Configuration} [{Members}] after {Previous}")]
     public static partial void TransitionalConfiguration(ILogger logger, ProcessId process, ConfigurationId configuration, string members, ConfigurationId? previous);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process} leaves gracefully: {Outcome}")]
+    public static partial void Leave(ILogger logger, ProcessId process, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Process}: in {Configuration}, {Left} left gracefully (announced), rather than failed")]
+    public static partial void OthersLeft(ILogger logger, ProcessId process, ConfigurationId configuration, string left);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "{Process} stops ({How}): {Status}")]
     public static partial void Stopped(ILogger logger, ProcessId process, string how, string status);
 

@@ -91,14 +91,14 @@ internal sealed class ViewHistory(RunStart start, ConfigurationId? failedIn)
 
     /// <summary>
     /// The view of <paramref name="configuration"/>, delivered next; <paramref name="leftGracefully"/>
-    /// are the processes the core says left with a graceful leave (none until the core announces leaves).
+    /// are the processes the core says left with a graceful leave (ConfigurationDelivered.Left).
     /// </summary>
-    public View Next(Configuration configuration, IReadOnlySet<ProcessId> leftGracefully)
+    public View Next(Configuration configuration, IEnumerable<ProcessId>? leftGracefully)
     {
         var before = _previousRegular?.Members ?? [];
         var joined = configuration.Kind == ConfigurationKind.Regular ? configuration.Members.Except(before).ToImmutableArray() : [];
         var left = before.Except(configuration.Members).ToImmutableArray();
-        var graceful = left.Where(leftGracefully.Contains).ToImmutableArray();
+        var graceful = left.Where(p => leftGracefully?.Contains(p) == true).ToImmutableArray();
         var cause = _first ? (start == RunStart.First ? ChangeCause.Started : ChangeCause.Recovered) : CauseOf(joined, left.Length - graceful.Length, graceful.Length);
         var view = new View(configuration.Id, configuration.Kind, configuration.Members, configuration.Primary, configuration.PreviousRegular,
             joined, left, graceful, cause, cause == ChangeCause.Recovered ? failedIn : null);

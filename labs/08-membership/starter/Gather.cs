@@ -2,8 +2,8 @@
 // extended virtual synchrony: processes exchange join messages until every process of
 // proc_set − fail_set has sent the same two sets (consensus), and the consensus timeout shrinks the
 // proposal so that Gather ends within a bounded time (Section 3.2, Termination Property). Given:
-// the constructor and the wait after a start, which joins are stale (issue #13), and the timers
-// and broadcasts of Begin, Receive and the two timeouts. Yours: the proposed ring and its
+// the constructor and CountOut (graceful leavers in the fail set), the wait after a start, which
+// joins are stale (issue #13), and the timers and broadcasts of Begin, Receive and the two timeouts. Yours: the proposed ring and its
 // representative, consensus, taking in a join, the consensus timeout's decision, and which commit
 // token to accept. `evs lab start 8` copies this file to student/, `evs lab check 8` grades it.
 using System.Collections.Immutable;
@@ -30,13 +30,16 @@ public sealed class Gather
     /// <summary>
     /// Starts gathering with the processes believed reachable (the process itself always among
     /// them). <paramref name="expected"/>: after a start, every process that may start with this one, when known.
+    /// <paramref name="left"/>: processes that announced a graceful leave, in the fail set from the
+    /// start (no consensus timeout is waited for them).
     /// </summary>
-    public Gather(ProcessId me, IEnumerable<ProcessId> reachable, GatherReason reason, IReadOnlySet<ProcessId>? expected = null)
+    public Gather(ProcessId me, IEnumerable<ProcessId> reachable, GatherReason reason, IReadOnlySet<ProcessId>? expected = null, IEnumerable<ProcessId>? left = null)
     {
         _me = me;
         Reason = reason;
-        ProcSet = ImmutableSortedSet.CreateRange(ProcessId.Ordinal, reachable).Add(me);
-        FailSet = ImmutableSortedSet.Create(ProcessId.Ordinal);
+        var countedOut = ImmutableSortedSet.CreateRange(ProcessId.Ordinal, left ?? []).Remove(me);
+        ProcSet = ImmutableSortedSet.CreateRange(ProcessId.Ordinal, reachable).Add(me).Union(countedOut);
+        FailSet = countedOut;
         _expected = expected;
         Waiting = reason == GatherReason.Start && !HeardEveryExpected;
     }
@@ -172,6 +175,20 @@ public sealed class Gather
         BroadcastJoin(outputs);
         outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
         return true;
+    }
+
+    /// <summary>
+    /// <paramref name="leaver"/> announced a graceful leave during this round: it joins the fail set
+    /// now (it sends no more joins), and, if that changed this process's view, the join goes out
+    /// again and the consensus timeout starts again (as for a join, <see cref="Receive"/>).
+    /// </summary>
+    public void CountOut(ProcessId leaver, List<NodeOutput> outputs)
+    {
+        if (leaver == _me || FailSet.Contains(leaver)) return;
+        ProcSet = ProcSet.Add(leaver);
+        FailSet = FailSet.Add(leaver);
+        BroadcastJoin(outputs);
+        outputs.Add(new StartTimer(TimerKind.Consensus, _timeouts.ConsensusTimeoutMs));
     }
 
     /// <summary>The join timer expired: this process's join goes out again, lest a lost one stall consensus.</summary>

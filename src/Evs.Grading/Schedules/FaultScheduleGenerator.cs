@@ -1,6 +1,8 @@
 // Random scenarios in which the world changes the membership: partitions into up to four
 // components, heals, directed link faults (a one-way cut, or loss in one direction between some
-// processes: the "links" step), crashes of live processes, recoveries of crashed ones, and "failures
+// processes: the "links" step), crashes of live processes, graceful leaves (issue 18: the "leave"
+// step; a crash or partition may follow 2-30 ms later, while the leave is under way), recoveries of
+// crashed or departed ones, and "failures
 // during recovery", a second partition or crash 2-30 ms after a fault, while the membership
 // algorithm and the recovery are still running. Biased toward the hard cases (issue #15, item 3;
 // docs/COVERAGE.md measures how often the runs reach each): most later faults wait for a step of
@@ -74,9 +76,9 @@ public static partial class FaultSchedules
         from maxDelayTenths in Gen.Choose(3, 50)
         select new NetworkConditions(0.1, maxDelayTenths / 10.0, lossPercent / 100.0, duplicatePercent / 100.0);
 
-    private enum FaultKind { Partition, Heal, Crash, Recover, Links, LinksMended }
+    private enum FaultKind { Partition, Heal, Crash, Recover, Links, LinksMended, Leave }
 
-    /// <summary>What the schedule so far has done: who is crashed, whether the network is split, when the last fault struck.</summary>
+    /// <summary>What the schedule so far has done: who is crashed (or has left), whether the network is split, when the last fault struck.</summary>
     private sealed record World(ImmutableArray<ProcessId> Processes, ImmutableSortedSet<ProcessId> Crashed, bool Partitioned, int LastAt, bool Linked = false)
     {
         public static World Of(ImmutableArray<ProcessId> processes) => new(processes, [], false, 0);
@@ -94,6 +96,7 @@ public static partial class FaultSchedules
             .. !soon && Crashed.Count > 0 ? [FaultKind.Recover] : Array.Empty<FaultKind>(),
             .. !soon ? [FaultKind.Links] : Array.Empty<FaultKind>(),
             .. !soon && Linked ? [FaultKind.LinksMended] : Array.Empty<FaultKind>(),
+            .. !soon && Live.Length > 1 ? [FaultKind.Leave] : Array.Empty<FaultKind>(),
         ];
 
         public World After(ScenarioStep step) => step switch
@@ -102,6 +105,7 @@ public static partial class FaultSchedules
             HealStep => this with { Partitioned = false, Linked = false, LastAt = (int)step.At },
             LinksStep l => this with { Linked = !l.Faults.IsEmpty, LastAt = (int)step.At },
             CrashStep c => this with { Crashed = Crashed.Add(c.Process), LastAt = (int)step.At },
+            LeaveStep l => this with { Crashed = Crashed.Add(l.Process), LastAt = (int)step.At },
             RecoverStep r => this with { Crashed = Crashed.Remove(r.Process), LastAt = (int)step.At },
             _ => this,
         };
@@ -213,6 +217,7 @@ public static partial class FaultSchedules
         FaultKind.Crash => Gen.Elements(world.Live.AsEnumerable()).Select(ScenarioStep (p) => new CrashStep(at, 0, 0, p)),
         FaultKind.Links => LinkFaultsOf(world.Processes).Select(ScenarioStep (f) => new LinksStep(at, 0, 0, f)),
         FaultKind.LinksMended => Gen.Constant<ScenarioStep>(new LinksStep(at, 0, 0, [])),
+        FaultKind.Leave => Gen.Elements(world.Live.AsEnumerable()).Select(ScenarioStep (p) => new LeaveStep(at, 0, 0, p)),
         _ => Gen.Elements(world.Crashed.AsEnumerable()).Select(ScenarioStep (p) => new RecoverStep(at, 0, 0, p)),
     };
 
@@ -257,13 +262,14 @@ public static partial class FaultSchedules
         if (ShorterStop(s) is { } stop) yield return s with { Steps = s.Steps.SetItem(s.Steps.Length - 1, stop) };
     }
 
-    /// <summary>The steps without a crash of a crashed process or a recovery of a live one (what dropping a step can leave).</summary>
+    /// <summary>The steps without a crash or leave of a crashed (or departed) process or a recovery of a live one (what dropping a step can leave).</summary>
     private static ImmutableArray<ScenarioStep> Consistent(ImmutableArray<ScenarioStep> steps)
     {
         var crashed = new HashSet<ProcessId>();
         return [.. steps.Where(step => step switch
         {
             CrashStep c => crashed.Add(c.Process),
+            LeaveStep l => crashed.Add(l.Process),
             RecoverStep r => crashed.Remove(r.Process),
             _ => true,
         })];
@@ -274,6 +280,7 @@ public static partial class FaultSchedules
         PartitionStep partition => partition.Components.Any(c => c.Contains(p)),
         LinksStep links => links.Faults.Any(f => f.From.Contains(p) || f.To.Contains(p)),
         CrashStep c => c.Process == p,
+        LeaveStep l => l.Process == p,
         RecoverStep r => r.Process == p,
         SendStep b => b.From == p,
         _ => false,

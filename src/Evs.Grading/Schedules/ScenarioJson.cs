@@ -40,6 +40,7 @@ public static class ScenarioJson
         HealStep => "\"heal\": true",
         CrashStep c => $"\"crash\": {Quote(c.Process.Name)}",
         RecoverStep r => $"\"recover\": {Quote(r.Process.Name)}",
+        LeaveStep l => $"\"leave\": {Quote(l.Process.Name)}",
         NetworkStep n => NetworkChange(n),
         LinksStep l => $"\"links\": [{string.Join(", ", l.Faults.Select(f => $"{{ \"from\": {Ids(f.From)}, \"to\": {Ids(f.To)}, \"loss\": {F(f.Loss)} }}"))}]",
         SendStep b => $"\"send\": {{ \"from\": {Quote(b.From.Name)}, \"svc\": \"{b.Service.ToName()}\", \"count\": {b.Count} }}",

@@ -46,4 +46,7 @@ public enum GatherReason
     /// the ring cannot get past them, and is formed again.
     /// </summary>
     FailedToReceive,
+
+    /// <summary>A member of the ring announced its graceful leave (<see cref="LeaveAnnouncement"/>): gather without it, at once.</summary>
+    LeaveAnnounced,
 }

@@ -19,11 +19,15 @@ public abstract record EvsEvent(ProcessId Process, long Index, double Time)
     public string Witness => $"{Process}#{Index}";
 }
 
-/// <summary>deliver_conf_p(c): p delivers a configuration change message initiating c, of which p is a member.</summary>
+/// <summary>
+/// deliver_conf_p(c): p delivers a configuration change message initiating c, of which p is a member.
+/// <see cref="Left"/>, for a regular c, names members of p's previous regular configuration that p
+/// heard announce a graceful leave (docs/TRACE.md); informational, no specification reads it.
+/// </summary>
 public sealed record DeliverConf(
     ProcessId Process, long Index, double Time,
     ConfigurationId Conf, ConfigurationKind Kind, ImmutableArray<ProcessId> Members,
-    ConfigurationId? PreviousRegular = null, bool? Primary = null)
+    ConfigurationId? PreviousRegular = null, bool? Primary = null, IReadOnlyList<ProcessId>? Left = null)
     : EvsEvent(Process, Index, Time)
 {
     /// <inheritdoc/>
@@ -54,8 +58,11 @@ public sealed record Deliver(
     public override ConfigurationId Configuration => Conf;
 }
 
-/// <summary>fail_p(c): p fails while a member of c.</summary>
-public sealed record Fail(ProcessId Process, long Index, double Time, ConfigurationId Conf)
+/// <summary>
+/// fail_p(c): p fails while a member of c. <see cref="Left"/>: p left gracefully, having announced it
+/// (docs/TRACE.md); to the specifications a leave is a failure like any other.
+/// </summary>
+public sealed record Fail(ProcessId Process, long Index, double Time, ConfigurationId Conf, bool Left = false)
     : EvsEvent(Process, Index, Time)
 {
     /// <inheritdoc/>

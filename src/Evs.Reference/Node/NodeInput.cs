@@ -21,6 +21,14 @@ public sealed record TimerExpired(TimerKind Timer) : NodeInput;
 public sealed record SendRequested(byte[] Payload, DeliveryService Service) : NodeInput;
 
 /// <summary>
+/// The application asks the process to leave gracefully (<see cref="Membership.GracefulLeave"/>):
+/// the messages it asked to send before go out, it delivers everything ordered up to its leave,
+/// announces the leave and stops (<see cref="ProcessLeft"/>). A send asked after the leave is not
+/// taken: the process is leaving. While the ring is changing, the leave waits for the next ring.
+/// </summary>
+public sealed record LeaveRequested : NodeInput;
+
+/// <summary>
 /// A process's first start: it has no configuration yet and gathers with whoever it can hear.
 /// <paramref name="Expected"/>, when the driver knows it (a configured list of peers), is every
 /// process that may start with it: the first Gather waits for all of them, or for the first

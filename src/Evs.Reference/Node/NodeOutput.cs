@@ -37,8 +37,20 @@ public sealed record MessageSent(MessageId Message, ConfigurationId Configuratio
 /// <summary>deliver_p(m, c): deliver m to the application in configuration c.</summary>
 public sealed record MessageDelivered(MessageId Message, ProcessId Originator, ConfigurationId Configuration, DeliveryService Service, byte[] Payload) : NodeOutput;
 
-/// <summary>deliver_conf_p(c): deliver the configuration change message that initiates c.</summary>
-public sealed record ConfigurationDelivered(Configuration Configuration) : NodeOutput;
+/// <summary>
+/// deliver_conf_p(c): deliver the configuration change message that initiates c. For a regular
+/// configuration, <see cref="Left"/> names the members of this process's previous regular
+/// configuration that announced a graceful leave from it (<see cref="Membership.LeaveAnnouncement"/>)
+/// and are not members of c: they left, rather than failed, as far as this process heard. Null when none.
+/// </summary>
+public sealed record ConfigurationDelivered(Configuration Configuration, IReadOnlyList<ProcessId>? Left = null) : NodeOutput;
+
+/// <summary>
+/// The process has left gracefully (<see cref="LeaveRequested"/>): it is fail_p(c) for its regular
+/// configuration <see cref="Configuration"/>, marked as a leave; the driver stops it. The node takes
+/// no input after this one.
+/// </summary>
+public sealed record ProcessLeft(ConfigurationId Configuration) : NodeOutput;
 
 /// <summary>
 /// The regular configuration about to be delivered, <see cref="Configuration"/>, is a primary

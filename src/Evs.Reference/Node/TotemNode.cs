@@ -13,6 +13,10 @@
 // Over links that work one way only, a foreign process's packet starts a merge only on evidence
 // that the two rings hear each other both ways, once a round has failed with it
 // (Membership/HearingEvidence).
+// A graceful leave (Membership/GracefulLeave): the leaver stops at a token visit once everything up
+// to its leave point is received by all and delivered; a member that hears the announcement
+// gathers at once with the leaver counted out, and every later round of Gather until the next
+// install counts it out too.
 using System.Collections.Immutable;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
@@ -36,6 +40,9 @@ public sealed class TotemNode : IProtocolNode
     private readonly StableMemory _stable = new();
     private readonly PrimaryInstall _primary;
     private readonly HearingEvidence _hearing;
+    private readonly GracefulLeave _leave = new();
+    private readonly LeaveNotices _leaves = new();
+    private bool _left;
     private bool _reporting;
     private RegularDelivery? _regular;
     private Gather? _gather;
@@ -92,6 +99,7 @@ public sealed class TotemNode : IProtocolNode
     /// </summary>
     public void Handle(NodeInput input, List<NodeOutput> outputs)
     {
+        if (_left) return; // a driver's stray input after the leave: the process has stopped
         switch (input)
         {
             case Start start:
@@ -109,9 +117,15 @@ public sealed class TotemNode : IProtocolNode
                 _stable.Begin(_primary.History);
                 InstallDirectly(start.Ring, start.Members, outputs);
                 break;
+            case SendRequested when _leave.Requested:
+                break;
             case SendRequested send:
                 _buffering.Buffer(send.Payload, send.Service);
                 if (State == MembershipState.Operational) _regular!.OnSendRequested(outputs);
+                break;
+            case LeaveRequested:
+                _leave.Request();
+                if (State == MembershipState.Operational) _regular!.OnSendRequested(outputs); // the token is wanted here, held or not
                 break;
             case PacketArrived { Packet: var packet }:
                 OnPacket(packet, outputs);
@@ -145,6 +159,9 @@ public sealed class TotemNode : IProtocolNode
             case CommitToken commit:
                 OnCommitToken(commit, outputs);
                 break;
+            case LeaveAnnouncement leave:
+                OnLeaveAnnounced(leave, outputs);
+                break;
             case HearingReport report:
                 _hearing.OnReport(report);
                 if (operational && IsForeign(report) && MayMergeWith(report.Sender)) EnterGather(GatherReason.ForeignProcess, [report.Sender], outputs);
@@ -159,6 +176,11 @@ public sealed class TotemNode : IProtocolNode
                 if (!_regular.Accept(token, outputs))
                 {
                     if (_regular.Ring.FailedToReceive) EnterGather(GatherReason.FailedToReceive, [], outputs);
+                    break;
+                }
+                if (_leave.AtTokenVisit(Id, _regular.Ring, token, _buffering.Pending.Count) is { } announcement)
+                {
+                    Leave(announcement, outputs);
                     break;
                 }
                 outputs.Add(new StartTimer(TimerKind.TokenLoss, _membership.TokenLossTimeoutMs));
@@ -237,7 +259,7 @@ public sealed class TotemNode : IProtocolNode
         var reachable = (_regular?.Configuration.Members ?? []).Concat(alsoReachable);
         if (State == MembershipState.Operational) _hearing.RoundBegins();
         State = MembershipState.Gather;
-        _gather = new Gather(Id, reachable, reason, expected);
+        _gather = new Gather(Id, reachable, reason, expected, _leaves.From(_regular?.Ring.Id));
         _obligations = _attempt?.Obligations ?? _obligations; // an interrupted recovery keeps what its step 5.c took on
         _attempt = null;
         _primary.Abandon();
@@ -278,6 +300,47 @@ public sealed class TotemNode : IProtocolNode
     private bool IsForeign(Packet packet) => _regular is { } ring && !ring.Configuration.Contains(packet.Sender);
 
     private bool MayMergeWith(ProcessId foreign) => _hearing.MayMergeWith(foreign, _regular!.Configuration.Members);
+
+    // ---- A graceful leave (Membership/GracefulLeave) ----
+
+    // The leaver, at the token visit at which everything up to its leave point is received by all:
+    // it delivers up to there, announces, keeps the token, and stops (its timers stop with it, as on a crash).
+    private void Leave(LeaveAnnouncement leave, List<NodeOutput> outputs)
+    {
+        _regular!.Ring.DeliverNow(outputs);
+        _regular.Hold.Abandon(outputs);
+        outputs.Add(new Broadcast(leave));
+        outputs.Add(new ProcessLeft(_regular.Configuration.Id));
+        _left = true;
+    }
+
+    // A member of this process's last regular ring announced its leave from it: it is counted out of
+    // this round of Gather and of every round until the next ring is installed. While operational,
+    // what the announcement says is received by all is delivered first, then the round begins; a
+    // commit or recovery towards a ring with the leaver in it cannot end, and is given up at once.
+    private void OnLeaveAnnounced(LeaveAnnouncement leave, List<NodeOutput> outputs)
+    {
+        if (_regular is not { } regular || leave.Ring != regular.Ring.Id || leave.Sender == Id || !regular.Configuration.Contains(leave.Sender))
+        {
+            _ignoredPackets++;
+            return;
+        }
+        _leaves.Record(leave.Ring, leave.Sender);
+        switch (State)
+        {
+            case MembershipState.Operational:
+                regular.Ring.LearnReceivedByAll(leave.AfterSeq, outputs);
+                EnterGather(GatherReason.LeaveAnnounced, [], outputs);
+                break;
+            case MembershipState.Gather:
+                _gather!.CountOut(leave.Sender, outputs);
+                CommitIfAgreed(outputs);
+                break;
+            case MembershipState.Commit or MembershipState.Recovery when _attempt!.Members.Contains(leave.Sender):
+                EnterGather(GatherReason.LeaveAnnounced, _attempt.Members, outputs);
+                break;
+        }
+    }
 
     // ---- Commit and Recovery: one attempt of the recovery algorithm (Recovery/RecoveryAttempt) ----
 
@@ -329,7 +392,7 @@ public sealed class TotemNode : IProtocolNode
     {
         State = MembershipState.Commit;
         _stable.SawRingSequence(commit.Ring.Sequence);
-        _attempt = new RecoveryAttempt(Id, commit, _regular?.Ring, _obligations, _settings, _membership, _counters, _drops, _primary);
+        _attempt = new RecoveryAttempt(Id, commit, _regular?.Ring, _obligations, _settings, _membership, _counters, _drops, _primary, _leaves);
         _attempt.Begin(outputs);
     }
 

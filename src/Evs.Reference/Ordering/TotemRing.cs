@@ -261,6 +261,24 @@ public sealed class TotemRing
         outputs.Add(new StartTimer(TimerKind.TokenRetransmit, _settings.TokenRetransmitTimeoutMs));
     }
 
+    /// <summary>
+    /// A leaving member announced that every member has received every message up to
+    /// <paramref name="seq"/> (<see cref="Membership.LeaveAnnouncement"/>, from what its token visits
+    /// showed it): believed as far as this process holds every message itself, which a correct
+    /// announcement never exceeds. What has become deliverable is delivered.
+    /// </summary>
+    public void LearnReceivedByAll(long seq, List<NodeOutput> outputs)
+    {
+        ReceivedByAll = Math.Max(ReceivedByAll, Math.Min(seq, Buffer.MyAru));
+        DeliverWhatIsDeliverable(outputs);
+    }
+
+    /// <summary>
+    /// Delivers what the delivery rules allow now, between the two halves of a token visit: a leaving
+    /// process whose leave point has just become received by all delivers up to it before it stops.
+    /// </summary>
+    public void DeliverNow(List<NodeOutput> outputs) => DeliverWhatIsDeliverable(outputs);
+
     /// <summary>No old messages to rebroadcast: what a ring passes on outside recovery. Nothing is ever enqueued on it.</summary>
     internal static Queue<RegularMessage> NoRebroadcasts { get; } = new();
 

@@ -58,15 +58,19 @@ public sealed class RecoveryAttempt
     private readonly OrderingCounters _counters;
     private readonly PacketDrops _drops;
     private readonly PrimaryInstall _primary;
+    private readonly LeaveNotices _leaves;
 
     /// <summary>
     /// An attempt at <paramref name="me"/> towards the ring <paramref name="commit"/> proposes, from
     /// the ring of its last regular configuration (<paramref name="old"/>, null for a process never
     /// in one) and its obligation set; the proposed ring counts in the process's <paramref name="counters"/> and <paramref name="drops"/>.
+    /// <paramref name="leaves"/> are the process's notices of graceful leaves, read when step 6 installs.
     /// </summary>
     public RecoveryAttempt(ProcessId me, CommitToken commit, TotemRing? old, ObligationSet obligations,
-        TotemSettings settings, MembershipSettings timeouts, OrderingCounters counters, PacketDrops drops, PrimaryInstall primary)
+        TotemSettings settings, MembershipSettings timeouts, OrderingCounters counters, PacketDrops drops, PrimaryInstall primary,
+        LeaveNotices? leaves = null)
     {
+        _leaves = leaves ?? new LeaveNotices();
         _me = me;
         _old = old;
         _settings = settings;
@@ -194,16 +198,22 @@ public sealed class RecoveryAttempt
     }
 
     // Step 6, atomically: deliveries, the transitional configuration, the new regular one (just
-    // before which a primary component is recorded as installed here).
+    // before which a primary component is recorded as installed here), naming the old members that
+    // left gracefully.
     private void Install(List<NodeOutput> outputs)
     {
         var ring = Ring!;
         var regular = ring.Configuration with { Primary = Primary?.Decision.Primary };
+        var left = _old is null ? null : _leaves.LeftBetween(_old.Id, regular);
         var step6 = new Step6Delivery(_old, Rebroadcast!.Transitional, Obligations, ring.Id, regular);
         foreach (var output in step6.Perform())
         {
-            if (output is ConfigurationDelivered { Configuration.Kind: ConfigurationKind.Regular } && _primary.Installing(Primary) is { } installed)
-                outputs.Add(installed);
+            if (output is ConfigurationDelivered { Configuration.Kind: ConfigurationKind.Regular } installing)
+            {
+                if (_primary.Installing(Primary) is { } installed) outputs.Add(installed);
+                outputs.Add(installing with { Left = left });
+                continue;
+            }
             outputs.Add(output);
         }
         ring.Install();

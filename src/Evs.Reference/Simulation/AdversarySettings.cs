@@ -63,6 +63,9 @@ public enum CapturedPacketKind
 
     /// <summary><see cref="Membership.HearingReport"/>.</summary>
     HearingReport,
+
+    /// <summary><see cref="Membership.LeaveAnnouncement"/>.</summary>
+    LeaveAnnouncement,
 }
 
 /// <summary>

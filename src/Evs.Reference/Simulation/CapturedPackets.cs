@@ -23,6 +23,7 @@ public sealed record CapturedPacket(ProcessId From, ProcessId? To, Packet Packet
         MergeDetect => CapturedPacketKind.MergeDetect,
         TokenHoldCancel => CapturedPacketKind.TokenHoldCancel,
         HearingReport => CapturedPacketKind.HearingReport,
+        LeaveAnnouncement => CapturedPacketKind.LeaveAnnouncement,
         _ => throw new ArgumentOutOfRangeException(nameof(packet), packet.GetType().Name, "a packet the adversary does not know"),
     };
 }

@@ -69,6 +69,12 @@ public sealed record HealStep(double At, int Number, int Line) : ScenarioStep(At
 /// <summary>The process fails, keeping only its stable storage.</summary>
 public sealed record CrashStep(double At, int Number, int Line, ProcessId Process) : ScenarioStep(At, Number, Line);
 
+/// <summary>
+/// The application at the process asks it to leave gracefully (<see cref="Node.LeaveRequested"/>); it
+/// stops once its leave is announced, and may then recover like a crashed process.
+/// </summary>
+public sealed record LeaveStep(double At, int Number, int Line, ProcessId Process) : ScenarioStep(At, Number, Line);
+
 /// <summary>The process starts again from its stable storage, with the same identifier.</summary>
 public sealed record RecoverStep(double At, int Number, int Line, ProcessId Process) : ScenarioStep(At, Number, Line);
 

@@ -86,7 +86,7 @@ public static partial class ScenarioReader
     private sealed partial class Parser(string source, LineMap lines)
     {
         private static readonly string[] TopLevelKeys = ["name", "processes", "start", "traffic", "network", "steps", "adversary"];
-        private static readonly string[] StepKeys = ["at", "partition", "heal", "crash", "recover", "loss", "delay_ms", "duplicate", "send", "links", "stop", "recover_all", "when", "within_ms"];
+        private static readonly string[] StepKeys = ["at", "partition", "heal", "crash", "recover", "leave", "loss", "delay_ms", "duplicate", "send", "links", "stop", "recover_all", "when", "within_ms"];
         private HashSet<ProcessId> _known = [];
 
         public Scenario Scenario(JsonElement root, string defaultName)
@@ -176,7 +176,8 @@ public static partial class ScenarioReader
         private ImmutableArray<ScenarioStep> Steps(JsonElement steps)
         {
             var result = ImmutableArray.CreateBuilder<ScenarioStep>();
-            var crashed = new HashSet<ProcessId>();
+            var crashed = new HashSet<ProcessId>(); // crashed, or asked to leave (leaving too): down until it recovers
+            var leaving = new HashSet<ProcessId>(); // asked to leave: it may still crash while leaving
             double previousAt = 0;
             int number = 0;
             foreach (var step in steps.EnumerateArray())
@@ -193,22 +194,22 @@ public static partial class ScenarioReader
                 where = $"step {number} (at {at} ms)";
                 if (at < previousAt) throw Error(line, $"{where} is out of order: it comes after a step at {previousAt} ms");
                 previousAt = at;
-                result.Add(Step(step, at, number, line, where, crashed));
+                result.Add(Step(step, at, number, line, where, crashed, leaving));
             }
             if (result.Count == 0 || result[^1] is not StopStep)
                 throw Error(Line("steps"), "the steps must end with a stop step ({\"at\": ..., \"stop\": true})");
             return result.ToImmutable();
         }
 
-        private ScenarioStep Step(JsonElement step, double at, int number, int line, string where, HashSet<ProcessId> crashed)
+        private ScenarioStep Step(JsonElement step, double at, int number, int line, string where, HashSet<ProcessId> crashed, HashSet<ProcessId> leaving)
         {
             var actions = step.EnumerateObject().Select(p => p.Name).Where(k => k is not ("at" or "recover_all" or "when" or "within_ms")).ToList();
             bool network = actions.Count > 0 && actions.All(k => k is "loss" or "delay_ms" or "duplicate");
-            if (actions.Count == 0) throw Error(line, $"{where} does nothing: give one of partition, heal, crash, recover, loss, delay_ms, duplicate, send, links, stop");
+            if (actions.Count == 0) throw Error(line, $"{where} does nothing: give one of partition, heal, crash, recover, leave, loss, delay_ms, duplicate, send, links, stop");
             if (actions.Count > 1 && !network) throw Error(line, $"{where} has several actions ({string.Join(", ", actions)}); give one per step");
             if (step.TryGetProperty("recover_all", out _) && actions[0] != "stop") throw Error(line, $"{where}: \"recover_all\" goes with \"stop\"");
             var trigger = Trigger(step, actions[0], line, where);
-            return Action(step, actions[0], network, at, number, line, where, crashed) with { When = trigger };
+            return Action(step, actions[0], network, at, number, line, where, crashed, leaving) with { When = trigger };
         }
 
         // "when" and "within_ms": a crash or a partition that waits for a step of the recovery algorithm.
@@ -225,7 +226,8 @@ public static partial class ScenarioReader
             return new StepTrigger(paperStep, withinMs);
         }
 
-        private ScenarioStep Action(JsonElement step, string action, bool network, double at, int number, int line, string where, HashSet<ProcessId> crashed)
+        private ScenarioStep Action(JsonElement step, string action, bool network, double at, int number, int line, string where,
+            HashSet<ProcessId> crashed, HashSet<ProcessId> leaving)
         {
             if (network)
             {
@@ -245,14 +247,23 @@ public static partial class ScenarioReader
                 case "crash":
                 {
                     var p = Known(String(value, $"{where}: crash", line), line, where);
-                    if (!crashed.Add(p)) throw Error(line, $"{where}: \"{p}\" has crashed already and not recovered");
+                    if (!crashed.Add(p) && !leaving.Remove(p)) throw Error(line, $"{where}: \"{p}\" has crashed already and not recovered");
                     return new CrashStep(at, number, line, p);
                 }
                 case "recover":
                 {
                     var p = Known(String(value, $"{where}: recover", line), line, where);
-                    if (!crashed.Remove(p)) throw Error(line, $"{where}: \"{p}\" cannot recover: it has not crashed");
+                    if (!crashed.Remove(p)) throw Error(line, $"{where}: \"{p}\" cannot recover: it has not crashed or left");
+                    leaving.Remove(p);
                     return new RecoverStep(at, number, line, p);
+                }
+                case "leave":
+                {
+                    var p = Known(String(value, $"{where}: leave", line), line, where);
+                    if (crashed.Contains(p)) throw Error(line, $"{where}: \"{p}\" has crashed or left already and not recovered");
+                    crashed.Add(p);
+                    leaving.Add(p);
+                    return new LeaveStep(at, number, line, p);
                 }
                 case "send":
                     return Send(value, at, number, line, where);

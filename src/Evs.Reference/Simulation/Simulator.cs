@@ -345,11 +345,14 @@ public sealed class Simulator
             case LinksStep links:
                 _network.Links = links.Faults;
                 break;
-            case CrashStep crash:
+            case CrashStep crash when _nodes[_indexOf[crash.Process]] is not null:
                 Crash(_indexOf[crash.Process]);
                 break;
-            case RecoverStep recover:
+            case RecoverStep recover when _nodes[_indexOf[recover.Process]] is null:
                 Recover(_indexOf[recover.Process]);
+                break;
+            case LeaveStep leave when _nodes[_indexOf[leave.Process]] is not null:
+                Handle(_indexOf[leave.Process], new LeaveRequested());
                 break;
             case StopStep stop:
                 _trafficOn = false;
@@ -368,8 +371,9 @@ public sealed class Simulator
             if (node is not null) yield return node;
     }
 
-    // fail_p(c): the process loses everything but its stable storage; its timers die with it.
-    private void Crash(int p)
+    // fail_p(c): the process loses everything but its stable storage; its timers die with it. A
+    // process that left gracefully stops the same way, and its fail is marked as a leave.
+    private void Crash(int p, bool left = false)
     {
         _coverage?.Crashing(_processes[p], RecoveryPicture.Of(LiveNodes()));
         var last = _nodes[p]!.Snapshot();
@@ -377,7 +381,7 @@ public sealed class Simulator
         _dropsOfCrashedIncarnations.Add(last.Drops);
         _nodes[p] = null;
         for (int timer = 0; timer < TimerKinds; timer++) _timerGenerations[TimerSlot(p, (TimerKind)timer)]++;
-        if (_recorders[p].Fail(_now / 1000.0) is { } fail) Record(p, fail, null);
+        if (_recorders[p].Fail(_now / 1000.0, left) is { } fail) Record(p, fail, null);
     }
 
     // The process starts again from its stable storage, with the same identifier.
@@ -448,6 +452,9 @@ public sealed class Simulator
                 case StopTimer t:
                     _timerGenerations[TimerSlot(p, t.Timer)]++;
                     break;
+                case ProcessLeft:
+                    Crash(p, left: true);
+                    return;
                 default:
                     if (_recorders[p].Record(output, _now / 1000.0, out var view) is { } recorded) Record(p, recorded, view);
                     break;

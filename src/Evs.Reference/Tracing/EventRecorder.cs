@@ -52,11 +52,11 @@ public sealed class EventRecorder(ProcessId process, long nextIndex = 0, Configu
             case PrimaryComponentInstalled installed:
                 _nextPrimaryView = installed.View;
                 return null;
-            case ConfigurationDelivered { Configuration: var c }:
+            case ConfigurationDelivered { Configuration: var c } delivered:
                 OpenConfiguration = c.Id;
                 if (c is { Kind: ConfigurationKind.Regular, Primary: true }) primaryView = _nextPrimaryView;
                 if (c.Kind == ConfigurationKind.Regular) _nextPrimaryView = null;
-                return new DeliverConf(Process, NextIndex++, timeMs, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary);
+                return new DeliverConf(Process, NextIndex++, timeMs, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary, delivered.Left);
             default:
                 return null;
         }
@@ -64,12 +64,15 @@ public sealed class EventRecorder(ProcessId process, long nextIndex = 0, Configu
 
     private string? TextOf(byte[] payload) => recordText ? MessageText.Of(payload) : null;
 
-    /// <summary>fail_p(c) at <paramref name="timeMs"/> for the configuration the process is in, or null when it is in none.</summary>
-    public Fail? Fail(double timeMs)
+    /// <summary>
+    /// fail_p(c) at <paramref name="timeMs"/> for the configuration the process is in, or null when it
+    /// is in none; marked <paramref name="left"/> when the process left gracefully (<see cref="ProcessLeft"/>).
+    /// </summary>
+    public Fail? Fail(double timeMs, bool left = false)
     {
         _nextPrimaryView = null;
         if (OpenConfiguration is not { } c) return null;
         OpenConfiguration = null;
-        return new Fail(Process, NextIndex++, timeMs, c);
+        return new Fail(Process, NextIndex++, timeMs, c, left);
     }
 }

@@ -253,6 +253,9 @@ internal ref struct JsonFieldReader
         _ => throw new LineFormatError($"\"{field}\" must be true or false"),
     };
 
+    /// <summary>Whether the value is an array (a field whose value may be an array or something else).</summary>
+    public readonly bool IsArray => _json.TokenType == JsonTokenType.StartArray;
+
     /// <summary>An array of strings, each shared as by <see cref="Name"/>.</summary>
     public List<string> Names(string field)
     {

@@ -187,8 +187,8 @@ internal ref struct EventLine
     public string? E, P, C, Svc, Text, Kind, Reg;
     public long? I, Events;
     public double? T;
-    public bool? Primary;
-    public List<string>? Members;
+    public bool? Primary, LeftGracefully;
+    public List<string>? Members, Left;
     public HeaderFields Header;
     public ReadOnlySpan<char> M, H;
     public bool HasM, HasH;
@@ -230,6 +230,8 @@ internal ref struct EventLine
             else if (name.SequenceEqual("reg"u8)) f.Reg = r.Name("reg");
             else if (name.SequenceEqual("primary"u8)) f.Primary = r.Bool("primary");
             else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
+            else if (name.SequenceEqual("left"u8) && r.IsArray) f.Left = r.Names("left"); // a deliver_conf's leavers
+            else if (name.SequenceEqual("left"u8)) f.LeftGracefully = r.Bool("left"); // a fail that was a leave
             else if (name.SequenceEqual("events"u8)) f.Events = r.TryLong(out var n) ? n : -1;
             else if (!f.Header.Read(name, ref r)) r.Skip(); // docs/TRACE.md: a writer may add fields of its own
         }
@@ -286,13 +288,14 @@ internal ref struct EventLine
         {
             case EventKind.DeliverConf:
                 var members = Members!.Select(m => new ProcessId(m)).ToImmutableArray();
-                return new DeliverConf(p, index, t, new ConfigurationId(C!), ConfigurationKindOf(), members, Reg is null ? null : new ConfigurationId(Reg), Primary);
+                return new DeliverConf(p, index, t, new ConfigurationId(C!), ConfigurationKindOf(), members, Reg is null ? null : new ConfigurationId(Reg), Primary,
+                    Left?.Select(m => new ProcessId(m)).ToImmutableArray());
             case EventKind.Send:
                 return new Send(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text);
             case EventKind.Deliver:
                 return new Deliver(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text);
             default:
-                return new Fail(p, index, t, new ConfigurationId(C!));
+                return new Fail(p, index, t, new ConfigurationId(C!), LeftGracefully ?? false);
         }
     }
 

@@ -60,6 +60,12 @@ public sealed class TraceWriter : IDisposable
                     foreach (var m in c.Members) w.WriteStringValue(m.Name);
                     w.WriteEndArray();
                     if (c.Primary is { } primary) w.WriteBoolean("primary", primary);
+                    if (c.Left is { Count: > 0 } left)
+                    {
+                        w.WriteStartArray("left");
+                        foreach (var p in left) w.WriteStringValue(p.Name);
+                        w.WriteEndArray();
+                    }
                     break;
                 case Send s:
                     WriteMessage(w, "send", s.Message, s.Conf, s.Service, s.Hash, s.Text);
@@ -70,6 +76,7 @@ public sealed class TraceWriter : IDisposable
                 case Fail f:
                     w.WriteString("e", "fail");
                     w.WriteString("c", f.Conf.Name);
+                    if (f.Left) w.WriteBoolean("left", true);
                     break;
                 default:
                     throw new ArgumentException($"unknown event {e.GetType().Name}", nameof(e));

@@ -38,6 +38,9 @@ internal enum PacketKind : byte
 
     /// <summary><see cref="Evs.Reference.Membership.HearingReport"/>.</summary>
     HearingReport = 8,
+
+    /// <summary><see cref="Evs.Reference.Membership.LeaveAnnouncement"/>.</summary>
+    LeaveAnnouncement = 9,
 }
 
 /// <summary>
@@ -74,11 +77,12 @@ internal static class PacketCodec
     /// relies on and every sender keeps (docs/WIRE.md, "Packets no node sends"). A commit token
     /// names at least one member, each once, is in rotation 1 or 2, and its infos are the members'
     /// own, in ring order: the i-th member writes the i-th info. A hearing report names its sender
-    /// among its ring's members, each once. Values within those shapes are the protocol's to judge,
-    /// not the wire's.
+    /// among its ring's members, each once. A leave announcement's point is an ordinal, never
+    /// negative. Values within those shapes are the protocol's to judge, not the wire's.
     /// </summary>
     public static bool IsPossible(Packet packet) => packet switch
     {
+        LeaveAnnouncement l => l.AfterSeq >= 0,
         HearingReport h => h.Members.Contains(h.Sender) && h.Members.Distinct().Count() == h.Members.Length,
         CommitToken c => c.Members.Length > 0 && c.Members.Distinct().Count() == c.Members.Length && c.Rotation is 1 or 2
             && c.Infos.Length <= c.Members.Length && c.Infos.Select(i => i.Process).SequenceEqual(c.Members.Take(c.Infos.Length)),
@@ -136,6 +140,11 @@ internal static class PacketCodec
                 WriteProcesses(w, h.Members);
                 WriteSet(w, h.Heard);
                 break;
+            case LeaveAnnouncement l:
+                w.U8((byte)PacketKind.LeaveAnnouncement);
+                WriteHead(w, l);
+                w.I64(l.AfterSeq);
+                break;
             case CommitToken c:
                 w.U8((byte)PacketKind.CommitToken);
                 WriteHead(w, c);
@@ -160,6 +169,7 @@ internal static class PacketCodec
         PacketKind.TokenHoldCancel => new TokenHoldCancel(r.Process(), ReadRing(ref r)),
         PacketKind.CommitToken => ReadCommit(ref r),
         PacketKind.HearingReport => ReadHearingReport(ref r),
+        PacketKind.LeaveAnnouncement => new LeaveAnnouncement(r.Process(), ReadRing(ref r), r.I64()),
         _ => Unknown(ref r),
     };
 

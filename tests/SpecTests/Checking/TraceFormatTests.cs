@@ -100,6 +100,22 @@ public class TraceFormatTests
     }
 
     [Fact]
+    public void A_graceful_leave_is_written_as_left_on_the_fail_line_and_on_the_survivors_deliver_conf_and_read_back()
+    {
+        ProcessId p1 = new("p1"), p2 = new("p2");
+        var text = Written(
+            Regular("p2", 0),
+            new Fail(p2, 1, 2, new ConfigurationId("R1.p1"), Left: true),
+            new DeliverConf(p1, 1, 3, new ConfigurationId("R2.p1"), ConfigurationKind.Regular, [p1], Left: [p2]));
+        Assert.Contains("\"e\":\"fail\",\"c\":\"R1.p1\",\"left\":true}", text);
+        Assert.Contains("\"members\":[\"p1\"],\"left\":[\"p2\"]}", text);
+        var read = TraceReader.ReadText(text).Events;
+        Assert.True(Assert.IsType<Fail>(read[1]).Left);
+        Assert.Equal([p2], Assert.IsType<DeliverConf>(read[2]).Left!.ToList());
+        Assert.False(Assert.IsType<Fail>(TraceReader.ReadText(Written(Regular("p2", 0), new Fail(p2, 1, 2, new ConfigurationId("R1.p1")))).Events[1]).Left);
+    }
+
+    [Fact]
     public void A_trace_with_no_events_ends_with_an_end_line_counting_none() =>
         Assert.EndsWith("""{"e":"end","events":0}""" + "\n", Written());
 

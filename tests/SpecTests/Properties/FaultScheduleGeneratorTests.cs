@@ -41,7 +41,7 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Crashes_name_only_live_processes_and_recoveries_only_crashed_ones_and_someone_stays_up()
+    public void Crashes_and_leaves_name_only_live_processes_and_recoveries_only_crashed_or_departed_ones_and_someone_stays_up()
     {
         foreach (var run in Sample(2000, 2))
         {
@@ -49,6 +49,7 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
             foreach (var step in run.Scenario.Steps)
             {
                 if (step is CrashStep c) Assert.True(crashed.Add(c.Process), run.Json);
+                if (step is LeaveStep l) Assert.True(crashed.Add(l.Process), run.Json);
                 if (step is RecoverStep r) Assert.True(crashed.Remove(r.Process), run.Json);
                 Assert.True(crashed.Count < run.Scenario.Processes.Length, run.Json);
             }
@@ -70,6 +71,8 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
             ["loss in one direction only"] = runs.Count(s => s.Steps.OfType<LinksStep>().Any(l => l.Faults.Any(f => f.Loss < 1))),
             ["links mended"] = runs.Count(s => s.Steps.OfType<LinksStep>().Any(l => l.Faults.IsEmpty)),
             ["crash and recovery of one process"] = runs.Count(CrashesAndRecovers),
+            ["a graceful leave"] = runs.Count(s => s.Steps.OfType<LeaveStep>().Any()),
+            ["a failure 2-30 ms after a leave"] = runs.Count(FailsSoonAfterALeave),
             ["crash without recovery"] = runs.Count(s => s.Steps.OfType<CrashStep>().Count() > s.Steps.OfType<RecoverStep>().Count()),
             ["second failure 2-30 ms after a fault"] = runs.Count(HasFailureDuringRecovery),
             ["a failure waiting for step 3"] = runs.Count(s => WaitsFor(s, PaperStep.Step3)),
@@ -102,6 +105,9 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
     }
 
     private static IEnumerable<PartitionStep> Partitions(Scenario s) => s.Steps.OfType<PartitionStep>();
+
+    private static bool FailsSoonAfterALeave(Scenario s) =>
+        s.Steps.Zip(s.Steps.Skip(1)).Any(pair => pair.First is LeaveStep && pair.Second is CrashStep or PartitionStep && pair.Second.At - pair.First.At <= 30);
 
     private static bool CrashesAndRecovers(Scenario s) =>
         s.Steps.OfType<CrashStep>().Any(c => s.Steps.OfType<RecoverStep>().Any(r => r.Process == c.Process && r.At >= c.At));
@@ -183,5 +189,5 @@ public class FaultScheduleGeneratorTests(ITestOutputHelper output)
 
     [Property(Arbitrary = [typeof(FaultSchedules.WithFaults)], MaxTest = 200)]
     public bool A_property_that_names_WithFaults_draws_fault_schedules(GeneratedScenario run) =>
-        FaultSteps(run.Scenario).Any(step => step is PartitionStep or HealStep or CrashStep or RecoverStep or LinksStep);
+        FaultSteps(run.Scenario).Any(step => step is PartitionStep or HealStep or CrashStep or RecoverStep or LinksStep or LeaveStep);
 }

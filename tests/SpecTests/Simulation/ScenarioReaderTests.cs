@@ -127,6 +127,24 @@ public class ScenarioReaderTests
         Assert.Contains("\"p\" cannot recover: it has not crashed", Refused(With("""{ "at": 10, "recover": "p" }, { "at": 20, "stop": true }""")).Message);
 
     [Fact]
+    public void A_process_that_left_may_recover_and_one_leaving_may_crash()
+    {
+        var s = ScenarioReader.Parse(With("""
+            { "at": 10, "leave": "p" }, { "at": 20, "recover": "p" },
+            { "at": 30, "leave": "q" }, { "at": 40, "crash": "q" }, { "at": 50, "stop": true }
+            """), "t.json");
+        Assert.Equal(new ProcessId("p"), Assert.IsType<LeaveStep>(s.Steps[0]).Process);
+        Assert.IsType<CrashStep>(s.Steps[3]);
+    }
+
+    [Fact]
+    public void Leaving_twice_or_while_crashed_is_refused()
+    {
+        Assert.Contains("\"p\" has crashed or left already", Refused(With("""{ "at": 10, "leave": "p" }, { "at": 20, "leave": "p" }, { "at": 30, "stop": true }""")).Message);
+        Assert.Contains("\"p\" has crashed or left already", Refused(With("""{ "at": 10, "crash": "p" }, { "at": 20, "leave": "p" }, { "at": 30, "stop": true }""")).Message);
+    }
+
+    [Fact]
     public void A_probability_of_one_or_more_is_refused() =>
         Assert.Contains("probability below 1", Refused(With("""{ "at": 10, "loss": 1.5 }, { "at": 20, "stop": true }""")).Message);
 
@@ -211,7 +229,7 @@ public class ScenarioReaderTests
     [Fact]
     public void Every_built_in_scenario_reads()
     {
-        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "flapping", "full-load", "lossy", "one-way", "overload", "partition-merge", "steady"], BuiltInScenarios.Names);
+        Assert.Equal(["burst", "cascade", "churn", "crash-recover", "figure6", "flapping", "full-load", "leave", "lossy", "one-way", "overload", "partition-merge", "steady"], BuiltInScenarios.Names);
         foreach (var name in BuiltInScenarios.Names) Assert.Equal(name, BuiltInScenarios.Get(name).Name);
     }
 }

@@ -148,6 +148,15 @@ public class PacketCodecTests
     }
 
     [Fact]
+    public void A_leave_announcement_round_trips_and_one_before_the_first_ordinal_is_malformed()
+    {
+        var leave = Packets.Leave();
+        Assert.Equal(leave, PacketCodec.Decode(PacketCodec.Encode(leave)));
+        Assert.NotNull(PacketCodec.Decode(PacketCodec.Encode(leave with { AfterSeq = 0 })));
+        Assert.Null(PacketCodec.Decode(PacketCodec.Encode(leave with { AfterSeq = -1 })));
+    }
+
+    [Fact]
     public void A_process_identifier_the_wire_cannot_carry_is_refused_when_sending()
     {
         Assert.Throws<ArgumentException>(() => PacketCodec.Encode(new MergeDetect(new ProcessId("not valid"), Packets.Ring)));

@@ -41,6 +41,8 @@ public static class Packets
 
     public static HearingReport Report() => new(P1, Ring, [P2, P1], Set(P3));
 
+    public static LeaveAnnouncement Leave() => new(P1, Ring, AfterSeq: 1_000_000_000_007);
+
     public static CommitToken Commit(int members = 3)
     {
         var ids = Enumerable.Range(0, members).Select(i => new ProcessId($"member{i:D4}")).ToImmutableArray();
@@ -56,7 +58,7 @@ public static class Packets
     }
 
     /// <summary>One of every kind, small.</summary>
-    public static IEnumerable<Packet> OneOfEach() => [Token(), Regular(), Recovered(), Join(), Detect(), Commit(), Report()];
+    public static IEnumerable<Packet> OneOfEach() => [Token(), Regular(), Recovered(), Join(), Detect(), Commit(), Report(), Leave()];
 
     /// <summary>The three sizes the issue names: a long retransmission list, many member infos, a 64 KiB payload.</summary>
     public static IEnumerable<Packet> Large() => [Token(requests: 5_000), Commit(members: 200), Regular(payload: 64 * 1024)];
@@ -148,6 +150,8 @@ public static class Packets
         from sender in ProcessGen from ring in Rings select (Packet)new TokenHoldCancel(sender, ring),
         from sender in ProcessGen from ring in Rings from others in Lists from heard in Sets
         select (Packet)new HearingReport(sender, ring, [sender, .. others.Where(p => p != sender).Distinct()], heard),
+        from sender in ProcessGen from ring in Rings from seq in Longs
+        select (Packet)new LeaveAnnouncement(sender, ring, Math.Abs(seq % long.MaxValue)),
         from sender in ProcessGen from ring in Rings
         from members in Gen.NonEmptyListOf(ProcessGen).Select(ps => ps.Distinct().ToImmutableArray())
         from infos in Gen.ListOf(Infos).Resize(6)
