@@ -120,7 +120,11 @@ internal sealed class GroupBook
         var changes = new List<GroupViewChange>();
         foreach (var group in _states.Values.SelectMany(g => g).Distinct().Order(StringComparer.Ordinal))
         {
-            var members = _states.Where(kv => kv.Value.Contains(group)).Select(kv => kv.Key).ToHashSet();
+            // A leave delivered during the sync comes after its sender's state when the ring sent a state
+            // queued before the leave: the leaver is out, whatever its state said.
+            var left = _leftBeforeSync.GetValueOrDefault(group) ?? [];
+            var members = _states.Where(kv => kv.Value.Contains(group) && !left.Contains(kv.Key)).Select(kv => kv.Key).ToHashSet();
+            if (members.Count == 0) continue;
             _groups[group] = new GroupRecord(members);
             changes.Add(new GroupViewChange(group, GroupViewNames.Synced(message), Sorted(members), GroupChangeCause.Sync));
         }
