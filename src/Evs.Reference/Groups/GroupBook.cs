@@ -30,7 +30,11 @@ public enum GroupChangeCause
 /// <param name="View">The view's identifier (<see cref="GroupViewNames"/>).</param>
 /// <param name="Members">Its members, sorted.</param>
 /// <param name="Cause">A flush or a sync.</param>
-public sealed record GroupViewChange(string Group, ConfigurationId View, ImmutableArray<ProcessId> Members, GroupChangeCause Cause);
+/// <param name="Leavers">
+/// Those who left the view before it: they failed in it at their leave, so the transitional view
+/// of those who stay leaves them out even when they joined again in the same flush.
+/// </param>
+public sealed record GroupViewChange(string Group, ConfigurationId View, ImmutableArray<ProcessId> Members, GroupChangeCause Cause, ImmutableArray<ProcessId> Leavers);
 
 /// <summary>What applying one message to the book did.</summary>
 /// <param name="FlushStarted">The group whose flush this message started: its members now send their flush acknowledgement.</param>
@@ -126,7 +130,7 @@ internal sealed class GroupBook
             var members = _states.Where(kv => kv.Value.Contains(group) && !left.Contains(kv.Key)).Select(kv => kv.Key).ToHashSet();
             if (members.Count == 0) continue;
             _groups[group] = new GroupRecord(members);
-            changes.Add(new GroupViewChange(group, GroupViewNames.Synced(message), Sorted(members), GroupChangeCause.Sync));
+            changes.Add(new GroupViewChange(group, GroupViewNames.Synced(message), Sorted(members), GroupChangeCause.Sync, Sorted(left)));
         }
         return new BookStep(null, changes);
     }
@@ -172,7 +176,7 @@ internal sealed class GroupBook
         g.Members.ExceptWith(flush.Leavers);
         g.Members.UnionWith(flush.Joiners);
         var members = Sorted(g.Members);
-        return new GroupViewChange(group, GroupViewNames.Flushed(message, members), members, GroupChangeCause.JoinOrLeave);
+        return new GroupViewChange(group, GroupViewNames.Flushed(message, members), members, GroupChangeCause.JoinOrLeave, Sorted(flush.Leavers));
     }
 
     private HashSet<ProcessId> LeftBeforeSync(string group)

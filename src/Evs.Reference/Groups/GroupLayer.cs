@@ -46,6 +46,7 @@ public sealed class GroupLayer(ProcessId self)
     private readonly Dictionary<string, Configuration> _regular = new(StringComparer.Ordinal); // the last regular view, for joined and left
     private readonly Dictionary<string, GroupMembership> _status = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupMembership> _asked = new(StringComparer.Ordinal); // the status once every queued request is done
+    private readonly HashSet<string> _joining = new(StringComparer.Ordinal); // the groups whose regular view is this process's joining view
     private readonly Queue<GroupInput> _requests = new();
     private GroupBook? _book;
     private Configuration? _ringTransitional;
@@ -62,6 +63,10 @@ public sealed class GroupLayer(ProcessId self)
 
     /// <summary>Where this process will stand in <paramref name="group"/> once its queued requests are done: what a new request is judged by.</summary>
     public GroupMembership AskedOf(string group) => _asked.GetValueOrDefault(group);
+
+    // Whether this process's regular view of the group is its joining view (rule 2): a leave of its own
+    // that the ring's book still holds is of the view it was in before, not of this one.
+    private bool InJoiningView(string group) => _joining.Contains(group);
 
     /// <summary>Handles one input; its outputs are appended to <paramref name="outputs"/>.</summary>
     /// <exception cref="InvalidOperationException">A request that does not fit: a join of a group this process is in or joining, a leave or a send to one it is not.</exception>
@@ -193,7 +198,8 @@ public sealed class GroupLayer(ProcessId self)
         var view = new Configuration(change.View, ConfigurationKind.Regular, change.Members);
         if (ViewOf(change.Group) is { Kind: ConfigurationKind.Regular } current)
         {
-            var stay = current.Members.Where(change.Members.Contains);
+            ImmutableArray<ProcessId> left = InJoiningView(change.Group) ? [] : change.Leavers;
+            var stay = current.Members.Where(p => change.Members.Contains(p) && !left.Contains(p));
             Install(change.Group, new Configuration(GroupViewNames.Transitional(view.Id, current.Id), ConfigurationKind.Transitional, [.. stay], current.Id), change.Cause, outputs);
         }
         Install(change.Group, view, change.Cause, outputs);
@@ -259,10 +265,12 @@ public sealed class GroupLayer(ProcessId self)
     }
 
     // Those who leave the group's current view: the leavers of the book, and those whose leave comes in
-    // the rest of the segment before the view changes (looked ahead on a copy of the book).
+    // the rest of the segment before the view changes (looked ahead on a copy of the book). A joiner's
+    // own leave in the book is of the view it was in before; it is alone in its joining view now.
     private HashSet<ProcessId> LeaversAhead(string group, int next)
     {
         var leaving = new HashSet<ProcessId>(_book?.LeaversOf(group) ?? []);
+        if (InJoiningView(group)) leaving.Remove(Process);
         var book = _book?.Copy();
         for (int i = next; i < _segment!.Count; i++)
         {
@@ -290,6 +298,7 @@ public sealed class GroupLayer(ProcessId self)
     {
         _views.Remove(group);
         _regular.Remove(group);
+        _joining.Remove(group);
         outputs.Add(new GroupFailed(group, view.Id, left));
     }
 
@@ -297,7 +306,12 @@ public sealed class GroupLayer(ProcessId self)
     {
         var before = _regular.TryGetValue(group, out var regular) ? regular.Members : [];
         _views[group] = view;
-        if (view.Kind == ConfigurationKind.Regular) _regular[group] = view;
+        if (view.Kind == ConfigurationKind.Regular)
+        {
+            _regular[group] = view;
+            if (cause == GroupChangeCause.JoinSent) _joining.Add(group);
+            else _joining.Remove(group);
+        }
         var joined = view.Members.Where(p => !before.Contains(p)).ToImmutableArray();
         var left = before.Where(p => !view.Members.Contains(p)).ToImmutableArray();
         outputs.Add(new GroupViewInstalled(group, view, joined, left, cause));
