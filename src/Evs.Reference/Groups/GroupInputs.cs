@@ -36,11 +36,21 @@ public sealed record RingMessageDelivered(MessageId Message, ProcessId Sender, D
 /// <summary>fail_p(c) of the ring: this process failed (or stopped); its groups are gone with it (rule 6).</summary>
 public sealed record RingFailed : GroupInput;
 
-/// <summary>The application asks to join <paramref name="Group"/>.</summary>
-public sealed record JoinRequested(string Group) : GroupInput;
+/// <summary>
+/// The application asks to join <paramref name="Group"/>. <paramref name="Ticket"/>, the driver's
+/// own number for the request, comes back in <see cref="GroupJoined"/> or <see cref="GroupRequestLost"/>.
+/// </summary>
+public sealed record JoinRequested(string Group, long Ticket) : GroupInput;
 
-/// <summary>The application asks to leave <paramref name="Group"/>.</summary>
-public sealed record LeaveRequested(string Group) : GroupInput;
+/// <summary>
+/// The application asks to leave <paramref name="Group"/>. <paramref name="Ticket"/> comes back in
+/// <see cref="GroupLeft"/> or <see cref="GroupRequestLost"/>.
+/// </summary>
+public sealed record LeaveRequested(string Group, long Ticket) : GroupInput;
 
-/// <summary>The application asks to send <paramref name="Payload"/> to <paramref name="Group"/> with <paramref name="Service"/>.</summary>
-public sealed record GroupSendRequested(string Group, byte[] Payload, DeliveryService Service) : GroupInput;
+/// <summary>
+/// The application asks to send <paramref name="Payload"/> to <paramref name="Group"/> with
+/// <paramref name="Service"/>. <paramref name="Ticket"/> comes back in <see cref="GroupMessageSent"/>
+/// or <see cref="GroupSendLost"/>, so that a driver can tell the application what became of it.
+/// </summary>
+public sealed record GroupSendRequested(string Group, byte[] Payload, DeliveryService Service, long Ticket) : GroupInput;

@@ -32,6 +32,9 @@ public enum GroupMembership
     Leaving,
 }
 
+/// <summary>An application's request handed to the ring, waiting for the ring to send it, with its ticket.</summary>
+internal sealed record HandedRequest(GroupOp Op, string Group, DeliveryService Service, long Ticket);
+
 /// <summary>
 /// The group layer of one process. Feed it, one at a time, what the ring does at the process and
 /// what the application asks (<see cref="GroupInput"/>); it answers with ring messages to send and
@@ -48,6 +51,8 @@ public sealed class GroupLayer(ProcessId self)
     private readonly Dictionary<string, GroupMembership> _asked = new(StringComparer.Ordinal); // the status once every queued request is done
     private readonly HashSet<string> _joining = new(StringComparer.Ordinal); // the groups whose regular view is this process's joining view
     private readonly Queue<GroupInput> _requests = new();
+    private readonly Queue<HandedRequest> _handed = new(); // requests handed to the ring and not yet sent by it, in order: the ring sends in that order
+    private readonly SortedDictionary<string, long> _leavesSent = new(StringComparer.Ordinal); // leaves the ring sent that have not taken effect yet
     private GroupBook? _book;
     private Configuration? _ringTransitional;
     private List<RingMessageDelivered>? _segment;
@@ -129,14 +134,14 @@ public sealed class GroupLayer(ProcessId self)
             {
                 case JoinRequested j when StatusOf(j.Group) == GroupMembership.Out:
                     _status[j.Group] = GroupMembership.Joining;
-                    outputs.Add(new RingSendRequested(GroupEnvelope.ForJoin(j.Group).Encode(), DeliveryService.Agreed));
+                    Hand(GroupEnvelope.ForJoin(j.Group), DeliveryService.Agreed, j.Ticket, outputs);
                     break;
                 case LeaveRequested l:
                     _status[l.Group] = GroupMembership.Leaving;
-                    outputs.Add(new RingSendRequested(GroupEnvelope.ForLeave(l.Group).Encode(), DeliveryService.Agreed));
+                    Hand(GroupEnvelope.ForLeave(l.Group), DeliveryService.Agreed, l.Ticket, outputs);
                     break;
                 case GroupSendRequested s when StatusOf(s.Group) == GroupMembership.Member && !book.Flushing(s.Group) && ViewOf(s.Group) is { Kind: ConfigurationKind.Regular } view:
-                    outputs.Add(new RingSendRequested(GroupEnvelope.ForData(s.Group, view.Id.Name, s.Payload).Encode(), s.Service));
+                    Hand(GroupEnvelope.ForData(s.Group, view.Id.Name, s.Payload), s.Service, s.Ticket, outputs);
                     break;
                 default:
                     return;
@@ -145,24 +150,45 @@ public sealed class GroupLayer(ProcessId self)
         }
     }
 
+    private void Hand(GroupEnvelope envelope, DeliveryService service, long ticket, List<GroupOutput> outputs)
+    {
+        _handed.Enqueue(new HandedRequest(envelope.Op, envelope.Group, service, ticket));
+        outputs.Add(new RingSendRequested(envelope.Encode(), service));
+    }
+
     // Rules 2 and 3, at the ring's send of this process's own message.
     private void Sent(RingMessageSent sent, List<GroupOutput> outputs)
     {
         if (sent.Envelope is not { } envelope) return;
         string group = envelope.Group;
+        long? ticket = TicketOf(envelope);
         switch (envelope.Op)
         {
             case GroupOp.Join when ViewOf(group) is null:
                 var alone = new Configuration(GroupViewNames.Joining(sent.Message), ConfigurationKind.Regular, [Process]);
                 Install(group, alone, GroupChangeCause.JoinSent, outputs);
+                if (ticket is { } joinTicket) outputs.Add(new GroupJoined(group, alone.Id, joinTicket));
+                break;
+            case GroupOp.Leave when ticket is { } leaveTicket:
+                _leavesSent[group] = leaveTicket;
                 break;
             case GroupOp.Data when ViewOf(group) is { Kind: ConfigurationKind.Regular } view && view.Id.Name == envelope.Stamp:
-                outputs.Add(new GroupMessageSent(group, sent.Message, view.Id, sent.Service));
+                outputs.Add(new GroupMessageSent(group, sent.Message, view.Id, sent.Service, ticket ?? 0));
                 break;
             case GroupOp.Data:
-                outputs.Add(new GroupSendLost(group, sent.Message, sent.Service));
+                outputs.Add(new GroupSendLost(group, sent.Message, sent.Service, ticket ?? 0));
                 break;
         }
+    }
+
+    // The ticket of the request the ring just sent: the oldest handed over, since the ring sends a
+    // process's messages in the order it was given them. None in a replay, which hands nothing over;
+    // the flush acknowledgements and states are the layer's own and carry none.
+    private long? TicketOf(GroupEnvelope envelope)
+    {
+        if (envelope.Op is not (GroupOp.Join or GroupOp.Leave or GroupOp.Data)) return null;
+        if (!_handed.TryPeek(out var oldest) || oldest.Op != envelope.Op || oldest.Group != envelope.Group) return null;
+        return _handed.Dequeue().Ticket;
     }
 
     // One message of the group layer, in the ring's total order; `next` is, inside a transitional
@@ -281,10 +307,22 @@ public sealed class GroupLayer(ProcessId self)
         return leaving;
     }
 
-    // Rule 6: the process failed; its group views fail with it, and it forgets its groups.
+    // Rule 6: the process failed; its group views fail with it, every request not yet done is lost
+    // (oldest first), and it forgets its groups.
     private void Failed(List<GroupOutput> outputs)
     {
         foreach (var (group, view) in _views.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList()) Fail(group, view, left: false, outputs);
+        foreach (var (group, ticket) in _leavesSent) outputs.Add(new GroupRequestLost(group, GroupRequestKind.Leave, ticket));
+        foreach (var handed in _handed) outputs.Add(Lost(handed.Op, handed.Group, handed.Service, handed.Ticket));
+        foreach (var request in _requests) outputs.Add(request switch
+        {
+            JoinRequested j => Lost(GroupOp.Join, j.Group, DeliveryService.Agreed, j.Ticket),
+            LeaveRequested l => Lost(GroupOp.Leave, l.Group, DeliveryService.Agreed, l.Ticket),
+            GroupSendRequested s => Lost(GroupOp.Data, s.Group, s.Service, s.Ticket),
+            _ => throw new InvalidOperationException($"unknown queued request {request.GetType().Name}"),
+        });
+        _leavesSent.Clear();
+        _handed.Clear();
         _regular.Clear();
         _status.Clear();
         _asked.Clear();
@@ -294,12 +332,20 @@ public sealed class GroupLayer(ProcessId self)
         _ringTransitional = null;
     }
 
+    private static GroupOutput Lost(GroupOp op, string group, DeliveryService service, long ticket) => op switch
+    {
+        GroupOp.Join => new GroupRequestLost(group, GroupRequestKind.Join, ticket),
+        GroupOp.Leave => new GroupRequestLost(group, GroupRequestKind.Leave, ticket),
+        _ => new GroupSendLost(group, null, service, ticket),
+    };
+
     private void Fail(string group, Configuration view, bool left, List<GroupOutput> outputs)
     {
         _views.Remove(group);
         _regular.Remove(group);
         _joining.Remove(group);
         outputs.Add(new GroupFailed(group, view.Id, left));
+        if (left && _leavesSent.Remove(group, out long ticket)) outputs.Add(new GroupLeft(group, view.Id, ticket));
     }
 
     private void Install(string group, Configuration view, GroupChangeCause cause, List<GroupOutput> outputs)

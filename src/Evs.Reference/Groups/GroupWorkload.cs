@@ -17,7 +17,7 @@ public sealed class GroupWorkload(IReadOnlyList<string> groups, long seed, doubl
     private readonly DeterministicRandom _random = new(seed);
     private readonly Dictionary<ProcessId, GroupLayer> _layers = [];
     private readonly List<GroupOutput> _outputs = [];
-    private long _sent;
+    private long _tickets;
 
     /// <summary>The group layer of <paramref name="process"/>, made at its first use.</summary>
     public GroupLayer LayerOf(ProcessId process)
@@ -39,9 +39,9 @@ public sealed class GroupWorkload(IReadOnlyList<string> groups, long seed, doubl
         var layer = LayerOf(process);
         GroupInput request = layer.AskedOf(group) switch
         {
-            GroupMembership.Out => new JoinRequested(group),
-            _ when _random.Chance(leaveChance) => new LeaveRequested(group),
-            _ => new GroupSendRequested(group, System.Text.Encoding.UTF8.GetBytes($"{process}:{group}:{++_sent}"), (DeliveryService)_random.Below(3)),
+            GroupMembership.Out => new JoinRequested(group, ++_tickets),
+            _ when _random.Chance(leaveChance) => new LeaveRequested(group, ++_tickets),
+            _ => new GroupSendRequested(group, System.Text.Encoding.UTF8.GetBytes($"{process}:{group}:{++_tickets}"), (DeliveryService)_random.Below(3), _tickets),
         };
         Handle(process, request, sends);
     }
