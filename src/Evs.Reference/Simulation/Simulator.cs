@@ -390,12 +390,8 @@ public sealed class Simulator
         _dropsOfCrashedIncarnations.Add(last.Drops);
         _nodes[p] = null;
         for (int timer = 0; timer < TimerKinds; timer++) _timerGenerations[TimerSlot(p, (TimerKind)timer)]++;
-<<<<<<< HEAD
         if (_recorders[p].Fail(_now / 1000.0, left) is { } fail) Record(p, fail, null);
-=======
-        if (_recorders[p].Fail(_now / 1000.0) is { } fail) Record(p, fail, null);
         _options.Application?.Crashed(_processes[p]);
->>>>>>> groups
     }
 
     // The process starts again from its stable storage, with the same identifier.
