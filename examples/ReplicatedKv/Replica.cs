@@ -21,7 +21,7 @@ public sealed class Replica : IDisposable
     private readonly object _gate = new();
     private readonly TextWriter _output;
     private readonly IDisposable _subscription;
-    private Group? _group;
+    private NamedGroup? _group;
     private GroupView? _view;
 
     private Replica(EvsNode node, TextWriter output)
@@ -57,7 +57,7 @@ public sealed class Replica : IDisposable
         lock (_gate) return (_store.Digest(), _store.Count, _view);
     }
 
-    private Group Group => _group ?? throw new InvalidOperationException("the replica has not joined its group yet");
+    private NamedGroup Group => _group ?? throw new InvalidOperationException("the replica has not joined its group yet");
 
     private void OnEvent(EvsNodeEvent e)
     {

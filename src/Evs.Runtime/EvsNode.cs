@@ -143,11 +143,11 @@ public sealed class EvsNode : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The name is empty.</exception>
     /// <exception cref="InvalidOperationException">This process is in the group already (or joining it), or has stopped.</exception>
-    public async Task<Group> JoinAsync(string name, CancellationToken cancellationToken = default)
+    public async Task<NamedGroup> JoinAsync(string name, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         await Host.JoinGroupAsync(name, cancellationToken).ConfigureAwait(false);
-        return new Group(Host, name);
+        return new NamedGroup(Host, name);
     }
 
     /// <summary>

@@ -16,11 +16,11 @@ namespace Evs.Runtime;
 /// through the node's <see cref="EvsNode.Events"/> and <see cref="EvsNode.OnEvent"/>, in order with
 /// everything else the node delivers.
 /// </summary>
-public sealed class Group
+public sealed class NamedGroup
 {
     private readonly NodeHost _host;
 
-    internal Group(NodeHost host, string name)
+    internal NamedGroup(NodeHost host, string name)
     {
         _host = host;
         Name = name;
