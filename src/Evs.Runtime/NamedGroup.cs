@@ -71,7 +71,16 @@ public sealed record GroupView(
     ImmutableArray<ProcessId> Members,
     ImmutableArray<ProcessId> Joined,
     ImmutableArray<ProcessId> Left,
-    GroupViewCause Cause);
+    GroupViewCause Cause)
+{
+    /// <summary>Equal views have equal fields, the members, joined and left compared element by element.</summary>
+    public bool Equals(GroupView? other) =>
+        other is not null && Group == other.Group && Id == other.Id && Kind == other.Kind && Cause == other.Cause
+        && Members.SequenceEqual(other.Members) && Joined.SequenceEqual(other.Joined) && Left.SequenceEqual(other.Left);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Group, Id, Kind, Members.Length);
+}
 
 /// <summary>Why a group's view changed.</summary>
 public enum GroupViewCause
