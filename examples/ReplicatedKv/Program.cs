@@ -1,4 +1,4 @@
-// A replicated key-value store in about two hundred lines, built on Evs.Runtime's public API only:
+// A replicated key-value store in about four hundred lines, built on Evs.Runtime's public API only:
 // the prototype issue 18 asks for. Three of these, one per machine (or per port on one), keep
 // identical maps through partitions, merges, crashes and restarts.
 //
