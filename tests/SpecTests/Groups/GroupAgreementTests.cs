@@ -23,7 +23,7 @@ public class GroupAgreementTests
         }
         """;
 
-    private const string PartitionAndMerge = """
+    public const string PartitionAndMerge = """
         {
           "name": "two-groups-partition-merge",
           "processes": ["p1", "p2", "p3", "p4"],
