@@ -51,16 +51,18 @@ internal sealed record BookStep(string? FlushStarted, IReadOnlyList<GroupViewCha
 /// </summary>
 internal sealed class GroupBook
 {
+    private readonly ConfigurationId _ring;
     private readonly ImmutableArray<ProcessId> _ringMembers;
     private readonly Dictionary<ProcessId, ImmutableArray<string>> _states;
     private readonly Dictionary<string, GroupRecord> _groups;
     private readonly Dictionary<string, HashSet<ProcessId>> _leftBeforeSync;
 
-    /// <summary>The book of a new ring of <paramref name="ringMembers"/>: waiting for every member's state.</summary>
-    public GroupBook(ImmutableArray<ProcessId> ringMembers) : this(ringMembers, [], [], [], false) { }
+    /// <summary>The book of a new ring, <paramref name="ring"/> of <paramref name="ringMembers"/>: waiting for every member's state.</summary>
+    public GroupBook(ConfigurationId ring, ImmutableArray<ProcessId> ringMembers) : this(ring, ringMembers, [], [], [], false) { }
 
-    private GroupBook(ImmutableArray<ProcessId> ringMembers, Dictionary<ProcessId, ImmutableArray<string>> states, Dictionary<string, GroupRecord> groups, Dictionary<string, HashSet<ProcessId>> leftBeforeSync, bool synced)
+    private GroupBook(ConfigurationId ring, ImmutableArray<ProcessId> ringMembers, Dictionary<ProcessId, ImmutableArray<string>> states, Dictionary<string, GroupRecord> groups, Dictionary<string, HashSet<ProcessId>> leftBeforeSync, bool synced)
     {
+        _ring = ring;
         _ringMembers = ringMembers;
         _states = states;
         _groups = groups;
@@ -91,13 +93,14 @@ internal sealed class GroupBook
 
     /// <summary>A copy, to look ahead in a transitional configuration's messages without changing this book.</summary>
     public GroupBook Copy() => new(
-        _ringMembers, new(_states), _groups.ToDictionary(kv => kv.Key, kv => kv.Value.Copy()),
+        _ring, _ringMembers, new(_states), _groups.ToDictionary(kv => kv.Key, kv => kv.Value.Copy()),
         _leftBeforeSync.ToDictionary(kv => kv.Key, kv => new HashSet<ProcessId>(kv.Value)), Synced);
 
     /// <summary>Applies message <paramref name="message"/> of <paramref name="sender"/>, in the ring's total order.</summary>
     public BookStep Apply(ProcessId sender, MessageId message, GroupEnvelope envelope)
     {
-        if (envelope.Op == GroupOp.State) return Synced ? BookStep.Nothing : TakeState(sender, message, envelope.Groups);
+        // A state for an earlier ring, which the ring sent only now, says nothing of this one.
+        if (envelope.Op == GroupOp.State) return Synced || envelope.Stamp != _ring.Name ? BookStep.Nothing : TakeState(sender, message, envelope.Groups);
         if (!Synced)
         {
             // The states cover the joins and leaves of a ring not yet synced; a leaver is remembered
@@ -109,7 +112,7 @@ internal sealed class GroupBook
         {
             GroupOp.Join => Join(envelope.Group, sender, message),
             GroupOp.Leave => Leave(envelope.Group, sender, message),
-            GroupOp.FlushOk => FlushOk(envelope.Group, sender, message),
+            GroupOp.FlushOk => FlushOk(envelope.Group, envelope.Stamp, sender, message),
             _ => BookStep.Nothing,
         };
     }
@@ -129,8 +132,9 @@ internal sealed class GroupBook
             var left = _leftBeforeSync.GetValueOrDefault(group) ?? [];
             var members = _states.Where(kv => kv.Value.Contains(group) && !left.Contains(kv.Key)).Select(kv => kv.Key).ToHashSet();
             if (members.Count == 0) continue;
-            _groups[group] = new GroupRecord(members);
-            changes.Add(new GroupViewChange(group, GroupViewNames.Synced(message), Sorted(members), GroupChangeCause.Sync, Sorted(left)));
+            var view = GroupViewNames.Synced(message);
+            _groups[group] = new GroupRecord(members) { View = view };
+            changes.Add(new GroupViewChange(group, view, Sorted(members), GroupChangeCause.Sync, Sorted(left)));
         }
         return new BookStep(null, changes);
     }
@@ -157,9 +161,10 @@ internal sealed class GroupBook
         return Completed(group, g, message) is { } change ? new BookStep(null, [change]) : new BookStep(started ? group : null, []);
     }
 
-    private BookStep FlushOk(string group, ProcessId member, MessageId message)
+    // An acknowledgement counts for the flush of the view it is stamped with, never for a later one.
+    private BookStep FlushOk(string group, string? view, ProcessId member, MessageId message)
     {
-        if (!_groups.TryGetValue(group, out var g) || g.Flush is null || !g.Members.Contains(member)) return BookStep.Nothing;
+        if (!_groups.TryGetValue(group, out var g) || g.Flush is null || !g.Members.Contains(member) || g.View?.Name != view) return BookStep.Nothing;
         g.Flush.Ready.Add(member);
         return Completed(group, g, message) is { } change ? new BookStep(null, [change]) : BookStep.Nothing;
     }
@@ -176,7 +181,8 @@ internal sealed class GroupBook
         g.Members.ExceptWith(flush.Leavers);
         g.Members.UnionWith(flush.Joiners);
         var members = Sorted(g.Members);
-        return new GroupViewChange(group, GroupViewNames.Flushed(message, members), members, GroupChangeCause.JoinOrLeave, Sorted(flush.Leavers));
+        g.View = GroupViewNames.Flushed(message, members);
+        return new GroupViewChange(group, g.View.Value, members, GroupChangeCause.JoinOrLeave, Sorted(flush.Leavers));
     }
 
     private HashSet<ProcessId> LeftBeforeSync(string group)
@@ -193,14 +199,16 @@ internal sealed class GroupBook
 
     private static ImmutableArray<ProcessId> Sorted(IEnumerable<ProcessId> members) => [.. members.Order(ProcessId.Ordinal)];
 
-    /// <summary>A group's members and its flush.</summary>
+    /// <summary>A group's members, the identifier of their view (none while it has no members), and its flush.</summary>
     private sealed class GroupRecord(HashSet<ProcessId> members)
     {
         public HashSet<ProcessId> Members { get; } = members;
 
+        public ConfigurationId? View { get; set; }
+
         public Flush? Flush { get; set; }
 
-        public GroupRecord Copy() => new([.. Members]) { Flush = Flush?.Copy() };
+        public GroupRecord Copy() => new([.. Members]) { View = View, Flush = Flush?.Copy() };
     }
 
     /// <summary>A flush under way: who joins, who leaves, who has acknowledged.</summary>

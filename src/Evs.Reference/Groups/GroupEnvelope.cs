@@ -24,14 +24,14 @@ public enum GroupOp : byte
     /// <summary>The sender, a member of the stamped view, has sent all its messages of that view (the flush).</summary>
     FlushOk = 4,
 
-    /// <summary>After a ring configuration change, the groups the sender is in (the sync).</summary>
+    /// <summary>After a ring configuration change, the groups the sender is in (the sync), stamped with the ring's regular configuration.</summary>
     State = 5,
 }
 
 /// <summary>
 /// The group part of a ring message: the operation, its group (empty for <see cref="GroupOp.State"/>),
-/// the view the sender stamps it with (data and flush only), the sender's groups (state only), and
-/// for data the application's payload.
+/// the view the sender stamps it with (data and flush; for a state, the ring configuration it is the
+/// state for), the sender's groups (state only), and for data the application's payload.
 /// </summary>
 /// <remarks>
 /// The bytes: <c>"EVSG"</c>, version 1, the operation, then three length-prefixed parts (a
@@ -58,8 +58,11 @@ public sealed record GroupEnvelope(GroupOp Op, string Group, string? Stamp, Immu
     /// <summary>The flush acknowledgement of view <paramref name="view"/> of <paramref name="group"/>.</summary>
     public static GroupEnvelope ForFlushOk(string group, string view) => new(GroupOp.FlushOk, group, view, [], []);
 
-    /// <summary>The sync state: the groups the sender is in or joining.</summary>
-    public static GroupEnvelope ForState(IEnumerable<string> groups) => new(GroupOp.State, "", null, [.. groups.Order(StringComparer.Ordinal)], []);
+    /// <summary>
+    /// The sync state for ring configuration <paramref name="ring"/>: the groups the sender is in or
+    /// joining. The ring may send it in a later configuration, where it is stale (rule 5).
+    /// </summary>
+    public static GroupEnvelope ForState(string ring, IEnumerable<string> groups) => new(GroupOp.State, "", ring, [.. groups.Order(StringComparer.Ordinal)], []);
 
     /// <summary>The trace's annotation of this envelope (everything but the application's payload).</summary>
     public GroupTag Tag => new(Op, Group, Stamp, Groups);
@@ -103,12 +106,12 @@ public sealed record GroupEnvelope(GroupOp Op, string Group, string? Stamp, Immu
         return new GroupEnvelope(op, group, stamp.Length == 0 ? null : stamp, groups.MoveToImmutable(), rest.ToArray());
     }
 
-    // Which parts each operation has: a group except the state, a stamp for data and flush, groups for the state only.
+    // Which parts each operation has: a group except the state, a stamp for data, flush and state, groups for the state only.
     private static bool WellFormed(GroupOp op, string group, string stamp, int groups) => op switch
     {
         GroupOp.Data or GroupOp.FlushOk => group.Length > 0 && stamp.Length > 0 && groups == 0,
         GroupOp.Join or GroupOp.Leave => group.Length > 0 && stamp.Length == 0 && groups == 0,
-        _ => group.Length == 0 && stamp.Length == 0,
+        _ => group.Length == 0 && stamp.Length > 0,
     };
 
     private static void AddText(List<byte> output, string text)

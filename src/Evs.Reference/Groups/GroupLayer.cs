@@ -252,9 +252,9 @@ public sealed class GroupLayer(ProcessId self)
         if (_segment is { } segment) EndSegment(ring, segment, outputs);
         _segment = null;
         _ringTransitional = null;
-        _book = new GroupBook(ring.Members);
+        _book = new GroupBook(ring.Id, ring.Members);
         var groups = _status.Where(kv => kv.Value is GroupMembership.Joining or GroupMembership.Member).Select(kv => kv.Key);
-        outputs.Add(new RingSendRequested(GroupEnvelope.ForState(groups).Encode(), DeliveryService.Agreed));
+        outputs.Add(new RingSendRequested(GroupEnvelope.ForState(ring.Id.Name, groups).Encode(), DeliveryService.Agreed));
     }
 
     // Rule 4: the messages of the ring's transitional configuration, knowing all of them; then every

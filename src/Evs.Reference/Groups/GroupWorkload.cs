@@ -17,7 +17,15 @@ public sealed class GroupWorkload(IReadOnlyList<string> groups, long seed, doubl
     private readonly DeterministicRandom _random = new(seed);
     private readonly Dictionary<ProcessId, GroupLayer> _layers = [];
     private readonly List<GroupOutput> _outputs = [];
+    private readonly Dictionary<long, GroupInput> _open = [];
+    private readonly List<string> _mismatches = [];
     private long _tickets;
+
+    /// <summary>The requests that have not come to an end (sent, lost, joined or left), by ticket.</summary>
+    public IReadOnlyDictionary<long, GroupInput> Open => _open;
+
+    /// <summary>Every end of a request that was not open, or not of the request's kind: none, if the layer keeps its tickets.</summary>
+    public IReadOnlyList<string> Mismatches => _mismatches;
 
     /// <summary>The group layer of <paramref name="process"/>, made at its first use.</summary>
     public GroupLayer LayerOf(ProcessId process)
@@ -47,13 +55,43 @@ public sealed class GroupWorkload(IReadOnlyList<string> groups, long seed, doubl
     }
 
     /// <inheritdoc/>
-    public void Crashed(ProcessId process) => LayerOf(process).Handle(new RingFailed(), _outputs);
+    public void Crashed(ProcessId process) => Handle(process, new RingFailed(), []);
 
     private void Handle(ProcessId process, GroupInput input, List<SendRequested> sends)
     {
         _outputs.Clear();
+        if (TicketOf(input) is { } asked) _open[asked] = input;
         LayerOf(process).Handle(input, _outputs);
         foreach (var output in _outputs)
+        {
             if (output is RingSendRequested ring) sends.Add(new SendRequested(ring.Payload, ring.Service));
+            if (EndOf(output) is var (ticket, fits)) End(process, ticket, fits, output);
+        }
+    }
+
+    private static long? TicketOf(GroupInput input) => input switch
+    {
+        JoinRequested j => j.Ticket,
+        LeaveRequested l => l.Ticket,
+        GroupSendRequested s => s.Ticket,
+        _ => null,
+    };
+
+    // A request's end, and whether it is an end for a request of that kind.
+    private static (long Ticket, Func<GroupInput, bool> Fits)? EndOf(GroupOutput output) => output switch
+    {
+        GroupMessageSent s => (s.Ticket, r => r is GroupSendRequested),
+        GroupSendLost l => (l.Ticket, r => r is GroupSendRequested),
+        GroupJoined j => (j.Ticket, r => r is JoinRequested),
+        GroupLeft l => (l.Ticket, r => r is LeaveRequested),
+        GroupRequestLost { Kind: GroupRequestKind.Join } l => (l.Ticket, r => r is JoinRequested),
+        GroupRequestLost l => (l.Ticket, r => r is LeaveRequested),
+        _ => null,
+    };
+
+    private void End(ProcessId process, long ticket, Func<GroupInput, bool> fits, GroupOutput end)
+    {
+        if (_open.Remove(ticket, out var request) && fits(request)) return;
+        _mismatches.Add($"{process}: {end} ends {(request is null ? "no open request" : request.ToString())}");
     }
 }

@@ -14,8 +14,8 @@ public class GroupEnvelopeTests
         GroupEnvelope.ForJoin("kv"),
         GroupEnvelope.ForLeave("chat"),
         GroupEnvelope.ForFlushOk("kv", "S:p2.4.1"),
-        GroupEnvelope.ForState(["kv", "chat"]),
-        GroupEnvelope.ForState([]),
+        GroupEnvelope.ForState("R4.p1", ["kv", "chat"]),
+        GroupEnvelope.ForState("R4.p1", []),
     ];
 
     [Theory, MemberData(nameof(Envelopes))]

@@ -178,6 +178,24 @@ public class GroupLayerTests
     }
 
     [Fact]
+    public void Rule5_a_state_made_for_an_earlier_ring_and_sent_in_a_later_one_does_not_count_there()
+    {
+        var ring = new HandRing("p1", "p2");
+        ring.Form(["p1", "p2"]);
+        ring.Step("p1");
+        ring.Step("p2");
+        ring.Join("p1", Kv);
+        ring.Form(["p1", "p2"]);
+        ring.Settle();
+
+        Assert.Equal(GroupMembership.Member, ring.Layer("p1").StatusOf(Kv));
+        var view = Last(ring, "p1");
+        Assert.Equal(ConfigurationKind.Regular, view.Kind);
+        Assert.Equal(["p1"], Names(view));
+        Assert.Single(ring.Of<GroupJoined>("p1"));
+    }
+
+    [Fact]
     public void Rule6_a_failure_fails_every_view_and_every_request_not_yet_done_is_lost_with_its_ticket()
     {
         var ring = InKv("p1", "p2");

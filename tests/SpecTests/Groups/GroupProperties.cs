@@ -19,8 +19,10 @@ public class GroupProperties
     public static readonly string[] Groups = ["chat", "kv"];
 
     /// <summary>The run of <paramref name="run"/>'s scenario with the group workload over every process.</summary>
-    public static SimulationResult WithGroups(GeneratedScenario run) =>
-        Simulator.Run(run.Scenario, new SimulationOptions(run.Seed, Application: new GroupWorkload(Groups, run.Seed)));
+    public static SimulationResult WithGroups(GeneratedScenario run) => WithGroups(run, new GroupWorkload(Groups, run.Seed));
+
+    private static SimulationResult WithGroups(GeneratedScenario run, GroupWorkload workload) =>
+        Simulator.Run(run.Scenario, new SimulationOptions(run.Seed, Application: workload));
 
     [Property(Arbitrary = [typeof(FaultSchedules.WithFaults)], MaxTest = Runs)]
     public Property Every_group_satisfies_every_specification(GeneratedScenario run)
@@ -30,5 +32,15 @@ public class GroupProperties
         var broken = reports.SelectMany(r => r.Report.Verdicts.Where(v => !v.Passed).Select(v => $"group {r.Group}: {v}")).ToList();
         return (result.Summary.Quiescent && broken.Count == 0)
             .Label(result.Summary.Quiescent ? $"{string.Join("\n", broken)}\n{run}" : $"the run never became quiescent\n{run}");
+    }
+
+    [Property(Arbitrary = [typeof(FaultSchedules.WithFaults)], MaxTest = Runs)]
+    public Property Every_request_of_the_application_comes_to_one_end_of_its_kind(GeneratedScenario run)
+    {
+        var workload = new GroupWorkload(Groups, run.Seed);
+        var result = WithGroups(run, workload);
+        var open = workload.Open.Select(kv => $"ticket {kv.Key}: {kv.Value} never ended");
+        var problems = workload.Mismatches.Concat(open).ToList();
+        return (result.Summary.Quiescent && problems.Count == 0).Label($"{string.Join("\n", problems.Take(10))}\n{run}");
     }
 }
