@@ -300,7 +300,7 @@ internal sealed class NodeHost : IAsyncDisposable
     {
         ThrowIfEnded();
         var (ticket, done) = _groupRequests.Join();
-        return Ask(new GroupAsked(new JoinRequested(group, ticket), ticket), done, cancellationToken);
+        return Ask(new GroupAsked(new GroupJoinRequested(group, ticket), ticket), done, cancellationToken);
     }
 
     /// <summary>Leaves <paramref name="group"/>: completes when the leave has taken effect (<see cref="GroupLeft"/>).</summary>
@@ -309,7 +309,7 @@ internal sealed class NodeHost : IAsyncDisposable
     {
         ThrowIfEnded();
         var (ticket, done) = _groupRequests.Leave();
-        return Ask(new GroupAsked(new Evs.Reference.Groups.LeaveRequested(group, ticket), ticket), done, cancellationToken);
+        return Ask(new GroupAsked(new GroupLeaveRequested(group, ticket), ticket), done, cancellationToken);
     }
 
     /// <summary>
@@ -409,7 +409,7 @@ internal sealed class NodeHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Leaves gracefully, then stops. The node announces its leave (<see cref="Evs.Reference.Node.LeaveRequested"/>): the
+    /// Leaves gracefully, then stops. The node announces its leave (<see cref="LeaveRequested"/>): the
     /// messages already handed to it are sent, it delivers everything ordered up to its leave, and
     /// the others install the configuration without it at once, knowing it left (their regular
     /// configuration change names it: <see cref="ConfigurationDelivered.Left"/>); its trace's
@@ -566,7 +566,7 @@ internal sealed class NodeHost : IAsyncDisposable
             case SilenceCheck:
                 break;
             case LeaveAsked:
-                Handle(new Evs.Reference.Node.LeaveRequested());
+                Handle(new LeaveRequested());
                 break;
             case GroupAsked asked:
                 AskGroups(asked);

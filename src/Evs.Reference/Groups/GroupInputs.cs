@@ -40,13 +40,13 @@ public sealed record RingFailed : GroupInput;
 /// The application asks to join <paramref name="Group"/>. <paramref name="Ticket"/>, the driver's
 /// own number for the request, comes back in <see cref="GroupJoined"/> or <see cref="GroupRequestLost"/>.
 /// </summary>
-public sealed record JoinRequested(string Group, long Ticket) : GroupInput;
+public sealed record GroupJoinRequested(string Group, long Ticket) : GroupInput;
 
 /// <summary>
 /// The application asks to leave <paramref name="Group"/>. <paramref name="Ticket"/> comes back in
 /// <see cref="GroupLeft"/> or <see cref="GroupRequestLost"/>.
 /// </summary>
-public sealed record LeaveRequested(string Group, long Ticket) : GroupInput;
+public sealed record GroupLeaveRequested(string Group, long Ticket) : GroupInput;
 
 /// <summary>
 /// The application asks to send <paramref name="Payload"/> to <paramref name="Group"/> with

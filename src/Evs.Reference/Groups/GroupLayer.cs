@@ -112,8 +112,8 @@ public sealed class GroupLayer(ProcessId self)
     {
         var (group, allowed, after) = request switch
         {
-            JoinRequested j => (j.Group, AskedOf(j.Group) == GroupMembership.Out, GroupMembership.Joining),
-            LeaveRequested l => (l.Group, AskedOf(l.Group) is GroupMembership.Joining or GroupMembership.Member, GroupMembership.Out),
+            GroupJoinRequested j => (j.Group, AskedOf(j.Group) == GroupMembership.Out, GroupMembership.Joining),
+            GroupLeaveRequested l => (l.Group, AskedOf(l.Group) is GroupMembership.Joining or GroupMembership.Member, GroupMembership.Out),
             GroupSendRequested s => (s.Group, AskedOf(s.Group) is GroupMembership.Joining or GroupMembership.Member, AskedOf(s.Group)),
             _ => throw new ArgumentException($"unknown group input {request.GetType().Name}", nameof(request)),
         };
@@ -123,7 +123,7 @@ public sealed class GroupLayer(ProcessId self)
         _requests.Enqueue(request);
     }
 
-    private static string Verb(GroupInput request) => request switch { JoinRequested => "join", LeaveRequested => "leave", _ => "send to" };
+    private static string Verb(GroupInput request) => request switch { GroupJoinRequested => "join", GroupLeaveRequested => "leave", _ => "send to" };
 
     // Hands the queued requests to the ring, in order, as far as each may go now.
     private void Pump(List<GroupOutput> outputs)
@@ -132,11 +132,11 @@ public sealed class GroupLayer(ProcessId self)
         {
             switch (request)
             {
-                case JoinRequested j when StatusOf(j.Group) == GroupMembership.Out:
+                case GroupJoinRequested j when StatusOf(j.Group) == GroupMembership.Out:
                     _status[j.Group] = GroupMembership.Joining;
                     Hand(GroupEnvelope.ForJoin(j.Group), DeliveryService.Agreed, j.Ticket, outputs);
                     break;
-                case LeaveRequested l:
+                case GroupLeaveRequested l:
                     _status[l.Group] = GroupMembership.Leaving;
                     Hand(GroupEnvelope.ForLeave(l.Group), DeliveryService.Agreed, l.Ticket, outputs);
                     break;
@@ -316,8 +316,8 @@ public sealed class GroupLayer(ProcessId self)
         foreach (var handed in _handed) outputs.Add(Lost(handed.Op, handed.Group, handed.Service, handed.Ticket));
         foreach (var request in _requests) outputs.Add(request switch
         {
-            JoinRequested j => Lost(GroupOp.Join, j.Group, DeliveryService.Agreed, j.Ticket),
-            LeaveRequested l => Lost(GroupOp.Leave, l.Group, DeliveryService.Agreed, l.Ticket),
+            GroupJoinRequested j => Lost(GroupOp.Join, j.Group, DeliveryService.Agreed, j.Ticket),
+            GroupLeaveRequested l => Lost(GroupOp.Leave, l.Group, DeliveryService.Agreed, l.Ticket),
             GroupSendRequested s => Lost(GroupOp.Data, s.Group, s.Service, s.Ticket),
             _ => throw new InvalidOperationException($"unknown queued request {request.GetType().Name}"),
         });

@@ -47,8 +47,8 @@ public sealed class GroupWorkload(IReadOnlyList<string> groups, long seed, doubl
         var layer = LayerOf(process);
         GroupInput request = layer.AskedOf(group) switch
         {
-            GroupMembership.Out => new JoinRequested(group, ++_tickets),
-            _ when _random.Chance(leaveChance) => new LeaveRequested(group, ++_tickets),
+            GroupMembership.Out => new GroupJoinRequested(group, ++_tickets),
+            _ when _random.Chance(leaveChance) => new GroupLeaveRequested(group, ++_tickets),
             _ => new GroupSendRequested(group, System.Text.Encoding.UTF8.GetBytes($"{process}:{group}:{++_tickets}"), (DeliveryService)_random.Below(3), _tickets),
         };
         Handle(process, request, sends);
@@ -71,8 +71,8 @@ public sealed class GroupWorkload(IReadOnlyList<string> groups, long seed, doubl
 
     private static long? TicketOf(GroupInput input) => input switch
     {
-        JoinRequested j => j.Ticket,
-        LeaveRequested l => l.Ticket,
+        GroupJoinRequested j => j.Ticket,
+        GroupLeaveRequested l => l.Ticket,
         GroupSendRequested s => s.Ticket,
         _ => null,
     };
@@ -82,10 +82,10 @@ public sealed class GroupWorkload(IReadOnlyList<string> groups, long seed, doubl
     {
         GroupMessageSent s => (s.Ticket, r => r is GroupSendRequested),
         GroupSendLost l => (l.Ticket, r => r is GroupSendRequested),
-        GroupJoined j => (j.Ticket, r => r is JoinRequested),
-        GroupLeft l => (l.Ticket, r => r is LeaveRequested),
-        GroupRequestLost { Kind: GroupRequestKind.Join } l => (l.Ticket, r => r is JoinRequested),
-        GroupRequestLost l => (l.Ticket, r => r is LeaveRequested),
+        GroupJoined j => (j.Ticket, r => r is GroupJoinRequested),
+        GroupLeft l => (l.Ticket, r => r is GroupLeaveRequested),
+        GroupRequestLost { Kind: GroupRequestKind.Join } l => (l.Ticket, r => r is GroupJoinRequested),
+        GroupRequestLost l => (l.Ticket, r => r is GroupLeaveRequested),
         _ => null,
     };
 

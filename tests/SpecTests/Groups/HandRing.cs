@@ -47,10 +47,10 @@ public sealed class HandRing
         [.. Of<GroupViewInstalled>(process).Where(v => v.Group == group).Select(v => v.View.Id.Name)];
 
     /// <summary>The application of <paramref name="process"/> asks to join <paramref name="group"/>; its ticket.</summary>
-    public long Join(string process, string group) => Ask(process, t => new JoinRequested(group, t));
+    public long Join(string process, string group) => Ask(process, t => new GroupJoinRequested(group, t));
 
     /// <summary>The application of <paramref name="process"/> asks to leave <paramref name="group"/>; its ticket.</summary>
-    public long Leave(string process, string group) => Ask(process, t => new LeaveRequested(group, t));
+    public long Leave(string process, string group) => Ask(process, t => new GroupLeaveRequested(group, t));
 
     /// <summary>The application of <paramref name="process"/> sends <paramref name="text"/> to <paramref name="group"/>; its ticket.</summary>
     public long Send(string process, string group, string text, DeliveryService service = DeliveryService.Agreed) =>
