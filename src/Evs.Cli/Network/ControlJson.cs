@@ -125,7 +125,7 @@ internal static class ControlJson
         {
             return JsonSerializer.Deserialize<T>(line, Options) ?? throw new FormatException($"\"{line}\" is null, not an answer of the control protocol");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException) // a line of a kind not known (no or another discriminator)
         {
             throw new FormatException($"\"{Shorten(line)}\" is not a line of the control protocol: {ex.Message}", ex);
         }

@@ -30,6 +30,9 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
     /// <summary>The node it controls.</summary>
     public EvsNode Node => node;
 
+    /// <summary>The named group its sends go to, or null when they go to the ring.</summary>
+    public NamedGroup? Group => group;
+
     /// <summary>Carries out <paramref name="request"/>; the reply says what was done, or why not.</summary>
     public async Task<ControlReply> ExecuteAsync(ControlRequest request, CancellationToken cancellationToken)
     {
