@@ -8,6 +8,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Evs.Reference.Checking;
+using Evs.Reference.Groups;
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
 using Evs.Runtime.Files;
@@ -256,10 +257,10 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(cluster.Lines, l => l.StartsWith("p1 │ ✓ p3", StringComparison.Ordinal));
         var trace = CheckTraces(expectQuiescent: true, Path.Combine(_directory, "c"));
         Assert.Equal(["p3"], trace.Events.OfType<Fail>().Select(f => f.Process.Name));
-        // --trace-text: what was typed is in every trace, at the send and at each delivery.
-        var hello = trace.Events.Where(e => e is Send { Text: "hello cluster" } or Deliver { Text: "hello cluster" }).ToList();
-        Assert.Single(hello.OfType<Send>());
-        Assert.Equal(["p1", "p2", "p3"], hello.OfType<Deliver>().Select(d => d.Process.Name).Order());
+        // The chat is the group chat: what was typed first is p1's first data message of the group,
+        // tagged so in every trace, at the send and at each delivery.
+        var hello = trace.Events.OfType<Send>().First(s => s.Process.Name == "p1" && s.Group is { Op: GroupOp.Data, Group: "chat" });
+        Assert.Equal(["p1", "p2", "p3"], trace.Events.OfType<Deliver>().Where(d => d.Message == hello.Message && d.Group is { Group: "chat" }).Select(d => d.Process.Name).Order());
     }
 
     /// <inheritdoc/>
