@@ -257,10 +257,12 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(cluster.Lines, l => l.StartsWith("p1 │ ✓ p3", StringComparison.Ordinal));
         var trace = CheckTraces(expectQuiescent: true, Path.Combine(_directory, "c"));
         Assert.Equal(["p3"], trace.Events.OfType<Fail>().Select(f => f.Process.Name));
-        // The chat is the group chat: what was typed first is p1's first data message of the group,
-        // tagged so in every trace, at the send and at each delivery.
-        var hello = trace.Events.OfType<Send>().First(s => s.Process.Name == "p1" && s.Group is { Op: GroupOp.Data, Group: "chat" });
-        Assert.Equal(["p1", "p2", "p3"], trace.Events.OfType<Deliver>().Where(d => d.Message == hello.Message && d.Group is { Group: "chat" }).Select(d => d.Process.Name).Order());
+        // --trace-text, and the chat is the group chat: what was typed is in every trace, at the
+        // send and at each delivery, as a data message of the group.
+        var hello = trace.Events.Where(e => e is Send { Text: "hello cluster" } or Deliver { Text: "hello cluster" }).ToList();
+        Assert.Single(hello.OfType<Send>());
+        Assert.All(hello, e => Assert.True(e is Send { Group: { Op: GroupOp.Data, Group: "chat" } } or Deliver { Group: { Op: GroupOp.Data, Group: "chat" } }, $"{e} is not a message of the group chat"));
+        Assert.Equal(["p1", "p2", "p3"], hello.OfType<Deliver>().Select(d => d.Process.Name).Order());
     }
 
     /// <inheritdoc/>
