@@ -54,6 +54,9 @@ public sealed class GroupLayer(ProcessId self)
     private readonly Queue<HandedRequest> _handed = new(); // requests handed to the ring and not yet sent by it, in order: the ring sends in that order
     private readonly SortedDictionary<string, long> _leavesSent = new(StringComparer.Ordinal); // leaves the ring sent that have not taken effect yet
     private GroupBook? _book;
+    private ConfigurationId? _ring; // the ring's regular configuration the book is of
+    private ConfigurationId? _stateSentFor;
+    private bool _active; // rule 5 is kept from this process's first request, or the first group message it delivers
     private Configuration? _ringTransitional;
     private List<RingMessageDelivered>? _segment;
 
@@ -90,9 +93,11 @@ public sealed class GroupLayer(ProcessId self)
                 Sent(sent, outputs);
                 break;
             case RingMessageDelivered { Envelope: not null } delivered when _segment is not null:
+                Activate(outputs);
                 _segment.Add(delivered); // rule 4: handled when the next regular configuration ends the segment
                 break;
             case RingMessageDelivered { Envelope: not null } delivered:
+                Activate(outputs);
                 Delivered(delivered, -1, outputs);
                 break;
             case RingMessageDelivered:
@@ -102,9 +107,32 @@ public sealed class GroupLayer(ProcessId self)
                 break;
             default:
                 Ask(input);
+                Activate(outputs);
                 break;
         }
         Pump(outputs);
+    }
+
+    // Rule 5 costs every member of the ring a state at every change of the ring, so a process keeps
+    // it only once groups are in use: from its own first request, or the first message of the
+    // groups it delivers (another's state, which then waits for this one's). A ring that never
+    // sees a group carries none of their messages. Views follow from the ring's events alone, so a
+    // trace replays the same views whether its processes were active or not.
+    private void Activate(List<GroupOutput> outputs)
+    {
+        if (_active) return;
+        _active = true;
+        SendState(outputs);
+    }
+
+    // This process's state for the ring its book is of, once per ring, and not while the ring's
+    // transitional configuration is being delivered (the next regular one asks for its own).
+    private void SendState(List<GroupOutput> outputs)
+    {
+        if (!_active || _book is null || _ring is not { } ring || _ringTransitional is not null || _stateSentFor == ring) return;
+        _stateSentFor = ring;
+        var groups = _status.Where(kv => kv.Value is GroupMembership.Joining or GroupMembership.Member).Select(kv => kv.Key);
+        outputs.Add(new RingSendRequested(GroupEnvelope.ForState(ring.Name, groups).Encode(), DeliveryService.Agreed));
     }
 
     // The application's request, judged against what it asked before, queued in order.
@@ -253,8 +281,8 @@ public sealed class GroupLayer(ProcessId self)
         _segment = null;
         _ringTransitional = null;
         _book = new GroupBook(ring.Id, ring.Members);
-        var groups = _status.Where(kv => kv.Value is GroupMembership.Joining or GroupMembership.Member).Select(kv => kv.Key);
-        outputs.Add(new RingSendRequested(GroupEnvelope.ForState(ring.Id.Name, groups).Encode(), DeliveryService.Agreed));
+        _ring = ring.Id;
+        SendState(outputs);
     }
 
     // Rule 4: the messages of the ring's transitional configuration, knowing all of them; then every
@@ -328,6 +356,9 @@ public sealed class GroupLayer(ProcessId self)
         _asked.Clear();
         _requests.Clear();
         _book = null;
+        _ring = null;
+        _stateSentFor = null;
+        _active = false;
         _segment = null;
         _ringTransitional = null;
     }

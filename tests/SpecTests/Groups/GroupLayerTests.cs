@@ -178,13 +178,28 @@ public class GroupLayerTests
     }
 
     [Fact]
+    public void Rule5_a_ring_without_groups_carries_none_of_their_messages_until_a_process_asks_for_one()
+    {
+        var ring = new HandRing("p1", "p2");
+        ring.Form(["p1", "p2"]);
+        ring.Form(["p1", "p2"]);
+        Assert.Empty(ring.Outputs.Values.SelectMany(o => o).OfType<RingSendRequested>());
+
+        ring.Join("p1", Kv);
+        ring.Settle();
+
+        Assert.Equal(GroupMembership.Member, ring.Layer("p1").StatusOf(Kv));
+        Assert.Equal([GroupOp.State], ring.Outputs[new("p2")].OfType<RingSendRequested>().Select(r => GroupEnvelope.TryDecode(r.Payload)!.Op));
+    }
+
+    [Fact]
     public void Rule5_a_state_made_for_an_earlier_ring_and_sent_in_a_later_one_does_not_count_there()
     {
         var ring = new HandRing("p1", "p2");
         ring.Form(["p1", "p2"]);
-        ring.Step("p1");
-        ring.Step("p2");
         ring.Join("p1", Kv);
+        ring.Settle();
+        ring.Form(["p1", "p2"]); // each hands its state for this ring; neither is sent before the ring changes again
         ring.Form(["p1", "p2"]);
         ring.Settle();
 
