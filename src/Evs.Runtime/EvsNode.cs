@@ -2,6 +2,7 @@
 // prototypers, in a few lines: start it, send, read what is delivered and how the configuration
 // changes, cut traffic for a demonstration, stop it. Everything else is NodeHost's.
 using System.Net;
+using Evs.Reference.Groups;
 using Evs.Reference.Model;
 using Evs.Runtime.Storage;
 using Evs.Runtime.Wire;
@@ -124,8 +125,29 @@ public sealed class EvsNode : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The process has stopped or failed.</exception>
     public async Task<SendReceipt> SendAsync(ReadOnlyMemory<byte> payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
-        var receipt = await Host.SendAsync(payload.ToArray(), service, cancellationToken).ConfigureAwait(false);
+        var copy = payload.ToArray();
+        if (GroupEnvelope.TryDecode(copy) is not null)
+            throw new ArgumentException("the payload reads as a message of the named groups (it starts with their envelope, \"EVSG\"): send it to a group (JoinAsync) or change its first bytes", nameof(payload));
+        var receipt = await Host.SendAsync(copy, service, cancellationToken).ConfigureAwait(false);
         return await receipt.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Joins the named group <paramref name="name"/> (lightweight groups over this ring, as
+    /// Corosync's CPG and Spread's groups): completes when this process is in a view of the group.
+    /// From then on the group's views and messages arrive as <see cref="GroupViewChangedEvent"/> and
+    /// <see cref="GroupMessageDeliveredEvent"/>, through <see cref="Events"/> and <see cref="OnEvent"/>;
+    /// every member sees the same views in the same order relative to the group's messages, and
+    /// the paper's specifications hold per group. A group's membership is not kept across a restart:
+    /// join again after one.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is empty.</exception>
+    /// <exception cref="InvalidOperationException">This process is in the group already (or joining it), or has stopped.</exception>
+    public async Task<NamedGroup> JoinAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        await Host.JoinGroupAsync(name, cancellationToken).ConfigureAwait(false);
+        return new NamedGroup(Host, name);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@
 // a UDP transport, a wire format, a stable storage file and a trace file; the node is the same,
 // and is only ever called from one event loop, one input at a time.
 using System.Net;
+using Evs.Reference.Groups;
 using Evs.Reference.Membership;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
@@ -77,6 +78,7 @@ internal sealed class NodeHost : IAsyncDisposable
     private sealed record StatusAsked(TaskCompletionSource<NodeStatus> Reply) : Input;
     private sealed record SilenceCheck(long Generation) : Input;
     private sealed record LeaveAsked : Input;
+    private sealed record GroupAsked(GroupInput Request, long Ticket) : Input;
 
     private readonly EvsNodeOptions _options;
     private readonly ITransport _transport;
@@ -102,6 +104,11 @@ internal sealed class NodeHost : IAsyncDisposable
     private readonly VirtualSynchronyDriver? _vs;
     private readonly SendTracker _sends;
     private readonly ViewHistory _views;
+    private readonly GroupLayer _groups;
+    private readonly GroupRequests _groupRequests = new();
+    private readonly List<GroupOutput> _groupOutputs = [];
+    private readonly Queue<RingSendRequested> _groupRingSends = new();
+    private bool _sendingForGroups;
     private Configuration? _lastRegular;
     private View? _view;
     private long _delivered, _deliveredInConfiguration;
@@ -130,6 +137,7 @@ internal sealed class NodeHost : IAsyncDisposable
         _inputs = new EventLoop<Input>(Process);
         _events = new EventPublisher((e, ex) => RuntimeLog.HandlerFailed(_logger, options.Id, e.GetType().Name, ex));
         _sends = new SendTracker(options.Id);
+        _groups = new GroupLayer(options.Id);
         Id = options.Id;
         Senders = new SenderPolicy(options.AcceptedSenders);
         Mismatches = new PeerMismatches(options.Id, options.ClusterName, options.KeyFile is null ? WireSecurityMode.None : options.Security, options.Peers.Keys, _logger);
@@ -283,7 +291,66 @@ internal sealed class NodeHost : IAsyncDisposable
             _sendSlots.Release();
             throw Ended();
         }
-        return ReceiptAsync(send.Receipt.Task);
+        return ReceiptAsync(send.Receipt!.Task);
+    }
+
+    /// <summary>Joins <paramref name="group"/>: completes when this process is in a view of the group (<see cref="GroupJoined"/>).</summary>
+    /// <exception cref="InvalidOperationException">The process is in the group already, or stopped first.</exception>
+    public Task JoinGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        var (ticket, done) = _groupRequests.Join();
+        return Ask(new GroupAsked(new GroupJoinRequested(group, ticket), ticket), done, cancellationToken);
+    }
+
+    /// <summary>Leaves <paramref name="group"/>: completes when the leave has taken effect (<see cref="GroupLeft"/>).</summary>
+    /// <exception cref="InvalidOperationException">The process is not in the group, or stopped first.</exception>
+    public Task LeaveGroupAsync(string group, CancellationToken cancellationToken = default)
+    {
+        ThrowIfEnded();
+        var (ticket, done) = _groupRequests.Leave();
+        return Ask(new GroupAsked(new GroupLeaveRequested(group, ticket), ticket), done, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="payload"/> to <paramref name="group"/>: completes with the receipt once
+    /// the ring has sent it in the group's view, or fails with <see cref="MessageLostException"/>.
+    /// Holds one of <see cref="EvsNodeOptions.MaxPendingSends"/> until then, as a ring send does.
+    /// </summary>
+    public async Task<SendReceipt> GroupSendAsync(string group, byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
+    {
+        int max = _options.MaxMessageBytes;
+        if (payload.Length > max)
+            throw new ArgumentException($"a message of {payload.Length} bytes is larger than the maximum of {max} bytes (EvsNodeOptions.MaxMessageBytes)", nameof(payload));
+        ThrowIfEnded();
+        using (var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token))
+        {
+            try
+            {
+                await _sendSlots.WaitAsync(either.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Ended();
+            }
+        }
+        var (ticket, receipt) = _groupRequests.Send();
+        if (!_inputs.Post(new GroupAsked(new GroupSendRequested(group, payload, service, ticket), ticket)))
+        {
+            _sendSlots.Release();
+            throw Ended();
+        }
+        return await receipt.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The view of <paramref name="group"/> this process is in now, or null. Safe to read from any thread.</summary>
+    public GroupView? GroupViewOf(string group) => _groupRequests.ViewOf(group);
+
+    // Posts a group request and waits for its end; one the loop never takes ends with the process.
+    private async Task Ask(GroupAsked asked, Task done, CancellationToken cancellationToken)
+    {
+        if (!_inputs.Post(asked)) throw Ended();
+        await done.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     // The receipt, or the loss of a message the loop never took: a send queued just as the loop
@@ -455,10 +522,11 @@ internal sealed class NodeHost : IAsyncDisposable
         Volatile.Write(ref _lostReason, how);
         var lost = $"{how} before the message was delivered here";
         _sends.LoseAll(lost);
+        _groupRequests.LoseAll(lost);
         foreach (var left in _inputs.TakeLeft())
         {
             if (left is StatusAsked asked) asked.Reply.TrySetResult(_final!);
-            if (left is SendMessage { Send: var send }) send.Receipt.TrySetException(new MessageLostException(lost));
+            if (left is SendMessage { Send: var send }) send.Receipt?.TrySetException(new MessageLostException(lost));
         }
         _ended.TrySetResult(_final!);
     }
@@ -499,6 +567,9 @@ internal sealed class NodeHost : IAsyncDisposable
                 break;
             case LeaveAsked:
                 Handle(new LeaveRequested());
+                break;
+            case GroupAsked asked:
+                AskGroups(asked);
                 break;
         }
     }
@@ -711,20 +782,22 @@ internal sealed class NodeHost : IAsyncDisposable
                     _timers[t.Timer].Stop();
                     break;
                 case MessageSent:
-                    _sendSlots.Release();
                     (sends ??= []).Add((output, ConfigurationKind.Regular));
                     Record(output, now, null, ref traced, ref events);
+                    ToGroups(output);
                     break;
                 case MessageDelivered d:
                     _delivered++;
                     if (d.Originator == Id) (sends ??= []).Add((output, _view!.Kind));
                     if (d.Configuration == _lastRegular?.Id) _deliveredInConfiguration++;
-                    Record(output, now, new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload), ref traced, ref events);
+                    // A group's message is the group layer's to deliver, in its group's view, not the application's as a ring message.
+                    Record(output, now, ToGroups(output) ? null : new MessageDeliveredEvent(d.Message, d.Originator, d.Configuration, d.Service, d.Payload), ref traced, ref events);
                     break;
                 case ConfigurationDelivered { Configuration: var c } delivered:
                     var view = _views.Next(c, delivered.Left);
                     Volatile.Write(ref _view, view);
                     Record(output, now, new ConfigurationChangedEvent(view), ref traced, ref events);
+                    ToGroups(output);
                     LogConfiguration(c, delivered.Left, restarting);
                     if (c.Kind == ConfigurationKind.Regular) (_lastRegular, _deliveredInConfiguration) = (c, 0);
                     break;
@@ -740,6 +813,7 @@ internal sealed class NodeHost : IAsyncDisposable
         if (traced) _trace!.Flush();
         _vs?.Flush();
         if (sends is not null) Track(sends);
+        FromGroups(ref events);
         if (groups is not null)
         {
             foreach (var (to, packets) in groups) Queue(to, _wire.Encode(packets, to));
@@ -748,6 +822,7 @@ internal sealed class NodeHost : IAsyncDisposable
         if (toSelf is not null)
             foreach (var packet in toSelf) _inputs.Post(new LoopedBack(packet));
         if (events is not null) _events.Publish(events);
+        SendForGroups();
     }
 
     // The receipts and outcomes of this step's sends and own deliveries, once their trace lines are
@@ -756,8 +831,71 @@ internal sealed class NodeHost : IAsyncDisposable
     {
         foreach (var (output, kind) in sends)
         {
-            if (output is MessageSent sent) _sends.Sent(sent);
+            if (output is MessageSent sent && _sends.Sent(sent)) _sendSlots.Release();
             else if (output is MessageDelivered delivered) _sends.Delivered(delivered, kind);
+        }
+    }
+
+    // ---- Named groups (Evs.Reference.Groups.GroupLayer): fed what the ring does here and what the application asks ----
+
+    // What the ring did, for the group layer; returns whether the output was a message of the groups'.
+    private bool ToGroups(NodeOutput output)
+    {
+        if (GroupInput.From(output) is not { } input) return false;
+        _groups.Handle(input, _groupOutputs);
+        return input is RingMessageDelivered { Envelope: not null };
+    }
+
+    // An application's join, leave or group send. One that does not fit where this process stands
+    // in the group (a leave of a group it is not in) is refused to the caller; the node goes on.
+    private void AskGroups(GroupAsked asked)
+    {
+        try
+        {
+            _groups.Handle(asked.Request, _groupOutputs);
+        }
+        catch (InvalidOperationException refusal)
+        {
+            if (asked.Request is GroupSendRequested) _sendSlots.Release();
+            _groupRequests.Refused(asked.Ticket, refusal);
+        }
+        List<EvsNodeEvent>? events = null;
+        FromGroups(ref events);
+        if (events is not null) _events.Publish(events);
+        SendForGroups();
+    }
+
+    // What the group layer said: the application's events (published with this step's, after its
+    // trace lines are flushed), the ends of its requests, and the ring messages to send.
+    private void FromGroups(ref List<EvsNodeEvent>? events)
+    {
+        foreach (var output in _groupOutputs)
+        {
+            if (output is RingSendRequested send) _groupRingSends.Enqueue(send);
+            else if (output is GroupMessageSent or GroupSendLost) _sendSlots.Release();
+            if (_groupRequests.Apply(output) is { } shown) (events ??= []).Add(shown);
+        }
+        _groupOutputs.Clear();
+    }
+
+    // The group layer's ring messages go to the node in the order it asked for them, each as a step
+    // of its own after the step that caused it (as an application's send would); a step they cause
+    // adds its own to the same queue, which the outermost call drains.
+    private void SendForGroups()
+    {
+        if (_sendingForGroups) return;
+        _sendingForGroups = true;
+        try
+        {
+            while (_groupRingSends.TryDequeue(out var send))
+            {
+                _sends.Requested(new SendTracker.Waiting(send.Payload, null));
+                Handle(new SendRequested(send.Payload, send.Service));
+            }
+        }
+        finally
+        {
+            _sendingForGroups = false;
         }
     }
 

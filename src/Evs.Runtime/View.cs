@@ -67,7 +67,18 @@ public sealed record View(
     ImmutableArray<ProcessId> Left,
     ImmutableArray<ProcessId> LeftGracefully,
     ChangeCause Cause,
-    ConfigurationId? FailedIn);
+    ConfigurationId? FailedIn)
+{
+    /// <summary>Equal views have equal fields, the member lists compared element by element.</summary>
+    public bool Equals(View? other) =>
+        other is not null && Configuration == other.Configuration && Kind == other.Kind && Primary == other.Primary
+        && PreviousRegular == other.PreviousRegular && Cause == other.Cause && FailedIn == other.FailedIn
+        && Members.SequenceEqual(other.Members) && Joined.SequenceEqual(other.Joined) && Left.SequenceEqual(other.Left)
+        && LeftGracefully.SequenceEqual(other.LeftGracefully);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Configuration, Kind, Members.Length);
+}
 
 /// <summary>How a process's start shapes the cause of its first configuration.</summary>
 internal enum RunStart

@@ -7,7 +7,9 @@
 // reformatting of the node's display; the children's output goes to a log file per node instead.
 // With --web, a live page draws the run as it happens from the nodes' trace files, and its
 // controls post lines of this prompt, which are handled exactly as typed ones (HandleAsync), one
-// command at a time whichever door it came by, echoed and answered on the console.
+// command at a time whichever door it came by, echoed and answered on the console. The chat is a
+// named group that every node joins (evs node --group): a line goes to the group, and each node's
+// group views and group messages show beside its ring configurations.
 using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -24,7 +26,7 @@ namespace Evs.Cli.Cluster;
 internal sealed class ClusterSession
 {
     private const string Help =
-        "A line is sent from p1 (\"p3: text\" from p3). /safe /agreed /causal switch the service; /partition p1,p2 p3 (nodes not named form one more group); "
+        "A line is sent from p1 (\"p3: text\" from p3){0}. /safe /agreed /causal switch the service; /partition p1,p2 p3 (nodes not named form one more group); "
         + "/cut p1>p3 (one way: what p1 sends p3 is lost, what p3 sends p1 passes); /flap p2 300 (p2's links go down and up every 300 ms); "
         + "/heal ends them all; /kill p3 (SIGKILL); /restart p3; /status; /quit stops every node, and marks the traces quiescent when the cluster settled.";
 
@@ -45,15 +47,18 @@ internal sealed class ClusterSession
     private readonly SortedSet<(ProcessId From, ProcessId To)> _oneWay = [];
     private readonly Dictionary<ProcessId, LinkFlap> _flaps = [];
     private DeliveryService _service = DeliveryService.Agreed;
+    private readonly string? _group;
 
     /// <summary>
     /// A session over <paramref name="nodes"/>, whose files are in <paramref name="directory"/>; /quit
     /// waits up to <paramref name="settle"/> for quiescence. <paramref name="membership"/> is the
     /// nodes' timeouts, which the prompt names while a class waits for a partition or a kill to show.
-    /// With <paramref name="web"/>, the live page is served there.
+    /// With <paramref name="web"/>, the live page is served there. <paramref name="group"/> is the
+    /// named group every node joined, to which the lines go; null when they go to the ring.
     /// </summary>
-    public ClusterSession(IReadOnlyList<ClusterNode> nodes, string directory, TimeSpan settle, MembershipSettings membership, NodeConsole console, WebPlan? web = null)
+    public ClusterSession(IReadOnlyList<ClusterNode> nodes, string directory, TimeSpan settle, MembershipSettings membership, NodeConsole console, WebPlan? web = null, string? group = null)
     {
+        _group = group;
         _nodes = nodes;
         _directory = directory;
         _settle = settle;
@@ -61,6 +66,9 @@ internal sealed class ClusterSession
         _console = console;
         _web = web;
     }
+
+    // The prompt's help, naming the group the lines go to.
+    private string HelpText => string.Format(CultureInfo.InvariantCulture, Help, _group is null ? "" : $" to group {_group}");
 
     private string Waiting(string who) => $"[grey]{Markup.Escape(MembershipWait.Sentence(who, _membership))}[/]";
 
@@ -148,6 +156,8 @@ internal sealed class ClusterSession
         _console.Line($"[bold]evs cluster[/]: {_nodes.Count} nodes ({string.Join(", ", _nodes.Select(n => n.Id))}), each an evs node process; files in {Markup.Escape(_directory)} (stores, traces *.jsonl, logs *.log)");
         if (_nodes.Any(n => n.VsTracePath is not null))
             _console.Line($"[grey]virtual synchrony: every node shows views of the primary component only and refuses sends outside it; virtual synchrony traces in {Markup.Escape(Path.Combine(_directory, Commands.ClusterCommand.VsDirectory))}[/]");
+        if (_group is { } group)
+            _console.Line($"[grey]the chat is the named group {Markup.Escape(group)}: every node joined it, the lines go to it, and its views (◇) and messages show beside the ring's configurations[/]");
         if (open) _console.Line("[bold white on red] OPEN CLUSTER [/] [bold red]no --key: datagrams are neither authenticated nor encrypted (evs keygen FILE, then --key FILE).[/]");
         if (_live is { } web)
         {
@@ -155,7 +165,7 @@ internal sealed class ClusterSession
             if (!IPAddress.IsLoopback(_web!.At.Address))
                 _console.Line($"[yellow]the page's controls send, partition, kill and restart: anyone who can reach {_web.At} can use them[/]");
         }
-        _console.Line($"[grey]{Markup.Escape(Help)}[/]");
+        _console.Line($"[grey]{Markup.Escape(HelpText)}[/]");
     }
 
     // Lets the nodes find each other before the first line is sent, so that it is not sent in a ring of one.
@@ -281,7 +291,7 @@ internal sealed class ClusterSession
             case "restart": await RestartAsync(arguments, answer); break;
             case "status": await StatusAsync(answer); break;
             case "quit": _quitRequested.TrySetResult(); break;
-            case "help": answer.Line($"[grey]{Markup.Escape(Help)}[/]"); break;
+            case "help": answer.Line($"[grey]{Markup.Escape(HelpText)}[/]"); break;
             default: answer.Line($"[red]unknown command /{Markup.Escape(command)}[/] [grey](nothing was sent; /help)[/]"); break;
         }
     }

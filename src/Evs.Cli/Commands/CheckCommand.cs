@@ -5,10 +5,13 @@
 // L1-L5 of Section 4 instead. A trace it cannot read, or one cut short, is refused, not judged.
 // An EVS trace is read line by line straight into the checker's compact form (CompactTrace), never
 // whole into memory: a million events are judged in under two seconds (docs/CHECKER-SPEED.md).
+// A trace whose messages carry group tags (docs/TRACE.md, "Groups") is then read whole once more and
+// projected onto each named group, and every group is judged by the same specifications.
 using System.CommandLine;
 using System.Text.Json;
 using Evs.Reference.Checking;
 using Evs.Reference.Checking.VirtualSynchrony;
+using Evs.Reference.Groups;
 using Evs.Reference.Tracing;
 using Evs.Runtime.Files;
 
@@ -27,20 +30,25 @@ internal static class CheckCommand
             var paths = parse.GetValue(traces)!.Select(f => f.FullName);
             bool virtualSynchrony = parse.GetValue(vs);
             CheckReport report;
+            IReadOnlyList<GroupReport> groups = [];
             try
             {
-                report = virtualSynchrony
-                    ? VirtualSynchronyChecker.Check(TraceFiles.ReadAllVs(paths))
-                    : SpecificationChecker.Check(ReadCompact(paths));
+                if (virtualSynchrony) report = VirtualSynchronyChecker.Check(TraceFiles.ReadAllVs(paths));
+                else
+                {
+                    var history = ReadCompact(paths);
+                    report = SpecificationChecker.Check(history);
+                    if (history.HasGroupTags) groups = GroupHistories.Check(TraceFiles.ReadAll(paths));
+                }
             }
             catch (TraceFormatException ex)
             {
                 Console.Error.WriteLine($"unreadable trace: {ex.Message}");
                 return ExitCodes.BadInput;
             }
-            if (parse.GetValue(json)) PrintJson(report);
-            else foreach (var line in (virtualSynchrony ? Lines(report, "VS ") : Lines(report))) Console.WriteLine(line);
-            return report.AllPassed ? ExitCodes.Ok : ExitCodes.Violation;
+            if (parse.GetValue(json)) PrintJson(report, groups);
+            else foreach (var line in (virtualSynchrony ? Lines(report, "VS ") : Lines(report).Concat(GroupLines(groups)))) Console.WriteLine(line);
+            return report.AllPassed && groups.All(g => g.Report.AllPassed) ? ExitCodes.Ok : ExitCodes.Violation;
         });
         return command;
     }
@@ -92,11 +100,35 @@ internal static class CheckCommand
         }
     }
 
-    private static void PrintJson(CheckReport report)
+    /// <summary>After the ring's lines, a block per group: a blank line, <c>group kv:</c>, and the group's verdicts as <see cref="Lines"/> writes them, indented.</summary>
+    public static IEnumerable<string> GroupLines(IEnumerable<GroupReport> groups) =>
+        groups.SelectMany(g => new[] { "", $"group {g.Group}:" }.Concat(Lines(g.Report).Select(line => "  " + line)));
+
+    // {"specs":…,"violations":…}, and "groups":{"kv":{"specs":…,"violations":…}} when the trace has groups.
+    private static void PrintJson(CheckReport report, IReadOnlyList<GroupReport> groups)
     {
         using var stdout = Console.OpenStandardOutput();
         using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = false, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
+        WriteVerdicts(w, report);
+        if (groups.Count > 0)
+        {
+            w.WriteStartObject("groups");
+            foreach (var g in groups)
+            {
+                w.WriteStartObject(g.Group);
+                WriteVerdicts(w, g.Report);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.Flush();
+        stdout.WriteByte((byte)'\n');
+    }
+
+    private static void WriteVerdicts(Utf8JsonWriter w, CheckReport report)
+    {
         w.WriteStartObject("specs");
         foreach (var v in report.Verdicts) w.WriteString(v.Spec, v.Passed ? "pass" : "fail");
         w.WriteEndObject();
@@ -118,8 +150,5 @@ internal static class CheckCommand
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        stdout.WriteByte((byte)'\n');
     }
 }

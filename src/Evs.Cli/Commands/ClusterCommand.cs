@@ -3,7 +3,8 @@
 // and one prompt to send from any of them, partition them, kill one without warning and restart
 // it from its store, and stop them all, after which `evs check` judges the traces. With --vs every
 // node puts its application behind the virtual synchrony filter and writes its filtered history
-// too, which `evs check --vs` judges.
+// too, which `evs check --vs` judges. Its chat is a named group (issue 18 item 2): every node is
+// started with --group, and the lines typed at the prompt go to that group.
 using System.CommandLine;
 using Evs.Cli.Cluster;
 using Evs.Cli.Network;
@@ -27,11 +28,13 @@ internal static class ClusterCommand
         var traceText = NodeCommand.TraceTextOption();
         var vs = NodeCommand.VirtualSynchronyOption();
         vs.Description = $"Every node behind the virtual synchrony filter (the paper's Section 5): views of the primary component only, sends refused outside it; each writes its filtered history to DIR/{VsDirectory}/pK.jsonl (evs check --vs). Needs --primary.";
+        var group = NodeCommand.GroupOption("The named group of the chat: every node joins it (evs node --group), and the lines typed at the prompt go to it. With --vs there is no group: the filtered chat is the ring's.");
+        group.DefaultValueFactory = _ => "chat";
         var web = WebOptions.Web("the cluster's run, with the prompt's controls: send, partition, heal, kill, restart,");
         var webEvents = WebOptions.Events();
         var command = new Command("cluster", "Run N evs node processes on 127.0.0.1 with one prompt: send from any node, partition, heal, kill and restart nodes; /quit stops them and says how to check the traces. Exit 0: the run ended quiescent; 1: it did not (the traces are still checked for safety); 2: the nodes could not start.")
         {
-            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, traceText, vs, web, webEvents,
+            nodes, basePort, dir, key, insecureKey, primary, tokenTimeout, traceText, vs, group, web, webEvents,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -56,9 +59,11 @@ internal static class ClusterCommand
                 return ExitCodes.BadInput;
             }
             var token = parse.GetValue(tokenTimeout);
+            var chat = virtualSynchrony ? null : parse.GetValue(group);
             WebPlan? live;
             try
             {
+                NodeCommand.CheckGroup(chat, virtualSynchrony: false);
                 if (token is { } t) NodeArguments.Timeouts(t);
                 live = WebOptions.Plan(parse, web, webEvents);
             }
@@ -69,9 +74,9 @@ internal static class ClusterCommand
             }
             var directory = Path.GetFullPath(parse.GetValue(dir)!);
             Directory.CreateDirectory(directory);
-            var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token, parse.GetValue(traceText), virtualSynchrony);
+            var children = Children(count, first, directory, keyFile, insecure, parse.GetValue(primary), token, parse.GetValue(traceText), virtualSynchrony, chat);
             var membership = token is { } ms ? NodeArguments.Timeouts(ms).Membership : Reference.Membership.MembershipSettings.Corosync;
-            var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole(), live);
+            var session = new ClusterSession(children, directory, SettleTime(token), membership, new NodeConsole(), live, chat);
             return await session.RunAsync(open: keyFile is null);
         });
         return command;
@@ -86,9 +91,10 @@ internal static class ClusterCommand
     /// <summary>
     /// Nodes p1..pN on 127.0.0.1 at ports from <paramref name="basePort"/>, each given every node's
     /// address, with files in <paramref name="directory"/>; behind the virtual synchrony filter when
-    /// <paramref name="virtualSynchrony"/>, each with its VS trace in <see cref="VsDirectory"/>.
+    /// <paramref name="virtualSynchrony"/>, each with its VS trace in <see cref="VsDirectory"/>; each
+    /// joining the named group <paramref name="group"/> when there is one.
     /// </summary>
-    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, bool insecureKey, string? primary, double? tokenTimeoutMs, bool traceText, bool virtualSynchrony)
+    private static List<ClusterNode> Children(int count, int basePort, string directory, string? keyFile, bool insecureKey, string? primary, double? tokenTimeoutMs, bool traceText, bool virtualSynchrony, string? group)
     {
         var ids = Enumerable.Range(1, count).Select(i => new ProcessId($"p{i}")).ToList();
         string Address(int i) => $"127.0.0.1:{basePort + i}";
@@ -109,6 +115,7 @@ internal static class ClusterCommand
             if (tokenTimeoutMs is { } token) arguments.AddRange(["--token-timeout-ms", token.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             var vsTrace = virtualSynchrony ? Path.Combine(directory, VsDirectory, ids[i].Name + ".jsonl") : null;
             if (vsTrace is not null) arguments.AddRange(["--vs", "--vs-trace", vsTrace]);
+            if (group is not null) arguments.AddRange(["--group", group]);
             children.Add(new ClusterNode(ids[i], arguments, store, trace, Path.Combine(directory, ids[i].Name + ".log"), vsTrace));
         }
         return children;

@@ -2,7 +2,8 @@
 // foreground (issue "The real network", item 5). What is typed is sent; what is delivered, and
 // every configuration change, is printed; /block, /isolate and /heal partition the network for a
 // class without pulling cables (/block P in and /block P out cut one direction only, as a
-// half-broken link does); a control socket lets `evs ctl` and `evs cluster` do the same.
+// half-broken link does); a control socket lets `evs ctl` and `evs cluster` do the same. With
+// --group NAME the process joins a named group (issue 18 item 2) and what is typed goes to it.
 using System.CommandLine;
 using System.Net;
 using Evs.Cli.Network;
@@ -39,11 +40,12 @@ internal static class NodeCommand
         var logLevel = new Option<LogLevel>("--log-level") { Description = "The runtime's log on standard error from this level on (Information shows every membership change and why).", DefaultValueFactory = _ => LogLevel.Warning };
         var syncStore = new Option<bool>("--sync-store") { Description = "Flush the stable storage to the disk at every save, so that it survives a power loss, not only a crash of the process (slower membership changes)." };
         var noInput = new Option<bool>("--no-input") { Description = "Do not read standard input (a node in the background): stop it with evs ctl NODE quit or a signal." };
+        var group = GroupOption("Join this named group once the node has started (lightweight groups over the ring, as Corosync's CPG): lines typed and evs ctl NODE send go to the group, and its views (◇) and messages show beside the ring's configurations. Without it lines go to the ring's whole configuration.");
         var web = WebOptions.Web("this node's trace (needs --trace), whose lines evs watch reads at /trace,");
         var webEvents = WebOptions.Events();
         var command = new Command("node", "Run one process of the group on a real network, in the foreground: type lines to send them, watch deliveries and configuration changes. Exit 0: stopped cleanly; 1: the node failed; 2: it could not start.")
         {
-            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, traceText, cluster, primary, vs, vsTrace, control, tokenTimeout, logLevel, syncStore, noInput, web, webEvents,
+            id, bind, peers, multicast, members, iface, store, newIdentity, key, insecureKey, trace, traceText, cluster, primary, vs, vsTrace, control, tokenTimeout, logLevel, syncStore, noInput, group, web, webEvents,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -72,6 +74,7 @@ internal static class NodeCommand
                     SyncStableStorage = parse.GetValue(syncStore),
                 };
                 CheckVirtualSynchrony(options);
+                CheckGroup(parse.GetValue(group), options.VirtualSynchrony);
             }
             catch (FormatException ex)
             {
@@ -80,7 +83,7 @@ internal static class NodeCommand
             }
             var controlPath = parse.GetValue(control) ?? Path.Combine(options.Store, ControlServer.DefaultFileName);
             using var loggers = new StderrLoggers(parse.GetValue(logLevel));
-            return await NodeSession.RunAsync(options, controlPath, loggers, readInput: !parse.GetValue(noInput), live);
+            return await NodeSession.RunAsync(options, controlPath, loggers, readInput: !parse.GetValue(noInput), live, parse.GetValue(group));
         });
         return command;
     }
@@ -105,6 +108,19 @@ internal static class NodeCommand
             throw new FormatException($"--vs needs --primary ({string.Join(" or ", Reference.PrimaryComponent.PrimaryComponentAlgorithms.Names)}): in virtual synchrony only the primary component makes progress, and without an algorithm no configuration is primary");
         if (options.VsTracePath is not null && !options.VirtualSynchrony)
             throw new FormatException("--vs-trace is the filtered history: it needs --vs (and --primary)");
+    }
+
+    /// <summary>The --group option, described by <paramref name="description"/> (evs node's and evs cluster's say what each does with it).</summary>
+    public static Option<string?> GroupOption(string description) => new("--group") { Description = description };
+
+    /// <summary>What --group needs, in the command line's words.</summary>
+    /// <exception cref="FormatException">An empty name, or --group with --vs.</exception>
+    public static void CheckGroup(string? group, bool virtualSynchrony)
+    {
+        if (group is null) return;
+        if (group.Trim().Length == 0) throw new FormatException("--group needs a name: --group chat");
+        // The filter turns the ring's configurations into views of the primary component; a named group has views of its own, which it does not filter.
+        if (virtualSynchrony) throw new FormatException("--group and --vs do not go together: the virtual synchrony filter is the ring's, and a named group's views are not filtered");
     }
 
     /// <summary>The --token-timeout-ms option, shared with evs cluster.</summary>

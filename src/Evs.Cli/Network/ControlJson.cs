@@ -1,6 +1,8 @@
 // The JSON of the control socket: the one-line answer to every request, and the lines of an
 // `events` stream (a delivery or a configuration change each, named as in docs/TRACE.md; behind the
-// virtual synchrony filter, a view, a delivery in a view, or a change of the blocked state). Records and
+// virtual synchrony filter, a view, a delivery in a view, or a change of the blocked state; for a
+// named group, its views, its deliveries and the node's leaving it; and a handler of the node's
+// application that threw). Records and
 // one set of serializer options, so that the node writes and `evs ctl` and `evs cluster` read
 // exactly the same shapes.
 using System.Collections.Immutable;
@@ -23,6 +25,10 @@ internal sealed record ControlReply(bool Ok, string Message, NodeReport? Status 
 [JsonDerivedType(typeof(ViewDeliveryLine), "deliver_in_view")]
 [JsonDerivedType(typeof(SendsBlockedLine), "sends_blocked")]
 [JsonDerivedType(typeof(SendsUnblockedLine), "sends_unblocked")]
+[JsonDerivedType(typeof(GroupViewLine), "group_view")]
+[JsonDerivedType(typeof(GroupDeliveryLine), "group_deliver")]
+[JsonDerivedType(typeof(GroupLeftLine), "group_left")]
+[JsonDerivedType(typeof(HandlerFailedLine), "handler_failed")]
 internal abstract record EventLine
 {
     /// <summary>The line of <paramref name="e"/>.</summary>
@@ -34,6 +40,10 @@ internal abstract record EventLine
         MessageDeliveredInViewEvent d => new ViewDeliveryLine(d.Sender.Name, d.Message.Name, d.View, d.Service.ToName(), Convert.ToBase64String(d.Payload.Span)),
         SendsBlockedEvent b => new SendsBlockedLine(b.StoppedIdentity, b.Reason),
         SendsUnblockedEvent u => new SendsUnblockedLine(u.Identity, u.View),
+        GroupViewChangedEvent g => GroupViewLine.Of(g.View),
+        GroupMessageDeliveredEvent d => new GroupDeliveryLine(d.Group, d.Sender.Name, d.Message.Name, d.View.Name, d.Service.ToName(), Convert.ToBase64String(d.Payload.Span)),
+        GroupLeftEvent l => new GroupLeftLine(l.Group, l.LastView.Name, l.Left),
+        HandlerFailedEvent f => new HandlerFailedLine(f.Event.GetType().Name, $"{f.Exception.GetType().Name}: {f.Exception.Message}"),
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, "not an event of the node"),
     };
 }
@@ -56,6 +66,44 @@ internal sealed record SendsBlockedLine(string? Stopped, string Reason) : EventL
 /// <summary>Behind the virtual synchrony filter, sends are accepted again, as <paramref name="Identity"/> in view <paramref name="V"/>.</summary>
 internal sealed record SendsUnblockedLine(string Identity, string V) : EventLine;
 
+/// <summary>
+/// A view of the named group <paramref name="Group"/> installed here: view <paramref name="V"/>,
+/// <paramref name="Kind"/> regular or transitional, with <paramref name="Members"/>, who
+/// <paramref name="Joined"/> and who <paramref name="Left"/> since the previous regular view, and
+/// why it changed (<paramref name="Cause"/>: joining, joined_or_left, ring_changed or ring_agreed).
+/// </summary>
+internal sealed record GroupViewLine(string Group, string V, string Kind, ImmutableArray<string> Members, ImmutableArray<string> Joined, ImmutableArray<string> Left, string Cause) : EventLine
+{
+    /// <summary>The line of <paramref name="view"/>.</summary>
+    public static GroupViewLine Of(GroupView view) => new(
+        view.Group,
+        view.Id.Name,
+        view.Kind == ConfigurationKind.Regular ? "regular" : "transitional",
+        [.. view.Members.Select(m => m.Name)],
+        [.. view.Joined.Select(m => m.Name)],
+        [.. view.Left.Select(m => m.Name)],
+        CauseName(view.Cause));
+
+    /// <summary>The name of <paramref name="cause"/> on the line.</summary>
+    public static string CauseName(GroupViewCause cause) => cause switch
+    {
+        GroupViewCause.Joining => "joining",
+        GroupViewCause.MembersJoinedOrLeft => "joined_or_left",
+        GroupViewCause.RingChanged => "ring_changed",
+        GroupViewCause.RingAgreed => "ring_agreed",
+        _ => throw new ArgumentOutOfRangeException(nameof(cause), cause, "not a cause of a group's view"),
+    };
+}
+
+/// <summary>deliver of the named group <paramref name="Group"/>: message <paramref name="M"/> from <paramref name="Sender"/>, in the group's view <paramref name="V"/>, with service <paramref name="Svc"/>; the payload in base64.</summary>
+internal sealed record GroupDeliveryLine(string Group, string Sender, string M, string V, string Svc, string Payload) : EventLine;
+
+/// <summary>The node is no longer in <paramref name="Group"/>, whose last view here was <paramref name="V"/>: it left (<paramref name="Left"/>), or it is stopping.</summary>
+internal sealed record GroupLeftLine(string Group, string V, bool Left) : EventLine;
+
+/// <summary>A handler of the node's application threw <paramref name="Error"/> (its type and message) on an event of type <paramref name="Failed"/>; it stays subscribed.</summary>
+internal sealed record HandlerFailedLine(string Failed, string Error) : EventLine;
+
 /// <summary>The serializer options of every control line: camelCase names, nulls left out, one line.</summary>
 internal static class ControlJson
 {
@@ -77,7 +125,7 @@ internal static class ControlJson
         {
             return JsonSerializer.Deserialize<T>(line, Options) ?? throw new FormatException($"\"{line}\" is null, not an answer of the control protocol");
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException) // a line of a kind not known (no or another discriminator)
         {
             throw new FormatException($"\"{Shorten(line)}\" is not a line of the control protocol: {ex.Message}", ex);
         }

@@ -20,7 +20,8 @@
 // it is in, and the tool that saw every node stop in one quiescent configuration marks the traces
 // quiescent (docs/TRACE.md). `events` is the one stream: after the answer line, the node writes
 // one JSON line per delivery and configuration change (EventLine), starting with its current
-// regular configuration, until it stops or the client hangs up:
+// regular configuration (and, for a node in a named group, the group's current view), until it
+// stops or the client hangs up:
 //
 //     {"event":"deliver_conf","c":"R8.p1","kind":"regular","members":["p1","p2","p3"]}
 //     {"event":"deliver","sender":"p2","m":"p2.8.1","c":"R8.p1","svc":"agreed","payload":"aGVsbG8="}
@@ -32,8 +33,17 @@
 //     {"event":"view","v":"R9.p1#1","identity":"p3~1","members":["p1","p2","p3~1"],"c":"R9.p1"}
 //     {"event":"sends_unblocked","identity":"p3~1","v":"R9.p1#1"}
 //     {"event":"deliver_in_view","sender":"p2","m":"p2.9.1","v":"R9.p1#1","svc":"abcast","payload":"aGVsbG8="}
+//
+// A node in a named group (evs node --group) adds the group's views, its deliveries, its leaving
+// the group, and (for any node) a handler of the application that threw:
+//
+//     {"event":"group_view","group":"chat","v":"F:p1.1.5{p1,p2}","kind":"regular","members":["p1","p2"],"joined":["p2"],"left":[],"cause":"joined_or_left"}
+//     {"event":"group_deliver","group":"chat","sender":"p2","m":"p2.1.6","v":"F:p1.1.5{p1,p2}","svc":"agreed","payload":"aGVsbG8="}
+//     {"event":"group_left","group":"chat","v":"F:p1.1.5{p1,p2}","left":true}
+//     {"event":"handler_failed","failed":"MessageDeliveredEvent","error":"InvalidOperationException: …"}
 using System.Net.Sockets;
 using System.Text;
+using Evs.Runtime;
 
 namespace Evs.Cli.Network;
 
@@ -205,10 +215,20 @@ internal sealed class ControlServer : IAsyncDisposable
     {
         var node = _controller.Node;
         var events = node.Events(_stop.Token);
+        // The group's view at the moment of subscription: what the stream goes on from, as the ring's configuration is.
+        var groupView = _controller.Group?.CurrentView;
         await writer.WriteLineAsync(ControlJson.Line(new ControlReply(true, $"the events of {node.Id} follow, one JSON line each")));
         try
         {
-            await foreach (var e in events) await writer.WriteLineAsync(ControlJson.Line(EventLine.Of(e)));
+            await foreach (var e in events)
+            {
+                if (groupView is not null && e is not ConfigurationChangedEvent)
+                    await writer.WriteLineAsync(ControlJson.Line<EventLine>(GroupViewLine.Of(groupView)));
+                await writer.WriteLineAsync(ControlJson.Line(EventLine.Of(e)));
+                if (groupView is not null && e is ConfigurationChangedEvent)
+                    await writer.WriteLineAsync(ControlJson.Line<EventLine>(GroupViewLine.Of(groupView)));
+                groupView = null;
+            }
         }
         catch (Exception) when (node.Host.Fault is not null)
         {

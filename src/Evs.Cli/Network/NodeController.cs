@@ -1,7 +1,8 @@
 // Carries out the requests of a node's operator (ControlRequest) on the running node, whichever
 // door they came in by — the node's own prompt or its control socket — and answers each with a
 // sentence (ControlReply). A bad request is answered, never thrown: the node keeps running and
-// no message typed before or after it is lost.
+// no message typed before or after it is lost. A node in a named group (evs node --group) sends
+// what is typed to the group instead of the ring as a whole.
 using System.Text;
 using Evs.Reference.Model;
 using Evs.Runtime;
@@ -18,11 +19,19 @@ internal enum NodeStop
     EndOfRun,
 }
 
-/// <summary>Executes requests on <paramref name="node"/>; <paramref name="stop"/> stops the whole node session (for quit and end) and returns the final state.</summary>
-internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatus>> stop)
+/// <summary>
+/// Executes requests on <paramref name="node"/>; <paramref name="stop"/> stops the whole node
+/// session (for quit and end) and returns the final state. With <paramref name="group"/>, sends go
+/// to that named group, and <paramref name="say"/> tells the node's operator (a line of text) of a
+/// group send that was lost after it was queued.
+/// </summary>
+internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatus>> stop, NamedGroup? group = null, Action<string>? say = null)
 {
     /// <summary>The node it controls.</summary>
     public EvsNode Node => node;
+
+    /// <summary>The named group its sends go to, or null when they go to the ring.</summary>
+    public NamedGroup? Group => group;
 
     /// <summary>Carries out <paramref name="request"/>; the reply says what was done, or why not.</summary>
     public async Task<ControlReply> ExecuteAsync(ControlRequest request, CancellationToken cancellationToken)
@@ -96,6 +105,7 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
     private async Task<ControlReply> SendAsync(ControlRequest.Send send, CancellationToken cancellationToken)
     {
         var payload = Encoding.UTF8.GetBytes(send.Text);
+        if (group is not null) return SendToGroup(group, send, payload);
         try
         {
             // Queued, not waited for: a line typed while the membership changes is answered at once.
@@ -106,5 +116,30 @@ internal sealed class NodeController(EvsNode node, Func<NodeStop, Task<NodeStatu
             return new ControlReply(false, $"not sent: {ex.Message}");
         }
         return new ControlReply(true, $"{node.Id} sends {payload.Length} bytes, {send.Service.ToName()}");
+    }
+
+    // Queued, not waited for, as a ring send: the group's send completes only once the ring has sent
+    // it, which waits for a view change in progress. What is known at once (too large, the node
+    // stopped) is the reply; a loss known later (the view changed under it, the node stopped first)
+    // is said as a line when it is known.
+    private ControlReply SendToGroup(NamedGroup to, ControlRequest.Send send, byte[] payload)
+    {
+        var sending = to.SendAsync(payload, send.Service, CancellationToken.None);
+        if (sending.IsFaulted && sending.Exception.InnerException is { } refused)
+            return new ControlReply(false, $"not sent: {refused.Message}");
+        _ = ReportLossAsync(sending, to.Name, send.Text);
+        return new ControlReply(true, $"{node.Id} sends {payload.Length} bytes, {send.Service.ToName()}, to group {to.Name}");
+    }
+
+    private async Task ReportLossAsync(Task<SendReceipt> sending, string groupName, string text)
+    {
+        try
+        {
+            await sending;
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException) // MessageLostException is one
+        {
+            say?.Invoke($"lost: \"{text}\" to group {groupName} was not delivered: {ex.Message}");
+        }
     }
 }

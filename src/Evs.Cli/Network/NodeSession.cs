@@ -4,7 +4,9 @@
 // comes by (/quit, `evs ctl NODE quit`, end of input, Ctrl-C, SIGTERM), the node stops the same
 // clean way: the runtime stops it, the control socket answers what is in flight and goes away.
 // With --web, a live page draws the node's trace file as it grows, and serves its lines at
-// /trace, from which `evs watch` joins several nodes into one picture.
+// /trace, from which `evs watch` joins several nodes into one picture. With --group, the node
+// joins that named group once it has started: what is typed goes to the group, and the group's
+// views and messages show beside the ring's configurations.
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Evs.Cli.Commands;
@@ -31,15 +33,19 @@ internal sealed class NodeSession
     private readonly NodeConsole _console;
     private readonly NodeController _controller;
     private readonly LiveWeb? _live;
+    private readonly NamedGroup? _group;
+    private readonly IAsyncEnumerable<EvsNodeEvent> _events;
     private readonly TaskCompletionSource _stopRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DeliveryService _service = DeliveryService.Agreed;
 
-    private NodeSession(EvsNode node, NodeConsole console, LiveWeb? live)
+    private NodeSession(EvsNode node, NamedGroup? group, IAsyncEnumerable<EvsNodeEvent> events, NodeConsole console, LiveWeb? live)
     {
         _node = node;
+        _group = group;
+        _events = events;
         _console = console;
         _live = live;
-        _controller = new NodeController(node, StopAsync);
+        _controller = new NodeController(node, StopAsync, group, line => _console.Line($"[red]{Markup.Escape(line)}[/]"));
     }
 
     /// <summary>
@@ -47,8 +53,10 @@ internal sealed class NodeSession
     /// runs until it is stopped, reading lines from standard input when <paramref name="readInput"/>. Returns the exit code: 0 after a clean stop, 1 when the node
     /// failed, 2 when it could not start (the message says why). With <paramref name="web"/>, the
     /// live page of its trace file (<see cref="EvsNodeOptions.TracePath"/>, which it then needs) is served there.
+    /// With <paramref name="group"/>, the node joins that named group and sends to it; a join that
+    /// cannot be done stops the node (exit 2).
     /// </summary>
-    public static async Task<int> RunAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput, WebPlan? web = null)
+    public static async Task<int> RunAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput, WebPlan? web = null, string? group = null)
     {
         var console = new NodeConsole();
         LiveWeb? live = null;
@@ -63,7 +71,7 @@ internal sealed class NodeSession
         }
         try
         {
-            return await RunNodeAsync(options, controlPath, loggers, readInput, console, live);
+            return await RunNodeAsync(options, controlPath, loggers, readInput, console, live, group);
         }
         finally
         {
@@ -81,7 +89,7 @@ internal sealed class NodeSession
         return await LiveWeb.StartAsync(web.At, new LiveSite(title, view, TracePath: trace), stop => file.FollowAsync(view, stop));
     }
 
-    private static async Task<int> RunNodeAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput, NodeConsole console, LiveWeb? live)
+    private static async Task<int> RunNodeAsync(EvsNodeOptions options, string controlPath, ILoggerFactory loggers, bool readInput, NodeConsole console, LiveWeb? live, string? groupName)
     {
         EvsNode node;
         try
@@ -95,7 +103,23 @@ internal sealed class NodeSession
             console.Line($"[red]{options.Id} cannot start:[/] {Markup.Escape(message)}");
             return ExitCodes.BadInput;
         }
-        var session = new NodeSession(node, console, live);
+        // Subscribed before the join: the group's first views are printed too.
+        var events = node.Events();
+        NamedGroup? group = null;
+        if (groupName is not null)
+        {
+            try
+            {
+                group = await node.JoinAsync(groupName);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                await node.StopAsync();
+                console.Line($"[red]{options.Id} cannot join group {Markup.Escape(groupName)}:[/] {Markup.Escape(ex.Message)}");
+                return ExitCodes.BadInput;
+            }
+        }
+        var session = new NodeSession(node, group, events, console, live);
         ControlServer server;
         try
         {
@@ -170,6 +194,8 @@ internal sealed class NodeSession
             if (live.Urls.Count > 1)
                 _console.Line($"[yellow]the page and its /trace show this node's run{(o.TraceText ? ", what was typed included," : "")} to anyone who can reach {Markup.Escape(string.Join(", ", live.Urls.Skip(1)))}[/]");
         }
+        if (_group is { } group)
+            _console.Line($"[bold]group {Markup.Escape(group.Name)}:[/] [grey]lines typed here and evs ctl send go to this named group; its views (◇) and messages show beside the ring's configurations[/]");
         _console.Line($"[grey]{Markup.Escape(Help)}[/]");
     }
 
@@ -186,7 +212,7 @@ internal sealed class NodeSession
         var view = new EventView();
         try
         {
-            await foreach (var e in _node.Events()) _console.Line(view.Markup(EventLine.Of(e)));
+            await foreach (var e in _events) _console.Line(view.Markup(EventLine.Of(e)));
         }
         catch (Exception ex) when (_node.Host.Fault is not null)
         {

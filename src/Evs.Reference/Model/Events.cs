@@ -2,6 +2,7 @@
 // types of events": deliver_conf_p(c), send_p(m, c), deliver_p(m, c) and fail_p(c).
 // A history H is a set of these events; a trace (docs/TRACE.md) writes it down.
 using System.Collections.Immutable;
+using Evs.Reference.Groups;
 
 namespace Evs.Reference.Model;
 
@@ -37,21 +38,22 @@ public sealed record DeliverConf(
 /// <summary>
 /// send_p(m, c): p sends (originates) m while a member of the regular configuration c.
 /// <see cref="Hash"/> is the payload's digest and <see cref="Text"/> its text, both optional and
-/// for people and tools only (docs/TRACE.md); no specification reads the text.
+/// for people and tools only (docs/TRACE.md); no specification reads the text. <see cref="Group"/>
+/// is the group envelope of the payload, when it has one (docs/TRACE.md, "Groups").
 /// </summary>
 public sealed record Send(
     ProcessId Process, long Index, double Time,
-    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null, string? Text = null)
+    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null, string? Text = null, GroupTag? Group = null)
     : EvsEvent(Process, Index, Time)
 {
     /// <inheritdoc/>
     public override ConfigurationId Configuration => Conf;
 }
 
-/// <summary>deliver_p(m, c): p delivers m while a member of c, regular or transitional (<see cref="Hash"/> and <see cref="Text"/> as for <see cref="Send"/>).</summary>
+/// <summary>deliver_p(m, c): p delivers m while a member of c, regular or transitional (<see cref="Hash"/>, <see cref="Text"/> and <see cref="Group"/> as for <see cref="Send"/>).</summary>
 public sealed record Deliver(
     ProcessId Process, long Index, double Time,
-    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null, string? Text = null)
+    MessageId Message, ConfigurationId Conf, DeliveryService Service, string? Hash = null, string? Text = null, GroupTag? Group = null)
     : EvsEvent(Process, Index, Time)
 {
     /// <inheritdoc/>

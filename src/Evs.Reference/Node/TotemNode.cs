@@ -81,8 +81,10 @@ public sealed class TotemNode : IProtocolNode
     public PacketDrops Drops() => _drops.Copy();
 
     /// <inheritdoc/>
+    /// <remarks>A leave asked for and not yet done counts as one send still to make, its announcement:
+    /// a run in which a process is still to leave has not settled (docs/TRACE.md, quiescent).</remarks>
     public NodeProgress Progress() => new(
-        Id, State, _regular?.Ring.Id, _regular?.Configuration, _buffering.Pending.Count,
+        Id, State, _regular?.Ring.Id, _regular?.Configuration, _buffering.Pending.Count + (_leave.Requested ? 1 : 0),
         _regular?.Ring.DeliveredUpTo ?? 0, _regular?.Ring.Buffer.HighestSeen ?? 0);
 
     /// <inheritdoc/>

@@ -34,7 +34,12 @@ namespace Evs.Reference.Simulation;
 /// while its process is outside the primary component (Rule 2), so fewer messages are sent.
 /// Needs a <paramref name="Primary"/> component algorithm.
 /// </param>
-public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null, string? Primary = null, bool VirtualSynchrony = false, bool Coverage = false);
+/// <param name="Application">
+/// When given, what every process's application does (<see cref="ISimulatedApplication"/>): at each
+/// traffic tick it sends what the application asks instead of a random payload, and it answers the
+/// ring's events. Without it (the default) runs are the same, byte for byte, as before it existed.
+/// </param>
+public sealed record SimulationOptions(long Seed, TotemSettings? Settings = null, double SettleLimitMs = 60_000, double? StopAtMs = null, MidOutputCrash? CrashMidOutputs = null, string? Primary = null, bool VirtualSynchrony = false, bool Coverage = false, ISimulatedApplication? Application = null);
 
 /// <summary>
 /// A crash at the worst moment: <see cref="Process"/> fails right after its
@@ -127,6 +132,9 @@ public sealed class Simulator
     private readonly VirtualSynchronyFilter?[] _filters;
     private readonly long[] _timerGenerations;
     private readonly List<NodeOutput> _outputs = new();
+    private readonly Queue<(int Process, SendRequested Send)> _applicationSends = new();
+    private readonly List<SendRequested> _asked = new();
+    private bool _handingApplicationSends;
     private readonly List<EvsEvent> _events = new();
     private readonly PayloadDigests _digests = new();
     private readonly List<double> _stepsHappenedAt = new();
@@ -253,7 +261,8 @@ public sealed class Simulator
                     Handle(p, new TimerExpired(happening.Timer));
                 break;
             case HappeningKind.TrafficTick when _trafficOn:
-                if (_nodes[p] is not null) RequestSend(p, DrawService(), _scenario.Traffic.Size);
+                if (_nodes[p] is not null && _options.Application is { } application) Ask(p, sends => application.Tick(_processes[p], sends));
+                else if (_nodes[p] is not null) RequestSend(p, DrawService(), _scenario.Traffic.Size);
                 Schedule(_now + NextTrafficGap(), happening);
                 break;
             case HappeningKind.TrafficTick:
@@ -382,6 +391,7 @@ public sealed class Simulator
         _nodes[p] = null;
         for (int timer = 0; timer < TimerKinds; timer++) _timerGenerations[TimerSlot(p, (TimerKind)timer)]++;
         if (_recorders[p].Fail(_now / 1000.0, left) is { } fail) Record(p, fail, null);
+        _options.Application?.Crashed(_processes[p]);
     }
 
     // The process starts again from its stable storage, with the same identifier.
@@ -417,6 +427,27 @@ public sealed class Simulator
         _outputs.Clear();
         _nodes[p]!.Handle(input, _outputs);
         Apply(p, _outputs);
+        HandApplicationSends();
+    }
+
+    // What an application asked, each request a step of its own, after the step that caused it (and
+    // in the order asked, also when a request's step makes the application ask for more).
+    private void HandApplicationSends()
+    {
+        if (_handingApplicationSends) return;
+        _handingApplicationSends = true;
+        while (_applicationSends.TryDequeue(out var ask))
+            if (_nodes[ask.Process] is not null) Handle(ask.Process, ask.Send);
+        _handingApplicationSends = false;
+    }
+
+    // Process p's application asks (through `asking`) for sends, queued for HandApplicationSends.
+    private void Ask(int p, Action<List<SendRequested>> asking)
+    {
+        _asked.Clear();
+        asking(_asked);
+        foreach (var send in _asked) _applicationSends.Enqueue((p, send));
+        HandApplicationSends();
     }
 
     /// <summary>Carries out a node's outputs: stable storage, the network, the timers, and the trace.</summary>
@@ -456,7 +487,16 @@ public sealed class Simulator
                     Crash(p, left: true);
                     return;
                 default:
-                    if (_recorders[p].Record(output, _now / 1000.0, out var view) is { } recorded) Record(p, recorded, view);
+                    if (_recorders[p].Record(output, _now / 1000.0, out var view) is { } recorded)
+                    {
+                        Record(p, recorded, view);
+                        if (_options.Application is { } application)
+                        {
+                            _asked.Clear();
+                            application.Observe(_processes[p], output, _asked);
+                            foreach (var send in _asked) _applicationSends.Enqueue((p, send));
+                        }
+                    }
                     break;
             }
         }

@@ -41,6 +41,12 @@ public sealed class CompactTrace
     /// <summary>The number of events.</summary>
     public int Count => ProcessOf.Length;
 
+    /// <summary>
+    /// Whether a send or deliver carries a group tag (docs/TRACE.md, "Groups"): only then is there a
+    /// group to judge, and only then does a checker read the history again, whole, to project it.
+    /// </summary>
+    public bool HasGroupTags { get; private init; }
+
     /// <summary>The processes that have events, in ordinal order of their names.</summary>
     internal ProcessId[] Processes { get; }
 
@@ -124,6 +130,7 @@ public sealed class CompactTrace
         private readonly Dictionary<int, DeliverConf> _confChanges = []; // by the position the event came in
         private TraceHeader? _header;
         private bool _built;
+        private bool _hasGroupTags;
 
         /// <summary>Adds a whole trace: its header and its events.</summary>
         public void Add(Trace trace)
@@ -173,9 +180,11 @@ public sealed class CompactTrace
             switch (e)
             {
                 case Send s:
+                    _hasGroupTags |= s.Group is not null;
                     AddMessage(EventKind.Send, s.Message, s.Service, s.Hash);
                     break;
                 case Deliver d:
+                    _hasGroupTags |= d.Group is not null;
                     AddMessage(EventKind.Deliver, d.Message, d.Service, d.Hash);
                     break;
                 case DeliverConf dc:
@@ -208,6 +217,7 @@ public sealed class CompactTrace
                 AddOther(EventKind.Fail);
                 return;
             }
+            _hasGroupTags |= line.G is not null;
             _kind.Add(kind);
             _message.Add(_messageNames.NumberOf(line.M));
             _service.Add(line.Service());
@@ -326,7 +336,7 @@ public sealed class CompactTrace
             return new CompactTrace(_header!, processes, processOf, index, kind, configOf, messageOf, service, digestOf,
                 configs.InNewOrder(_configNames.All, name => new ConfigurationId(name)),
                 messages.InNewOrder(_messageNames.All, name => new MessageId(name)),
-                [.. _digestNames.All], confChanges);
+                [.. _digestNames.All], confChanges) { HasGroupTags = _hasGroupTags };
         }
     }
 

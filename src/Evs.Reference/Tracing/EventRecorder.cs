@@ -2,6 +2,7 @@
 // the paper's model, as docs/TRACE.md writes them. The simulator and a real node (Evs.Runtime's
 // NodeHost, which hands the events to its trace file) number a process's events, stamp them and
 // remember its configuration through this one class, so that a trace means the same whoever wrote it.
+using Evs.Reference.Groups;
 using Evs.Reference.Model;
 using Evs.Reference.Node;
 using Evs.Reference.VirtualSynchrony;
@@ -16,7 +17,7 @@ namespace Evs.Reference.Tracing;
 /// the index goes on across crashes (docs/TRACE.md). A primary regular configuration carries the
 /// view that <see cref="PrimaryComponentInstalled"/> announced just before it, for the virtual
 /// synchrony filter. With <paramref name="recordText"/>, a send or delivery whose payload is a line
-/// of text carries that text (<see cref="MessageText"/>). Recorders of one run may share
+/// of text carries that text (<see cref="MessageText"/>), and one that carries a group envelope its tag (<see cref="GroupTag"/>). Recorders of one run may share
 /// <paramref name="digests"/>, so that a payload every member holds is hashed once.
 /// </summary>
 public sealed class EventRecorder(ProcessId process, long nextIndex = 0, ConfigurationId? openConfiguration = null, bool recordText = false, PayloadDigests? digests = null)
@@ -46,23 +47,32 @@ public sealed class EventRecorder(ProcessId process, long nextIndex = 0, Configu
         switch (output)
         {
             case MessageSent s:
-                return new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, _digests.Of(s.Payload), TextOf(s.Payload));
+                var sent = GroupEnvelope.TryDecode(s.Payload);
+                return new Send(Process, NextIndex++, timeMs, s.Message, s.Configuration, s.Service, _digests.Of(s.Payload), TextOf(s.Payload, sent), sent?.Tag);
             case MessageDelivered d:
-                return new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, _digests.Of(d.Payload), TextOf(d.Payload));
+                var delivered = GroupEnvelope.TryDecode(d.Payload);
+                return new Deliver(Process, NextIndex++, timeMs, d.Message, d.Configuration, d.Service, _digests.Of(d.Payload), TextOf(d.Payload, delivered), delivered?.Tag);
             case PrimaryComponentInstalled installed:
                 _nextPrimaryView = installed.View;
                 return null;
-            case ConfigurationDelivered { Configuration: var c } delivered:
+            case ConfigurationDelivered { Configuration: var c } installed:
                 OpenConfiguration = c.Id;
                 if (c is { Kind: ConfigurationKind.Regular, Primary: true }) primaryView = _nextPrimaryView;
                 if (c.Kind == ConfigurationKind.Regular) _nextPrimaryView = null;
-                return new DeliverConf(Process, NextIndex++, timeMs, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary, delivered.Left);
+                return new DeliverConf(Process, NextIndex++, timeMs, c.Id, c.Kind, c.Members, c.PreviousRegular, c.Primary, installed.Left);
             default:
                 return null;
         }
     }
 
-    private string? TextOf(byte[] payload) => recordText ? MessageText.Of(payload) : null;
+    // The text of a message, for people (docs/TRACE.md, text): a group's message is read past its
+    // envelope, and the group's own messages (joins, leaves, flushes, states) have none.
+    private string? TextOf(byte[] payload, GroupEnvelope? envelope) => !recordText ? null : envelope switch
+    {
+        null => MessageText.Of(payload),
+        { Op: GroupOp.Data } data => MessageText.Of(data.Data),
+        _ => null,
+    };
 
     /// <summary>
     /// fail_p(c) at <paramref name="timeMs"/> for the configuration the process is in, or null when it

@@ -7,6 +7,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
+using Evs.Reference.Groups;
 using Evs.Reference.Model;
 
 namespace Evs.Reference.Tracing;
@@ -184,7 +185,8 @@ internal interface IEventLineSink
 /// </summary>
 internal ref struct EventLine
 {
-    public string? E, P, C, Svc, Text, Kind, Reg;
+    public string? E, P, C, Svc, Text, Kind, Reg, G, GOp, Gv;
+    public List<string>? Groups;
     public long? I, Events;
     public double? T;
     public bool? Primary, LeftGracefully;
@@ -221,6 +223,7 @@ internal ref struct EventLine
                     case (byte)'c': f.C = r.Name("c"); break;
                     case (byte)'m': f.HasM = Decoded(ref r, "m", characters, ref used, out f.M); break;
                     case (byte)'h': f.HasH = Decoded(ref r, "h", characters, ref used, out f.H); break;
+                    case (byte)'g': f.G = r.Str("g"); break;
                     default: r.Skip(); break; // docs/TRACE.md: a writer may add fields of its own
                 }
             }
@@ -232,6 +235,9 @@ internal ref struct EventLine
             else if (name.SequenceEqual("members"u8)) f.Members = r.Names("members");
             else if (name.SequenceEqual("left"u8) && r.IsArray) f.Left = r.Names("left"); // a deliver_conf's leavers
             else if (name.SequenceEqual("left"u8)) f.LeftGracefully = r.Bool("left"); // a fail that was a leave
+            else if (name.SequenceEqual("gop"u8)) f.GOp = r.Str("gop");
+            else if (name.SequenceEqual("gv"u8)) f.Gv = r.Str("gv");
+            else if (name.SequenceEqual("groups"u8)) f.Groups = r.Names("groups");
             else if (name.SequenceEqual("events"u8)) f.Events = r.TryLong(out var n) ? n : -1;
             else if (!f.Header.Read(name, ref r)) r.Skip(); // docs/TRACE.md: a writer may add fields of its own
         }
@@ -291,9 +297,9 @@ internal ref struct EventLine
                 return new DeliverConf(p, index, t, new ConfigurationId(C!), ConfigurationKindOf(), members, Reg is null ? null : new ConfigurationId(Reg), Primary,
                     Left?.Select(m => new ProcessId(m)).ToImmutableArray());
             case EventKind.Send:
-                return new Send(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text);
+                return new Send(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text, GroupOf());
             case EventKind.Deliver:
-                return new Deliver(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text);
+                return new Deliver(p, index, t, new MessageId(new string(M)), new ConfigurationId(C!), Service(), Digest, Text, GroupOf());
             default:
                 return new Fail(p, index, t, new ConfigurationId(C!), LeftGracefully ?? false);
         }
@@ -305,6 +311,15 @@ internal ref struct EventLine
             : throw new LineFormatError($"\"svc\" must be causal, agreed or safe, not \"{Svc}\"");
 
     private readonly string? Digest => HasH ? new string(H) : null;
+
+    // docs/TRACE.md, "Groups": the group envelope of a message, when the line has one.
+    private readonly GroupTag? GroupOf()
+    {
+        if (G is null && GOp is null) return null;
+        if (G is null || !GroupTag.TryParse(GOp, out var op))
+            throw new LineFormatError($"a group message needs \"g\" and \"gop\" (data, join, leave, flush or state), not \"g\":{(G is null ? "none" : $"\"{G}\"")} \"gop\":{(GOp is null ? "none" : $"\"{GOp}\"")}");
+        return new GroupTag(op, G, Gv, Groups is null ? [] : [.. Groups]);
+    }
 
     private readonly ConfigurationKind ConfigurationKindOf() => Kind switch
     {

@@ -2,6 +2,7 @@
 // so that the field names and their order are spelled in one place only, and so that every file
 // closes with the end line that tells a whole file from one cut short.
 using System.Text.Json;
+using Evs.Reference.Groups;
 using Evs.Reference.Model;
 
 namespace Evs.Reference.Tracing;
@@ -68,10 +69,10 @@ public sealed class TraceWriter : IDisposable
                     }
                     break;
                 case Send s:
-                    WriteMessage(w, "send", s.Message, s.Conf, s.Service, s.Hash, s.Text);
+                    WriteMessage(w, "send", s.Message, s.Conf, s.Service, s.Hash, s.Text, s.Group);
                     break;
                 case Deliver d:
-                    WriteMessage(w, "deliver", d.Message, d.Conf, d.Service, d.Hash, d.Text);
+                    WriteMessage(w, "deliver", d.Message, d.Conf, d.Service, d.Hash, d.Text, d.Group);
                     break;
                 case Fail f:
                     w.WriteString("e", "fail");
@@ -124,7 +125,7 @@ public sealed class TraceWriter : IDisposable
         if (_ended) throw new InvalidOperationException("the trace's end line has been written: nothing may follow it");
     }
 
-    private static void WriteMessage(Utf8JsonWriter w, string kind, MessageId m, ConfigurationId c, DeliveryService svc, string? hash, string? text)
+    private static void WriteMessage(Utf8JsonWriter w, string kind, MessageId m, ConfigurationId c, DeliveryService svc, string? hash, string? text, GroupTag? group)
     {
         w.WriteString("e", kind);
         w.WriteString("m", m.Name);
@@ -132,5 +133,13 @@ public sealed class TraceWriter : IDisposable
         w.WriteString("svc", svc.ToName());
         if (hash is not null) w.WriteString("h", hash);
         if (text is not null) w.WriteString("text", text);
+        if (group is null) return;
+        w.WriteString("g", group.Group);
+        w.WriteString("gop", GroupTag.NameOf(group.Op));
+        if (group.Stamp is not null) w.WriteString("gv", group.Stamp);
+        if (group.Op != GroupOp.State) return;
+        w.WriteStartArray("groups");
+        foreach (var g in group.Groups) w.WriteStringValue(g);
+        w.WriteEndArray();
     }
 }

@@ -8,6 +8,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Evs.Reference.Checking;
+using Evs.Reference.Groups;
 using Evs.Reference.Model;
 using Evs.Reference.Tracing;
 using Evs.Runtime.Files;
@@ -256,9 +257,11 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         Assert.DoesNotContain(cluster.Lines, l => l.StartsWith("p1 │ ✓ p3", StringComparison.Ordinal));
         var trace = CheckTraces(expectQuiescent: true, Path.Combine(_directory, "c"));
         Assert.Equal(["p3"], trace.Events.OfType<Fail>().Select(f => f.Process.Name));
-        // --trace-text: what was typed is in every trace, at the send and at each delivery.
+        // --trace-text, and the chat is the group chat: what was typed is in every trace, at the
+        // send and at each delivery, as a data message of the group.
         var hello = trace.Events.Where(e => e is Send { Text: "hello cluster" } or Deliver { Text: "hello cluster" }).ToList();
         Assert.Single(hello.OfType<Send>());
+        Assert.All(hello, e => Assert.True(e is Send { Group: { Op: GroupOp.Data, Group: "chat" } } or Deliver { Group: { Op: GroupOp.Data, Group: "chat" } }, $"{e} is not a message of the group chat"));
         Assert.Equal(["p1", "p2", "p3"], hello.OfType<Deliver>().Select(d => d.Process.Name).Order());
     }
 
