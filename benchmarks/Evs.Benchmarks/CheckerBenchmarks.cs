@@ -1,6 +1,6 @@
 // The specification checker on a long real run: a trace of at least a million events from the
 // simulator (`steady` for about 11 virtual minutes), checked against every specification, from
-// the Trace in memory and, as `evs check` does it, from the trace file, reading included.
+// the EvsTrace in memory and, as `evs check` does it, from the trace file, reading included.
 using BenchmarkDotNet.Attributes;
 using Evs.Reference.Checking;
 using Evs.Reference.Simulation;
@@ -11,7 +11,7 @@ namespace Evs.Benchmarks;
 [MemoryDiagnoser]
 public class CheckerBenchmarks
 {
-    private Trace _trace = null!;
+    private EvsTrace _trace = null!;
     private string _file = null!;
 
     [GlobalSetup]

@@ -204,9 +204,9 @@ internal sealed class NodeTrace : IDisposable
         return TraceReader.IsEndLine(text[start..]) ? start : whole.Length;
     }
 
-    private static Trace Read(ReadOnlySpan<byte> bytes, string path, ProcessId process)
+    private static EvsTrace Read(ReadOnlySpan<byte> bytes, string path, ProcessId process)
     {
-        Trace trace;
+        EvsTrace trace;
         try
         {
             trace = TraceReader.Read(bytes, path);

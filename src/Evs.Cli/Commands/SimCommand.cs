@@ -82,7 +82,7 @@ internal static class SimCommand
         }
     }
 
-    public static void Write(Trace trace, string path)
+    public static void Write(EvsTrace trace, string path)
     {
         using var writer = new TraceWriter(File.Create(path));
         writer.WriteHeader(trace.Header);

@@ -10,7 +10,6 @@ using Evs.Plots.Charts;
 using Evs.Plots.Layout;
 using Evs.Reference.Tracing;
 using Plotly.NET;
-using Trace = Evs.Reference.Tracing.Trace;
 
 namespace Evs.Cli.Web;
 
@@ -63,7 +62,7 @@ internal static class LiveFrame
 
     private static string Figure(LiveSnapshot snapshot, TimeAxis axis, string title)
     {
-        var trace = new Trace(new TraceHeader(Evs.Runtime.NodeTrace.Source, null, null, false), snapshot.Events);
+        var trace = new EvsTrace(new TraceHeader(Evs.Runtime.NodeTrace.Source, null, null, false), snapshot.Events);
         var layout = SpaceTimeLayout.Of(PlotEvents.Of(trace), new SpaceTimeOptions(axis));
         var chart = SpaceTimeChart.Draw(layout, title);
         return GenericChart.toJson(ForThePage(chart, Math.Clamp(RowHeight * layout.Rows + Margins, LeastHeight, MostHeight), axis));

@@ -309,7 +309,7 @@ public static class LabRunner
         // The checkers name their specifications in their verdicts; an empty history has a verdict on each.
         private static CheckReport Titles(Judge judge) => judge == Labs.Judge.VirtualSynchrony
             ? VirtualSynchronyChecker.Check(new VsTrace(new VsTraceHeader("titles", null, null, true), []))
-            : SpecificationChecker.Check(new Evs.Reference.Tracing.Trace(new TraceHeader("titles", null, null, true), []));
+            : SpecificationChecker.Check(new EvsTrace(new TraceHeader("titles", null, null, true), []));
 
         /// <summary>Whether a verdict on <paramref name="spec"/> is one of this grade's rows.</summary>
         public bool Judges(string spec) => _rows.ContainsKey(spec);

@@ -42,7 +42,7 @@ public static class PartitionCase
     private static readonly MessageId Y = new("q.1.1"), X = new("p.1.1");
 
     /// <summary>The extended virtual synchrony history of the case, as a quiescent trace (its primary configurations marked).</summary>
-    public static Trace Trace => new(new TraceHeader("lab 4", null, "partition case", true), [.. Inputs.SelectMany(i => i.Value).Select(i => i.Event)]);
+    public static EvsTrace Trace => new(new TraceHeader("lab 4", null, "partition case", true), [.. Inputs.SelectMany(i => i.Value).Select(i => i.Event)]);
 
     /// <summary>Each process's inputs to its filter: its events in local order, and the primary view information with each primary configuration.</summary>
     public static ImmutableSortedDictionary<ProcessId, ImmutableArray<FilterInput>> Inputs { get; } = new Dictionary<ProcessId, ImmutableArray<FilterInput>>

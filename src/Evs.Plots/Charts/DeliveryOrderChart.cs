@@ -4,8 +4,8 @@
 // thousand positions per column, which no page shows readably at once: the chart opens on the
 // first few dozen, names written, and the rest is a pan down the axis away.
 using Evs.Plots.Layout;
+using Evs.Reference.Tracing;
 using Plotly.NET;
-using Trace = Evs.Reference.Tracing.Trace;
 using Chart = Plotly.NET.Chart;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
@@ -21,7 +21,7 @@ public static class DeliveryOrderChart
     private const int MostNamedDeliveries = 6000;
 
     /// <summary>The delivery-order chart of a trace.</summary>
-    public static GenericChart Of(Trace trace, string? title = null) =>
+    public static GenericChart Of(EvsTrace trace, string? title = null) =>
         Draw(DeliveryOrderLayout.Of(PlotEvents.Of(trace)),
             title ?? $"{trace.Header.Scenario ?? "trace"}: delivery order per configuration");
 

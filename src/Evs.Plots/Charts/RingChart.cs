@@ -6,10 +6,10 @@
 // them, zoomed on a stretch of a long run where the shading can be seen; below, the gap itself
 // (seq − aru, "in flight") over the whole run, the zoomed stretch marked on it.
 using Evs.Plots.Layout;
+using Evs.Reference.Tracing;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
-using Trace = Evs.Reference.Tracing.Trace;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace Evs.Plots.Charts;
@@ -23,7 +23,7 @@ public static class RingChart
     private static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
     /// <summary>The ring chart of a trace.</summary>
-    public static GenericChart Of(Trace trace, string? title = null) =>
+    public static GenericChart Of(EvsTrace trace, string? title = null) =>
         Draw(RingLayout.Of(PlotEvents.Of(trace)),
             title ?? $"{trace.Header.Scenario ?? "trace"}: the ring's seq and aru, derived from sends and deliveries");
 

@@ -5,7 +5,6 @@
 // paper's star. SpaceTimeLayout has placed everything; this class only draws it.
 using Evs.Plots.Layout;
 using Evs.Reference.Tracing;
-using Trace = Evs.Reference.Tracing.Trace;
 using Evs.Reference.VirtualSynchrony;
 using Plotly.NET;
 using Plotly.NET.LayoutObjects;
@@ -20,7 +19,7 @@ public static class SpaceTimeChart
     private const int MostLabelledMessages = 30;
 
     /// <summary>The space-time diagram of an extended virtual synchrony trace (docs/TRACE.md).</summary>
-    public static GenericChart Of(Trace trace, SpaceTimeOptions? options = null) =>
+    public static GenericChart Of(EvsTrace trace, SpaceTimeOptions? options = null) =>
         Draw(SpaceTimeLayout.Of(PlotEvents.Of(trace), options ?? new()), options?.Title ?? DefaultTitle(trace.Header.Scenario, trace.Header.Seed, "extended virtual synchrony"));
 
     /// <summary>The space-time diagram of a virtual synchrony trace (docs/VS-TRACE.md): views are drawn as regular configurations, a stop as a failure.</summary>

@@ -12,7 +12,6 @@ using Evs.Reference.Simulation;
 using Evs.Reference.Tracing;
 using Evs.Reference.VirtualSynchrony;
 using Plotly.NET;
-using Trace = Evs.Reference.Tracing.Trace;
 
 namespace Evs.Plots.Figures;
 
@@ -34,7 +33,7 @@ public sealed record PaperFigure(
 }
 
 /// <summary>What regenerating a figure produced.</summary>
-public sealed record FigureFiles(PaperFigure Figure, Trace Trace, CheckReport Report, VsTrace? VsTrace, CheckReport? VsReport, IReadOnlyList<string> Files)
+public sealed record FigureFiles(PaperFigure Figure, EvsTrace Trace, CheckReport Report, VsTrace? VsTrace, CheckReport? VsReport, IReadOnlyList<string> Files)
 {
     /// <summary>Whether the trace passed every specification (and the filtered history every virtual synchrony condition).</summary>
     public bool Passed => Report.AllPassed && (VsReport?.AllPassed ?? true);

@@ -46,17 +46,17 @@ public static class KernelPlots
     /// <param name="compact">Leave out the messages delivered by every member of the configuration they were sent in.</param>
     /// <param name="milliseconds">Time in milliseconds instead of the paper's logical time.</param>
     /// <param name="title">The title; null for one naming the scenario and seed.</param>
-    public static string SpaceTimeHtml(Trace trace, IEnumerable<string>? highlight = null, bool compact = false, bool milliseconds = false, string? title = null) =>
+    public static string SpaceTimeHtml(EvsTrace trace, IEnumerable<string>? highlight = null, bool compact = false, bool milliseconds = false, string? title = null) =>
         IsolatedPlotting.Render(IsolatedRenderer.SpaceTime, Text(trace), Join(highlight), compact, milliseconds, title ?? "");
 
     /// <summary>
     /// The events the paper's Figures 1 and 6 star, as <c>evs figures</c> picks them
     /// (FigureWitnesses.TransitionalDeliveries): every message delivered in a transitional
     /// configuration — its send and each of its deliveries — by witness name, for
-    /// <see cref="SpaceTimeHtml(Trace, IEnumerable{string}?, bool, bool, string?)"/>'s highlight.
+    /// <see cref="SpaceTimeHtml(EvsTrace, IEnumerable{string}?, bool, bool, string?)"/>'s highlight.
     /// Plain strings, computed in this process: nothing of Plotly.NET is involved.
     /// </summary>
-    public static IReadOnlyList<string> TransitionalDeliveries(Trace trace) =>
+    public static IReadOnlyList<string> TransitionalDeliveries(EvsTrace trace) =>
         FigureWitnesses.TransitionalDeliveries(PlotEvents.Of(trace));
 
     /// <summary>The space-time diagram of the trace file at <paramref name="tracePath"/> (see the other overload).</summary>
@@ -65,7 +65,7 @@ public static class KernelPlots
         SpaceTimeHtml(TraceFiles.Read(tracePath), highlight, compact, milliseconds, title);
 
     /// <summary>Per configuration, the order in which each process delivered, side by side: identical orders line up.</summary>
-    public static string DeliveryOrderHtml(Trace trace, string? title = null) =>
+    public static string DeliveryOrderHtml(EvsTrace trace, string? title = null) =>
         IsolatedPlotting.Render(IsolatedRenderer.DeliveryOrder, Text(trace), "", false, false, title ?? "");
 
     /// <summary>The delivery order of the trace file at <paramref name="tracePath"/>.</summary>
@@ -77,7 +77,7 @@ public static class KernelPlots
     /// The ring's seq and aru over time, per regular configuration, derived from the trace's sends
     /// and deliveries (the trace does not record the token; see RingLayout).
     /// </summary>
-    public static string RingHtml(Trace trace, string? title = null) =>
+    public static string RingHtml(EvsTrace trace, string? title = null) =>
         IsolatedPlotting.Render(IsolatedRenderer.Ring, Text(trace), "", false, false, title ?? "");
 
     /// <summary>The ring view of the trace file at <paramref name="tracePath"/>.</summary>
@@ -106,7 +106,7 @@ public static class KernelPlots
         IsolatedPlotting.Render(IsolatedRenderer.Lines, new LinesText(xLabel, yLabel, series.ToList()).Json(), "", false, false, title);
 
     // The trace crosses into the isolated context as the text of its file.
-    private static string Text(Trace trace)
+    private static string Text(EvsTrace trace)
     {
         using var buffer = new MemoryStream();
         using (var writer = new TraceWriter(buffer, ownsStream: false))

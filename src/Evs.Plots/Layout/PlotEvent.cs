@@ -53,7 +53,7 @@ public sealed record PlotEvent(
 public static class PlotEvents
 {
     /// <summary>The events of an extended virtual synchrony trace.</summary>
-    public static IReadOnlyList<PlotEvent> Of(Trace trace)
+    public static IReadOnlyList<PlotEvent> Of(EvsTrace trace)
     {
         var transitional = trace.Events.OfType<DeliverConf>()
             .Where(c => c.Kind == ConfigurationKind.Transitional).Select(c => c.Conf).ToHashSet();

@@ -27,11 +27,11 @@ public static class SpecificationChecker
     public static IReadOnlyList<string> SpecNames { get; } = All.Select(s => s.Spec).ToList();
 
     /// <summary>The verdict on every specification for <paramref name="trace"/>.</summary>
-    public static CheckReport Check(Trace trace) => Check(CompactTrace.Of(trace));
+    public static CheckReport Check(EvsTrace trace) => Check(CompactTrace.Of(trace));
 
     /// <summary>
     /// The verdict on every specification for a history held compactly: what <c>evs check</c> judges,
-    /// reading trace files straight into a <see cref="CompactTrace"/> (the same verdicts as for the <see cref="Trace"/>).
+    /// reading trace files straight into a <see cref="CompactTrace"/> (the same verdicts as for the <see cref="EvsTrace"/>).
     /// </summary>
     public static CheckReport Check(CompactTrace trace)
     {

@@ -12,7 +12,7 @@ namespace Evs.Reference.Groups;
 /// <summary>One group's history: its views, sends, deliveries and failures, as an evs-trace.</summary>
 /// <param name="Group">The group's name.</param>
 /// <param name="Trace">Its history, under the ring trace's header; events are numbered per process within the group.</param>
-public sealed record GroupHistory(string Group, Trace Trace);
+public sealed record GroupHistory(string Group, EvsTrace Trace);
 
 /// <summary>The verdicts on one group's history.</summary>
 public sealed record GroupReport(string Group, CheckReport Report);
@@ -26,7 +26,7 @@ public static class GroupHistories
     /// new one after each ring failure: groups are volatile); the layer's group events, stamped with
     /// the time of the ring event that caused them and carrying its payload digest, are the group's.
     /// </summary>
-    public static IReadOnlyList<GroupHistory> Project(Trace trace)
+    public static IReadOnlyList<GroupHistory> Project(EvsTrace trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
         var senders = new Dictionary<MessageId, ProcessId>();
@@ -35,11 +35,11 @@ public static class GroupHistories
         var byGroup = new SortedDictionary<string, List<EvsEvent>>(StringComparer.Ordinal);
         foreach (var process in trace.Events.GroupBy(e => e.Process).OrderBy(g => g.Key, ProcessId.Ordinal))
             Replay(process.Key, [.. process.OrderBy(e => e.Index)], senders, byGroup);
-        return [.. byGroup.Select(kv => new GroupHistory(kv.Key, new Trace(trace.Header, kv.Value)))];
+        return [.. byGroup.Select(kv => new GroupHistory(kv.Key, new EvsTrace(trace.Header, kv.Value)))];
     }
 
     /// <summary>The verdict on every specification for each group of <paramref name="trace"/> (none when it has no group messages).</summary>
-    public static IReadOnlyList<GroupReport> Check(Trace trace) =>
+    public static IReadOnlyList<GroupReport> Check(EvsTrace trace) =>
         [.. Project(trace).Select(h => new GroupReport(h.Group, SpecificationChecker.Check(h.Trace)))];
 
     private static void Replay(ProcessId process, List<EvsEvent> events, Dictionary<MessageId, ProcessId> senders, SortedDictionary<string, List<EvsEvent>> byGroup)

@@ -35,7 +35,7 @@ public static class Liveness
     /// change is measured from when it happened (<paramref name="stepsHappenedAt"/>, the run's
     /// <see cref="SimulationResult.StepsHappenedAt"/>), or from its <c>at</c> when that is not given.
     /// </summary>
-    public static IReadOnlyList<ConvergenceSample> Measure(Scenario scenario, Trace trace, IReadOnlyList<double>? stepsHappenedAt = null)
+    public static IReadOnlyList<ConvergenceSample> Measure(Scenario scenario, EvsTrace trace, IReadOnlyList<double>? stepsHappenedAt = null)
     {
         var installs = trace.Events.OfType<DeliverConf>().Where(c => c.Kind == ConfigurationKind.Regular)
             .OrderBy(c => c.Time).ToList();

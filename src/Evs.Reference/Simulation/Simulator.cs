@@ -56,7 +56,7 @@ public sealed record MidOutputCrash(ProcessId Process, long AfterOutput, double 
 /// its <c>at</c>, or later when it or a step before it waited for a step of the recovery algorithm
 /// (<see cref="StepTrigger"/>); a run that ended before a step has fewer times than steps.
 /// </summary>
-public sealed record SimulationResult(Trace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null, IReadOnlyList<InjectedPacket>? Injected = null, SimulationCoverage? Coverage = null)
+public sealed record SimulationResult(EvsTrace Trace, SimulationSummary Summary, VsTrace? VirtualSynchrony = null, IReadOnlyList<InjectedPacket>? Injected = null, SimulationCoverage? Coverage = null)
 {
     /// <summary>When each step of the scenario happened, in the order of the file.</summary>
     public IReadOnlyList<double> StepsHappenedAt { get; init; } = [];
@@ -235,7 +235,7 @@ public sealed class Simulator
             _adversary?.Injected.Count ?? 0);
         if (_options.VirtualSynchrony) StopIdentitiesNeverUsed();
         var filtered = _options.VirtualSynchrony ? new VsTrace(new VsTraceHeader("sim", _options.Seed, _scenario.Name, quiescent), _vsEvents) : null;
-        return new SimulationResult(new Trace(header, _events), summary, filtered, _adversary?.Injected, _coverage?.Result()) { StepsHappenedAt = _stepsHappenedAt };
+        return new SimulationResult(new EvsTrace(header, _events), summary, filtered, _adversary?.Injected, _coverage?.Result()) { StepsHappenedAt = _stepsHappenedAt };
     }
 
     // The virtual time so far, and when to tell it next: a hundredth of the run to the stop step later.

@@ -1,10 +1,10 @@
 // docs/TRACE.md, held compactly. Of each event the specification checker reads only its process,
-// index, kind, configuration, message, service and payload digest: a few numbers. A Trace holds an
+// index, kind, configuration, message, service and payload digest: a few numbers. An EvsTrace holds an
 // object per event with strings in it, and reading a file into one holds the whole file in memory
 // first; at a million events the two took most of `evs check`'s time and memory. This file keeps a
 // history as columns of numbers, one entry per event, each name stored once, and reads trace files
 // into them line by line, so that `evs check` judges a million events in under two seconds and
-// 300 MB (docs/CHECKER-SPEED.md). A Trace becomes the same columns, so both are judged by one checker.
+// 300 MB (docs/CHECKER-SPEED.md). An EvsTrace becomes the same columns, so both are judged by one checker.
 using System.Runtime.InteropServices;
 using Evs.Reference.Model;
 
@@ -31,7 +31,7 @@ internal enum EventKind : byte
 /// so the events of one process are a contiguous run in local order) has its process, index, kind,
 /// configuration, message, service and digest at position e of each column. Processes,
 /// configurations and messages are numbered in the order the sorted events first name them, and
-/// each name is stored once. Build one from a <see cref="Trace"/> or from trace files with a <see cref="Builder"/>.
+/// each name is stored once. Build one from an <see cref="EvsTrace"/> or from trace files with a <see cref="Builder"/>.
 /// </summary>
 public sealed class CompactTrace
 {
@@ -103,7 +103,7 @@ public sealed class CompactTrace
     }
 
     /// <summary>The history of <paramref name="trace"/>, compactly.</summary>
-    public static CompactTrace Of(Trace trace)
+    public static CompactTrace Of(EvsTrace trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
         var builder = new Builder();
@@ -113,7 +113,7 @@ public sealed class CompactTrace
 
     /// <summary>
     /// Collects the events of one or more traces, in any order, as one history (as
-    /// <see cref="Trace.Combine"/> joins traces: the first header is kept, and the history is quiescent
+    /// <see cref="EvsTrace.Combine"/> joins traces: the first header is kept, and the history is quiescent
     /// only if every part is), then sorts and numbers them once in <see cref="Build"/>.
     /// </summary>
     public sealed class Builder : IEventLineSink
@@ -133,7 +133,7 @@ public sealed class CompactTrace
         private bool _hasGroupTags;
 
         /// <summary>Adds a whole trace: its header and its events.</summary>
-        public void Add(Trace trace)
+        public void Add(EvsTrace trace)
         {
             ArgumentNullException.ThrowIfNull(trace);
             AddHeader(trace.Header);

@@ -16,7 +16,7 @@ namespace Evs.Reference.Tracing;
 public static class TraceReader
 {
     /// <summary>Reads a trace from text (tests, notebooks).</summary>
-    public static Trace ReadText(string text, string source = "<text>") => Read(Encoding.UTF8.GetBytes(text), source);
+    public static EvsTrace ReadText(string text, string source = "<text>") => Read(Encoding.UTF8.GetBytes(text), source);
 
     /// <summary>
     /// Reads a trace from UTF-8 bytes; <paramref name="source"/> names it in errors. Where a file
@@ -26,13 +26,13 @@ public static class TraceReader
     /// the whole run, and without the end line nothing shows that the file holds all of it.
     /// </summary>
     /// <exception cref="TraceFormatException">A line is not what the format asks for; the message names the source and line.</exception>
-    public static Trace Read(ReadOnlySpan<byte> utf8, string source)
+    public static EvsTrace Read(ReadOnlySpan<byte> utf8, string source)
     {
         var events = new EventList();
         var file = new FileOfLines(source, events);
         var lines = new JsonLinesReader(utf8, source);
         while (lines.Next(out var line)) file.Take(line, lines.LineNumber);
-        return new Trace(file.End(lines.LineNumber), events.Events);
+        return new EvsTrace(file.End(lines.LineNumber), events.Events);
     }
 
     /// <summary>

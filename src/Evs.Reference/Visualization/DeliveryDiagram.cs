@@ -44,7 +44,7 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
     /// its members — into one row, and keeps the rows the paper's figures are about: configuration
     /// changes, failures, and messages delivered in a transitional configuration or not by all.
     /// </summary>
-    public static DeliveryDiagram Of(Trace trace, bool compact = false)
+    public static DeliveryDiagram Of(EvsTrace trace, bool compact = false)
     {
         var transitional = trace.Events.OfType<DeliverConf>()
             .Where(c => c.Kind == ConfigurationKind.Transitional).Select(c => c.Conf).ToHashSet();
@@ -100,7 +100,7 @@ public sealed record DeliveryDiagram(IReadOnlyList<ProcessId> Processes, IReadOn
     }
 
     // The messages sent in a regular configuration and delivered there, and only there, by every member.
-    private static IEnumerable<string> Uneventful(Trace trace)
+    private static IEnumerable<string> Uneventful(EvsTrace trace)
     {
         var members = trace.Events.OfType<DeliverConf>().GroupBy(c => c.Conf).ToDictionary(g => g.Key, g => g.First().Members.ToHashSet());
         var sentIn = trace.Events.OfType<Send>().GroupBy(x => x.Message).ToDictionary(g => g.Key, g => g.First().Conf);

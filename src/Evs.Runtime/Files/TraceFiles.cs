@@ -12,11 +12,11 @@ internal static class TraceFiles
 {
     /// <summary>Reads one trace file.</summary>
     /// <exception cref="TraceFormatException">The file cannot be read, or is not a trace; the message names the file and line.</exception>
-    public static Trace Read(string path) => TraceReader.Read(Bytes(path), path);
+    public static EvsTrace Read(string path) => TraceReader.Read(Bytes(path), path);
 
     /// <summary>Reads several trace files as one history (docs/TRACE.md allows one file per process).</summary>
     /// <exception cref="TraceFormatException">A file cannot be read, or is not a trace.</exception>
-    public static Trace ReadAll(IEnumerable<string> paths) => Trace.Combine(paths.Select(Read).ToList());
+    public static EvsTrace ReadAll(IEnumerable<string> paths) => EvsTrace.Combine(paths.Select(Read).ToList());
 
     /// <summary>Reads one virtual synchrony trace file.</summary>
     /// <exception cref="TraceFormatException">The file cannot be read, or is not a VS trace.</exception>

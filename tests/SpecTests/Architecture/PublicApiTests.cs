@@ -3,12 +3,14 @@
 // internal. The surface is listed, one line per type and member, in an approved file in the
 // repository, so that any change to it is a visible diff in review; and no public type may share
 // a name with a type of the shared framework's System namespaces (a prototyper's `using System.*`
-// must not make a name ambiguous, as Evs.Reference's Trace did with System.Diagnostics.Trace).
+// must not make a name ambiguous, as Evs.Reference's Trace did with System.Diagnostics.Trace, now
+// EvsTrace). Evs.Reference's public types are held to the same rule, but for two older names.
 using System.Reflection;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Evs.Reference.Tracing;
 using Evs.Runtime;
 using Xunit;
 
@@ -36,11 +38,31 @@ public sealed class PublicApiTests
     public void No_public_type_of_Evs_Runtime_has_the_name_of_a_type_of_the_shared_framework()
     {
         var framework = FrameworkTypeNames();
-        var clashes = Package.GetExportedTypes().Select(t => SimpleName(t.Name)).Where(framework.Contains).Order().ToList();
 
-        Assert.Empty(clashes);
+        Assert.Empty(Clashes(Package, framework));
         Assert.Contains("Trace", framework); // the list is read: System.Diagnostics.Trace is in it
     }
+
+    // Names Evs.Reference had before the rule, each the paper's or Totem's own word; renaming them
+    // touches the labs' starters and the README. The list may only shrink: a new clash fails, and
+    // so does a name still listed here after its type is renamed.
+    private static readonly string[] KnownReferenceClashes =
+    [
+        "Evs.Reference.Ordering.FlowControl", // System.Reflection.Emit.FlowControl: Totem's flow control (TOCS 1995)
+        "Evs.Reference.Recovery.MemberInfo", // System.Reflection.MemberInfo: what a process supplies in step 3 of the recovery
+    ];
+
+    [Fact]
+    public void No_public_type_of_Evs_Reference_has_the_name_of_a_type_of_the_shared_framework_beyond_the_known_ones()
+    {
+        var clashes = Clashes(typeof(EvsTrace).Assembly, FrameworkTypeNames());
+
+        Assert.Equal(KnownReferenceClashes.Order(StringComparer.Ordinal), clashes);
+    }
+
+    // The public types of an assembly whose simple name is a shared-framework type's, by full name, sorted.
+    private static List<string> Clashes(Assembly assembly, HashSet<string> framework) =>
+        [.. assembly.GetExportedTypes().Where(t => framework.Contains(SimpleName(t.Name))).Select(t => t.FullName!).Order(StringComparer.Ordinal)];
 
     /// <summary>Every public type, sorted, each followed by its public and protected members, sorted; one line each.</summary>
     internal static string Render(Assembly assembly)

@@ -1,5 +1,5 @@
 // `evs check` reads its files line by line straight into a CompactTrace (docs/CHECKER-SPEED.md),
-// while the library, the tests and the notebooks check a Trace read whole into objects. These
+// while the library, the tests and the notebooks check an EvsTrace read whole into objects. These
 // tests hold the two paths to one answer: the same report, word for word and witness for witness,
 // on every hand-written trace, on generated runs with faults and on those runs broken on purpose;
 // and the same refusal, naming the same line, for a file the format does not allow, however the
@@ -69,7 +69,7 @@ public class CompactTraceTests
 
         Assert.False(history.Header.Quiescent);
         Assert.Equal(2 * part.Events.Count, history.Count);
-        Assert.Equal(SpecificationChecker.Check(Trace.Combine([part, cut])).ToString(), SpecificationChecker.Check(history).ToString());
+        Assert.Equal(SpecificationChecker.Check(EvsTrace.Combine([part, cut])).ToString(), SpecificationChecker.Check(history).ToString());
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public class CompactTraceTests
         return SpecificationChecker.Check(builder.Build());
     }
 
-    private static byte[] Written(Trace trace)
+    private static byte[] Written(EvsTrace trace)
     {
         using var stream = new MemoryStream();
         using (var writer = new TraceWriter(stream, ownsStream: false))
@@ -179,7 +179,7 @@ public class CompactTraceTests
     }
 
     // The last process's last two deliveries, each given the other's index: its order of them changes.
-    private static Trace WithTwoDeliveriesSwapped(Trace trace)
+    private static EvsTrace WithTwoDeliveriesSwapped(EvsTrace trace)
     {
         var events = trace.Events.ToList();
         var last = events.Where(e => e is Deliver).Select(e => e.Process).DefaultIfEmpty().Max();
@@ -191,7 +191,7 @@ public class CompactTraceTests
     }
 
     // The middle delivery of the trace left out: some process misses a message.
-    private static Trace WithoutOneDelivery(Trace trace)
+    private static EvsTrace WithoutOneDelivery(EvsTrace trace)
     {
         var deliveries = trace.Events.Where(e => e is Deliver).ToList();
         if (deliveries.Count == 0) return trace;

@@ -10,7 +10,7 @@ namespace SpecTests.Checking;
 public static class LargeTrace
 {
     /// <summary>About <paramref name="events"/> events of <paramref name="processes"/> processes in one regular configuration, settled at the end.</summary>
-    public static Trace Steady(int processes, int events)
+    public static EvsTrace Steady(int processes, int events)
     {
         var members = Enumerable.Range(1, processes).Select(k => new ProcessId($"p{k}")).ToImmutableArray();
         var conf = new ConfigurationId("R1.p1");
@@ -29,6 +29,6 @@ public static class LargeTrace
             for (int k = 0; k < processes; k++)
                 list.Add(new Deliver(members[k], next[k]++, time += 0.01, id, conf, service, hash));
         }
-        return new Trace(new TraceHeader("sim", 1, "large-steady", Quiescent: true), list);
+        return new EvsTrace(new TraceHeader("sim", 1, "large-steady", Quiescent: true), list);
     }
 }

@@ -8,7 +8,7 @@ namespace SpecTests.Checking;
 
 public class QuiescenceTests
 {
-    private static Trace CutMidRun(bool quiescent)
+    private static EvsTrace CutMidRun(bool quiescent)
     {
         var trace = TraceFiles.Read("legal", "non-quiescent-cut-mid-run.jsonl");
         return trace with { Header = trace.Header with { Quiescent = quiescent } };

@@ -22,7 +22,7 @@ public static class TraceFiles
         return data;
     }
 
-    public static Trace Read(string kind, string name) => Evs.Runtime.Files.TraceFiles.Read(Path.Combine(Folder(kind), name));
+    public static EvsTrace Read(string kind, string name) => Evs.Runtime.Files.TraceFiles.Read(Path.Combine(Folder(kind), name));
 
     public static CheckReport Check(string kind, string name) => SpecificationChecker.Check(Read(kind, name));
 

@@ -150,7 +150,7 @@ public sealed class CliGroupTests(ITestOutputHelper output) : IDisposable
 
     // The three traces in the directory: evs check passes them (with its judgement of each group),
     // and so does the checker read here, whose trace the test then looks into.
-    private async Task<Trace> CheckTracesAsync(string? directory = null)
+    private async Task<EvsTrace> CheckTracesAsync(string? directory = null)
     {
         var paths = Directory.GetFiles(directory ?? _directory, "*.jsonl");
         Assert.Equal(3, paths.Length);

@@ -285,7 +285,7 @@ public sealed class CliNetworkTests(ITestOutputHelper output) : IDisposable
         EvsProcess.RunAsync(output, _directory, ["ctl", Path.Combine(_directory, id), .. command]);
 
     // Reads every trace in the directory as one history, checks it, and fails the test on a violation.
-    private Trace CheckTraces(bool expectQuiescent, string? directory = null)
+    private EvsTrace CheckTraces(bool expectQuiescent, string? directory = null)
     {
         var paths = Directory.GetFiles(directory ?? _directory, "*.jsonl");
         Assert.Equal(3, paths.Length);

@@ -131,7 +131,7 @@ public class GracefulLeaveTests
 
     // ---- In the simulator, judged by the checker ----
 
-    private static Trace Run(string steps, int seed, double loss = 0)
+    private static EvsTrace Run(string steps, int seed, double loss = 0)
     {
         var scenario = ScenarioReader.Parse($$"""
             {
@@ -147,9 +147,9 @@ public class GracefulLeaveTests
         return result.Trace;
     }
 
-    private static IEnumerable<Fail> Leaves(Trace trace) => trace.Events.OfType<Fail>().Where(f => f.Left);
+    private static IEnumerable<Fail> Leaves(EvsTrace trace) => trace.Events.OfType<Fail>().Where(f => f.Left);
 
-    private static IEnumerable<ProcessId> NamedAsLeft(Trace trace) =>
+    private static IEnumerable<ProcessId> NamedAsLeft(EvsTrace trace) =>
         trace.Events.OfType<DeliverConf>().SelectMany(c => c.Left ?? []).Distinct();
 
     [Fact]

@@ -133,8 +133,8 @@ public class LivenessTests
         // p, heard by nobody, forms a ring of itself alone every half second; q rests at once.
         var looping = start.Concat([Install(Q, 2, 1500, "q"), .. Enumerable.Range(2, 10).Select(i => Install(P, i, 1000 + 500 * i, "p"))]).ToList();
         var resting = start.Concat([Install(Q, 2, 1500, "q"), Install(P, 2, 1900, "p")]).ToList();
-        var loop = Liveness.Measure(scenario, new Trace(new TraceHeader("test", 1, "loop", true), looping))[0];
-        var rest = Liveness.Measure(scenario, new Trace(new TraceHeader("test", 1, "loop", true), resting))[0];
+        var loop = Liveness.Measure(scenario, new EvsTrace(new TraceHeader("test", 1, "loop", true), looping))[0];
+        var rest = Liveness.Measure(scenario, new EvsTrace(new TraceHeader("test", 1, "loop", true), resting))[0];
         Assert.Equal(9, loop.Reformations);
         Assert.Equal(900, rest.ConvergedAfterMs);
         Assert.Equal(0, rest.Reformations);

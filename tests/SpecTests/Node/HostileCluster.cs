@@ -102,7 +102,7 @@ internal sealed class HostileCluster
     public int TokensInFlight => Net.Waiting.Count(f => f.Packet is Token);
 
     /// <summary>The run so far, judged by the specification checker as a run that has settled.</summary>
-    public CheckReport Check() => SpecificationChecker.Check(new Trace(new TraceHeader("hand", null, "hostile", Quiescent: true), _events));
+    public CheckReport Check() => SpecificationChecker.Check(new EvsTrace(new TraceHeader("hand", null, "hostile", Quiescent: true), _events));
 
     private IReadOnlyList<NodeOutput> Record(ProcessId process, IReadOnlyList<NodeOutput> outputs)
     {

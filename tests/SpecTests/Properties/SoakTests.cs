@@ -30,7 +30,7 @@ public class SoakTests
     }
 
     /// <summary>The trace as `evs sim --trace` writes it.</summary>
-    public static string TraceText(Trace trace)
+    public static string TraceText(EvsTrace trace)
     {
         using var bytes = new MemoryStream();
         using (var writer = new TraceWriter(bytes, ownsStream: false))

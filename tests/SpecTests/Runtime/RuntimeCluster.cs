@@ -210,7 +210,7 @@ public sealed class RuntimeCluster : IAsyncDisposable
     }
 
     /// <summary>Reads every trace and checks it against every specification; fails the test on a violation.</summary>
-    public Trace CheckTraces()
+    public EvsTrace CheckTraces()
     {
         var trace = TraceFiles.ReadAll(TracePaths);
         var report = SpecificationChecker.Check(trace);

@@ -32,7 +32,7 @@ public class CoverageTests
     private static SimulationResult Run(Scenario scenario, long seed = 1, string? primary = null) =>
         Simulator.Run(scenario, new SimulationOptions(seed, Primary: primary, Coverage: true));
 
-    private static Fail FailOf(Trace trace, ProcessId p) => trace.Events.OfType<Fail>().Single(f => f.Process == p);
+    private static Fail FailOf(EvsTrace trace, ProcessId p) => trace.Events.OfType<Fail>().Single(f => f.Process == p);
 
     // A safe burst just before p5 crashes, then, while the ring of the four others is in step 6,
     // a partition that leaves every process alone: the generator's opening of Section 3.2.

@@ -13,7 +13,7 @@ public class DeterminismTests
         TraceBytes(Simulator.Run(BuiltInScenarios.Get(scenario), new SimulationOptions(seed, StopAtMs: stopAt)).Trace);
 
     /// <summary>The trace as `evs sim --trace` writes it.</summary>
-    public static byte[] TraceBytes(Trace trace)
+    public static byte[] TraceBytes(EvsTrace trace)
     {
         using var stream = new MemoryStream();
         using (var writer = new TraceWriter(stream, ownsStream: false))

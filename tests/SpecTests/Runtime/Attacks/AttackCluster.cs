@@ -332,7 +332,7 @@ internal sealed class AttackCluster : IAsyncDisposable
     /// stop quiescent, no process delivered a message the application did not send or one twice,
     /// and the traces pass every specification. Returns the traces.
     /// </summary>
-    public async Task<Trace> FinishAsync()
+    public async Task<EvsTrace> FinishAsync()
     {
         Assert.Null(Relay.TapFailure);
         await WaitForQuiescenceAsync();

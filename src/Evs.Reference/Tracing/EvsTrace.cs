@@ -17,17 +17,17 @@ public sealed record TraceHeader(string Source, long? Seed, string? Scenario, bo
 }
 
 /// <summary>A whole history: its header and its events, in any interleaving of processes.</summary>
-public sealed record Trace(TraceHeader Header, IReadOnlyList<EvsEvent> Events)
+public sealed record EvsTrace(TraceHeader Header, IReadOnlyList<EvsEvent> Events)
 {
     /// <summary>
     /// Several traces read as one history (docs/TRACE.md, one file per process): the first
     /// header is kept, and the result is quiescent only if every part is.
     /// </summary>
-    public static Trace Combine(IReadOnlyList<Trace> parts)
+    public static EvsTrace Combine(IReadOnlyList<EvsTrace> parts)
     {
         if (parts.Count == 1) return parts[0];
         var first = parts[0].Header;
         var header = first with { Quiescent = parts.All(t => t.Header.Quiescent) };
-        return new Trace(header, parts.SelectMany(t => t.Events).ToList());
+        return new EvsTrace(header, parts.SelectMany(t => t.Events).ToList());
     }
 }
