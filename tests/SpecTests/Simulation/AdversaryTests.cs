@@ -39,7 +39,7 @@ public class AdversaryTests
     // (Membership/HearingEvidence); the heal at 1900 ms clears that fault with the partition, and a
     // links step puts it back until 2100 ms. Every kind of packet is sent, and every phase comes round after
     // it, while the adversary strikes, from 100 to 2200 ms.
-    private static readonly Scenario MembershipChanges = ScenarioReader.Parse("""
+    private const string MembershipChangesJson = """
         {
           "name": "adversary-membership",
           "processes": ["p1", "p2", "p3", "p4"],
@@ -68,7 +68,19 @@ public class AdversaryTests
             { "at": 2400, "stop": true }
           ]
         }
-        """, "adversary-membership");
+        """;
+
+    private static readonly Scenario MembershipChanges = ScenarioReader.Parse(MembershipChangesJson, "adversary-membership");
+
+    // The same changes, and p4 leaves gracefully at 640 ms, in the merged ring, and comes back at
+    // 700 ms: a leave announcement is sent, for the adversary to replay in every phase after it.
+    private static readonly Scenario MembershipChangesWithALeave = ScenarioReader.Parse(MembershipChangesJson.Replace(
+        """{ "at": 750, "loss": 0 },""",
+        """{ "at": 640, "leave": "p4" }, { "at": 700, "recover": "p4" }, { "at": 750, "loss": 0 },""", StringComparison.Ordinal), "adversary-leave");
+
+    // The scenario in which the adversary can capture a packet of this kind: a leave announcement only where someone leaves.
+    private static Scenario ScenarioFor(CapturedPacketKind kind) =>
+        kind == CapturedPacketKind.LeaveAnnouncement ? MembershipChangesWithALeave : MembershipChanges;
 
     // Nothing but the adversary ever changes the membership; it strikes once the first ring has formed.
     private static readonly Scenario OneRing = ScenarioReader.Parse("""
@@ -105,7 +117,7 @@ public class AdversaryTests
     public void Every_specification_holds_and_the_run_settles_whatever_the_attack_the_packet_and_the_phase(AdversaryAttack attack, CapturedPacketKind kind, MembershipState phase)
     {
         var adversary = AdversarySettings.Only(attack, [kind], [phase], From, Until, Rate);
-        var (seed, result) = FirstRunStruckIn(phase, MembershipChanges with { Adversary = adversary });
+        var (seed, result) = FirstRunStruckIn(phase, ScenarioFor(kind) with { Adversary = adversary });
         AssertSettledWithEverySpecification(result, seed, adversary);
     }
 
