@@ -36,6 +36,8 @@ public sealed class FacadeTests(ITestOutputHelper output)
         Assert.Equal(new MessageDeliveredHere(configuration, ConfigurationKind.Regular), await agreed.Delivered.WaitAsync(RuntimeCluster.Patience));
         Assert.Equal(new MessageDeliveredHere(configuration, ConfigurationKind.Regular), await safe.Safe!.WaitAsync(RuntimeCluster.Patience));
         Assert.Equal(await safe.Safe, await safe.Delivered);
+        // The event stream the recorder reads is its own, read on its own thread: it may come a little after the outcome.
+        await cluster.WaitForDeliveriesAsync(P2, 2);
         var delivered = cluster.Delivered(P2).Messages.Where(m => m.Sender == P2).Select(m => m.Message);
         Assert.Equal([agreed.Message, safe.Message], delivered);
 
