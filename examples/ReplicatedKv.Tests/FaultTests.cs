@@ -44,7 +44,13 @@ public sealed class FaultTests : IAsyncLifetime
         await InViewAsync("p1", "[p1,p3]");
         await SetAsync("p3", "d", "4");
         await StartAsync("p2");
-        string final = await AllAgreeAsync(members: "[p1,p2,p3]", keys: 4);
+        await AllAgreeAsync(members: "[p1,p2,p3]", keys: 4);
+
+        // A write made after another was delivered wins, whichever replica made either.
+        await SetAsync("p3", "e", "first");
+        await _replicas["p1"].WaitForAsync(line => line.StartsWith("applied e=first ", StringComparison.Ordinal), Settle);
+        await SetAsync("p1", "e", "second");
+        string final = await AllAgreeAsync(members: "[p1,p2,p3]", keys: 5);
 
         Assert.NotEqual(merged, final);
         string a = await ValueAsync("p1", "a");
@@ -55,6 +61,7 @@ public sealed class FaultTests : IAsyncLifetime
             Assert.Equal("2", await ValueAsync(id, "b"));
             Assert.Equal("3", await ValueAsync(id, "c"));
             Assert.Equal("4", await ValueAsync(id, "d"));
+            Assert.Equal("second", await ValueAsync(id, "e"));
         }
     }
 

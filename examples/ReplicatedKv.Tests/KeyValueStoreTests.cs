@@ -25,6 +25,16 @@ public sealed class KeyValueStoreTests
     }
 
     [Fact]
+    public void A_write_made_after_another_was_delivered_wins_whoever_made_it()
+    {
+        var store = new KeyValueStore();
+        store.Apply("k", new("a", new(1, "p2", 1)));
+        store.Apply("k", new("b", new(store.Clock + 1, "p1", 1)));
+
+        Assert.Equal("b", store.Get("k"));
+    }
+
+    [Fact]
     public void Merging_maps_keeps_the_latest_write_of_each_key_and_a_map_survives_its_encoding()
     {
         var left = new KeyValueStore();

@@ -21,6 +21,7 @@ public abstract record Command
                 writer.Write(SetTag);
                 writer.Write(set.Key);
                 writer.Write(set.Value);
+                writer.Write(set.Clock);
                 break;
             case Map map:
                 writer.Write(MapTag);
@@ -29,7 +30,7 @@ public abstract record Command
                 {
                     writer.Write(key);
                     writer.Write(entry.Value);
-                    writer.Write(entry.Version.RingSequence);
+                    writer.Write(entry.Version.Clock);
                     writer.Write(entry.Version.Sender);
                     writer.Write(entry.Version.Counter);
                 }
@@ -47,7 +48,7 @@ public abstract record Command
             using var reader = new BinaryReader(new MemoryStream(bytes.ToArray()), Encoding.UTF8);
             Command? command = reader.ReadByte() switch
             {
-                SetTag => new Set(reader.ReadString(), reader.ReadString()),
+                SetTag => new Set(reader.ReadString(), reader.ReadString(), reader.ReadInt64()),
                 MapTag => ReadMap(reader),
                 _ => null,
             };
@@ -74,8 +75,8 @@ public abstract record Command
     }
 }
 
-/// <summary>Set <paramref name="Key"/> to <paramref name="Value"/>.</summary>
-public sealed record Set(string Key, string Value) : Command;
+/// <summary>Set <paramref name="Key"/> to <paramref name="Value"/>, stamped with the writer's Lamport <paramref name="Clock"/>.</summary>
+public sealed record Set(string Key, string Value, long Clock) : Command;
 
 /// <summary>A replica's whole map, to merge.</summary>
 public sealed record Map(IReadOnlyList<KeyValuePair<string, Entry>> Entries) : Command;

@@ -5,28 +5,29 @@
 // After a partition, the sides have applied different commands. When they meet again, each
 // replica sends its whole map to the group and merges the maps it receives, key by key, keeping
 // the value written last. "Last" is decided by the version of the write, which every replica
-// reads the same way: the identifier of the message that carried it (the ring's sequence number,
-// then the sender, then the sender's counter). The merge is commutative, associative and
-// idempotent, so replicas that delivered the same maps and commands, in any order, agree.
+// reads the same way: a Lamport clock the writer stamps on it (one more than the highest clock it
+// has seen, so a write made after another is delivered wins over it), then the writer and its
+// message's counter to break ties between writes neither saw. The merge is commutative,
+// associative and idempotent, so replicas that delivered the same maps and writes agree.
 using System.Security.Cryptography;
 using System.Text;
 
 namespace ReplicatedKv;
 
-/// <summary>The version of a write: the identifier of the message that carried it, compared part by part.</summary>
-public readonly record struct WriteVersion(long RingSequence, string Sender, long Counter) : IComparable<WriteVersion>
+/// <summary>The version of a write: its writer's Lamport clock, then the writer and its message's counter, compared in that order.</summary>
+public readonly record struct WriteVersion(long Clock, string Sender, long Counter) : IComparable<WriteVersion>
 {
     /// <inheritdoc/>
     public int CompareTo(WriteVersion other)
     {
-        int bySequence = RingSequence.CompareTo(other.RingSequence);
-        if (bySequence != 0) return bySequence;
+        int byClock = Clock.CompareTo(other.Clock);
+        if (byClock != 0) return byClock;
         int bySender = string.CompareOrdinal(Sender, other.Sender);
         return bySender != 0 ? bySender : Counter.CompareTo(other.Counter);
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{RingSequence}.{Sender}.{Counter}";
+    public override string ToString() => $"{Clock}.{Sender}.{Counter}";
 }
 
 /// <summary>A value and the version of the write that put it there.</summary>
@@ -47,9 +48,8 @@ public sealed class KeyValueStore
     public string? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
 
     /// <summary>
-    /// Applies a write: it replaces what the map holds for <paramref name="key"/> unless that was
-    /// written later. A set delivered in order is always later than what it replaces; a write
-    /// merged from another side of a partition may not be.
+    /// Applies a write: it replaces what the map holds for <paramref name="key"/> unless that has a
+    /// later version (a write merged from another side of a partition may be older).
     /// </summary>
     public void Apply(string key, Entry entry)
     {
@@ -62,6 +62,9 @@ public sealed class KeyValueStore
     {
         foreach (var (key, entry) in entries) Apply(key, entry);
     }
+
+    /// <summary>The highest clock of any write the map holds.</summary>
+    public long Clock => _entries.Values.Select(e => e.Version.Clock).DefaultIfEmpty(0).Max();
 
     /// <summary>
     /// A digest of the whole map, keys, values and versions: two replicas hold the same map exactly

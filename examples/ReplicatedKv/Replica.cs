@@ -22,6 +22,7 @@ public sealed class Replica : IDisposable
     private readonly TextWriter _output;
     private readonly IDisposable _subscription;
     private NamedGroup? _group;
+    private long _clock; // the Lamport clock: the highest clock seen, in a write delivered or merged, or stamped here
     private GroupView? _view;
 
     private Replica(EvsNode node, TextWriter output)
@@ -42,8 +43,12 @@ public sealed class Replica : IDisposable
     }
 
     /// <summary>Sends a write to the group; returns the receipt of the message that carries it.</summary>
-    public Task<SendReceipt> SetAsync(string key, string value, CancellationToken cancellationToken = default) =>
-        Group.SendAsync(new Set(key, value).Encode(), DeliveryService.Safe, cancellationToken);
+    public Task<SendReceipt> SetAsync(string key, string value, CancellationToken cancellationToken = default)
+    {
+        long clock;
+        lock (_gate) clock = ++_clock;
+        return Group.SendAsync(new Set(key, value, clock).Encode(), DeliveryService.Safe, cancellationToken);
+    }
 
     /// <summary>The value of <paramref name="key"/> here.</summary>
     public string? Get(string key)
@@ -94,7 +99,7 @@ public sealed class Replica : IDisposable
         {
             await Group.SendAsync(new Map(map).Encode(), DeliveryService.Safe).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or OperationCanceledException)
         {
             Print($"map not sent: {e.Message}");
         }
@@ -108,7 +113,7 @@ public sealed class Replica : IDisposable
             switch (command)
             {
                 case Set set:
-                    _store.Apply(set.Key, new Entry(set.Value, VersionOf(delivered.Message)));
+                    _store.Apply(set.Key, new Entry(set.Value, new WriteVersion(set.Clock, delivered.Sender.Name, delivered.Message.Counter ?? 0)));
                     break;
                 case Map map:
                     _store.Merge(map.Entries);
@@ -118,12 +123,9 @@ public sealed class Replica : IDisposable
                     return;
             }
         }
+        lock (_gate) _clock = Math.Max(_clock, _store.Clock);
         if (command is Set applied) Print($"applied {applied.Key}={applied.Value} {delivered.Message}");
     }
-
-    // The message's identifier orders writes the same way at every replica (KeyValueStore).
-    private static WriteVersion VersionOf(MessageId message) =>
-        new(message.RingSequence ?? 0, message.Sender?.Name ?? "", message.Counter ?? 0);
 
     private void Print(string line)
     {

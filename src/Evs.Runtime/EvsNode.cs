@@ -27,8 +27,9 @@ namespace Evs.Runtime;
 /// task of this process's own, one event at a time, in the order of the events, never inside a
 /// call of yours and never on the protocol's thread; <see cref="Events"/> streams are read on
 /// whatever thread enumerates them; receipt completions (<see cref="SendReceipt"/>) continue
-/// asynchronously. A handler may send and await the receipt; while one handler waits, no other
-/// handler is called (the events wait for it, in order).
+/// asynchronously. A handler is an <see cref="Action{T}"/>: it may start a send, but must not
+/// block on its receipt (the events after it wait for the handler to return); an async lambda
+/// runs on past its first await outside the dispatcher, where a failure is not reported.
 /// </para>
 /// </summary>
 public sealed class EvsNode : IAsyncDisposable
@@ -125,10 +126,7 @@ public sealed class EvsNode : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The process has stopped or failed.</exception>
     public async Task<SendReceipt> SendAsync(ReadOnlyMemory<byte> payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
-        var copy = payload.ToArray();
-        if (GroupEnvelope.TryDecode(copy) is not null)
-            throw new ArgumentException("the payload reads as a message of the named groups (it starts with their envelope, \"EVSG\"): send it to a group (JoinAsync) or change its first bytes", nameof(payload));
-        var receipt = await Host.SendAsync(copy, service, cancellationToken).ConfigureAwait(false);
+        var receipt = await Host.SendAsync(payload.ToArray(), service, cancellationToken).ConfigureAwait(false);
         return await receipt.ConfigureAwait(false);
     }
 
@@ -141,11 +139,10 @@ public sealed class EvsNode : IAsyncDisposable
     /// the paper's specifications hold per group. A group's membership is not kept across a restart:
     /// join again after one.
     /// </summary>
-    /// <exception cref="ArgumentException">The name is empty.</exception>
-    /// <exception cref="InvalidOperationException">This process is in the group already (or joining it), or has stopped.</exception>
+    /// <exception cref="ArgumentException">The name is empty, longer than 255 bytes of UTF-8, or not valid Unicode text.</exception>
+    /// <exception cref="InvalidOperationException">This process is in the group already (or joining it), runs behind the virtual synchrony filter, or has stopped.</exception>
     public async Task<NamedGroup> JoinAsync(string name, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
         await Host.JoinGroupAsync(name, cancellationToken).ConfigureAwait(false);
         return new NamedGroup(Host, name);
     }
@@ -197,7 +194,7 @@ public sealed class EvsNode : IAsyncDisposable
     public void Heal() => Host.Traffic.Heal();
 
     /// <summary>
-    /// Leaves gracefully, then stops: the process announces its leave in the ring's total order,
+    /// Leaves gracefully, then stops: the process announces its leave at a point of the ring's total order,
     /// sends what it was handed, delivers everything ordered before its leave, and the others
     /// install the configuration without it at once, naming it in <see cref="View.LeftGracefully"/>
     /// (<see cref="ChangeCause.GracefulLeave"/>) instead of waiting for a failure to be noticed.

@@ -206,6 +206,8 @@ public sealed record EvsNodeOptions
         if (KeyFile is not null && Security == WireSecurityMode.None)
             throw new ArgumentException("a key file is given but Security is None; leave KeyFile null for an open cluster", nameof(Security));
         if (MaxPendingSends <= 0) throw new ArgumentException($"MaxPendingSends is {MaxPendingSends}; it must be positive", nameof(MaxPendingSends));
+        foreach (var (timeout, value) in new[] { ("TokenLoss", Membership.TokenLossTimeoutMs), ("Consensus", Membership.ConsensusTimeoutMs), ("Join", Membership.JoinTimeoutMs), ("Merge", Membership.MergeDetectTimeoutMs), ("TokenRetransmit", Totem.TokenRetransmitTimeoutMs) })
+            if (!(value > 0)) throw new ArgumentException($"the {timeout} timeout is {value} ms; every timeout must be positive", nameof(Timeouts));
         if (Totem.TokenRetransmitTimeoutMs >= Membership.TokenLossTimeoutMs)
             throw new ArgumentException($"the token retransmission timeout ({Totem.TokenRetransmitTimeoutMs} ms) must be shorter than the token loss timeout ({Membership.TokenLossTimeoutMs} ms)", nameof(Totem));
         if (IdleTokenHold < 0 || IdleTokenHold >= Totem.TokenRetransmitTimeoutMs / 2)

@@ -115,8 +115,9 @@ public sealed record GroupMessageDeliveredEvent(
     ReadOnlyMemory<byte> Payload) : EvsNodeEvent;
 
 /// <summary>
-/// This process is no longer in <paramref name="Group"/>: it left (<paramref name="Left"/>), or its
-/// node is stopping. <paramref name="LastView"/> is the view it was in.
+/// This process is no longer in <paramref name="Group"/>: its leave took effect (<paramref name="Left"/>
+/// true). <paramref name="LastView"/> is the view it was in. A node that stops leaves its groups
+/// with it and tells nothing more: its event streams end.
 /// </summary>
 public sealed record GroupLeftEvent(string Group, ConfigurationId LastView, bool Left) : EvsNodeEvent;
 

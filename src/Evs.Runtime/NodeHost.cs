@@ -121,6 +121,7 @@ internal sealed class NodeHost : IAsyncDisposable
     private int _sendsQueued;
     private int _stopping;
     private int _leaving;
+    private Task? _leaveAttempt;
     private bool _crashed;
     private NodeStatus? _final;
     private string? _lostReason;
@@ -266,9 +267,11 @@ internal sealed class NodeHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The host has stopped or failed.</exception>
     public async ValueTask<Task<SendReceipt>> SendAsync(byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
-        int max = _options.MaxMessageBytes;
-        if (payload.Length > max)
-            throw new ArgumentException($"a message of {payload.Length} bytes is larger than the maximum of {max} bytes (EvsNodeOptions.MaxMessageBytes)", nameof(payload));
+        CheckSize(payload);
+        // The group layer reads every ring message that carries its envelope as its own: one that an
+        // application sent on the ring would be taken for a join, a state or a group's message.
+        if (GroupEnvelope.TryDecode(payload) is not null)
+            throw new ArgumentException("the payload reads as a message of the named groups (it starts with their envelope, \"EVSG\"): send it to a group or change its first bytes", nameof(payload));
         ThrowIfEnded();
         if (_vs?.BlockedReason is { } reason) throw new SendsBlockedException(reason);
         if (!_sendSlots.Wait(0))
@@ -298,7 +301,10 @@ internal sealed class NodeHost : IAsyncDisposable
     /// <exception cref="InvalidOperationException">The process is in the group already, or stopped first.</exception>
     public Task JoinGroupAsync(string group, CancellationToken cancellationToken = default)
     {
+        GroupEnvelope.CheckName(group);
         ThrowIfEnded();
+        // The filter shows the application the primary component's views only; a group's views are not filtered.
+        if (_vs is not null) throw new InvalidOperationException("named groups are not available behind the virtual synchrony filter (EvsNodeOptions.VirtualSynchrony)");
         var (ticket, done) = _groupRequests.Join();
         return Ask(new GroupAsked(new GroupJoinRequested(group, ticket), ticket), done, cancellationToken);
     }
@@ -319,9 +325,7 @@ internal sealed class NodeHost : IAsyncDisposable
     /// </summary>
     public async Task<SendReceipt> GroupSendAsync(string group, byte[] payload, DeliveryService service, CancellationToken cancellationToken = default)
     {
-        int max = _options.MaxMessageBytes;
-        if (payload.Length > max)
-            throw new ArgumentException($"a message of {payload.Length} bytes is larger than the maximum of {max} bytes (EvsNodeOptions.MaxMessageBytes)", nameof(payload));
+        CheckSize(payload);
         ThrowIfEnded();
         using (var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token))
         {
@@ -345,6 +349,13 @@ internal sealed class NodeHost : IAsyncDisposable
 
     /// <summary>The view of <paramref name="group"/> this process is in now, or null. Safe to read from any thread.</summary>
     public GroupView? GroupViewOf(string group) => _groupRequests.ViewOf(group);
+
+    private void CheckSize(byte[] payload)
+    {
+        int max = _options.MaxMessageBytes;
+        if (payload.Length > max)
+            throw new ArgumentException($"a message of {payload.Length} bytes is larger than the maximum of {max} bytes (EvsNodeOptions.MaxMessageBytes)", nameof(payload));
+    }
 
     // Posts a group request and waits for its end; one the loop never takes ends with the process.
     private async Task Ask(GroupAsked asked, Task done, CancellationToken cancellationToken)
@@ -423,13 +434,27 @@ internal sealed class NodeHost : IAsyncDisposable
     /// </summary>
     public async Task<NodeStatus> StopAsync(TimeSpan? leaveWithin = null)
     {
-        if (Interlocked.Exchange(ref _leaving, 1) == 0 && Volatile.Read(ref _stopping) == 0 && _inputs.Post(new LeaveAsked()))
-        {
-            var bound = leaveWithin ?? TimeSpan.FromMilliseconds(_options.Membership.TokenLossTimeoutMs);
-            await Task.WhenAny(_left.Task, _ended.Task, Task.Delay(bound, _time)).ConfigureAwait(false);
-            RuntimeLog.Leave(_logger, Id, _left.Task.IsCompleted ? "announced" : $"not done within {bound.TotalMilliseconds} ms: it stops as if failed");
-        }
+        await LeaveOnceAsync(leaveWithin).ConfigureAwait(false);
         return await EndAsync(traceFail: true, ending: false).ConfigureAwait(false);
+    }
+
+    // The leave is asked for once, and every StopAsync waits for that one attempt: a second stop
+    // (a DisposeAsync right after a StopAsync) must not cut it short into a failure.
+    private Task LeaveOnceAsync(TimeSpan? leaveWithin)
+    {
+        var attempt = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (Interlocked.CompareExchange(ref _leaveAttempt, attempt.Task, null) is { } first) return first;
+        Volatile.Write(ref _leaving, 1);
+        _ = LeaveAsync(leaveWithin).ContinueWith(_ => attempt.SetResult(), TaskScheduler.Default);
+        return attempt.Task;
+    }
+
+    private async Task LeaveAsync(TimeSpan? leaveWithin)
+    {
+        if (Volatile.Read(ref _stopping) != 0 || !_inputs.Post(new LeaveAsked())) return;
+        var bound = leaveWithin ?? TimeSpan.FromMilliseconds(_options.Membership.TokenLossTimeoutMs);
+        await Task.WhenAny(_left.Task, _ended.Task, Task.Delay(bound, _time)).ConfigureAwait(false);
+        RuntimeLog.Leave(_logger, Id, _left.Task.IsCompleted ? "announced" : $"not done within {bound.TotalMilliseconds} ms: it stops as if failed");
     }
 
     /// <summary>Whether this process has left gracefully (<see cref="StopAsync"/>): its leave was announced and its <c>fail</c> line says so.</summary>
@@ -486,7 +511,7 @@ internal sealed class NodeHost : IAsyncDisposable
             _vs?.Dispose();
             _storeLock.Dispose(); // last: nothing of this run writes to the store or the trace after it
             _events.End(Fault);
-            RuntimeLog.Stopped(_logger, Id, traceFail ? "fails" : ending ? "the run ends" : "crashes", _final!.ToString());
+            RuntimeLog.Stopped(_logger, Id, traceFail ? (LeftGracefully ? "leaves" : "fails") : ending ? "the run ends" : "crashes", _final!.ToString());
             _stopped.TrySetResult();
         }
         await _stopped.Task.ConfigureAwait(false);
@@ -507,6 +532,7 @@ internal sealed class NodeHost : IAsyncDisposable
         {
             Volatile.Write(ref _fault, ex);
             RuntimeLog.Faulted(_logger, Id, ex);
+            _stop.Cancel(); // a send waiting for a slot ends now, not at the next stop
             _inputs.Close();
             End($"{Id} failed: {ex.Message}");
             _events.End(ex);
@@ -854,7 +880,7 @@ internal sealed class NodeHost : IAsyncDisposable
         {
             _groups.Handle(asked.Request, _groupOutputs);
         }
-        catch (InvalidOperationException refusal)
+        catch (Exception refusal) when (refusal is InvalidOperationException or ArgumentException)
         {
             if (asked.Request is GroupSendRequested) _sendSlots.Release();
             _groupRequests.Refused(asked.Ticket, refusal);
@@ -872,7 +898,7 @@ internal sealed class NodeHost : IAsyncDisposable
         foreach (var output in _groupOutputs)
         {
             if (output is RingSendRequested send) _groupRingSends.Enqueue(send);
-            else if (output is GroupMessageSent or GroupSendLost) _sendSlots.Release();
+            else if (output is GroupMessageSent { Ticket: not 0 } or GroupSendLost { Ticket: not 0 }) _sendSlots.Release(); // an application's group send ends
             if (_groupRequests.Apply(output) is { } shown) (events ??= []).Add(shown);
         }
         _groupOutputs.Clear();

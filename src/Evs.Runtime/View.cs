@@ -93,7 +93,7 @@ internal enum RunStart
 /// <summary>
 /// Builds the <see cref="View"/> of each configuration a process delivers, one after the other,
 /// from what the process knows: how its run started, the previous regular configuration, and
-/// who announced a leave. Pure; called on the node's event loop.
+/// who announced a leave. Called on the node's event loop only.
 /// </summary>
 internal sealed class ViewHistory(RunStart start, ConfigurationId? failedIn)
 {

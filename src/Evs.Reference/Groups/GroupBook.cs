@@ -125,12 +125,20 @@ internal sealed class GroupBook
         if (_states.Count < _ringMembers.Length) return BookStep.Nothing;
         Synced = true;
         var changes = new List<GroupViewChange>();
-        foreach (var group in _states.Values.SelectMany(g => g).Distinct().Order(StringComparer.Ordinal))
+        // Who names each group, in one pass over the states (a state may name many groups).
+        var naming = new SortedDictionary<string, HashSet<ProcessId>>(StringComparer.Ordinal);
+        foreach (var (process, named) in _states)
+            foreach (var group in named)
+            {
+                if (!naming.TryGetValue(group, out var names)) naming[group] = names = [];
+                names.Add(process);
+            }
+        foreach (var (group, named) in naming)
         {
             // A leave delivered during the sync comes after its sender's state when the ring sent a state
             // queued before the leave: the leaver is out, whatever its state said.
             var left = _leftBeforeSync.GetValueOrDefault(group) ?? [];
-            var members = _states.Where(kv => kv.Value.Contains(group) && !left.Contains(kv.Key)).Select(kv => kv.Key).ToHashSet();
+            var members = named.Where(p => !left.Contains(p)).ToHashSet();
             if (members.Count == 0) continue;
             var view = GroupViewNames.Synced(message);
             _groups[group] = new GroupRecord(members) { View = view };

@@ -107,6 +107,32 @@ public sealed record GroupEnvelope(GroupOp Op, string Group, string? Stamp, Immu
     }
 
     // Which parts each operation has: a group except the state, a stamp for data, flush and state, groups for the state only.
+    /// <summary>The longest group name, in UTF-8 bytes.</summary>
+    public const int MaxNameBytes = 255;
+
+    /// <summary>
+    /// Refuses a group name an envelope cannot carry as it was given: empty, longer than
+    /// <see cref="MaxNameBytes"/> in UTF-8, or not valid UTF-16 (a lone surrogate would come back
+    /// as another name, and its request would never be matched).
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is refused, with why.</exception>
+    public static void CheckName(string group)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(group);
+        int bytes;
+        try
+        {
+            bytes = StrictUtf8.GetByteCount(group);
+        }
+        catch (EncoderFallbackException)
+        {
+            throw new ArgumentException("a group's name must be valid Unicode text (it holds a lone surrogate)", nameof(group));
+        }
+        if (bytes > MaxNameBytes) throw new ArgumentException($"a group's name holds at most {MaxNameBytes} bytes of UTF-8, not {bytes}", nameof(group));
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static bool WellFormed(GroupOp op, string group, string stamp, int groups) => op switch
     {
         GroupOp.Data or GroupOp.FlushOk => group.Length > 0 && stamp.Length > 0 && groups == 0,

@@ -58,13 +58,17 @@ public static class GroupHistories
         }
     }
 
+    // Who sent a message: its send line, or, for a trace without it, the sender its identifier names (this project's ids do).
+    private static ProcessId SenderOf(MessageId message, Dictionary<MessageId, ProcessId> senders) =>
+        senders.TryGetValue(message, out var sender) ? sender : message.Sender ?? new ProcessId(message.Name);
+
     // The ring event as the layer's input: the group envelope rebuilt from the trace's tag, without
     // the application's payload, which no specification reads.
     private static GroupInput InputOf(EvsEvent e, Dictionary<MessageId, ProcessId> senders) => e switch
     {
         DeliverConf c => new RingConfigurationInstalled(new Configuration(c.Conf, c.Kind, c.Members, c.PreviousRegular, c.Primary)),
         Send s => new RingMessageSent(s.Message, s.Service, EnvelopeOf(s.Group)),
-        Deliver d => new RingMessageDelivered(d.Message, senders.GetValueOrDefault(d.Message), d.Service, EnvelopeOf(d.Group)),
+        Deliver d => new RingMessageDelivered(d.Message, SenderOf(d.Message, senders), d.Service, EnvelopeOf(d.Group)),
         _ => new RingFailed(),
     };
 

@@ -9,7 +9,8 @@
 //  4. the messages of a ring's transitional configuration are handled together, once the next
 //     regular configuration shows where the segment ends, so that the transitional view leaves out
 //     exactly those who leave in it;
-//  5. a ring's regular configuration starts a sync (GroupBook): each member's state, then the views;
+//  5. a ring's regular configuration starts a sync (GroupBook): each member's state, then the views
+//     (a process sends states once groups are in use: its own first request, or a group's message);
 //  6. a ring failure fails every group view the process holds; groups are volatile.
 using System.Collections.Immutable;
 using Evs.Reference.Model;
@@ -145,7 +146,7 @@ public sealed class GroupLayer(ProcessId self)
             GroupSendRequested s => (s.Group, AskedOf(s.Group) is GroupMembership.Joining or GroupMembership.Member, AskedOf(s.Group)),
             _ => throw new ArgumentException($"unknown group input {request.GetType().Name}", nameof(request)),
         };
-        ArgumentException.ThrowIfNullOrEmpty(group);
+        GroupEnvelope.CheckName(group);
         if (!allowed) throw new InvalidOperationException($"{Process} cannot {Verb(request)} group \"{group}\": it is {AskedOf(group).ToString().ToLowerInvariant()}");
         _asked[group] = after;
         _requests.Enqueue(request);
@@ -261,6 +262,11 @@ public sealed class GroupLayer(ProcessId self)
         if (next >= 0) LeaveIfLeavingAhead(change.Group, next, outputs);
     }
 
+    // Only a member of the view a message is stamped with sends in it: a view's name is no secret,
+    // and a process outside the group must not speak in it.
+    private bool SentByMemberOf(string group, Configuration view, ProcessId sender) =>
+        view.Kind == ConfigurationKind.Regular ? view.Members.Contains(sender) : _regular.TryGetValue(group, out var regular) && regular.Id == view.PreviousRegular && regular.Members.Contains(sender);
+
     // Rule 3 at the receiver: a message is delivered in the view it was stamped with, or not at all.
     // Rule 4 inside a transitional segment: in the transitional view of that view, installed at the first such message.
     private void Data(RingMessageDelivered m, GroupEnvelope envelope, int next, List<GroupOutput> outputs)
@@ -270,11 +276,12 @@ public sealed class GroupLayer(ProcessId self)
         if (next >= 0 && view.Kind == ConfigurationKind.Regular && view.Id.Name == envelope.Stamp)
             view = RingTransitionalView(group, view, next, outputs);
         bool stampedHere = view.Kind == ConfigurationKind.Regular ? view.Id.Name == envelope.Stamp : view.PreviousRegular?.Name == envelope.Stamp;
-        if (stampedHere) outputs.Add(new GroupMessageDelivered(group, m.Message, m.Sender, view.Id, m.Service, envelope.Data));
+        if (stampedHere && SentByMemberOf(group, view, m.Sender)) outputs.Add(new GroupMessageDelivered(group, m.Message, m.Sender, view.Id, m.Service, envelope.Data));
     }
 
     // Rule 5: a new regular configuration of the ring. The segment of its transitional configuration
-    // first (rule 4), then the sync: this process's state, and nothing else until every state is in.
+    // first (rule 4), then the sync: this process's state (once it is active), and no request
+    // until every member's state is in.
     private void RegularRing(Configuration ring, List<GroupOutput> outputs)
     {
         if (_segment is { } segment) EndSegment(ring, segment, outputs);

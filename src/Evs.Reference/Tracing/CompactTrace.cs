@@ -217,7 +217,7 @@ public sealed class CompactTrace
                 AddOther(EventKind.Fail);
                 return;
             }
-            _hasGroupTags |= line.G is not null;
+            _hasGroupTags |= line.G is not null || line.GOp is not null; // either field makes the line a group's, and its reading names what is wrong
             _kind.Add(kind);
             _message.Add(_messageNames.NumberOf(line.M));
             _service.Add(line.Service());

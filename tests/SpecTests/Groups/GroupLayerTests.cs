@@ -206,6 +206,8 @@ public class GroupLayerTests
         Assert.Equal(GroupMembership.Member, ring.Layer("p1").StatusOf(Kv));
         var view = Last(ring, "p1");
         Assert.Equal(ConfigurationKind.Regular, view.Kind);
+        // Synced at p2's state for this ring (its third message here), not at the stale one before it.
+        Assert.Equal("S:p2.4.3", view.Id.Name);
         Assert.Equal(["p1"], Names(view));
         Assert.Single(ring.Of<GroupJoined>("p1"));
     }
@@ -226,6 +228,29 @@ public class GroupLayerTests
         Assert.Equal(new GroupRequestLost("chat", GroupRequestKind.Leave, leave), ring.Of<GroupRequestLost>("p1").Single());
         Assert.Null(ring.Layer("p1").ViewOf(Kv));
         Assert.Equal(GroupMembership.Out, ring.Layer("p1").AskedOf(Kv));
+    }
+
+    [Fact]
+    public void Rule3_a_message_stamped_with_a_view_by_a_process_outside_it_is_delivered_to_no_one()
+    {
+        var ring = InKv(["p1", "p2", "p3"], ["p1", "p2"]);
+        var view = Last(ring, "p1");
+        var outputs = new List<GroupOutput>();
+        var forged = GroupEnvelope.ForData(Kv, view.Id.Name, [1, 2, 3]);
+
+        ring.Layer("p1").Handle(new RingMessageDelivered(new MessageId("p3.1.99"), new ProcessId("p3"), DeliveryService.Agreed, forged), outputs);
+        ring.Layer("p1").Handle(new RingMessageDelivered(new MessageId("p2.1.99"), new ProcessId("p2"), DeliveryService.Agreed, forged), outputs);
+
+        Assert.Equal(["p2.1.99"], outputs.OfType<GroupMessageDelivered>().Select(d => d.Message.Name));
+    }
+
+    [Fact]
+    public void A_group_name_an_envelope_cannot_carry_as_given_is_refused()
+    {
+        var ring = new HandRing("p1");
+        Assert.Throws<ArgumentException>(() => ring.Join("p1", new string('x', GroupEnvelope.MaxNameBytes + 1)));
+        Assert.Throws<ArgumentException>(() => ring.Join("p1", "a\uD800"));
+        ring.Join("p1", new string('x', GroupEnvelope.MaxNameBytes));
     }
 
     [Fact]

@@ -70,6 +70,8 @@ public sealed class NamedGroupRuntimeTests(ITestOutputHelper output)
         await group.LeaveAsync();
         await Assert.ThrowsAsync<InvalidOperationException>(() => group.LeaveAsync());
         await Assert.ThrowsAsync<ArgumentException>(() => node.JoinAsync(""));
+        await Assert.ThrowsAsync<ArgumentException>(() => node.JoinAsync(new string('x', GroupEnvelope.MaxNameBytes + 1)));
+        await Assert.ThrowsAsync<ArgumentException>(() => node.JoinAsync("a\uD800"));
         var envelope = GroupEnvelope.ForData("a", "R1.p1#0", [1, 2, 3]).Encode();
         await Assert.ThrowsAsync<ArgumentException>(() => node.SendAsync(envelope, DeliveryService.Agreed));
 
